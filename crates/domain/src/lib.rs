@@ -1,0 +1,7 @@
+//! Pure business rules of motcua: the procedure catalogue, the legal calendar and working time,
+//! and how Vietnamese search text is normalised. Nothing here does I/O, so every rule is testable
+//! in isolation and shared by the web pages, the API and the background workers.
+
+pub mod calendar;
+pub mod catalogue;
+pub mod search;

@@ -1,0 +1,274 @@
+//! The database handle: one enum over a SQLite and a PostgreSQL pool, so the rest of the program
+//! never branches on the engine. Connection options carry the durability and integrity settings
+//! the design asks for (WAL, foreign keys, full fsync on commit, busy timeout).
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::migrate::Migrator;
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+
+use crate::StorageError;
+
+static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// Runs the same expression against whichever pool or connection a [`Db`] or [`Tx`] holds.
+/// The SQL inside must be written once, with `$N` placeholders, valid on both engines.
+macro_rules! on_db {
+    ($db:expr, |$p:ident| $body:expr) => {
+        match $db {
+            $crate::db::Db::Sqlite($p) => $body,
+            $crate::db::Db::Postgres($p) => $body,
+        }
+    };
+}
+pub(crate) use on_db;
+
+/// Same as [`on_db!`] for an open transaction; `$c` is a `&mut` connection.
+macro_rules! on_tx {
+    ($tx:expr, |$c:ident| $body:expr) => {
+        match $tx {
+            $crate::db::Tx::Sqlite(t) => {
+                let $c = &mut **t;
+                $body
+            }
+            $crate::db::Tx::Postgres(t) => {
+                let $c = &mut **t;
+                $body
+            }
+        }
+    };
+}
+pub(crate) use on_tx;
+
+/// Runs a statement on whichever engine a [`Db`] holds and returns the rows it affected
+/// (the engines' result types differ, the count does not).
+macro_rules! exec_db {
+    ($db:expr, |$p:ident| $body:expr) => {
+        match $db {
+            $crate::db::Db::Sqlite($p) => $body.map(|r| r.rows_affected()),
+            $crate::db::Db::Postgres($p) => $body.map(|r| r.rows_affected()),
+        }
+    };
+}
+
+/// Same as [`exec_db!`] inside an open transaction.
+macro_rules! exec_tx {
+    ($tx:expr, |$c:ident| $body:expr) => {
+        match $tx {
+            $crate::db::Tx::Sqlite(t) => {
+                let $c = &mut **t;
+                $body.map(|r| r.rows_affected())
+            }
+            $crate::db::Tx::Postgres(t) => {
+                let $c = &mut **t;
+                $body.map(|r| r.rows_affected())
+            }
+        }
+    };
+}
+pub(crate) use exec_tx;
+
+/// Which engine a [`Db`] runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// Embedded SQLite file.
+    Sqlite,
+    /// PostgreSQL server.
+    Postgres,
+}
+
+impl Backend {
+    /// Name for logs and health output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+}
+
+/// How to open a database.
+#[derive(Debug, Clone)]
+pub struct DbOptions {
+    /// `sqlite://path/to/file.db` or `postgres://user@host/db`.
+    pub url: String,
+    /// Most connections the pool opens.
+    pub max_connections: u32,
+    /// How long a request waits for a connection before the database counts as unavailable.
+    pub acquire_timeout: Duration,
+    /// PostgreSQL only: a schema to create and use instead of `public` (tests use one each).
+    pub schema: Option<String>,
+}
+
+impl DbOptions {
+    /// Defaults for a URL.
+    pub fn new(url: impl Into<String>) -> Self {
+        DbOptions {
+            url: url.into(),
+            max_connections: 16,
+            acquire_timeout: Duration::from_secs(5),
+            schema: None,
+        }
+    }
+}
+
+/// The database: a pool on one of the two supported engines.
+#[derive(Debug, Clone)]
+pub enum Db {
+    /// SQLite pool.
+    Sqlite(SqlitePool),
+    /// PostgreSQL pool.
+    Postgres(PgPool),
+}
+
+/// An open write transaction on either engine.
+pub(crate) enum Tx {
+    Sqlite(sqlx::Transaction<'static, sqlx::Sqlite>),
+    Postgres(sqlx::Transaction<'static, sqlx::Postgres>),
+}
+
+impl Tx {
+    pub(crate) async fn commit(self) -> Result<(), StorageError> {
+        match self {
+            Tx::Sqlite(t) => t.commit().await?,
+            Tx::Postgres(t) => t.commit().await?,
+        }
+        Ok(())
+    }
+}
+
+impl Db {
+    /// Opens (and for SQLite creates, with its folder) the database a URL names.
+    pub async fn connect(options: &DbOptions) -> Result<Db, StorageError> {
+        let url = options.url.as_str();
+        if url.starts_with("sqlite:") {
+            let connect = SqliteConnectOptions::from_str(url)?
+                .create_if_missing(true)
+                // WAL lets readers run beside the one writer; FULL syncs the WAL at every
+                // commit, so an acknowledged write survives a power cut, not only a crash.
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Full)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(10));
+            if let Some(parent) = connect.get_filename().parent()
+                && !parent.as_os_str().is_empty()
+            {
+                std::fs::create_dir_all(parent).map_err(|source| StorageError::Io {
+                    path: parent.display().to_string(),
+                    source,
+                })?;
+            }
+            let pool = SqlitePoolOptions::new()
+                .max_connections(options.max_connections)
+                .acquire_timeout(options.acquire_timeout)
+                .connect_with(connect)
+                .await?;
+            Ok(Db::Sqlite(pool))
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            let mut connect = PgConnectOptions::from_str(url)?.application_name("motcua");
+            if let Some(schema) = &options.schema {
+                let bootstrap = PgPoolOptions::new()
+                    .max_connections(1)
+                    .acquire_timeout(options.acquire_timeout)
+                    .connect_with(connect.clone())
+                    .await?;
+                // Schema names come from configuration or tests, never from requests; they are
+                // still restricted to plain identifiers before being spliced into DDL.
+                if schema.is_empty()
+                    || !schema
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+                {
+                    return Err(StorageError::UnsupportedUrl(format!(
+                        "schema {schema:?} must be lowercase letters, digits and _"
+                    )));
+                }
+                sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "create schema if not exists {schema}"
+                )))
+                .execute(&bootstrap)
+                .await?;
+                bootstrap.close().await;
+                connect = connect.options([("search_path", schema.as_str())]);
+            }
+            let pool = PgPoolOptions::new()
+                .max_connections(options.max_connections)
+                .acquire_timeout(options.acquire_timeout)
+                .connect_with(connect)
+                .await?;
+            Ok(Db::Postgres(pool))
+        } else {
+            Err(StorageError::UnsupportedUrl(url.to_owned()))
+        }
+    }
+
+    /// Which engine this is.
+    pub fn backend(&self) -> Backend {
+        match self {
+            Db::Sqlite(_) => Backend::Sqlite,
+            Db::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// Applies every migration of this engine's tree that has not run yet.
+    pub async fn migrate(&self) -> Result<(), StorageError> {
+        match self {
+            Db::Sqlite(pool) => SQLITE_MIGRATIONS.run(pool).await?,
+            Db::Postgres(pool) => POSTGRES_MIGRATIONS.run(pool).await?,
+        }
+        Ok(())
+    }
+
+    /// A cheap round trip, for health checks.
+    pub async fn ping(&self) -> Result<(), StorageError> {
+        exec_db!(self, |pool| sqlx::query("select 1").execute(pool).await)?;
+        Ok(())
+    }
+
+    /// Closes every connection; used at shutdown so SQLite checkpoints its WAL.
+    pub async fn close(&self) {
+        on_db!(self, |pool| pool.close().await)
+    }
+
+    /// Starts a write transaction. On SQLite it takes the write lock at once (`BEGIN IMMEDIATE`)
+    /// so two writers never deadlock upgrading a read lock.
+    pub(crate) async fn begin(&self) -> Result<Tx, StorageError> {
+        Ok(match self {
+            Db::Sqlite(pool) => Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
+            Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+        })
+    }
+
+    /// Tables and their columns (name, nullable), sorted, as the engine reports them. Used by the
+    /// test that keeps both migration trees in step.
+    pub async fn schema_outline(&self) -> Result<Vec<(String, String, bool)>, StorageError> {
+        let rows: Vec<(String, String, bool)> = match self {
+            Db::Sqlite(pool) => {
+                sqlx::query_as(
+                    "select m.name, p.name, p.\"notnull\" = 0 and p.pk = 0 \
+                     from sqlite_master m join pragma_table_info(m.name) p \
+                     where m.type = 'table' and m.name not like 'sqlite_%' \
+                       and m.name not like '_sqlx%' order by m.name, p.name",
+                )
+                .fetch_all(pool)
+                .await?
+            }
+            Db::Postgres(pool) => {
+                sqlx::query_as(
+                    "select table_name::text, column_name::text, is_nullable = 'YES' \
+                     from information_schema.columns \
+                     where table_schema = current_schema() and table_name not like '_sqlx%' \
+                     order by table_name, column_name",
+                )
+                .fetch_all(pool)
+                .await?
+            }
+        };
+        Ok(rows)
+    }
+}

@@ -1,0 +1,20 @@
+//! The only crate of motcua that speaks SQL. One [`Db`] runs the same statements on SQLite (the
+//! embedded default) and PostgreSQL (production), so every feature works on both and a test suite
+//! proves it. Repositories live in one module per concept; each writes its SQL once with `$N`
+//! placeholders, and a `match` on the backend says so where the dialects differ.
+
+mod calendar;
+mod catalogue;
+mod db;
+mod error;
+mod meta;
+pub mod reference_data;
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
+#[cfg(test)]
+mod tests;
+
+pub use calendar::DaySource;
+pub use db::{Backend, Db, DbOptions};
+pub use error::StorageError;
+pub use reference_data::SeedReport;

@@ -1,0 +1,193 @@
+//! The JSON API under `/api/v1` for integration clients (the national portal, specialised
+//! systems, mobile apps) and its OpenAPI document at `/api/openapi.json`. The API serves the
+//! same reference snapshot and the same search as the pages, so both always agree.
+
+mod dto;
+
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use time::{Date, Month};
+use utoipa::OpenApi;
+
+use crate::AppState;
+use crate::catalogue_query::CatalogueQuery;
+use crate::error::AppError;
+use crate::ui::Ui;
+pub use dto::*;
+
+/// Default page size of list endpoints.
+const DEFAULT_PER_PAGE: usize = 20;
+
+/// The OpenAPI description of every route under `/api/v1`.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "motcua API",
+        description = "Public-service portal and one-stop back office of a Vietnamese province. \
+                       Error responses are RFC 9457 problem documents in the language of \
+                       `Accept-Language` (vi or en; Vietnamese by default).",
+        version = "1.0.0",
+        license(name = "MIT")
+    ),
+    paths(list_procedures, get_procedure, list_fields, list_agencies, list_calendar_days),
+    components(schemas(
+        ProcedureList,
+        ProcedureSummary,
+        ProcedureDetail,
+        DurationDto,
+        FeeDto,
+        FeeTierDto,
+        ComponentDto,
+        AgencyRef,
+        FieldDto,
+        AgencyDto,
+        CalendarDayDto,
+        Problem
+    )),
+    tags((name = "catalogue", description = "Procedures, fields and agencies"),
+         (name = "calendar", description = "The legal working-day calendar"))
+)]
+pub struct ApiDoc;
+
+/// Routes of the API and its document.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/openapi.json", get(openapi))
+        .route("/api/v1/procedures", get(list_procedures))
+        .route("/api/v1/procedures/{code}", get(get_procedure))
+        .route("/api/v1/fields", get(list_fields))
+        .route("/api/v1/agencies", get(list_agencies))
+        .route("/api/v1/calendar", get(list_calendar_days))
+}
+
+async fn openapi() -> Response {
+    Json(ApiDoc::openapi()).into_response()
+}
+
+/// Search and filter procedures, best match first.
+///
+/// Free text matches the way Vietnamese is typed: with or without diacritics, in any case,
+/// `d` for `đ`, `i` for `y`. An empty query lists everything the filters allow, essential
+/// (Project 06) services first.
+#[utoipa::path(
+    get,
+    path = "/api/v1/procedures",
+    tag = "catalogue",
+    params(ProcedureQueryDoc),
+    responses(
+        (status = 200, description = "Matching procedures, best first", body = ProcedureList),
+        (status = 400, description = "A parameter is invalid", body = Problem, content_type = "application/problem+json")
+    )
+)]
+async fn list_procedures(
+    State(state): State<AppState>,
+    ui: Ui,
+    Query(pairs): Query<Vec<(String, String)>>,
+) -> Result<Json<ProcedureList>, AppError> {
+    let data = state.reference.get();
+    let query = CatalogueQuery::parse(&pairs, &data, &ui, DEFAULT_PER_PAGE)
+        .map_err(AppError::BadRequest)?;
+    let found = data.search(&query.q, &query.filter);
+    let total = found.len();
+    let items = found
+        .into_iter()
+        .skip((query.page - 1).saturating_mul(query.per_page))
+        .take(query.per_page)
+        .map(ProcedureSummary::from)
+        .collect();
+    Ok(Json(ProcedureList {
+        items,
+        total,
+        page: query.page,
+        per_page: query.per_page,
+    }))
+}
+
+/// One procedure with everything published about it.
+#[utoipa::path(
+    get,
+    path = "/api/v1/procedures/{code}",
+    tag = "catalogue",
+    params(("code" = String, Path, description = "National procedure code, e.g. 1.000894")),
+    responses(
+        (status = 200, description = "The procedure", body = ProcedureDetail),
+        (status = 404, description = "No procedure has this code", body = Problem, content_type = "application/problem+json")
+    )
+)]
+async fn get_procedure(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+) -> Result<Json<ProcedureDetail>, AppError> {
+    let data = state.reference.get();
+    let p = data.procedure(&code).ok_or(AppError::NotFound)?;
+    Ok(Json(ProcedureDetail::new(p, &data)))
+}
+
+/// Every field (lĩnh vực) of procedures.
+#[utoipa::path(
+    get,
+    path = "/api/v1/fields",
+    tag = "catalogue",
+    responses((status = 200, description = "Fields in display order", body = [FieldDto]))
+)]
+async fn list_fields(State(state): State<AppState>) -> Json<Vec<FieldDto>> {
+    let data = state.reference.get();
+    Json(data.catalogue.fields.iter().map(FieldDto::from).collect())
+}
+
+/// The agency tree of the province.
+#[utoipa::path(
+    get,
+    path = "/api/v1/agencies",
+    tag = "catalogue",
+    responses((status = 200, description = "Agencies, parents before children", body = [AgencyDto]))
+)]
+async fn list_agencies(State(state): State<AppState>) -> Json<Vec<AgencyDto>> {
+    let data = state.reference.get();
+    Json(
+        data.catalogue
+            .agencies
+            .iter()
+            .map(AgencyDto::from)
+            .collect(),
+    )
+}
+
+/// Days of a year that differ from "Monday to Friday is a working day".
+#[utoipa::path(
+    get,
+    path = "/api/v1/calendar",
+    tag = "calendar",
+    params(("year" = Option<i32>, Query, description = "Calendar year; the current year in Vietnam when absent")),
+    responses(
+        (status = 200, description = "Holidays, days off in lieu and swapped working days", body = [CalendarDayDto]),
+        (status = 400, description = "The year is invalid", body = Problem, content_type = "application/problem+json")
+    )
+)]
+async fn list_calendar_days(
+    State(state): State<AppState>,
+    ui: Ui,
+    Query(pairs): Query<Vec<(String, String)>>,
+) -> Result<Json<Vec<CalendarDayDto>>, AppError> {
+    let year = match pairs.iter().find(|(k, _)| k == "year") {
+        None => state.today().year(),
+        Some((_, v)) => v
+            .trim()
+            .parse::<i32>()
+            .ok()
+            .filter(|y| (1900..=2200).contains(y))
+            .ok_or_else(|| AppError::BadRequest(ui.t_s("query_error.year", v)))?,
+    };
+    let first = Date::from_calendar_date(year, Month::January, 1)
+        .map_err(|e| AppError::BadRequest(e.to_string()))?;
+    let last = Date::from_calendar_date(year, Month::December, 31)
+        .map_err(|e| AppError::BadRequest(e.to_string()))?;
+    let days = state.db.calendar_days(first, last).await?;
+    Ok(Json(
+        days.into_iter()
+            .map(|(d, source)| CalendarDayDto::new(&d, source))
+            .collect(),
+    ))
+}

@@ -1,0 +1,126 @@
+//! Reads the catalogue search parameters shared by the portal pages and the API (`q`, `field`,
+//! `level`, `agency`, `mode`, `priority`, `page`, `per_page`) and says precisely which one is wrong,
+//! in the caller's language, instead of silently ignoring it.
+
+use domain::catalogue::{Level, ServiceMode};
+use domain::search::ProcedureFilter;
+
+use crate::reference::ReferenceData;
+use crate::ui::{Ui, percent_encode};
+
+/// Largest page size the API serves.
+pub const MAX_PER_PAGE: usize = 100;
+
+/// A parsed catalogue query.
+#[derive(Debug, Clone, Default)]
+pub struct CatalogueQuery {
+    /// Free text as typed.
+    pub q: String,
+    /// Facets.
+    pub filter: ProcedureFilter,
+    /// 1-based page number.
+    pub page: usize,
+    /// Items per page.
+    pub per_page: usize,
+}
+
+impl CatalogueQuery {
+    /// Parses raw query pairs. Empty values mean "any". Codes are checked against the catalogue.
+    pub fn parse(
+        pairs: &[(String, String)],
+        data: &ReferenceData,
+        ui: &Ui,
+        default_per_page: usize,
+    ) -> Result<CatalogueQuery, String> {
+        let mut query = CatalogueQuery {
+            page: 1,
+            per_page: default_per_page,
+            ..CatalogueQuery::default()
+        };
+        for (name, value) in pairs {
+            let value = value.trim();
+            match name.as_str() {
+                "q" => query.q = value.chars().take(200).collect(),
+                _ if value.is_empty() => {}
+                "field" => {
+                    if data.field(value).is_none() {
+                        return Err(ui.t_s("query_error.field", value));
+                    }
+                    query.filter.field = Some(value.to_owned());
+                }
+                "level" => {
+                    query.filter.level = Some(
+                        Level::parse(value).ok_or_else(|| ui.t_s("query_error.level", value))?,
+                    )
+                }
+                "agency" => {
+                    if data.agency(value).is_none() {
+                        return Err(ui.t_s("query_error.agency", value));
+                    }
+                    query.filter.agency = Some(value.to_owned());
+                }
+                "mode" | "service_mode" => {
+                    query.filter.service_mode = Some(
+                        ServiceMode::parse(value)
+                            .ok_or_else(|| ui.t_s("query_error.mode", value))?,
+                    )
+                }
+                "priority" => {
+                    query.filter.priority_only = match value {
+                        "1" | "true" | "on" | "yes" => true,
+                        "0" | "false" | "off" | "no" => false,
+                        other => return Err(ui.t_s("query_error.priority", other)),
+                    }
+                }
+                "page" => {
+                    query.page = value
+                        .parse::<usize>()
+                        .ok()
+                        .filter(|p| *p >= 1)
+                        .ok_or_else(|| ui.t_s("query_error.page", value))?
+                }
+                "per_page" => {
+                    query.per_page = value
+                        .parse::<usize>()
+                        .ok()
+                        .filter(|p| (1..=MAX_PER_PAGE).contains(p))
+                        .ok_or_else(|| ui.t_s("query_error.per_page", value))?
+                }
+                // The language switch and unknown parameters (tracking tags) are harmless.
+                _ => {}
+            }
+        }
+        Ok(query)
+    }
+
+    /// The query string for page `page` of the same search, for pagination links.
+    pub fn href(&self, base: &str, page: usize) -> String {
+        let mut parts = Vec::new();
+        if !self.q.is_empty() {
+            parts.push(format!("q={}", percent_encode(&self.q)));
+        }
+        if let Some(f) = &self.filter.field {
+            parts.push(format!("field={}", percent_encode(f)));
+        }
+        if let Some(l) = self.filter.level {
+            parts.push(format!("level={}", l.as_str()));
+        }
+        if let Some(a) = &self.filter.agency {
+            parts.push(format!("agency={}", percent_encode(a)));
+        }
+        if let Some(m) = self.filter.service_mode {
+            parts.push(format!("mode={}", m.as_str()));
+        }
+        if self.filter.priority_only {
+            parts.push("priority=1".into());
+        }
+        if page > 1 {
+            parts.push(format!("page={page}"));
+        }
+        if parts.is_empty() {
+            base.to_owned()
+        } else {
+            format!("{base}?{}", parts.join("&"))
+        }
+    }
+}

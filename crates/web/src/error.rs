@@ -1,0 +1,83 @@
+//! The one error type of the web edge. Handlers return `Result<_, AppError>`; this module decides
+//! what a person or an API client sees: a page in their language, or `application/problem+json`
+//! (RFC 9457) under `/api/`. Internal details are logged once, never shown.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use storage::StorageError;
+
+/// A failure a handler reports.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// Nothing is at this address.
+    #[error("not found")]
+    NotFound,
+    /// The request is malformed; the text says what to change, in the client's language.
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    /// A dependency (the database) is down for now.
+    #[error("service unavailable: {0}")]
+    Unavailable(String),
+    /// A bug or an unexpected failure.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl From<StorageError> for AppError {
+    fn from(e: StorageError) -> Self {
+        if e.is_unavailable() {
+            AppError::Unavailable(e.to_string())
+        } else {
+            AppError::Internal(e.to_string())
+        }
+    }
+}
+
+impl From<askama::Error> for AppError {
+    fn from(e: askama::Error) -> Self {
+        AppError::Internal(format!("template: {e}"))
+    }
+}
+
+impl AppError {
+    /// The HTTP status this error maps to.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
+/// Marks a response as an error so the error-page layer renders it for the request's language
+/// and area (portal, back office or API). Handlers never build error pages themselves.
+#[derive(Debug, Clone)]
+pub struct ErrorMark {
+    /// Detail safe to show to API clients (validation messages); `None` for server faults.
+    pub public_detail: Option<String>,
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        let public_detail = match &self {
+            AppError::BadRequest(msg) => Some(msg.clone()),
+            AppError::NotFound => None,
+            AppError::Unavailable(detail) => {
+                tracing::warn!(%detail, "dependency unavailable");
+                None
+            }
+            AppError::Internal(detail) => {
+                tracing::error!(%detail, "internal error");
+                None
+            }
+        };
+        let mut response = status.into_response();
+        response
+            .extensions_mut()
+            .insert(ErrorMark { public_detail });
+        response
+    }
+}

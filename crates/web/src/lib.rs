@@ -1,0 +1,221 @@
+//! The HTTP edge of motcua: the citizen portal and back-office pages, the JSON API with its
+//! OpenAPI document, health and metrics. Handlers stay thin: parse the request into domain
+//! types, call the domain and storage, render. Each feature module owns its `router()`.
+
+pub mod api;
+mod back_office;
+mod catalogue_query;
+mod error;
+pub mod i18n;
+mod ops;
+mod portal;
+pub mod reference;
+mod ui;
+mod views;
+
+use std::time::Duration;
+
+use askama::Template;
+use axum::Router;
+use axum::extract::Request;
+use axum::http::{HeaderName, HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{Html, IntoResponse, Response};
+use storage::Db;
+use time::Date;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+pub use error::AppError;
+pub use reference::{ReferenceData, SharedReference};
+pub use ui::Ui;
+
+use crate::error::ErrorMark;
+
+/// Everything handlers share.
+#[derive(Clone)]
+pub struct AppState {
+    /// The database.
+    pub db: Db,
+    /// The reference data in force.
+    pub reference: SharedReference,
+    /// Fixes "today" for tests and demos; `None` means the real date in Vietnam.
+    pub today_override: Option<Date>,
+}
+
+impl AppState {
+    /// Builds the state.
+    pub fn new(db: Db, reference: ReferenceData) -> AppState {
+        AppState {
+            db,
+            reference: SharedReference::new(reference),
+            today_override: None,
+        }
+    }
+
+    /// Today's date in Vietnam (UTC+7).
+    pub fn today(&self) -> Date {
+        self.today_override
+            .unwrap_or_else(back_office::vietnam_today)
+    }
+}
+
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// The whole application: every feature's router plus the layers every response goes through.
+pub fn app(state: AppState) -> Router {
+    // Install the recorder before the first request is counted.
+    let _ = ops::prometheus();
+    Router::new()
+        .merge(portal::router())
+        .merge(back_office::router())
+        .merge(api::router())
+        .merge(ops::router())
+        .fallback(not_found)
+        .with_state(state)
+        .layer(middleware::from_fn(render_errors))
+        .layer(middleware::from_fn(ops::record_metrics))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            Duration::from_secs(30),
+        ))
+        .layer(CatchPanicLayer::custom(panic_response))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(
+                "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
+                 frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+            ),
+        ))
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+        .layer(TraceLayer::new_for_http().make_span_with(|request: &Request| {
+            let id = request
+                .headers()
+                .get(REQUEST_ID)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("-");
+            // Paths only: query strings may carry what citizens typed.
+            tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), request_id = %id)
+        }))
+        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+}
+
+async fn not_found() -> AppError {
+    AppError::NotFound
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    ui: Ui,
+    title_key: &'a str,
+    message_key: &'a str,
+    detail: Option<String>,
+    request_id: Option<String>,
+}
+
+/// Turns responses marked by [`AppError`] into an error page in the visitor's language, or into
+/// a problem document for API paths.
+async fn render_errors(request: Request, next: Next) -> Response {
+    let ui = Ui::from_request(request.uri(), request.headers());
+    let request_id = request
+        .headers()
+        .get(REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let response = next.run(request).await;
+    let Some(mark) = response.extensions().get::<ErrorMark>().cloned() else {
+        return response;
+    };
+    error_response(&ui, response.status(), mark.public_detail, request_id)
+}
+
+fn error_keys(status: StatusCode) -> (&'static str, &'static str) {
+    match status {
+        StatusCode::NOT_FOUND => ("error.not_found.title", "error.not_found.message"),
+        StatusCode::BAD_REQUEST => ("error.bad_request.title", "error.bad_request.message"),
+        StatusCode::SERVICE_UNAVAILABLE => ("error.unavailable.title", "error.unavailable.message"),
+        _ => ("error.internal.title", "error.internal.message"),
+    }
+}
+
+fn error_response(
+    ui: &Ui,
+    status: StatusCode,
+    detail: Option<String>,
+    request_id: Option<String>,
+) -> Response {
+    let (title_key, message_key) = error_keys(status);
+    if ui.path.starts_with("/api/") {
+        let problem = api::Problem {
+            kind: "about:blank".into(),
+            title: ui.t(title_key).to_owned(),
+            status: status.as_u16(),
+            detail: detail.or_else(|| Some(ui.t(message_key).to_owned())),
+        };
+        let mut response = (status, axum::Json(problem)).into_response();
+        response.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
+        return response;
+    }
+    let page = ErrorPage {
+        ui: ui.clone(),
+        title_key,
+        message_key,
+        detail,
+        request_id: (status.is_server_error()).then_some(request_id).flatten(),
+    };
+    match page.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "error page failed to render");
+            (status, ui.t(title_key)).into_response()
+        }
+    }
+}
+
+/// A panic inside a handler becomes a 500 page; the process keeps serving. Without the request at
+/// hand the page is bilingual.
+fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    tracing::error!("a request handler panicked");
+    let vi = Ui {
+        lang: i18n::Lang::Vi,
+        path: "/".into(),
+        path_and_query: "/".into(),
+        back_office: false,
+    };
+    let en = Ui {
+        lang: i18n::Lang::En,
+        ..vi.clone()
+    };
+    let body = format!(
+        "<!doctype html><html lang=\"vi\"><head><meta charset=\"utf-8\"><title>{}</title>\
+         <link rel=\"stylesheet\" href=\"/static/site.css\"></head><body><main id=\"main\" class=\"container\">\
+         <h1>{}</h1><p>{}</p><div lang=\"en\"><h2>{}</h2><p>{}</p></div>\
+         <p><a href=\"/\">{}</a></p></main></body></html>",
+        vi.t("error.internal.title"),
+        vi.t("error.internal.title"),
+        vi.t("error.internal.message"),
+        en.t("error.internal.title"),
+        en.t("error.internal.message"),
+        vi.t("error.go_home"),
+    );
+    (StatusCode::INTERNAL_SERVER_ERROR, Html(body)).into_response()
+}

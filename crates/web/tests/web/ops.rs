@@ -1,0 +1,43 @@
+//! Health, metrics and behaviour when the database goes away.
+
+use axum::http::StatusCode;
+
+use crate::TestApp;
+
+#[tokio::test]
+async fn health_reports_the_database_and_the_catalogue() {
+    let app = TestApp::new().await;
+    let reply = app.get("/healthz").await;
+    assert_eq!(reply.status, StatusCode::OK);
+    let json = reply.json();
+    assert_eq!(json["status"], "ok");
+    assert!(json["procedures"].as_u64().expect("count") >= 60);
+}
+
+#[tokio::test]
+async fn metrics_count_requests_by_route_in_prometheus_format() {
+    let app = TestApp::new().await;
+    app.get("/procedures?q=khai+sinh").await;
+    let reply = app.get("/metrics").await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert!(reply.body.contains("http_requests_total"), "{}", reply.body);
+    assert!(reply.body.contains("route=\"/procedures\""));
+}
+
+#[tokio::test]
+async fn a_lost_database_gives_service_unavailable_not_a_crash() {
+    let app = TestApp::new().await;
+    app.state.db.close().await;
+    let health = app.get("/healthz").await;
+    assert_eq!(health.status, StatusCode::SERVICE_UNAVAILABLE);
+    let page = app.get("/back-office/calendar?year=2026").await;
+    assert_eq!(page.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert!(page.body.contains("Dịch vụ tạm thời không hoạt động"));
+    let en = app.get_in("/back-office/calendar?year=2026", "en").await;
+    assert!(en.body.contains("Sorry, the service is unavailable"));
+    // Pages served from the in-memory catalogue keep working.
+    assert_eq!(
+        app.get("/procedures?q=khai+sinh").await.status,
+        StatusCode::OK
+    );
+}

@@ -1,0 +1,237 @@
+//! The `motcua` command: a thin shell that reads configuration, opens the database and starts
+//! the chosen task (serve the portal, migrate, reload reference data, edit the calendar).
+//! Every rule lives in the crates under `crates/`; this file only wires them together.
+
+mod config;
+
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use clap::{Parser, Subcommand};
+use domain::calendar::{CalendarDay, DayKind};
+use storage::{Db, DbOptions};
+use time::Date;
+use time::macros::format_description;
+
+use crate::config::Config;
+
+/// Administrative-procedure information system of a Vietnamese province: the public service
+/// portal and the electronic one-stop back office in one program.
+#[derive(Parser)]
+#[command(name = "motcua", version, about)]
+struct Cli {
+    /// A TOML configuration file (default: ./motcua.toml when it exists).
+    #[arg(long, global = true, env = "MOTCUA_CONFIG")]
+    config: Option<std::path::PathBuf>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the portal and the back office (the default).
+    Serve,
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Load the reference data shipped in catalog/ (agencies, procedures, holidays) into the database.
+    Seed,
+    /// Show or change the legal calendar (holidays, swapped working days).
+    #[command(subcommand)]
+    Calendar(CalendarCommand),
+}
+
+#[derive(Subcommand)]
+enum CalendarCommand {
+    /// List the special days of a year.
+    List {
+        /// The year, e.g. 2026.
+        year: i32,
+    },
+    /// Record the government's decision for a date: KIND is holiday, compensatory or working_day.
+    Set {
+        /// The date, YYYY-MM-DD.
+        date: String,
+        /// holiday, compensatory (day off in lieu) or working_day (a swapped weekend day).
+        kind: String,
+        /// Vietnamese name of the day.
+        name: String,
+        /// English name (defaults to the Vietnamese one).
+        #[arg(long)]
+        name_en: Option<String>,
+    },
+    /// Withdraw an administrator's decision for a date and restore the shipped default.
+    Unset {
+        /// The date, YYYY-MM-DD.
+        date: String,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let config = match Config::load(cli.config.as_deref()) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("motcua: invalid configuration: {e:#}");
+            return ExitCode::from(2);
+        }
+    };
+    config::init_tracing(&config.log);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("motcua: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli.command.unwrap_or(Command::Serve), config)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("motcua: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn open(config: &Config) -> anyhow::Result<Db> {
+    config.prepare_data_dir()?;
+    let db = Db::connect(&DbOptions::new(config.database_url()))
+        .await
+        .with_context(|| format!("cannot open the database {}", config.database_display()))?;
+    db.migrate().await.context("cannot migrate the database")?;
+    Ok(db)
+}
+
+async fn run(command: Command, config: Config) -> anyhow::Result<()> {
+    match command {
+        Command::Serve => serve(config).await,
+        Command::Migrate => {
+            open(&config).await?.close().await;
+            println!("migrated {}", config.database_display());
+            Ok(())
+        }
+        Command::Seed => {
+            let db = open(&config).await?;
+            let report = db.seed_reference_data().await?;
+            db.close().await;
+            println!(
+                "loaded {} agencies, {} procedures and {} calendar days into {}",
+                report.agencies,
+                report.procedures,
+                report.calendar_days,
+                config.database_display()
+            );
+            Ok(())
+        }
+        Command::Calendar(cmd) => calendar(cmd, &config).await,
+    }
+}
+
+async fn serve(config: Config) -> anyhow::Result<()> {
+    let db = open(&config).await?;
+    if let Some(report) = db.seed_if_empty().await? {
+        println!(
+            "first start: loaded {} agencies, {} procedures and {} calendar days",
+            report.agencies, report.procedures, report.calendar_days
+        );
+    }
+    let reference = web::ReferenceData::load(&db, domain::calendar::OfficeHours::default())
+        .await
+        .context("cannot read the reference data")?;
+    let app = web::app(web::AppState::new(db.clone(), reference));
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", config.listen))?;
+    let address = listener.local_addr()?;
+    println!("motcua is serving http://{address}/");
+    println!("database: {}", config.database_display());
+    println!("attachments: {}", config.attachments_dir().display());
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .context("server failed")?;
+    db.close().await;
+    println!("motcua stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}
+
+fn parse_date(text: &str) -> anyhow::Result<Date> {
+    Date::parse(text.trim(), format_description!("[year]-[month]-[day]"))
+        .with_context(|| format!("{text:?} is not a date in the form YYYY-MM-DD"))
+}
+
+async fn calendar(cmd: CalendarCommand, config: &Config) -> anyhow::Result<()> {
+    let db = open(config).await?;
+    match cmd {
+        CalendarCommand::List { year } => {
+            let first = Date::from_calendar_date(year, time::Month::January, 1)
+                .with_context(|| format!("{year} is not a valid year"))?;
+            let last = Date::from_calendar_date(year, time::Month::December, 31)
+                .with_context(|| format!("{year} is not a valid year"))?;
+            for (day, source) in db.calendar_days(first, last).await? {
+                println!(
+                    "{}  {:<12}  {:<8}  {}",
+                    day.date,
+                    day.kind.as_str(),
+                    source.as_str(),
+                    day.name
+                );
+            }
+        }
+        CalendarCommand::Set {
+            date,
+            kind,
+            name,
+            name_en,
+        } => {
+            let date = parse_date(&date)?;
+            let kind = DayKind::parse(&kind).with_context(|| {
+                format!("{kind:?} is not a day kind: use holiday, compensatory or working_day")
+            })?;
+            let day = CalendarDay {
+                date,
+                kind,
+                name_en: name_en.unwrap_or_else(|| name.clone()),
+                name,
+            };
+            db.set_calendar_day(&day).await?;
+            println!("{} is now {} ({})", day.date, day.kind.as_str(), day.name);
+        }
+        CalendarCommand::Unset { date } => {
+            let date = parse_date(&date)?;
+            let shipped = storage::reference_data::shipped_days(date.year())?
+                .into_iter()
+                .find(|(d, _)| d.date == date);
+            if db.unset_calendar_day(date, shipped).await? {
+                println!("{date}: the administrator's decision was withdrawn");
+            } else {
+                println!("{date}: no administrator's decision was recorded; nothing changed");
+            }
+        }
+    }
+    db.close().await;
+    Ok(())
+}
