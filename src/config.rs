@@ -47,7 +47,7 @@ impl Config {
                 );
                 figment = figment.merge(Toml::file_exact(path));
             }
-            None => figment = figment.merge(Toml::file_exact("motcua.toml")),
+            None => figment = figment.merge(Toml::file("motcua.toml")),
         }
         figment
             .merge(Env::prefixed("MOTCUA_").ignore(&["config"]))

@@ -152,8 +152,7 @@ async fn procedures(
             )
         })
         .collect();
-    agency_options
-        .sort_by(|a, b| domain::search::fold(&a.label).cmp(&domain::search::fold(&b.label)));
+    agency_options.sort_by_cached_key(|o| domain::search::fold(&o.label));
     render(&ProceduresPage {
         total,
         cards,

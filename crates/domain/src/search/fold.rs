@@ -40,7 +40,7 @@ fn fold_char(c: char) -> Folded {
 /// idempotent. Letters of other scripts (other than Vietnamese and English) separate words.
 ///
 /// ```
-/// use motcua_domain::search::fold;
+/// use domain::search::fold;
 /// assert_eq!(fold("ĐĂNG KÍ KHAI SINH"), "dang ki khai sinh");
 /// assert_eq!(fold("  dang   KY  khai-sinh "), "dang ki khai sinh");
 /// assert_eq!(fold("Mã 1.001193."), "ma 1.001193");
@@ -84,7 +84,7 @@ pub fn fold(text: &str) -> String {
 /// The words of [`fold`]ed text, in order.
 ///
 /// ```
-/// use motcua_domain::search::tokens;
+/// use domain::search::tokens;
 /// assert_eq!(tokens("Lý lịch tư pháp"), ["li", "lich", "tu", "phap"]);
 /// ```
 pub fn tokens(text: &str) -> Vec<String> {
