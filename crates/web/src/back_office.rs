@@ -10,10 +10,11 @@ use axum::routing::get;
 use domain::calendar::DayKind;
 use domain::catalogue::{AgencyKind, Level, ServiceMode};
 use domain::search::ProcedureFilter;
-use time::{Date, Month, OffsetDateTime};
+use time::{Date, OffsetDateTime};
 
 use crate::AppState;
 use crate::error::AppError;
+use crate::params;
 use crate::portal::render;
 use crate::ui::Ui;
 use crate::views::{self, Figures, SelectOption};
@@ -153,7 +154,7 @@ async fn procedures(
     Query(pairs): Query<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
     let data = state.reference.get();
-    let query = crate::catalogue_query::CatalogueQuery::parse(&pairs, &data, &ui, usize::MAX)
+    let query = params::CatalogueQuery::parse(&pairs, &data, &ui, usize::MAX)
         .map_err(AppError::BadRequest)?;
     let filter = ProcedureFilter {
         field: query.filter.field.clone(),
@@ -276,23 +277,10 @@ async fn calendar(
     Query(pairs): Query<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
     let years: Vec<i32> = storage::reference_data::CALENDAR_YEARS.collect();
-    let year = match pairs.iter().find(|(k, _)| k == "year") {
-        None => state.today().year(),
-        Some((_, v)) => v
-            .trim()
-            .parse::<i32>()
-            .ok()
-            .filter(|y| (1900..=2200).contains(y))
-            .ok_or_else(|| AppError::BadRequest(ui.t_s("query_error.year", v)))?,
-    };
-    let (Ok(first), Ok(last)) = (
-        Date::from_calendar_date(year, Month::January, 1),
-        Date::from_calendar_date(year, Month::December, 31),
-    ) else {
-        return Err(AppError::BadRequest(
-            ui.t_s("query_error.year", &year.to_string()),
-        ));
-    };
+    let year =
+        params::parse_year(&pairs, &ui, state.today().year()).map_err(AppError::BadRequest)?;
+    let (first, last) = params::year_bounds(year)
+        .ok_or_else(|| AppError::BadRequest(ui.t_s("query_error.year", &year.to_string())))?;
     let stored = state.db.calendar_days(first, last).await?;
     let data = state.reference.get();
     let mut working_days = 0;

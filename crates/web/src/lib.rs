@@ -4,10 +4,10 @@
 
 pub mod api;
 mod back_office;
-mod catalogue_query;
 mod error;
 pub mod i18n;
 mod ops;
+mod params;
 mod portal;
 pub mod reference;
 mod ui;

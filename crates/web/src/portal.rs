@@ -11,9 +11,9 @@ use axum::routing::get;
 use domain::catalogue::{Level, ServiceMode};
 
 use crate::AppState;
-use crate::catalogue_query::CatalogueQuery;
 use crate::error::AppError;
 use crate::i18n::Lang;
+use crate::params::CatalogueQuery;
 use crate::ui::{LANG_COOKIE, Ui};
 use crate::views::{self, Figures, ProcedureCard, SelectOption};
 
@@ -217,7 +217,8 @@ struct ProcedureView {
     fees: Vec<FeeView>,
     components: Vec<ComponentView>,
     agencies: Vec<AgencyView>,
-    agencies_more: usize,
+    /// Long lists (a commune procedure is offered by every commune) go in a disclosure.
+    collapse_agencies: bool,
     steps: Vec<String>,
     result: String,
     legal_basis: Vec<String>,
@@ -232,9 +233,8 @@ struct ProcedurePage {
     p: ProcedureView,
 }
 
-/// How many implementing agencies the start page lists before summarising the rest: a commune
-/// procedure is offered by every commune, and a list of all of them helps nobody.
-const AGENCIES_SHOWN: usize = 8;
+/// Up to this many implementing agencies are listed openly on a start page.
+const AGENCIES_LISTED_OPEN: usize = 8;
 
 async fn procedure(
     State(state): State<AppState>,
@@ -247,7 +247,6 @@ async fn procedure(
         .agencies
         .iter()
         .filter_map(|c| data.agency(c))
-        .take(AGENCIES_SHOWN)
         .map(|a| AgencyView {
             name: ui.pick(&a.name, &a.name_en).to_owned(),
             address: a.address.clone(),
@@ -300,7 +299,7 @@ async fn procedure(
                 waived: c.waived_if_population_verified,
             })
             .collect(),
-        agencies_more: p.agencies.len().saturating_sub(agencies.len()),
+        collapse_agencies: agencies.len() > AGENCIES_LISTED_OPEN,
         agencies,
         steps: p.steps.clone(),
         result: p.result.clone(),

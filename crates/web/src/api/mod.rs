@@ -8,12 +8,11 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use time::{Date, Month};
 use utoipa::OpenApi;
 
 use crate::AppState;
-use crate::catalogue_query::CatalogueQuery;
 use crate::error::AppError;
+use crate::params::{self, CatalogueQuery};
 use crate::ui::Ui;
 pub use dto::*;
 
@@ -171,19 +170,10 @@ async fn list_calendar_days(
     ui: Ui,
     Query(pairs): Query<Vec<(String, String)>>,
 ) -> Result<Json<Vec<CalendarDayDto>>, AppError> {
-    let year = match pairs.iter().find(|(k, _)| k == "year") {
-        None => state.today().year(),
-        Some((_, v)) => v
-            .trim()
-            .parse::<i32>()
-            .ok()
-            .filter(|y| (1900..=2200).contains(y))
-            .ok_or_else(|| AppError::BadRequest(ui.t_s("query_error.year", v)))?,
-    };
-    let first = Date::from_calendar_date(year, Month::January, 1)
-        .map_err(|e| AppError::BadRequest(e.to_string()))?;
-    let last = Date::from_calendar_date(year, Month::December, 31)
-        .map_err(|e| AppError::BadRequest(e.to_string()))?;
+    let year =
+        params::parse_year(&pairs, &ui, state.today().year()).map_err(AppError::BadRequest)?;
+    let (first, last) = params::year_bounds(year)
+        .ok_or_else(|| AppError::BadRequest(ui.t_s("query_error.year", &year.to_string())))?;
     let days = state.db.calendar_days(first, last).await?;
     Ok(Json(
         days.into_iter()

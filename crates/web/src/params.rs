@@ -1,6 +1,6 @@
-//! Reads the catalogue search parameters shared by the portal pages and the API (`q`, `field`,
-//! `level`, `agency`, `mode`, `priority`, `page`, `per_page`) and says precisely which one is wrong,
-//! in the caller's language, instead of silently ignoring it.
+//! Reads the query parameters shared by the pages and the API (the catalogue search `q`, `field`,
+//! `level`, `agency`, `mode`, `priority`, `page`, `per_page`, and a calendar `year`) and says
+//! precisely which one is wrong, in the caller's language, instead of silently ignoring it.
 
 use domain::catalogue::{Level, ServiceMode};
 use domain::search::ProcedureFilter;
@@ -123,4 +123,26 @@ impl CatalogueQuery {
             format!("{base}?{}", parts.join("&"))
         }
     }
+}
+
+/// The `year` parameter, or `default` when absent. Years outside 1900–2200 are refused: no
+/// deadline or report of this system reaches them.
+pub fn parse_year(pairs: &[(String, String)], ui: &Ui, default: i32) -> Result<i32, String> {
+    match pairs.iter().find(|(k, _)| k == "year") {
+        None => Ok(default),
+        Some((_, v)) => v
+            .trim()
+            .parse::<i32>()
+            .ok()
+            .filter(|y| (1900..=2200).contains(y))
+            .ok_or_else(|| ui.t_s("query_error.year", v)),
+    }
+}
+
+/// First and last day of a year accepted by [`parse_year`].
+pub fn year_bounds(year: i32) -> Option<(time::Date, time::Date)> {
+    Some((
+        time::Date::from_calendar_date(year, time::Month::January, 1).ok()?,
+        time::Date::from_calendar_date(year, time::Month::December, 31).ok()?,
+    ))
 }

@@ -1,0 +1,178 @@
+//! What an actor asks to do to a dossier. Actions are requests that [`super::decide`] may refuse;
+//! the facts it records are [`super::Event`]s.
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+use super::actor::Applicant;
+use super::code::DossierCode;
+use crate::catalogue::Channel;
+
+/// How a result goes back to the applicant (Decree 118/2025/NĐ-CP: at the counter, by public
+/// post, or online into the applicant's account and data warehouse).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReturnMethod {
+    /// Trả trực tiếp tại Bộ phận Một cửa.
+    Counter,
+    /// Trả qua dịch vụ bưu chính công ích.
+    Post,
+    /// Trả kết quả điện tử trực tuyến.
+    Online,
+}
+
+impl ReturnMethod {
+    /// Stable text form used in storage and the API.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReturnMethod::Counter => "counter",
+            ReturnMethod::Post => "post",
+            ReturnMethod::Online => "online",
+        }
+    }
+
+    /// Parses the text form produced by [`ReturnMethod::as_str`].
+    pub fn parse(s: &str) -> Option<Self> {
+        [ReturnMethod::Counter, ReturnMethod::Post, ReturnMethod::Online]
+            .into_iter()
+            .find(|m| m.as_str() == s)
+    }
+}
+
+/// An action on a dossier, with what the actor supplies. Reasons are free text shown on the
+/// corresponding form and must not be blank.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum Action {
+    /// The applicant submits a dossier on the portal (Decree 45/2020/NĐ-CP). Opens the dossier.
+    SubmitOnline {
+        /// Code generated for it (see [`DossierCode::new`]); its agency must be `agency`.
+        code: DossierCode,
+        /// Agency the applicant chose among those settling the procedure.
+        agency: String,
+        /// Who applies; the id must be the acting applicant's.
+        applicant: Applicant,
+    },
+    /// A reception officer registers a dossier handed in at the counter or arrived by post, in
+    /// their own unit. Opens the dossier; the officer then accepts it (Form 01), refuses it
+    /// (Form 03) or asks to complete it (Form 02).
+    ReceiveAtCounter {
+        /// Code generated for it; its agency must be the officer's unit.
+        code: DossierCode,
+        /// [`Channel::Counter`] or [`Channel::Post`].
+        channel: Channel,
+        /// Who applies.
+        applicant: Applicant,
+    },
+    /// Accept the dossier as complete: the receipt and appointment (Form 01) start legal time.
+    Accept,
+    /// Refuse the dossier at intake (Form 03, phiếu từ chối tiếp nhận).
+    Refuse {
+        /// Why, as written on Form 03.
+        reasons: String,
+    },
+    /// Ask the applicant to complete the papers (Form 02, phiếu yêu cầu bổ sung, hoàn thiện hồ
+    /// sơ). At intake it only guides the applicant; during processing it stops the clock.
+    RequestSupplement {
+        /// What is missing, as written on Form 02.
+        reasons: String,
+    },
+    /// The completed papers arrived (online from the applicant or at the counter).
+    ReceiveSupplement {
+        /// What was supplied, if worth noting.
+        note: Option<String>,
+    },
+    /// Give the dossier to a handling officer (phân công, chuyển xử lý); also reassigns.
+    Assign {
+        /// The officer who will handle it.
+        officer_id: String,
+    },
+    /// Send the dossier to another agency for its part (liên thông).
+    Transfer {
+        /// Identifier code of the other agency.
+        to_agency: String,
+        /// What is asked of it.
+        note: String,
+    },
+    /// The other agency's part is done and the dossier is back with the lead agency.
+    ReceiveBack {
+        /// What the other agency concluded.
+        note: Option<String>,
+    },
+    /// The handling officer proposes the result (dự thảo kết quả) for approval.
+    ProposeResult {
+        /// The proposed outcome, in a few words.
+        summary: String,
+    },
+    /// A leader approves and signs the proposed result.
+    Approve {
+        /// Remarks, if any.
+        note: Option<String>,
+    },
+    /// Ask the applicant to pay fees or fulfil financial obligations (status 6).
+    RequestFees {
+        /// Amount due in VND, above 0.
+        amount_vnd: i64,
+        /// What the amount is for.
+        note: String,
+    },
+    /// Payment of the requested fees was confirmed (by the counter or the payment platform).
+    RecordFeesPaid {
+        /// Amount paid in VND.
+        amount_vnd: i64,
+        /// Receipt or transaction reference.
+        reference: String,
+    },
+    /// The signed result is ready to be returned (status 9): processing ends.
+    MarkResultReady,
+    /// The result was handed to the applicant.
+    ReturnResult {
+        /// How.
+        method: ReturnMethod,
+    },
+    /// The applicant withdraws the dossier (rút hồ sơ), before the result is ready.
+    Withdraw {
+        /// Why, if the applicant says.
+        reasons: String,
+    },
+    /// Stop processing (Form 05, thông báo dừng giải quyết hồ sơ).
+    Stop {
+        /// Why, as written on Form 05.
+        reasons: String,
+    },
+    /// Apologise for a coming delay and set a new date (Form 04, văn bản xin lỗi và đề nghị gia
+    /// hạn thời gian giải quyết).
+    Apologise {
+        /// Why the dossier will be late.
+        reasons: String,
+        /// The new date and time promised to the applicant.
+        #[serde(with = "time::serde::rfc3339")]
+        new_due: OffsetDateTime,
+    },
+}
+
+impl Action {
+    /// Stable name of the action, used in refusals and logs.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Action::SubmitOnline { .. } => "submit_online",
+            Action::ReceiveAtCounter { .. } => "receive_at_counter",
+            Action::Accept => "accept",
+            Action::Refuse { .. } => "refuse",
+            Action::RequestSupplement { .. } => "request_supplement",
+            Action::ReceiveSupplement { .. } => "receive_supplement",
+            Action::Assign { .. } => "assign",
+            Action::Transfer { .. } => "transfer",
+            Action::ReceiveBack { .. } => "receive_back",
+            Action::ProposeResult { .. } => "propose_result",
+            Action::Approve { .. } => "approve",
+            Action::RequestFees { .. } => "request_fees",
+            Action::RecordFeesPaid { .. } => "record_fees_paid",
+            Action::MarkResultReady => "mark_result_ready",
+            Action::ReturnResult { .. } => "return_result",
+            Action::Withdraw { .. } => "withdraw",
+            Action::Stop { .. } => "stop",
+            Action::Apologise { .. } => "apologise",
+        }
+    }
+}
