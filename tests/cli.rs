@@ -172,3 +172,28 @@ fn a_bad_configuration_value_stops_with_a_clear_message() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("use sqlite://… or postgres://…"));
 }
+
+#[test]
+fn audit_verify_passes_on_a_fresh_database_and_checkpoints_are_recorded() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let verify = motcua(dir.path())
+        .args(["audit", "verify"])
+        .output()
+        .expect("verify");
+    assert!(
+        verify.status.success(),
+        "{}",
+        String::from_utf8_lossy(&verify.stderr)
+    );
+    assert!(String::from_utf8_lossy(&verify.stdout).contains("the audit chain verifies"));
+    let checkpoint = motcua(dir.path())
+        .args(["audit", "checkpoint"])
+        .output()
+        .expect("checkpoint");
+    assert!(String::from_utf8_lossy(&checkpoint.stdout).contains("checkpoint 1 recorded"));
+    let again = motcua(dir.path())
+        .args(["audit", "verify"])
+        .output()
+        .expect("verify");
+    assert!(String::from_utf8_lossy(&again.stdout).contains("1 checkpoints"));
+}

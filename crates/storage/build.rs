@@ -12,6 +12,8 @@ fn main() {
         .canonicalize()
         .expect("catalog/ exists at the workspace root");
     println!("cargo:rerun-if-changed={}", catalog.display());
+    // sqlx::migrate! embeds the migration trees; new files must trigger a rebuild too.
+    println!("cargo:rerun-if-changed=migrations");
     let mut files = Vec::new();
     collect(&catalog, &catalog, &mut files);
     files.sort();

@@ -55,6 +55,7 @@ macro_rules! exec_db {
         }
     };
 }
+pub(crate) use exec_db;
 
 /// Same as [`exec_db!`] inside an open transaction.
 macro_rules! exec_tx {

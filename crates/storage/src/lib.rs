@@ -3,9 +3,11 @@
 //! proves it. Repositories live in one module per concept; each writes its SQL once with `$N`
 //! placeholders, and a `match` on the backend says so where the dialects differ.
 
+mod audit;
 mod calendar;
 mod catalogue;
 mod db;
+pub mod dossier;
 mod error;
 mod meta;
 pub mod reference_data;
@@ -14,6 +16,7 @@ pub mod testing;
 #[cfg(test)]
 mod tests;
 
+pub use audit::{AuditReport, BrokenLink};
 pub use calendar::DaySource;
 pub use db::{Backend, Db, DbOptions};
 pub use error::StorageError;

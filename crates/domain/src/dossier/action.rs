@@ -33,9 +33,13 @@ impl ReturnMethod {
 
     /// Parses the text form produced by [`ReturnMethod::as_str`].
     pub fn parse(s: &str) -> Option<Self> {
-        [ReturnMethod::Counter, ReturnMethod::Post, ReturnMethod::Online]
-            .into_iter()
-            .find(|m| m.as_str() == s)
+        [
+            ReturnMethod::Counter,
+            ReturnMethod::Post,
+            ReturnMethod::Online,
+        ]
+        .into_iter()
+        .find(|m| m.as_str() == s)
     }
 }
 

@@ -20,7 +20,9 @@ pub enum DossierCodeError {
     #[error("the dossier code is empty")]
     Empty,
     /// Not three parts separated by hyphens.
-    #[error("a dossier code has three parts separated by hyphens, agency-yyMMdd-NNNN, not {found:?}")]
+    #[error(
+        "a dossier code has three parts separated by hyphens, agency-yyMMdd-NNNN, not {found:?}"
+    )]
     Shape {
         /// The text as given.
         found: String,
@@ -66,6 +68,15 @@ pub enum DossierCodeError {
 /// would break the format, so rather than refuse the 10000th citizen the counter widens to five
 /// digits (`…-10000` up to `…-99999`); [`DossierCode::parse`] accepts both forms and every code
 /// has exactly one text form.
+///
+/// ```
+/// use domain::dossier::DossierCode;
+///
+/// let code = DossierCode::parse(" 000.00.15.h56-230915-0001 ")?;
+/// assert_eq!(code.to_string(), "000.00.15.H56-230915-0001");
+/// assert_eq!((code.agency(), code.counter()), ("000.00.15.H56", 1));
+/// # Ok::<(), domain::dossier::DossierCodeError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct DossierCode {
@@ -78,7 +89,11 @@ impl DossierCode {
     /// The code of the `counter`-th dossier (from 1) of `agency_code` on `local_date`, the date
     /// of receipt in Vietnamese local time. The agency code may use a lowercase letter; it is
     /// kept uppercase.
-    pub fn new(agency_code: &str, local_date: Date, counter: u32) -> Result<Self, DossierCodeError> {
+    pub fn new(
+        agency_code: &str,
+        local_date: Date,
+        counter: u32,
+    ) -> Result<Self, DossierCodeError> {
         let agency = parse_agency(agency_code.trim()).ok_or_else(|| DossierCodeError::Agency {
             found: agency_code.to_owned(),
         })?;

@@ -92,7 +92,9 @@ impl Status {
 
     /// The status with a numeric code, if any.
     pub fn from_code(code: u8) -> Option<Self> {
-        Self::ALL.into_iter().find(|status| status.code() == Some(code))
+        Self::ALL
+            .into_iter()
+            .find(|status| status.code() == Some(code))
     }
 
     /// The status code of the national public service portal (DVCQG / OpenCPS).
@@ -114,7 +116,9 @@ impl Status {
 
     /// The status with a DVCQG code, if any.
     pub fn from_dvcqg_code(code: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|status| status.dvcqg_code() == code)
+        Self::ALL
+            .into_iter()
+            .find(|status| status.dvcqg_code() == code)
     }
 
     /// Whether nothing can happen to the dossier any more: refused, withdrawn, stopped or

@@ -1,5 +1,4 @@
-//! Repository tests. Each runs on a fresh SQLite file, or on PostgreSQL in a schema of its own when
-//! `TEST_DATABASE_URL` is set (CI runs the suite both ways).
+//! Reference data: migrations, catalogue and calendar storage.
 
 use domain::calendar::{CalendarDay, DayKind};
 use time::macros::date;

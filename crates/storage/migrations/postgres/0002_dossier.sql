@@ -1,0 +1,82 @@
+-- The dossier: an append-only, hash-chained event log per dossier, the projection of its current
+-- state, the per-agency daily counter behind dossier codes, idempotency records, the outbox for
+-- integrations and notifications, and checkpoints over the whole log.
+-- Kept column-for-column equal to ../sqlite/0002_dossier.sql (a test checks it).
+
+create table dossier (
+    id uuid primary key,
+    code text not null unique,
+    procedure_code text not null,
+    agency_code text not null references agency (code),
+    holder_agency_code text not null references agency (code),
+    assigned_officer text,
+    channel text not null check (channel in ('counter', 'online', 'post')),
+    status text not null,
+    applicant_name text not null,
+    applicant_contact text,
+    submitted_at timestamptz not null,
+    received_at timestamptz,
+    due_at timestamptz,
+    finished_at timestamptz,
+    supplement_count bigint not null,
+    state text not null,
+    event_count bigint not null,
+    head_hash bytea not null,
+    created_at timestamptz not null,
+    updated_at timestamptz not null
+);
+create index dossier_holder_idx on dossier (holder_agency_code, status, due_at);
+create index dossier_officer_idx on dossier (assigned_officer, status, due_at);
+create index dossier_agency_received_idx on dossier (agency_code, received_at);
+
+create table dossier_event (
+    dossier_id uuid not null references dossier (id),
+    seq bigint not null,
+    kind text not null,
+    actor text not null,
+    payload text not null,
+    recorded_at timestamptz not null,
+    prev_hash bytea not null,
+    hash bytea not null,
+    primary key (dossier_id, seq)
+);
+
+create table dossier_code_counter (
+    agency_code text not null,
+    day date not null,
+    last_value bigint not null,
+    primary key (agency_code, day)
+);
+
+create table idempotency_record (
+    scope text not null,
+    key text not null,
+    request_hash bytea not null,
+    response_status bigint not null,
+    response_body text not null,
+    created_at timestamptz not null,
+    primary key (scope, key)
+);
+
+create table outbox (
+    id uuid primary key,
+    topic text not null,
+    dossier_id uuid,
+    payload text not null,
+    created_at timestamptz not null,
+    available_at timestamptz not null,
+    attempts bigint not null,
+    delivered_at timestamptz
+);
+create index outbox_pending_idx on outbox (delivered_at, available_at);
+
+create table audit_checkpoint (
+    seq bigint primary key,
+    created_at timestamptz not null,
+    watermark timestamptz not null,
+    dossier_count bigint not null,
+    event_count bigint not null,
+    digest bytea not null,
+    prev_hash bytea not null,
+    hash bytea not null
+);

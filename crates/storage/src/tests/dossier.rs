@@ -1,0 +1,351 @@
+//! The dossier event log: creation with codes, appends with optimistic concurrency,
+//! idempotency, and tamper detection by `verify_audit_chain`.
+
+use time::OffsetDateTime;
+use time::macros::{date, datetime};
+use uuid::Uuid;
+
+use crate::Db;
+use crate::dossier::{
+    Append, Creation, DossierIndex, DossierWriteError, Idempotency, IdempotentResponse, NewDossier,
+    NewEvent, OutboxMessage, Written,
+};
+use crate::testing::TestDb;
+
+const AGENCY: &str = "000.00.03.H27";
+
+fn index(status: &str) -> DossierIndex {
+    DossierIndex {
+        status: status.into(),
+        holder_agency_code: AGENCY.into(),
+        assigned_officer: None,
+        received_at: None,
+        due_at: Some(datetime!(2026-12-02 10:00 UTC)),
+        finished_at: None,
+        supplement_count: 0,
+    }
+}
+
+fn event(kind: &str, at: OffsetDateTime) -> NewEvent {
+    NewEvent {
+        kind: kind.into(),
+        actor: r#"{"kind":"applicant"}"#.into(),
+        payload: format!(r#"{{"note":"{kind}"}}"#),
+        recorded_at: at,
+    }
+}
+
+fn new_dossier() -> NewDossier {
+    NewDossier {
+        id: Uuid::now_v7(),
+        agency_code: AGENCY.into(),
+        code_date: date!(2026 - 11 - 27),
+        procedure_code: "1.000894".into(),
+        channel: "online".into(),
+        applicant_name: "Nguyễn Văn A".into(),
+        applicant_contact: Some("0912 345 678".into()),
+        submitted_at: datetime!(2026-11-27 02:15:30.123456789 UTC),
+    }
+}
+
+async fn create(db: &Db, idem: Option<&Idempotency>) -> Written<crate::dossier::StoredDossier> {
+    let events = [event(
+        "submitted",
+        datetime!(2026-11-27 02:15:30.123456789 UTC),
+    )];
+    let answer = |code: &str| IdempotentResponse {
+        status: 201,
+        body: format!(r#"{{"code":"{code}"}}"#),
+    };
+    db.create_dossier(
+        &new_dossier(),
+        Creation {
+            events: &events,
+            project: &|code| (index("submitted"), format!(r#"{{"code":"{code}"}}"#)),
+            make_code: &|n| format!("{AGENCY}-261127-{n:04}"),
+            outbox: &[OutboxMessage {
+                topic: "notify.applicant".into(),
+                payload: "{}".into(),
+            }],
+            idempotency: idem.map(|i| (i, &answer as &crate::dossier::AnswerFn)),
+        },
+    )
+    .await
+    .expect("create")
+}
+
+fn done<T>(w: Written<T>) -> T {
+    match w {
+        Written::Done(v) => v,
+        Written::Replayed(r) => panic!("unexpected replay {r:?}"),
+    }
+}
+
+#[tokio::test]
+async fn dossier_codes_count_per_agency_per_day() {
+    let test = TestDb::seeded().await.expect("db");
+    let first = done(create(&test.db, None).await);
+    let second = done(create(&test.db, None).await);
+    assert_eq!(first.code, format!("{AGENCY}-261127-0001"));
+    assert_eq!(second.code, format!("{AGENCY}-261127-0002"));
+    let stored = test
+        .db
+        .dossier_by_code(&first.code)
+        .await
+        .expect("read")
+        .expect("found");
+    assert_eq!(stored, first);
+}
+
+#[tokio::test]
+async fn concurrent_submissions_never_share_a_code() {
+    let test = TestDb::seeded().await.expect("db");
+    let mut tasks = Vec::new();
+    for _ in 0..12 {
+        let db = test.db.clone();
+        tasks.push(tokio::spawn(
+            async move { done(create(&db, None).await).code },
+        ));
+    }
+    let mut codes = Vec::new();
+    for t in tasks {
+        codes.push(t.await.expect("task"));
+    }
+    codes.sort();
+    codes.dedup();
+    assert_eq!(codes.len(), 12);
+}
+
+#[tokio::test]
+async fn a_retried_submission_with_the_same_key_makes_no_second_dossier() {
+    let test = TestDb::seeded().await.expect("db");
+    let idem = Idempotency {
+        scope: "portal".into(),
+        key: "k-1".into(),
+        request_hash: vec![1, 2, 3],
+    };
+    let first = done(create(&test.db, Some(&idem)).await);
+    match create(&test.db, Some(&idem)).await {
+        Written::Replayed(r) => assert_eq!(r.body, format!(r#"{{"code":"{}"}}"#, first.code)),
+        Written::Done(d) => panic!("second dossier {}", d.code),
+    }
+    let other = Idempotency {
+        request_hash: vec![9],
+        ..idem
+    };
+    let err = test
+        .db
+        .create_dossier(
+            &new_dossier(),
+            Creation {
+                events: &[],
+                project: &|_| (index("submitted"), "{}".into()),
+                make_code: &|n| n.to_string(),
+                outbox: &[],
+                idempotency: Some((&other, &|_: &str| IdempotentResponse {
+                    status: 201,
+                    body: String::new(),
+                })),
+            },
+        )
+        .await;
+    assert!(matches!(err, Err(DossierWriteError::KeyReused)));
+}
+
+#[tokio::test]
+async fn appends_are_refused_when_someone_else_wrote_first() {
+    let test = TestDb::seeded().await.expect("db");
+    let d = done(create(&test.db, None).await);
+    let e = [event("accepted", datetime!(2026-11-27 03:00 UTC))];
+    let count = done(
+        test.db
+            .append_events(
+                d.id,
+                1,
+                Append {
+                    events: &e,
+                    index: &index("accepted"),
+                    state: "{}",
+                    outbox: &[],
+                    idempotency: None,
+                },
+            )
+            .await
+            .expect("append"),
+    );
+    assert_eq!(count, 2);
+    let stale = test
+        .db
+        .append_events(
+            d.id,
+            1,
+            Append {
+                events: &e,
+                index: &index("accepted"),
+                state: "{}",
+                outbox: &[],
+                idempotency: None,
+            },
+        )
+        .await;
+    assert!(matches!(
+        stale,
+        Err(DossierWriteError::Conflict { expected: 1 })
+    ));
+    let missing = test
+        .db
+        .append_events(
+            Uuid::now_v7(),
+            0,
+            Append {
+                events: &e,
+                index: &index("accepted"),
+                state: "{}",
+                outbox: &[],
+                idempotency: None,
+            },
+        )
+        .await;
+    assert!(matches!(missing, Err(DossierWriteError::NotFound)));
+    let events = test.db.dossier_events(d.id).await.expect("events");
+    assert_eq!(events.iter().map(|e| e.seq).collect::<Vec<_>>(), vec![1, 2]);
+    assert_eq!(events[1].prev_hash, events[0].hash);
+}
+
+async fn sql(db: &Db, statement: &str) {
+    let statement = sqlx::AssertSqlSafe(statement.to_owned());
+    match db {
+        Db::Sqlite(p) => sqlx::query(statement).execute(p).await.map(|_| ()),
+        Db::Postgres(p) => sqlx::query(statement).execute(p).await.map(|_| ()),
+    }
+    .expect("tamper statement");
+}
+
+async fn three_dossiers(db: &Db) -> Vec<String> {
+    let mut codes = Vec::new();
+    for _ in 0..3 {
+        let d = done(create(db, None).await);
+        for (i, kind) in ["accepted", "processing"].iter().enumerate() {
+            let at = datetime!(2026-11-27 03:00 UTC) + time::Duration::minutes(i as i64);
+            done(
+                db.append_events(
+                    d.id,
+                    1 + i as i64,
+                    Append {
+                        events: &[event(kind, at)],
+                        index: &index(kind),
+                        state: "{}",
+                        outbox: &[],
+                        idempotency: None,
+                    },
+                )
+                .await
+                .expect("append"),
+            );
+        }
+        codes.push(d.code);
+    }
+    codes
+}
+
+#[tokio::test]
+async fn an_untouched_log_verifies() {
+    let test = TestDb::seeded().await.expect("db");
+    three_dossiers(&test.db).await;
+    test.db
+        .write_checkpoint(OffsetDateTime::now_utc())
+        .await
+        .expect("checkpoint");
+    let report = test.db.verify_audit_chain().await.expect("verify");
+    assert_eq!(report.first_broken, None);
+    assert_eq!(
+        (report.dossiers, report.events, report.checkpoints),
+        (3, 9, 1)
+    );
+}
+
+#[tokio::test]
+async fn an_edited_event_is_named_by_verification() {
+    let test = TestDb::seeded().await.expect("db");
+    let codes = three_dossiers(&test.db).await;
+    sql(
+        &test.db,
+        &format!(
+            "update dossier_event set payload = '{{\"note\":\"forged\"}}' where seq = 2 and dossier_id = \
+             (select id from dossier where code = '{}')",
+            codes[1]
+        ),
+    )
+    .await;
+    let broken = test
+        .db
+        .verify_audit_chain()
+        .await
+        .expect("verify")
+        .first_broken
+        .expect("broken");
+    assert_eq!(
+        (broken.dossier.as_str(), broken.seq),
+        (codes[1].as_str(), 2)
+    );
+    assert!(broken.reason.contains("edited"), "{}", broken.reason);
+}
+
+#[tokio::test]
+async fn a_removed_event_is_named_by_verification() {
+    let test = TestDb::seeded().await.expect("db");
+    let codes = three_dossiers(&test.db).await;
+    sql(
+        &test.db,
+        &format!(
+            "delete from dossier_event where seq = 2 and dossier_id = (select id from dossier where code = '{}')",
+            codes[0]
+        ),
+    )
+    .await;
+    let broken = test
+        .db
+        .verify_audit_chain()
+        .await
+        .expect("verify")
+        .first_broken
+        .expect("broken");
+    assert_eq!(
+        (broken.dossier.as_str(), broken.seq),
+        (codes[0].as_str(), 3)
+    );
+}
+
+#[tokio::test]
+async fn a_removed_dossier_is_caught_by_the_checkpoint() {
+    let test = TestDb::seeded().await.expect("db");
+    let codes = three_dossiers(&test.db).await;
+    test.db
+        .write_checkpoint(OffsetDateTime::now_utc())
+        .await
+        .expect("checkpoint");
+    for table in ["outbox", "dossier_event"] {
+        sql(
+            &test.db,
+            &format!(
+                "delete from {table} where dossier_id = (select id from dossier where code = '{}')",
+                codes[2]
+            ),
+        )
+        .await;
+    }
+    sql(
+        &test.db,
+        &format!("delete from dossier where code = '{}'", codes[2]),
+    )
+    .await;
+    let broken = test
+        .db
+        .verify_audit_chain()
+        .await
+        .expect("verify")
+        .first_broken
+        .expect("broken");
+    assert_eq!(broken.dossier, "checkpoint 1");
+    assert!(broken.reason.contains("removed"), "{}", broken.reason);
+}
