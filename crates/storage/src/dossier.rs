@@ -166,6 +166,9 @@ pub enum DossierWriteError {
     /// No dossier has this id.
     #[error("no such dossier")]
     NotFound,
+    /// The rules refused what was to be written; nothing was.
+    #[error("refused: {0}")]
+    Refused(String),
     /// A storage failure.
     #[error(transparent)]
     Storage(#[from] StorageError),
@@ -345,21 +348,33 @@ impl Tx {
     }
 }
 
-/// Builds the answer recorded for an idempotency key from the code of the created dossier.
-pub type AnswerFn = dyn Fn(&str) -> IdempotentResponse + Sync;
+/// What a new dossier's creation writes, built once its code is allotted inside the transaction
+/// (events and state mention the code).
+#[derive(Debug, Clone)]
+pub struct Built {
+    /// Events of the creation (e.g. `submitted`, or `submitted` + `accepted` at a counter).
+    pub events: Vec<NewEvent>,
+    /// Indexed projection columns.
+    pub index: DossierIndex,
+    /// Full projection, JSON.
+    pub state: String,
+    /// Messages for workers.
+    pub outbox: Vec<OutboxMessage>,
+    /// The answer to record for the idempotency key, if the request carried one.
+    pub answer: Option<IdempotentResponse>,
+}
+
+/// Turns an allotted dossier code into what to write, or refuses with a reason.
+pub type BuildFn<'a> = dyn Fn(&str) -> Result<Built, String> + Sync + 'a;
 
 /// What [`Db::create_dossier`] needs besides the dossier.
 pub struct Creation<'a> {
-    /// Events of the creation (e.g. `submitted`, or `received` + `accepted` at a counter).
-    pub events: &'a [NewEvent],
-    /// Builds the projection from the code allotted inside the transaction.
-    pub project: &'a (dyn Fn(&str) -> (DossierIndex, String) + Sync),
     /// Builds the dossier code from the agency's daily counter value.
     pub make_code: &'a (dyn Fn(i64) -> String + Sync),
-    /// Messages for workers.
-    pub outbox: &'a [OutboxMessage],
-    /// Idempotency key, and how to answer from the stored dossier.
-    pub idempotency: Option<(&'a Idempotency, &'a AnswerFn)>,
+    /// Builds the events and projection for that code.
+    pub build: &'a BuildFn<'a>,
+    /// Idempotency key of the request, if any.
+    pub idempotency: Option<&'a Idempotency>,
 }
 
 /// What [`Db::append_events`] writes besides the events' dossier and version.
@@ -435,19 +450,19 @@ impl Db {
         creation: Creation<'_>,
     ) -> Result<Written<StoredDossier>, DossierWriteError> {
         let mut tx = self.begin().await?;
-        if let Some((idem, _)) = &creation.idempotency
+        if let Some(idem) = creation.idempotency
             && let Some(previous) = tx.idempotent_replay(idem).await?
         {
             return Ok(Written::Replayed(previous));
         }
         let number = tx.next_code_number(&new.agency_code, new.code_date).await?;
         let code = (creation.make_code)(number);
-        let (index, state) = (creation.project)(&code);
-        tx.append_new(new, &code, &index, &state, creation.events)
+        let built = (creation.build)(&code).map_err(DossierWriteError::Refused)?;
+        tx.append_new(new, &code, &built.index, &built.state, &built.events)
             .await?;
-        tx.enqueue(new.id, creation.outbox).await?;
-        if let Some((idem, answer)) = &creation.idempotency {
-            tx.record_idempotency(idem, &answer(&code)).await?;
+        tx.enqueue(new.id, &built.outbox).await?;
+        if let (Some(idem), Some(answer)) = (creation.idempotency, &built.answer) {
+            tx.record_idempotency(idem, answer).await?;
         }
         tx.commit().await?;
         Ok(Written::Done(StoredDossier {
@@ -459,9 +474,9 @@ impl Db {
             applicant_name: new.applicant_name.clone(),
             applicant_contact: new.applicant_contact.clone(),
             submitted_at: to_micros(new.submitted_at),
-            index,
-            state,
-            event_count: i64::try_from(creation.events.len()).unwrap_or(i64::MAX),
+            event_count: i64::try_from(built.events.len()).unwrap_or(i64::MAX),
+            index: built.index,
+            state: built.state,
         }))
     }
 

@@ -4,6 +4,7 @@
 
 pub mod api;
 mod back_office;
+pub mod dossiers;
 mod error;
 pub mod i18n;
 mod ops;

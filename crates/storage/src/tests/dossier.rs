@@ -7,8 +7,8 @@ use uuid::Uuid;
 
 use crate::Db;
 use crate::dossier::{
-    Append, Creation, DossierIndex, DossierWriteError, Idempotency, IdempotentResponse, NewDossier,
-    NewEvent, OutboxMessage, Written,
+    Append, Built, Creation, DossierIndex, DossierWriteError, Idempotency, IdempotentResponse,
+    NewDossier, NewEvent, OutboxMessage, Written,
 };
 use crate::testing::TestDb;
 
@@ -49,25 +49,29 @@ fn new_dossier() -> NewDossier {
 }
 
 async fn create(db: &Db, idem: Option<&Idempotency>) -> Written<crate::dossier::StoredDossier> {
-    let events = [event(
-        "submitted",
-        datetime!(2026-11-27 02:15:30.123456789 UTC),
-    )];
-    let answer = |code: &str| IdempotentResponse {
-        status: 201,
-        body: format!(r#"{{"code":"{code}"}}"#),
-    };
     db.create_dossier(
         &new_dossier(),
         Creation {
-            events: &events,
-            project: &|code| (index("submitted"), format!(r#"{{"code":"{code}"}}"#)),
             make_code: &|n| format!("{AGENCY}-261127-{n:04}"),
-            outbox: &[OutboxMessage {
-                topic: "notify.applicant".into(),
-                payload: "{}".into(),
-            }],
-            idempotency: idem.map(|i| (i, &answer as &crate::dossier::AnswerFn)),
+            build: &|code| {
+                Ok(Built {
+                    events: vec![event(
+                        "submitted",
+                        datetime!(2026-11-27 02:15:30.123456789 UTC),
+                    )],
+                    index: index("submitted"),
+                    state: format!(r#"{{"code":"{code}"}}"#),
+                    outbox: vec![OutboxMessage {
+                        topic: "notify.applicant".into(),
+                        payload: "{}".into(),
+                    }],
+                    answer: Some(IdempotentResponse {
+                        status: 201,
+                        body: format!(r#"{{"code":"{code}"}}"#),
+                    }),
+                })
+            },
+            idempotency: idem,
         },
     )
     .await
@@ -95,6 +99,25 @@ async fn dossier_codes_count_per_agency_per_day() {
         .expect("read")
         .expect("found");
     assert_eq!(stored, first);
+}
+
+#[tokio::test]
+async fn a_refused_creation_writes_nothing_and_spends_no_number() {
+    let test = TestDb::seeded().await.expect("db");
+    let refused = test
+        .db
+        .create_dossier(
+            &new_dossier(),
+            Creation {
+                make_code: &|n| format!("{AGENCY}-261127-{n:04}"),
+                build: &|_| Err("the procedure is not offered online".into()),
+                idempotency: None,
+            },
+        )
+        .await;
+    assert!(matches!(refused, Err(DossierWriteError::Refused(m)) if m.contains("online")));
+    let first = done(create(&test.db, None).await);
+    assert_eq!(first.code, format!("{AGENCY}-261127-0001"));
 }
 
 #[tokio::test]
@@ -138,14 +161,9 @@ async fn a_retried_submission_with_the_same_key_makes_no_second_dossier() {
         .create_dossier(
             &new_dossier(),
             Creation {
-                events: &[],
-                project: &|_| (index("submitted"), "{}".into()),
                 make_code: &|n| n.to_string(),
-                outbox: &[],
-                idempotency: Some((&other, &|_: &str| IdempotentResponse {
-                    status: 201,
-                    body: String::new(),
-                })),
+                build: &|_| Err("must not be called".into()),
+                idempotency: Some(&other),
             },
         )
         .await;

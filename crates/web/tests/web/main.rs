@@ -3,6 +3,7 @@
 
 mod api;
 mod i18n;
+mod lifecycle;
 mod ops;
 mod pages;
 

@@ -1,0 +1,444 @@
+//! Joins the dossier rules to the event log: every page and API route that changes a dossier calls
+//! this service, which asks `domain::dossier::decide` and writes what it decided with
+//! `storage::Db` in one transaction (events, projection, outbox, idempotency record). Nothing here
+//! decides a rule or writes SQL.
+
+use domain::catalogue::{Channel, Procedure, Workflow};
+use domain::dossier::{
+    Action, Actor, Applicant, Context, DossierCode, DossierState, Event, Refusal, apply, decide,
+};
+use storage::dossier::{
+    Append, Built, Creation, DossierIndex, DossierWriteError, Idempotency, IdempotentResponse,
+    NewDossier, NewEvent, OutboxMessage, StoredDossier, Written,
+};
+use storage::{Db, StorageError};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::reference::ReferenceData;
+
+/// Why a dossier operation did not happen.
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    /// No dossier or procedure with that code.
+    #[error("not found")]
+    NotFound,
+    /// The rules refused the action; the code is stable for translation.
+    #[error("{message}")]
+    Refused {
+        /// Stable machine code of the refusal (see `domain::dossier::Refusal::code`).
+        code: &'static str,
+        /// English explanation.
+        message: String,
+    },
+    /// Someone acted on the dossier in between; reload and try again.
+    #[error("the dossier was changed by someone else; reload it and try again")]
+    Conflict,
+    /// An idempotency key came back with a different request.
+    #[error("this idempotency key was already used for a different request")]
+    KeyReused,
+    /// Storage failed.
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+    /// A stored projection or event no longer reads back: a bug or a hand edit.
+    #[error("stored dossier data is corrupt: {0}")]
+    Corrupt(String),
+}
+
+impl From<Refusal> for ServiceError {
+    fn from(r: Refusal) -> Self {
+        ServiceError::Refused {
+            code: r.code(),
+            message: r.to_string(),
+        }
+    }
+}
+
+impl From<DossierWriteError> for ServiceError {
+    fn from(e: DossierWriteError) -> Self {
+        match e {
+            DossierWriteError::Conflict { .. } => ServiceError::Conflict,
+            DossierWriteError::KeyReused => ServiceError::KeyReused,
+            DossierWriteError::NotFound => ServiceError::NotFound,
+            // The service decides before writing; a refusal inside the transaction carries the
+            // refusal's own message.
+            DossierWriteError::Refused(message) => ServiceError::Refused {
+                code: "refused",
+                message,
+            },
+            DossierWriteError::Storage(e) => ServiceError::Storage(e),
+        }
+    }
+}
+
+/// How a dossier is opened.
+#[derive(Debug, Clone)]
+pub enum Opening {
+    /// Submitted on the portal to the agency the applicant chose.
+    Online {
+        /// Agency chosen among those settling the procedure.
+        agency: String,
+    },
+    /// Handed in at the counter, or arrived by post, at the officer's unit.
+    Counter {
+        /// Counter or post.
+        channel: Channel,
+        /// Accept at once (Form 01) when the papers are complete, as at most walk-ins.
+        accept: bool,
+    },
+}
+
+/// A new dossier.
+#[derive(Debug, Clone)]
+pub struct Application {
+    /// National procedure code.
+    pub procedure_code: String,
+    /// How it is opened.
+    pub opening: Opening,
+    /// The applicant as the rules know them.
+    pub applicant: Applicant,
+    /// Name shown to officers.
+    pub applicant_name: String,
+    /// Contact line shown to officers.
+    pub applicant_contact: Option<String>,
+}
+
+/// Builds the answer recorded for an idempotency key from the dossier as written.
+pub type Answer<'a> = dyn Fn(&DossierView) -> IdempotentResponse + Sync + 'a;
+
+/// A dossier read back: the stored row and its decoded state.
+#[derive(Debug, Clone)]
+pub struct DossierView {
+    /// What storage holds.
+    pub stored: StoredDossier,
+    /// The projection, decoded.
+    pub state: DossierState,
+}
+
+/// Outcome of a write carrying an idempotency key.
+#[derive(Debug, Clone)]
+pub enum Outcome {
+    /// Written now.
+    Done(Box<DossierView>),
+    /// Seen before: the first answer.
+    Replayed(IdempotentResponse),
+}
+
+/// PostgreSQL keeps microseconds, so the service works in microseconds throughout: the state it
+/// computes is then exactly the state a replay of the stored log computes.
+fn micros(at: OffsetDateTime) -> OffsetDateTime {
+    let at = at.to_offset(time::UtcOffset::UTC);
+    at.replace_nanosecond(at.nanosecond() / 1_000 * 1_000)
+        .unwrap_or(at)
+}
+
+fn json<T: serde::Serialize>(value: &T) -> Result<String, ServiceError> {
+    serde_json::to_string(value).map_err(|e| ServiceError::Corrupt(e.to_string()))
+}
+
+fn index_of(state: &DossierState) -> DossierIndex {
+    DossierIndex {
+        status: state.status.as_str().to_owned(),
+        holder_agency_code: state.holder.clone(),
+        assigned_officer: state.assigned_to.clone(),
+        received_at: state.received_at,
+        due_at: state.effective_due(),
+        finished_at: state.processing_ended_at,
+        supplement_count: i64::from(state.supplement_requests),
+    }
+}
+
+fn new_events(events: &[Event]) -> Result<Vec<NewEvent>, ServiceError> {
+    events
+        .iter()
+        .map(|e| {
+            Ok(NewEvent {
+                kind: e.kind().to_owned(),
+                actor: json(&e.actor)?,
+                payload: json(&e.change)?,
+                recorded_at: e.at,
+            })
+        })
+        .collect()
+}
+
+fn fold(mut state: Option<DossierState>, events: &[Event]) -> Result<DossierState, ServiceError> {
+    for event in events {
+        state = Some(apply(state, event).map_err(|e| ServiceError::Corrupt(e.to_string()))?);
+    }
+    state.ok_or_else(|| ServiceError::Corrupt("no event opened the dossier".into()))
+}
+
+/// Messages for the background workers that every change produces: the applicant is told, and
+/// the national portal gets the new status (DESIGN §7).
+fn outbox_for(state: &DossierState, events: &[Event]) -> Result<Vec<OutboxMessage>, ServiceError> {
+    let kinds: Vec<&str> = events.iter().map(Event::kind).collect();
+    let payload = json(&serde_json::json!({
+        "code": state.code.to_string(),
+        "status": state.status.as_str(),
+        "dvcqg_status": state.status.dvcqg_code(),
+        "events": kinds,
+    }))?;
+    Ok(vec![
+        OutboxMessage {
+            topic: "notify.applicant".into(),
+            payload: payload.clone(),
+        },
+        OutboxMessage {
+            topic: "dvcqg.sync".into(),
+            payload,
+        },
+    ])
+}
+
+/// The dossier service over one database and one reference snapshot.
+pub struct DossierService<'a> {
+    db: &'a Db,
+    reference: &'a ReferenceData,
+}
+
+impl<'a> DossierService<'a> {
+    /// A service for one request.
+    pub fn new(db: &'a Db, reference: &'a ReferenceData) -> Self {
+        DossierService { db, reference }
+    }
+
+    fn procedure(&self, code: &str) -> Result<&'a Procedure, ServiceError> {
+        self.reference.procedure(code).ok_or(ServiceError::NotFound)
+    }
+
+    fn workflow(&self, code: &str, version: Option<u32>) -> Result<&'a Workflow, ServiceError> {
+        self.reference
+            .catalogue
+            .workflows
+            .iter()
+            .filter(|w| w.code == code && version.is_none_or(|v| w.version == v))
+            .max_by_key(|w| w.version)
+            .ok_or_else(|| {
+                ServiceError::Corrupt(format!("workflow {code} is not in the catalogue"))
+            })
+    }
+
+    /// Opens a dossier: allots its code inside the transaction, records the opening (and, for a
+    /// complete walk-in, the acceptance with its appointment) and queues the notifications.
+    pub async fn open(
+        &self,
+        actor: &Actor,
+        application: &Application,
+        at: OffsetDateTime,
+        idempotency: Option<(&Idempotency, &Answer<'_>)>,
+    ) -> Result<Outcome, ServiceError> {
+        let at = micros(at);
+        let procedure = self.procedure(&application.procedure_code)?;
+        let workflow = self.workflow(&procedure.workflow, None)?;
+        let context = Context {
+            procedure,
+            workflow,
+            calendar: &self.reference.calendar,
+        };
+        let agency = match (&application.opening, actor) {
+            (Opening::Online { agency }, _) => agency.clone(),
+            (Opening::Counter { .. }, Actor::Officer { unit, .. }) => unit.clone(),
+            (Opening::Counter { .. }, _) => {
+                return Err(ServiceError::Refused {
+                    code: "not_permitted",
+                    message: "only a reception officer registers a dossier at the counter".into(),
+                });
+            }
+        };
+        let local_date = domain::calendar::to_vietnam_local(at)
+            .map(|t| t.date())
+            .ok_or_else(|| ServiceError::Corrupt("time out of range".into()))?;
+        let action_for = |code: DossierCode| match &application.opening {
+            Opening::Online { agency } => Action::SubmitOnline {
+                code,
+                agency: agency.clone(),
+                applicant: application.applicant.clone(),
+            },
+            Opening::Counter { channel, .. } => Action::ReceiveAtCounter {
+                code,
+                channel: *channel,
+                applicant: application.applicant.clone(),
+            },
+        };
+        let accept = matches!(application.opening, Opening::Counter { accept: true, .. });
+        let decide_all = |code: DossierCode| -> Result<(Vec<Event>, DossierState), ServiceError> {
+            let mut events = decide(None, &context, actor, &action_for(code), at)?;
+            let mut state = fold(None, &events)?;
+            if accept {
+                let more = decide(Some(&state), &context, actor, &Action::Accept, at)?;
+                state = fold(Some(state), &more)?;
+                events.extend(more);
+            }
+            Ok((events, state))
+        };
+        // Check the rules before taking a number, so a refusal costs no write at all.
+        let provisional =
+            DossierCode::new(&agency, local_date, 1).map_err(|e| ServiceError::Refused {
+                code: "agency_code",
+                message: e.to_string(),
+            })?;
+        decide_all(provisional)?;
+
+        let id = Uuid::now_v7();
+        let new = NewDossier {
+            id,
+            agency_code: agency.clone(),
+            code_date: local_date,
+            procedure_code: procedure.code.clone(),
+            channel: match &application.opening {
+                Opening::Online { .. } => Channel::Online.as_str().to_owned(),
+                Opening::Counter { channel, .. } => channel.as_str().to_owned(),
+            },
+            applicant_name: application.applicant_name.clone(),
+            applicant_contact: application.applicant_contact.clone(),
+            submitted_at: at,
+        };
+        let make_code = |n: i64| {
+            u32::try_from(n)
+                .ok()
+                .and_then(|n| DossierCode::new(&agency, local_date, n).ok())
+                .map_or_else(|| format!("{agency}-overflow-{n}"), |c| c.to_string())
+        };
+        let answer = idempotency.map(|(_, answer)| answer);
+        let build = |code: &str| -> Result<Built, String> {
+            let code = DossierCode::parse(code).map_err(|e| e.to_string())?;
+            let (events, state) = decide_all(code).map_err(|e| e.to_string())?;
+            let stored_state = json(&state).map_err(|e| e.to_string())?;
+            let index = index_of(&state);
+            let view = DossierView {
+                stored: StoredDossier {
+                    id,
+                    code: state.code.to_string(),
+                    procedure_code: new.procedure_code.clone(),
+                    agency_code: new.agency_code.clone(),
+                    channel: new.channel.clone(),
+                    applicant_name: new.applicant_name.clone(),
+                    applicant_contact: new.applicant_contact.clone(),
+                    submitted_at: at,
+                    index: index.clone(),
+                    state: stored_state.clone(),
+                    event_count: i64::try_from(events.len()).unwrap_or(i64::MAX),
+                },
+                state: state.clone(),
+            };
+            Ok(Built {
+                events: new_events(&events).map_err(|e| e.to_string())?,
+                index,
+                state: stored_state,
+                outbox: outbox_for(&state, &events).map_err(|e| e.to_string())?,
+                answer: answer.map(|a| a(&view)),
+            })
+        };
+        let written = self
+            .db
+            .create_dossier(
+                &new,
+                Creation {
+                    make_code: &make_code,
+                    build: &build,
+                    idempotency: idempotency.map(|(i, _)| i),
+                },
+            )
+            .await?;
+        match written {
+            Written::Replayed(r) => Ok(Outcome::Replayed(r)),
+            Written::Done(stored) => Ok(Outcome::Done(Box::new(self.decode(stored)?))),
+        }
+    }
+
+    /// Performs an action on a dossier read at `expected_version` (the version the officer saw;
+    /// `None` takes the current one).
+    pub async fn act(
+        &self,
+        code: &str,
+        expected_version: Option<i64>,
+        actor: &Actor,
+        action: &Action,
+        at: OffsetDateTime,
+        idempotency: Option<(&Idempotency, &Answer<'_>)>,
+    ) -> Result<Outcome, ServiceError> {
+        let at = micros(at);
+        let current = self.get(code).await?;
+        if expected_version.is_some_and(|v| v != current.stored.event_count) {
+            return Err(ServiceError::Conflict);
+        }
+        let procedure = self.procedure(&current.state.procedure_code)?;
+        let workflow = self.workflow(
+            &current.state.workflow_code,
+            Some(current.state.workflow_version),
+        )?;
+        let context = Context {
+            procedure,
+            workflow,
+            calendar: &self.reference.calendar,
+        };
+        let events = decide(Some(&current.state), &context, actor, action, at)?;
+        let state = fold(Some(current.state.clone()), &events)?;
+        let stored_state = json(&state)?;
+        let index = index_of(&state);
+        let count = current.stored.event_count + i64::try_from(events.len()).unwrap_or(0);
+        let view = DossierView {
+            stored: StoredDossier {
+                index: index.clone(),
+                state: stored_state.clone(),
+                event_count: count,
+                ..current.stored.clone()
+            },
+            state: state.clone(),
+        };
+        let answer = idempotency.map(|(i, a)| (i, a(&view)));
+        let written = self
+            .db
+            .append_events(
+                current.stored.id,
+                current.stored.event_count,
+                Append {
+                    events: &new_events(&events)?,
+                    index: &index,
+                    state: &stored_state,
+                    outbox: &outbox_for(&state, &events)?,
+                    idempotency: answer.as_ref().map(|(i, a)| (*i, a)),
+                },
+            )
+            .await?;
+        match written {
+            Written::Replayed(r) => Ok(Outcome::Replayed(r)),
+            Written::Done(_) => Ok(Outcome::Done(Box::new(view))),
+        }
+    }
+
+    fn decode(&self, stored: StoredDossier) -> Result<DossierView, ServiceError> {
+        let state: DossierState = serde_json::from_str(&stored.state)
+            .map_err(|e| ServiceError::Corrupt(format!("{}: {e}", stored.code)))?;
+        Ok(DossierView { stored, state })
+    }
+
+    /// The dossier with this code.
+    pub async fn get(&self, code: &str) -> Result<DossierView, ServiceError> {
+        let stored = self
+            .db
+            .dossier_by_code(code.trim())
+            .await?
+            .ok_or(ServiceError::NotFound)?;
+        self.decode(stored)
+    }
+
+    /// The dossier's events, decoded, in order.
+    pub async fn timeline(&self, view: &DossierView) -> Result<Vec<Event>, ServiceError> {
+        self.db
+            .dossier_events(view.stored.id)
+            .await?
+            .into_iter()
+            .map(|e| {
+                Ok(Event {
+                    at: e.recorded_at,
+                    actor: serde_json::from_str(&e.actor)
+                        .map_err(|err| ServiceError::Corrupt(err.to_string()))?,
+                    change: serde_json::from_str(&e.payload)
+                        .map_err(|err| ServiceError::Corrupt(err.to_string()))?,
+                })
+            })
+            .collect()
+    }
+}
