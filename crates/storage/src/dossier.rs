@@ -92,6 +92,10 @@ pub struct NewDossier {
     pub applicant_name: String,
     /// Applicant's contact line (phone, e-mail), for officers.
     pub applicant_contact: Option<String>,
+    /// Last four digits of the applicant's phone, for public tracking.
+    pub phone_last4: Option<String>,
+    /// Last four digits of the applicant's personal ID, for public tracking.
+    pub id_last4: Option<String>,
     /// When it was submitted.
     pub submitted_at: OffsetDateTime,
 }
@@ -113,6 +117,10 @@ pub struct StoredDossier {
     pub applicant_name: String,
     /// Applicant's contact line.
     pub applicant_contact: Option<String>,
+    /// Last four digits of the applicant's phone.
+    pub phone_last4: Option<String>,
+    /// Last four digits of the applicant's personal ID.
+    pub id_last4: Option<String>,
     /// Submission time.
     pub submitted_at: OffsetDateTime,
     /// Indexed projection columns.
@@ -400,6 +408,8 @@ struct DossierRow {
     channel: String,
     applicant_name: String,
     applicant_contact: Option<String>,
+    applicant_phone_last4: Option<String>,
+    applicant_id_last4: Option<String>,
     submitted_at: OffsetDateTime,
     status: String,
     holder_agency_code: String,
@@ -413,7 +423,7 @@ struct DossierRow {
 }
 
 const DOSSIER_COLUMNS: &str = "id, code, procedure_code, agency_code, channel, applicant_name, \
-     applicant_contact, submitted_at, status, holder_agency_code, assigned_officer, received_at, \
+     applicant_contact, applicant_phone_last4, applicant_id_last4, submitted_at, status, holder_agency_code, assigned_officer, received_at, \
      due_at, finished_at, supplement_count, state, event_count";
 
 fn dossier_from_row(r: DossierRow) -> StoredDossier {
@@ -425,6 +435,8 @@ fn dossier_from_row(r: DossierRow) -> StoredDossier {
         channel: r.channel,
         applicant_name: r.applicant_name,
         applicant_contact: r.applicant_contact,
+        phone_last4: r.applicant_phone_last4,
+        id_last4: r.applicant_id_last4,
         submitted_at: r.submitted_at,
         index: DossierIndex {
             status: r.status,
@@ -473,6 +485,8 @@ impl Db {
             channel: new.channel.clone(),
             applicant_name: new.applicant_name.clone(),
             applicant_contact: new.applicant_contact.clone(),
+            phone_last4: new.phone_last4.clone(),
+            id_last4: new.id_last4.clone(),
             submitted_at: to_micros(new.submitted_at),
             event_count: i64::try_from(built.events.len()).unwrap_or(i64::MAX),
             index: built.index,
@@ -618,8 +632,9 @@ impl Tx {
             sqlx::query(
                 "insert into dossier (id, code, procedure_code, agency_code, holder_agency_code, assigned_officer, \
                    channel, status, applicant_name, applicant_contact, submitted_at, received_at, due_at, \
-                   finished_at, supplement_count, state, event_count, head_hash, created_at, updated_at) \
-                 values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, 0, $17, $18, $18)",
+                   finished_at, supplement_count, state, event_count, head_hash, created_at, updated_at, \
+                   applicant_phone_last4, applicant_id_last4) \
+                 values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, 0, $17, $18, $18, $19, $20)",
             )
             .bind(new.id)
             .bind(code)
@@ -639,6 +654,8 @@ impl Tx {
             .bind(state)
             .bind(&genesis)
             .bind(now)
+            .bind(&new.phone_last4)
+            .bind(&new.id_last4)
             .execute(c)
             .await
         })?;

@@ -11,6 +11,7 @@ mod ops;
 mod params;
 mod portal;
 pub mod reference;
+mod tracking;
 mod ui;
 mod views;
 
@@ -74,6 +75,7 @@ pub fn app(state: AppState) -> Router {
         .merge(portal::router())
         .merge(back_office::router())
         .merge(api::router())
+        .merge(tracking::router())
         .merge(ops::router())
         .fallback(not_found)
         .with_state(state)

@@ -53,6 +53,7 @@ mod event;
 mod machine;
 mod state;
 mod status;
+pub mod tracking;
 
 pub use action::{Action, ReturnMethod};
 pub use actor::{Actor, Applicant, ApplicantKind, OfficerRole};

@@ -14,6 +14,9 @@ create table dossier (
     status text not null,
     applicant_name text not null,
     applicant_contact text,
+    -- Last four digits of the applicant's phone and personal ID: public tracking asks for one.
+    applicant_phone_last4 text,
+    applicant_id_last4 text,
     submitted_at timestamptz not null,
     received_at timestamptz,
     due_at timestamptz,

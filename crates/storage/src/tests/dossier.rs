@@ -44,6 +44,8 @@ fn new_dossier() -> NewDossier {
         channel: "online".into(),
         applicant_name: "Nguyễn Văn A".into(),
         applicant_contact: Some("0912 345 678".into()),
+        phone_last4: Some("5678".into()),
+        id_last4: None,
         submitted_at: datetime!(2026-11-27 02:15:30.123456789 UTC),
     }
 }

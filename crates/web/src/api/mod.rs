@@ -30,7 +30,14 @@ const DEFAULT_PER_PAGE: usize = 20;
         version = "1.0.0",
         license(name = "MIT")
     ),
-    paths(list_procedures, get_procedure, list_fields, list_agencies, list_calendar_days),
+    paths(
+        list_procedures,
+        get_procedure,
+        list_fields,
+        list_agencies,
+        list_calendar_days,
+        crate::tracking::api
+    ),
     components(schemas(
         ProcedureList,
         ProcedureSummary,
@@ -43,10 +50,13 @@ const DEFAULT_PER_PAGE: usize = 20;
         FieldDto,
         AgencyDto,
         CalendarDayDto,
+        crate::tracking::TrackedDossier,
+        crate::tracking::TrackedEvent,
         Problem
     )),
     tags((name = "catalogue", description = "Procedures, fields and agencies"),
-         (name = "calendar", description = "The legal working-day calendar"))
+         (name = "calendar", description = "The legal working-day calendar"),
+         (name = "dossiers", description = "Dossiers: public tracking"))
 )]
 pub struct ApiDoc;
 

@@ -4,6 +4,7 @@
 //! decides a rule or writes SQL.
 
 use domain::catalogue::{Channel, Procedure, Workflow};
+use domain::dossier::tracking::last_four_digits;
 use domain::dossier::{
     Action, Actor, Applicant, Context, DossierCode, DossierState, Event, Refusal, apply, decide,
 };
@@ -101,6 +102,10 @@ pub struct Application {
     pub applicant_name: String,
     /// Contact line shown to officers.
     pub applicant_contact: Option<String>,
+    /// Applicant's phone number as given, for tracking (only its last four digits are kept).
+    pub phone: Option<String>,
+    /// Applicant's personal ID as given, for tracking (only its last four digits are kept).
+    pub personal_id: Option<String>,
 }
 
 /// Builds the answer recorded for an idempotency key from the dossier as written.
@@ -292,6 +297,11 @@ impl<'a> DossierService<'a> {
             },
             applicant_name: application.applicant_name.clone(),
             applicant_contact: application.applicant_contact.clone(),
+            phone_last4: application.phone.as_deref().and_then(last_four_digits),
+            id_last4: application
+                .personal_id
+                .as_deref()
+                .and_then(last_four_digits),
             submitted_at: at,
         };
         let make_code = |n: i64| {
@@ -315,6 +325,8 @@ impl<'a> DossierService<'a> {
                     channel: new.channel.clone(),
                     applicant_name: new.applicant_name.clone(),
                     applicant_contact: new.applicant_contact.clone(),
+                    phone_last4: new.phone_last4.clone(),
+                    id_last4: new.id_last4.clone(),
                     submitted_at: at,
                     index: index.clone(),
                     state: stored_state.clone(),

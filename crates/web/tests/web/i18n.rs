@@ -85,6 +85,8 @@ async fn no_english_interface_text_leaks_into_vietnamese_pages() {
         "/procedures?q=khai+sinh".to_owned(),
         "/procedures?q=zzzzqqq".to_owned(),
         format!("/procedures/{first}"),
+        "/tracking".to_owned(),
+        "/tracking?code=x&digits=1".to_owned(),
         "/back-office".to_owned(),
         "/back-office/procedures".to_owned(),
         "/back-office/agencies".to_owned(),

@@ -59,6 +59,8 @@ async fn a_counter_dossier_goes_from_intake_to_returned_result() {
                     },
                     applicant_name: "Trần Thị Bình".into(),
                     applicant_contact: Some("0987 654 321".into()),
+                    phone: Some("0987 654 321".into()),
+                    personal_id: None,
                 },
                 at,
                 None,
@@ -160,6 +162,8 @@ async fn the_rules_refuse_and_nothing_is_written() {
                     },
                     applicant_name: "Lê Văn Cường".into(),
                     applicant_contact: None,
+                    phone: None,
+                    personal_id: Some("001090012345".into()),
                 },
                 at,
                 None,
@@ -230,6 +234,8 @@ async fn an_online_submission_retried_with_its_key_makes_one_dossier() {
         },
         applicant_name: "Phạm Thu Hà".into(),
         applicant_contact: Some("ha@example.vn".into()),
+        phone: Some("0912345678".into()),
+        personal_id: None,
     };
     let key = Idempotency {
         scope: "api:citizen-7".into(),

@@ -6,6 +6,7 @@ mod i18n;
 mod lifecycle;
 mod ops;
 mod pages;
+mod tracking;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};

@@ -1,0 +1,304 @@
+//! Public tracking of a dossier (tra cứu hồ sơ) by its code and the last four digits of the
+//! applicant's phone or personal ID: status, appointment and a timeline with no personal data.
+//! The same answer, "not found", is given for an unknown code and for wrong digits, so the page
+//! never tells a stranger which codes exist.
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::get;
+use axum::{Json, Router};
+use domain::dossier::tracking::proves_applicant;
+use domain::dossier::{DossierCode, Event};
+use serde::Serialize;
+use time::OffsetDateTime;
+use utoipa::ToSchema;
+
+use crate::AppState;
+use crate::dossiers::{DossierService, DossierView, ServiceError};
+use crate::error::AppError;
+use crate::portal::render;
+use crate::ui::Ui;
+
+/// Routes of public tracking.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/tracking", get(page))
+        .route("/api/v1/tracking", get(api))
+}
+
+/// Why a look-up found nothing to show.
+enum LookupError {
+    /// A field is missing or malformed: (field id, message key).
+    Invalid(Vec<(&'static str, &'static str)>),
+    /// No dossier with this code and these digits.
+    NotFound,
+    /// The look-up itself failed (database unavailable, corrupt data).
+    Failed(AppError),
+}
+
+fn param<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
+    pairs
+        .iter()
+        .find(|(k, _)| k == name)
+        .map_or("", |(_, v)| v.as_str())
+}
+
+/// Checks the form and finds the dossier; `Ok(None)` means the visitor has not asked yet.
+async fn lookup(
+    state: &AppState,
+    code: &str,
+    digits: &str,
+) -> Result<Option<(DossierView, Vec<Event>)>, LookupError> {
+    let (code, digits) = (code.trim(), digits.trim());
+    if code.is_empty() && digits.is_empty() {
+        return Ok(None);
+    }
+    let mut invalid = Vec::new();
+    if code.is_empty() {
+        invalid.push(("code", "tracking.error.code_missing"));
+    } else if DossierCode::parse(code).is_err() {
+        invalid.push(("code", "tracking.error.code_shape"));
+    }
+    let digit_count = digits.chars().filter(char::is_ascii_digit).count();
+    if digits.is_empty() {
+        invalid.push(("digits", "tracking.error.digits_missing"));
+    } else if digit_count < 4
+        || !digits
+            .chars()
+            .all(|c| c.is_ascii_digit() || " +.-".contains(c))
+    {
+        invalid.push(("digits", "tracking.error.digits_shape"));
+    }
+    if !invalid.is_empty() {
+        return Err(LookupError::Invalid(invalid));
+    }
+    let data = state.reference.get();
+    let service = DossierService::new(&state.db, &data);
+    let view = match service.get(code).await {
+        Ok(view) => view,
+        Err(ServiceError::NotFound) => return Err(LookupError::NotFound),
+        Err(ServiceError::Storage(e)) => return Err(LookupError::Failed(e.into())),
+        Err(e) => return Err(LookupError::Failed(AppError::Internal(e.to_string()))),
+    };
+    if !proves_applicant(
+        digits,
+        view.stored.phone_last4.as_deref(),
+        view.stored.id_last4.as_deref(),
+    ) {
+        return Err(LookupError::NotFound);
+    }
+    let timeline = service
+        .timeline(&view)
+        .await
+        .map_err(|e| LookupError::Failed(AppError::Internal(e.to_string())))?;
+    Ok(Some((view, timeline)))
+}
+
+fn local_time(ui: &Ui, at: OffsetDateTime) -> String {
+    let t = at.to_offset(domain::calendar::VIETNAM_OFFSET);
+    if ui.is_en() {
+        format!(
+            "{:04}-{:02}-{:02} {:02}:{:02}",
+            t.year(),
+            u8::from(t.month()),
+            t.day(),
+            t.hour(),
+            t.minute()
+        )
+    } else {
+        format!(
+            "{:02}:{:02} ngày {:02}/{:02}/{:04}",
+            t.hour(),
+            t.minute(),
+            t.day(),
+            u8::from(t.month()),
+            t.year()
+        )
+    }
+}
+
+struct ErrorItem {
+    field: &'static str,
+    message: &'static str,
+}
+
+struct TimelineRow {
+    at: String,
+    what: &'static str,
+}
+
+struct Found {
+    code: String,
+    procedure: String,
+    status: &'static str,
+    received: Option<String>,
+    appointment: Option<String>,
+    timeline: Vec<TimelineRow>,
+}
+
+#[derive(Template)]
+#[template(path = "tracking.html")]
+struct TrackingPage {
+    ui: Ui,
+    code: String,
+    digits: String,
+    errors: Vec<ErrorItem>,
+    found: Option<Found>,
+}
+
+impl TrackingPage {
+    fn error_for(&self, field: &str) -> Option<&'static str> {
+        self.errors
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| e.message)
+    }
+}
+
+async fn page(
+    State(state): State<AppState>,
+    ui: Ui,
+    Query(pairs): Query<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let code = param(&pairs, "code").chars().take(64).collect::<String>();
+    let digits = param(&pairs, "digits").chars().take(32).collect::<String>();
+    let (status, errors, found) = match lookup(&state, &code, &digits).await {
+        Ok(None) => (StatusCode::OK, Vec::new(), None),
+        Ok(Some((view, events))) => {
+            let data = state.reference.get();
+            let procedure = data
+                .procedure(&view.state.procedure_code)
+                .map(|p| ui.pick(&p.name, &p.name_en).to_owned())
+                .unwrap_or_else(|| view.state.procedure_code.clone());
+            let found = Found {
+                code: view.stored.code.clone(),
+                procedure,
+                status: ui.t(&format!("dossier_status.{}", view.state.status.as_str())),
+                received: view.state.received_at.map(|t| local_time(&ui, t)),
+                appointment: view.state.effective_due().map(|t| local_time(&ui, t)),
+                timeline: events
+                    .iter()
+                    .map(|e| TimelineRow {
+                        at: local_time(&ui, e.at),
+                        what: ui.t(&format!("dossier_event.{}", e.kind())),
+                    })
+                    .collect(),
+            };
+            (StatusCode::OK, Vec::new(), Some(found))
+        }
+        Err(LookupError::Invalid(list)) => (
+            StatusCode::BAD_REQUEST,
+            list.into_iter()
+                .map(|(field, key)| ErrorItem {
+                    field,
+                    message: ui.t(key),
+                })
+                .collect(),
+            None,
+        ),
+        Err(LookupError::Failed(e)) => return Err(e),
+        Err(LookupError::NotFound) => (
+            StatusCode::NOT_FOUND,
+            vec![ErrorItem {
+                field: "code",
+                message: ui.t("tracking.error.not_found"),
+            }],
+            None,
+        ),
+    };
+    let mut response = render(&TrackingPage {
+        ui,
+        code,
+        digits,
+        errors,
+        found,
+    })?;
+    *response.status_mut() = status;
+    Ok(response)
+}
+
+/// A dossier as the public sees it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TrackedDossier {
+    /// Dossier code.
+    pub code: String,
+    /// National procedure code.
+    pub procedure_code: String,
+    /// Status: `submitted`, `accepted`, `processing`, `supplement_requested`, `awaiting_fees`,
+    /// `result_ready`, `returned`, `refused`, `withdrawn`, `stopped` or `transferred`.
+    pub status: &'static str,
+    /// The national portal's status code.
+    pub dvcqg_status: &'static str,
+    /// When it was accepted (RFC 3339).
+    pub received_at: Option<String>,
+    /// When the result is promised (RFC 3339), after any pause or apology.
+    pub appointment: Option<String>,
+    /// What happened, oldest first, without personal data.
+    pub timeline: Vec<TrackedEvent>,
+}
+
+/// One step of the public timeline.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TrackedEvent {
+    /// When (RFC 3339).
+    pub at: String,
+    /// What: the event kind, e.g. `accepted`, `supplement_requested`, `result_ready`.
+    pub kind: &'static str,
+}
+
+fn rfc3339(at: OffsetDateTime) -> String {
+    at.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
+/// Follow a dossier by its code and the last four digits of the applicant's phone or personal ID.
+#[utoipa::path(
+    get,
+    path = "/api/v1/tracking",
+    tag = "dossiers",
+    params(
+        ("code" = String, Query, description = "Dossier code, e.g. 000.00.15.H56-230915-0001"),
+        ("digits" = String, Query, description = "Last four digits of the applicant's phone or personal ID")
+    ),
+    responses(
+        (status = 200, description = "The dossier", body = TrackedDossier),
+        (status = 400, description = "A parameter is missing or malformed", body = crate::api::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No dossier with this code and these digits", body = crate::api::Problem, content_type = "application/problem+json")
+    )
+)]
+pub async fn api(
+    State(state): State<AppState>,
+    ui: Ui,
+    Query(pairs): Query<Vec<(String, String)>>,
+) -> Result<Json<TrackedDossier>, AppError> {
+    match lookup(&state, param(&pairs, "code"), param(&pairs, "digits")).await {
+        Ok(Some((view, events))) => Ok(Json(TrackedDossier {
+            code: view.stored.code.clone(),
+            procedure_code: view.state.procedure_code.clone(),
+            status: view.state.status.as_str(),
+            dvcqg_status: view.state.status.dvcqg_code(),
+            received_at: view.state.received_at.map(rfc3339),
+            appointment: view.state.effective_due().map(rfc3339),
+            timeline: events
+                .iter()
+                .map(|e| TrackedEvent {
+                    at: rfc3339(e.at),
+                    kind: e.kind(),
+                })
+                .collect(),
+        })),
+        Ok(None) => Err(AppError::BadRequest(
+            ui.t("tracking.error.code_missing").to_owned(),
+        )),
+        Err(LookupError::Invalid(list)) => Err(AppError::BadRequest(
+            list.iter()
+                .map(|(_, key)| ui.t(key))
+                .collect::<Vec<_>>()
+                .join(" "),
+        )),
+        Err(LookupError::NotFound) => Err(AppError::NotFound),
+        Err(LookupError::Failed(e)) => Err(e),
+    }
+}

@@ -1,0 +1,123 @@
+//! Public tracking by dossier code and the last four digits of the applicant's phone or ID.
+
+use axum::http::StatusCode;
+use domain::catalogue::Channel;
+use domain::dossier::{Actor, Applicant, ApplicantKind, OfficerRole};
+use time::macros::datetime;
+use web::dossiers::{Application, DossierService, Opening, Outcome};
+
+use crate::TestApp;
+
+async fn walk_in(app: &TestApp) -> String {
+    let data = app.state.reference.get();
+    let procedure = data
+        .catalogue
+        .procedures
+        .iter()
+        .find(|p| p.workflow == "commune-standard")
+        .expect("procedure");
+    let unit = procedure.agencies[0].clone();
+    let outcome = DossierService::new(&app.state.db, &data)
+        .open(
+            &Actor::Officer {
+                officer_id: "r1".into(),
+                role: OfficerRole::Reception,
+                unit,
+            },
+            &Application {
+                procedure_code: procedure.code.clone(),
+                opening: Opening::Counter {
+                    channel: Channel::Counter,
+                    accept: true,
+                },
+                applicant: Applicant {
+                    id: "walk-in".into(),
+                    kind: ApplicantKind::Citizen,
+                },
+                applicant_name: "Đỗ Minh Khoa".into(),
+                applicant_contact: Some("0912 345 678".into()),
+                phone: Some("0912 345 678".into()),
+                personal_id: Some("001090012345".into()),
+            },
+            datetime!(2026-11-24 02:00 UTC),
+            None,
+        )
+        .await
+        .expect("intake");
+    match outcome {
+        Outcome::Done(v) => v.stored.code,
+        Outcome::Replayed(_) => panic!("replay"),
+    }
+}
+
+#[tokio::test]
+async fn the_applicant_follows_a_dossier_with_its_code_and_four_digits() {
+    let app = TestApp::new().await;
+    let code = walk_in(&app).await;
+    for digits in ["5678", "2345", "0912345678"] {
+        let page = app
+            .get(&format!("/tracking?code={code}&digits={digits}"))
+            .await;
+        assert_eq!(page.status, StatusCode::OK, "{digits}");
+        assert!(page.body.contains("Đã tiếp nhận"), "{}", page.body);
+        assert!(page.body.contains("Hẹn trả kết quả"));
+        assert!(
+            page.body
+                .contains("Hồ sơ được tiếp nhận, hẹn ngày trả kết quả")
+        );
+        assert!(
+            !page.body.contains("Đỗ Minh Khoa"),
+            "the public page shows no personal data"
+        );
+    }
+    let api = app
+        .get(&format!("/api/v1/tracking?code={code}&digits=5678"))
+        .await
+        .json();
+    assert_eq!(api["status"], "accepted");
+    assert_eq!(api["dvcqg_status"], "new");
+    assert_eq!(api["timeline"][0]["kind"], "submitted");
+    assert!(api["appointment"].is_string());
+}
+
+#[tokio::test]
+async fn wrong_digits_and_unknown_codes_get_the_same_answer() {
+    let app = TestApp::new().await;
+    let code = walk_in(&app).await;
+    let wrong = app.get(&format!("/tracking?code={code}&digits=1111")).await;
+    let unknown = app
+        .get("/tracking?code=000.00.00.H27-261124-0999&digits=5678")
+        .await;
+    for page in [&wrong, &unknown] {
+        assert_eq!(page.status, StatusCode::NOT_FOUND);
+        assert!(
+            page.body
+                .contains("Không tìm thấy hồ sơ có mã và 4 số cuối này")
+        );
+        assert!(!page.body.contains("Tình trạng"));
+    }
+    let api = app
+        .get(&format!("/api/v1/tracking?code={code}&digits=1111"))
+        .await;
+    assert_eq!(api.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn a_malformed_look_up_is_explained_field_by_field_and_keeps_what_was_typed() {
+    let app = TestApp::new().await;
+    let empty = app.get("/tracking").await;
+    assert_eq!(empty.status, StatusCode::OK);
+    assert!(!empty.body.contains("error-summary"));
+    let bad = app.get("/tracking?code=HS-123&digits=12").await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(bad.body.contains("<title>Lỗi: Tra cứu hồ sơ"));
+    assert!(bad.body.contains("href=\"#code\">Mã hồ sơ chưa đúng dạng"));
+    assert!(bad.body.contains("href=\"#digits\">Nhập ít nhất 4 chữ số"));
+    assert!(bad.body.contains("value=\"HS-123\""));
+    assert!(
+        bad.body
+            .contains("aria-describedby=\"code-hint code-error\"")
+    );
+    let en = app.get_in("/tracking?code=&digits=5678", "en").await;
+    assert!(en.body.contains("Enter the dossier code"));
+}
