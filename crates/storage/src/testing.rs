@@ -51,6 +51,16 @@ impl TestDb {
         }
     }
 
+    /// Runs a raw statement, for tests that break the database on purpose (fault injection).
+    pub async fn execute_raw(&self, statement: &str) -> Result<(), StorageError> {
+        let statement = sqlx::AssertSqlSafe(statement.to_owned());
+        match &self.db {
+            Db::Sqlite(pool) => sqlx::query(statement).execute(pool).await.map(|_| ()),
+            Db::Postgres(pool) => sqlx::query(statement).execute(pool).await.map(|_| ()),
+        }
+        .map_err(StorageError::from)
+    }
+
     /// A migrated database with the shipped reference data loaded.
     pub async fn seeded() -> Result<TestDb, StorageError> {
         let test = TestDb::new().await?;

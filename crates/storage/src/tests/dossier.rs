@@ -232,13 +232,8 @@ async fn appends_are_refused_when_someone_else_wrote_first() {
     assert_eq!(events[1].prev_hash, events[0].hash);
 }
 
-async fn sql(db: &Db, statement: &str) {
-    let statement = sqlx::AssertSqlSafe(statement.to_owned());
-    match db {
-        Db::Sqlite(p) => sqlx::query(statement).execute(p).await.map(|_| ()),
-        Db::Postgres(p) => sqlx::query(statement).execute(p).await.map(|_| ()),
-    }
-    .expect("tamper statement");
+async fn tamper(test: &TestDb, statement: &str) {
+    test.execute_raw(statement).await.expect("tamper statement");
 }
 
 async fn three_dossiers(db: &Db) -> Vec<String> {
@@ -288,9 +283,7 @@ async fn an_untouched_log_verifies() {
 async fn an_edited_event_is_named_by_verification() {
     let test = TestDb::seeded().await.expect("db");
     let codes = three_dossiers(&test.db).await;
-    sql(
-        &test.db,
-        &format!(
+    tamper(&test, &format!(
             "update dossier_event set payload = '{{\"note\":\"forged\"}}' where seq = 2 and dossier_id = \
              (select id from dossier where code = '{}')",
             codes[1]
@@ -315,9 +308,7 @@ async fn an_edited_event_is_named_by_verification() {
 async fn a_removed_event_is_named_by_verification() {
     let test = TestDb::seeded().await.expect("db");
     let codes = three_dossiers(&test.db).await;
-    sql(
-        &test.db,
-        &format!(
+    tamper(&test, &format!(
             "delete from dossier_event where seq = 2 and dossier_id = (select id from dossier where code = '{}')",
             codes[0]
         ),
@@ -345,8 +336,8 @@ async fn a_removed_dossier_is_caught_by_the_checkpoint() {
         .await
         .expect("checkpoint");
     for table in ["outbox", "dossier_event"] {
-        sql(
-            &test.db,
+        tamper(
+            &test,
             &format!(
                 "delete from {table} where dossier_id = (select id from dossier where code = '{}')",
                 codes[2]
@@ -354,8 +345,8 @@ async fn a_removed_dossier_is_caught_by_the_checkpoint() {
         )
         .await;
     }
-    sql(
-        &test.db,
+    tamper(
+        &test,
         &format!("delete from dossier where code = '{}'", codes[2]),
     )
     .await;

@@ -19,7 +19,7 @@ use web::{AppState, ReferenceData};
 pub(crate) struct TestApp {
     pub(crate) router: axum::Router,
     pub(crate) state: AppState,
-    _db: TestDb,
+    pub(crate) db: TestDb,
 }
 
 /// A response read whole.
@@ -46,7 +46,7 @@ impl TestApp {
         TestApp {
             router: web::app(state.clone()),
             state,
-            _db: db,
+            db,
         }
     }
 

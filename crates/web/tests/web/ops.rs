@@ -41,3 +41,27 @@ async fn a_lost_database_gives_service_unavailable_not_a_crash() {
         StatusCode::OK
     );
 }
+
+#[tokio::test]
+async fn a_server_fault_gives_a_problem_page_with_a_reference_and_no_details() {
+    let app = TestApp::new().await;
+    app.db
+        .execute_raw("drop table calendar_day")
+        .await
+        .expect("break the calendar table");
+    let page = app.get("/back-office/calendar?year=2026").await;
+    assert_eq!(page.status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert!(page.body.contains("Đã xảy ra lỗi trong hệ thống"));
+    assert!(
+        page.body.contains("Mã tham chiếu:"),
+        "the page gives the request id to quote"
+    );
+    assert!(
+        !page.body.to_lowercase().contains("calendar_day"),
+        "no internal detail leaks"
+    );
+    let api = app.get("/api/v1/calendar?year=2026").await;
+    assert_eq!(api.status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert!(!api.body.to_lowercase().contains("calendar_day"));
+    assert_eq!(api.json()["status"], 500);
+}
