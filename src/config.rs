@@ -19,9 +19,29 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// `sqlite://…` or `postgres://…` (`MOTCUA_DATABASE_URL`); default: SQLite in the data folder.
     pub database_url: Option<String>,
-    /// Log filter in `tracing` syntax (`MOTCUA_LOG`), e.g. `info,motcua_web=debug`.
+    /// Log filter in `tracing` syntax (`MOTCUA_LOG`), e.g. `info,web=debug`.
     pub log: String,
+    /// Address the public reaches the portal at (`MOTCUA_PUBLIC_URL`), printed in the QR codes
+    /// of forms; default: the listening address over http.
+    pub public_url: Option<String>,
+    /// Mark session cookies `Secure` (`MOTCUA_SECURE_COOKIES`): set it when served over TLS.
+    pub secure_cookies: bool,
+    /// Create demonstration officer accounts on first start (`MOTCUA_DEMO_ACCOUNTS`); default:
+    /// only for the embedded SQLite database, never when a database URL is configured.
+    pub demo_accounts: Option<bool>,
 }
+
+/// Keys read from `MOTCUA_*` variables; other variables with the prefix (set for other tools,
+/// or by a typo) are ignored rather than fatal.
+const ENV_KEYS: [&str; 7] = [
+    "listen",
+    "data_dir",
+    "database_url",
+    "log",
+    "public_url",
+    "secure_cookies",
+    "demo_accounts",
+];
 
 impl Default for Config {
     fn default() -> Self {
@@ -30,6 +50,9 @@ impl Default for Config {
             data_dir: PathBuf::from("data"),
             database_url: None,
             log: "info".into(),
+            public_url: None,
+            secure_cookies: false,
+            demo_accounts: None,
         }
     }
 }
@@ -50,7 +73,7 @@ impl Config {
             None => figment = figment.merge(Toml::file("motcua.toml")),
         }
         figment
-            .merge(Env::prefixed("MOTCUA_").ignore(&["config"]))
+            .merge(Env::prefixed("MOTCUA_").only(&ENV_KEYS))
             .extract()
             .context("check motcua.toml and the MOTCUA_* environment variables")
     }
@@ -79,6 +102,23 @@ impl Config {
             }
             _ => url,
         }
+    }
+
+    /// The public address printed in forms' QR codes.
+    pub fn public_url(&self) -> String {
+        match &self.public_url {
+            Some(url) if !url.trim().is_empty() => url.trim().trim_end_matches('/').to_owned(),
+            _ => format!("http://{}", self.listen),
+        }
+    }
+
+    /// Whether to create the demonstration accounts.
+    pub fn demo_accounts(&self) -> bool {
+        self.demo_accounts.unwrap_or_else(|| {
+            self.database_url
+                .as_deref()
+                .is_none_or(|u| u.trim().is_empty())
+        })
     }
 
     /// Where uploaded papers are stored (content-addressed files).

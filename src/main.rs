@@ -153,7 +153,23 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     let reference = web::ReferenceData::load(&db, domain::calendar::OfficeHours::default())
         .await
         .context("cannot read the reference data")?;
-    let app = web::app(web::AppState::new(db.clone(), reference));
+    let demo = if config.demo_accounts() {
+        web::desk::accounts::ensure_demo_officers(&db, &reference)
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot create the demonstration accounts: {e}"))?
+    } else {
+        Vec::new()
+    };
+    let mut state = web::AppState::new(db.clone(), reference);
+    state.attachments_dir = config.attachments_dir();
+    state.public_url = config.public_url();
+    state.secure_cookies = config.secure_cookies;
+    let reload = tokio::spawn(web::reference::reload_periodically(
+        db.clone(),
+        state.reference.clone(),
+        std::time::Duration::from_secs(60),
+    ));
+    let app = web::app(state);
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .with_context(|| format!("cannot listen on {}", config.listen))?;
@@ -161,10 +177,28 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     println!("motcua is serving http://{address}/");
     println!("database: {}", config.database_display());
     println!("attachments: {}", config.attachments_dir().display());
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .context("server failed")?;
+    if !demo.is_empty() {
+        println!(
+            "first start: created demonstration officers (password \"{}\"), sign in at http://{address}/back-office/sign-in",
+            web::desk::accounts::DEMO_PASSWORD
+        );
+        for officer in &demo {
+            println!(
+                "  {:<14} {:<10} {}",
+                officer.username,
+                officer.role.as_str(),
+                officer.unit_name
+            );
+        }
+    }
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .context("server failed")?;
+    reload.abort();
     db.close().await;
     println!("motcua stopped");
     Ok(())

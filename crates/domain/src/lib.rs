@@ -6,4 +6,5 @@
 pub mod calendar;
 pub mod catalogue;
 pub mod dossier;
+pub mod paper;
 pub mod search;

@@ -12,6 +12,7 @@ use uuid::Uuid;
 
 use crate::StorageError;
 use crate::db::{Db, Tx, exec_tx, on_db, on_tx};
+use crate::papers::NewDossierPaper;
 
 /// The columns of the projection that lists and inboxes filter and sort on. The full state is
 /// kept as JSON beside them; the domain decides what both contain.
@@ -231,30 +232,51 @@ pub fn event_hash(
 }
 
 impl Tx {
-    async fn idempotent_replay(
+    /// Claims an idempotency key for this transaction, or returns the answer recorded for it.
+    ///
+    /// The claim is an insert: on PostgreSQL a concurrent request with the same key waits on the
+    /// unique index until the first commits and then replays its answer (or claims the key if
+    /// the first rolled back); SQLite serialises writers anyway. Checking first and inserting at
+    /// the end would let both requests pass the check and the second fail on the key.
+    async fn claim_idempotency(
         &mut self,
         idem: &Idempotency,
     ) -> Result<Option<IdempotentResponse>, DossierWriteError> {
-        let row: Option<(Vec<u8>, i64, String)> = on_tx!(self, |c| {
+        let claimed = exec_tx!(self, |c| {
+            sqlx::query(
+                "insert into idempotency_record (scope, key, request_hash, response_status, response_body, created_at) \
+                 values ($1, $2, $3, 0, '', $4) on conflict (scope, key) do nothing",
+            )
+            .bind(&idem.scope)
+            .bind(&idem.key)
+            .bind(&idem.request_hash)
+            .bind(OffsetDateTime::now_utc())
+            .execute(c)
+            .await
+        })?;
+        if claimed == 1 {
+            return Ok(None);
+        }
+        let (hash, status, body): (Vec<u8>, i64, String) = on_tx!(self, |c| {
             sqlx::query_as(
                 "select request_hash, response_status, response_body from idempotency_record \
                  where scope = $1 and key = $2",
             )
             .bind(&idem.scope)
             .bind(&idem.key)
-            .fetch_optional(c)
+            .fetch_one(c)
             .await
         })?;
-        match row {
-            None => Ok(None),
-            Some((hash, _, _)) if hash != idem.request_hash => Err(DossierWriteError::KeyReused),
-            Some((_, status, body)) => Ok(Some(IdempotentResponse {
-                status: u16::try_from(status).unwrap_or(500),
-                body,
-            })),
+        if hash != idem.request_hash {
+            return Err(DossierWriteError::KeyReused);
         }
+        Ok(Some(IdempotentResponse {
+            status: u16::try_from(status).unwrap_or(500),
+            body,
+        }))
     }
 
+    /// Records the answer for a key claimed by [`Tx::claim_idempotency`] in this transaction.
     async fn record_idempotency(
         &mut self,
         idem: &Idempotency,
@@ -262,15 +284,13 @@ impl Tx {
     ) -> Result<(), StorageError> {
         exec_tx!(self, |c| {
             sqlx::query(
-                "insert into idempotency_record (scope, key, request_hash, response_status, response_body, created_at) \
-                 values ($1, $2, $3, $4, $5, $6)",
+                "update idempotency_record set response_status = $1, response_body = $2 \
+                 where scope = $3 and key = $4",
             )
-            .bind(&idem.scope)
-            .bind(&idem.key)
-            .bind(&idem.request_hash)
             .bind(i64::from(response.status))
             .bind(&response.body)
-            .bind(OffsetDateTime::now_utc())
+            .bind(&idem.scope)
+            .bind(&idem.key)
             .execute(c)
             .await
         })?;
@@ -370,6 +390,8 @@ pub struct Built {
     pub outbox: Vec<OutboxMessage>,
     /// The answer to record for the idempotency key, if the request carried one.
     pub answer: Option<IdempotentResponse>,
+    /// Papers handed in with the application, attached in the same transaction.
+    pub papers: Vec<NewDossierPaper>,
 }
 
 /// Turns an allotted dossier code into what to write, or refuses with a reason.
@@ -397,10 +419,12 @@ pub struct Append<'a> {
     pub outbox: &'a [OutboxMessage],
     /// Idempotency key and the answer to record for it.
     pub idempotency: Option<(&'a Idempotency, &'a IdempotentResponse)>,
+    /// Papers handed in with these events (a supplement), attached in the same transaction.
+    pub papers: &'a [NewDossierPaper],
 }
 
 #[derive(sqlx::FromRow)]
-struct DossierRow {
+pub(crate) struct DossierRow {
     id: Uuid,
     code: String,
     procedure_code: String,
@@ -422,11 +446,11 @@ struct DossierRow {
     event_count: i64,
 }
 
-const DOSSIER_COLUMNS: &str = "id, code, procedure_code, agency_code, channel, applicant_name, \
+pub(crate) const DOSSIER_COLUMNS: &str = "id, code, procedure_code, agency_code, channel, applicant_name, \
      applicant_contact, applicant_phone_last4, applicant_id_last4, submitted_at, status, holder_agency_code, assigned_officer, received_at, \
      due_at, finished_at, supplement_count, state, event_count";
 
-fn dossier_from_row(r: DossierRow) -> StoredDossier {
+pub(crate) fn dossier_from_row(r: DossierRow) -> StoredDossier {
     StoredDossier {
         id: r.id,
         code: r.code,
@@ -463,7 +487,7 @@ impl Db {
     ) -> Result<Written<StoredDossier>, DossierWriteError> {
         let mut tx = self.begin().await?;
         if let Some(idem) = creation.idempotency
-            && let Some(previous) = tx.idempotent_replay(idem).await?
+            && let Some(previous) = tx.claim_idempotency(idem).await?
         {
             return Ok(Written::Replayed(previous));
         }
@@ -471,6 +495,8 @@ impl Db {
         let code = (creation.make_code)(number);
         let built = (creation.build)(&code).map_err(DossierWriteError::Refused)?;
         tx.append_new(new, &code, &built.index, &built.state, &built.events)
+            .await?;
+        tx.insert_papers(new.id, &built.papers, new.submitted_at)
             .await?;
         tx.enqueue(new.id, &built.outbox).await?;
         if let (Some(idem), Some(answer)) = (creation.idempotency, &built.answer) {
@@ -509,21 +535,27 @@ impl Db {
             state,
             outbox,
             idempotency,
+            papers,
         } = append;
         let mut tx = self.begin().await?;
         if let Some((idem, _)) = idempotency
-            && let Some(previous) = tx.idempotent_replay(idem).await?
+            && let Some(previous) = tx.claim_idempotency(idem).await?
         {
             return Ok(Written::Replayed(previous));
         }
-        let head: Option<(Vec<u8>,)> = on_tx!(&mut tx, |c| {
-            sqlx::query_as("select head_hash from dossier where id = $1 and event_count = $2")
+        let count = expected_count + i64::try_from(events.len()).unwrap_or(i64::MAX);
+        // The guarded update comes first: on PostgreSQL it locks the row, so a concurrent writer
+        // of the same version waits here, then finds the version moved and reports a conflict,
+        // instead of colliding later on the event's primary key.
+        let claimed = exec_tx!(&mut tx, |c| {
+            sqlx::query("update dossier set event_count = $1 where id = $2 and event_count = $3")
+                .bind(count)
                 .bind(dossier_id)
                 .bind(expected_count)
-                .fetch_optional(c)
+                .execute(c)
                 .await
         })?;
-        let Some((head,)) = head else {
+        if claimed != 1 {
             let exists: Option<(i64,)> = on_tx!(&mut tx, |c| {
                 sqlx::query_as("select event_count from dossier where id = $1")
                     .bind(dossier_id)
@@ -536,17 +568,22 @@ impl Db {
                     expected: expected_count,
                 },
             });
-        };
+        }
+        let (head,): (Vec<u8>,) = on_tx!(&mut tx, |c| {
+            sqlx::query_as("select head_hash from dossier where id = $1")
+                .bind(dossier_id)
+                .fetch_one(c)
+                .await
+        })?;
         let new_head = tx
             .append(dossier_id, expected_count + 1, head, events)
             .await?;
-        let count = expected_count + i64::try_from(events.len()).unwrap_or(i64::MAX);
-        let updated = exec_tx!(&mut tx, |c| {
+        exec_tx!(&mut tx, |c| {
             sqlx::query(
                 "update dossier set status = $1, holder_agency_code = $2, assigned_officer = $3, \
                    received_at = $4, due_at = $5, finished_at = $6, supplement_count = $7, state = $8, \
-                   event_count = $9, head_hash = $10, updated_at = $11 \
-                 where id = $12 and event_count = $13",
+                   head_hash = $9, updated_at = $10 \
+                 where id = $11",
             )
             .bind(&index.status)
             .bind(&index.holder_agency_code)
@@ -556,25 +593,49 @@ impl Db {
             .bind(index.finished_at.map(to_micros))
             .bind(index.supplement_count)
             .bind(state)
-            .bind(count)
             .bind(&new_head)
             .bind(OffsetDateTime::now_utc())
             .bind(dossier_id)
-            .bind(expected_count)
             .execute(c)
             .await
         })?;
-        if updated != 1 {
-            return Err(DossierWriteError::Conflict {
-                expected: expected_count,
-            });
-        }
+        let added_at = events
+            .last()
+            .map_or_else(OffsetDateTime::now_utc, |e| e.recorded_at);
+        tx.insert_papers(dossier_id, papers, added_at).await?;
         tx.enqueue(dossier_id, outbox).await?;
         if let Some((idem, answer)) = idempotency {
             tx.record_idempotency(idem, answer).await?;
         }
         tx.commit().await?;
         Ok(Written::Done(count))
+    }
+
+    /// The answer recorded for an idempotency key, if a committed request used it. Lets a
+    /// retried action be answered before its rules are checked again against a state it has
+    /// itself already changed.
+    pub async fn idempotent_answer(
+        &self,
+        idem: &Idempotency,
+    ) -> Result<Option<IdempotentResponse>, DossierWriteError> {
+        let row: Option<(Vec<u8>, i64, String)> = on_db!(self, |pool| {
+            sqlx::query_as(
+                "select request_hash, response_status, response_body from idempotency_record \
+                 where scope = $1 and key = $2",
+            )
+            .bind(&idem.scope)
+            .bind(&idem.key)
+            .fetch_optional(pool)
+            .await
+        })?;
+        match row {
+            None => Ok(None),
+            Some((hash, _, _)) if hash != idem.request_hash => Err(DossierWriteError::KeyReused),
+            Some((_, status, body)) => Ok(Some(IdempotentResponse {
+                status: u16::try_from(status).unwrap_or(500),
+                body,
+            })),
+        }
     }
 
     /// The dossier with this code.

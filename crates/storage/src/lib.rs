@@ -9,7 +9,10 @@ mod catalogue;
 mod db;
 pub mod dossier;
 mod error;
+pub mod inbox;
 mod meta;
+pub mod officers;
+pub mod papers;
 pub mod reference_data;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
@@ -20,4 +23,5 @@ pub use audit::{AuditReport, BrokenLink};
 pub use calendar::DaySource;
 pub use db::{Backend, Db, DbOptions};
 pub use error::StorageError;
+pub use papers::PaperStore;
 pub use reference_data::SeedReport;

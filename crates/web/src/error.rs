@@ -15,6 +15,12 @@ pub enum AppError {
     /// The request is malformed; the text says what to change, in the client's language.
     #[error("bad request: {0}")]
     BadRequest(String),
+    /// The request is not allowed (a form without its session's CSRF token).
+    #[error("forbidden")]
+    Forbidden,
+    /// Too many failed attempts; the text says how long to wait, in the client's language.
+    #[error("too many requests: {0}")]
+    Limited(String),
     /// A dependency (the database) is down for now.
     #[error("service unavailable: {0}")]
     Unavailable(String),
@@ -45,6 +51,8 @@ impl AppError {
         match self {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Forbidden => StatusCode::FORBIDDEN,
+            AppError::Limited(_) => StatusCode::TOO_MANY_REQUESTS,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -63,8 +71,8 @@ impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let status = self.status();
         let public_detail = match &self {
-            AppError::BadRequest(msg) => Some(msg.clone()),
-            AppError::NotFound => None,
+            AppError::BadRequest(msg) | AppError::Limited(msg) => Some(msg.clone()),
+            AppError::NotFound | AppError::Forbidden => None,
             AppError::Unavailable(detail) => {
                 tracing::warn!(%detail, "dependency unavailable");
                 None

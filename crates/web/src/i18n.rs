@@ -1,5 +1,5 @@
 //! Interface text in Vietnamese (the default) and English. Every string a page shows comes from
-//! `locales/vi.toml` or `locales/en.toml` by key, so a test can prove both files have the same keys
+//! `locales/vi/*.toml` or `locales/en/*.toml` by key, so a test can prove both files have the same keys
 //! and that every key a template uses exists: no English can leak into a Vietnamese page.
 
 use std::collections::HashMap;
@@ -42,8 +42,22 @@ impl Lang {
     }
 }
 
-const VI: &str = include_str!("../locales/vi.toml");
-const EN: &str = include_str!("../locales/en.toml");
+// One file per feature, so features grow their texts without editing each other's files; the
+// files of a language are read as one TOML document, so a table is defined in one file only.
+const VI: &str = concat!(
+    include_str!("../locales/vi/common.toml"),
+    "\n",
+    include_str!("../locales/vi/apply.toml"),
+    "\n",
+    include_str!("../locales/vi/desk.toml"),
+);
+const EN: &str = concat!(
+    include_str!("../locales/en/common.toml"),
+    "\n",
+    include_str!("../locales/en/apply.toml"),
+    "\n",
+    include_str!("../locales/en/desk.toml"),
+);
 
 type Table = HashMap<String, String>;
 

@@ -3,10 +3,14 @@
 //! types, call the domain and storage, render. Each feature module owns its `router()`.
 
 pub mod api;
+mod apply;
 mod back_office;
+pub mod desk;
 pub mod dossiers;
 mod error;
+pub mod forms;
 pub mod i18n;
+mod limits;
 mod ops;
 mod params;
 mod portal;
@@ -15,6 +19,7 @@ mod tracking;
 mod ui;
 mod views;
 
+use std::path::PathBuf;
 use std::time::Duration;
 
 use askama::Template;
@@ -46,6 +51,14 @@ pub struct AppState {
     pub reference: SharedReference,
     /// Fixes "today" for tests and demos; `None` means the real date in Vietnam.
     pub today_override: Option<Date>,
+    /// Folder of the content-addressed attachment store (uploaded papers).
+    pub attachments_dir: PathBuf,
+    /// Address the public reaches the portal at, printed in QR codes on forms.
+    pub public_url: String,
+    /// Mark session cookies `Secure` (the portal is served over TLS, directly or by a proxy).
+    pub secure_cookies: bool,
+    /// Look-up limits shared by every request (tracking, sign-in).
+    pub limits: limits::Limits,
 }
 
 impl AppState {
@@ -55,6 +68,10 @@ impl AppState {
             db,
             reference: SharedReference::new(reference),
             today_override: None,
+            attachments_dir: PathBuf::from("data/attachments"),
+            public_url: "http://127.0.0.1:8080".into(),
+            secure_cookies: false,
+            limits: limits::Limits::default(),
         }
     }
 
@@ -74,8 +91,10 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(portal::router())
         .merge(back_office::router())
+        .merge(desk::router())
         .merge(api::router())
         .merge(tracking::router())
+        .merge(apply::router())
         .merge(ops::router())
         .fallback(not_found)
         .with_state(state)
@@ -152,6 +171,8 @@ fn error_keys(status: StatusCode) -> (&'static str, &'static str) {
     match status {
         StatusCode::NOT_FOUND => ("error.not_found.title", "error.not_found.message"),
         StatusCode::BAD_REQUEST => ("error.bad_request.title", "error.bad_request.message"),
+        StatusCode::FORBIDDEN => ("error.forbidden.title", "error.forbidden.message"),
+        StatusCode::TOO_MANY_REQUESTS => ("error.limited.title", "error.limited.message"),
         StatusCode::SERVICE_UNAVAILABLE => ("error.unavailable.title", "error.unavailable.message"),
         _ => ("error.internal.title", "error.internal.message"),
     }

@@ -37,10 +37,12 @@ impl CatalogueQuery {
             per_page: default_per_page,
             ..CatalogueQuery::default()
         };
-        for (name, value) in pairs {
-            let value = value.trim();
+        for (name, raw) in pairs {
+            let value = raw.trim();
             match name.as_str() {
-                "q" => query.q = value.chars().take(200).collect(),
+                // Kept as typed: a trailing space tells the search the last word is complete, so
+                // type-ahead prefix matching stops for it.
+                "q" => query.q = raw.trim_start().chars().take(200).collect(),
                 _ if value.is_empty() => {}
                 "field" => {
                     if data.field(value).is_none() {

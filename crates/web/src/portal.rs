@@ -319,9 +319,7 @@ async fn switch_language(Query(pairs): Query<Vec<(String, String)>>) -> Response
             .map(|(_, v)| v.as_str())
     };
     let lang = get("lang").and_then(Lang::parse).unwrap_or_default();
-    let next = get("next")
-        .filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
-        .unwrap_or("/");
+    let next = get("next").filter(|n| is_local_path(n)).unwrap_or("/");
     // Drop any `lang=` left in the return address so the cookie decides from now on.
     let next = strip_lang_param(next);
     let mut response = Redirect::to(&next).into_response();
@@ -333,6 +331,15 @@ async fn switch_language(Query(pairs): Query<Vec<(String, String)>>) -> Response
         response.headers_mut().insert(header::SET_COOKIE, value);
     }
     response
+}
+
+/// Only a path on this site may follow the switch: browsers drop tabs and newlines from URLs and
+/// read `\\` as `/`, so `/\t/evil.example` would otherwise leave the site.
+fn is_local_path(next: &str) -> bool {
+    next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.contains('\\')
+        && !next.chars().any(|c| c.is_control() || c.is_whitespace())
 }
 
 fn strip_lang_param(path: &str) -> String {

@@ -1,6 +1,6 @@
 //! The reference data the portal serves, held in memory: the catalogue with its search index and
 //! the working-time calendar. Loaded from the database at start (so PostgreSQL and SQLite serve
-//! exactly what they store) and swapped whole when it changes, so readers never lock.
+//! exactly what they store) and swapped whole when it changes, so a reader holds the lock only to clone one `Arc`.
 
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
@@ -110,6 +110,33 @@ impl SharedReference {
         match self.0.write() {
             Ok(mut guard) => *guard = fresh,
             Err(poisoned) => *poisoned.into_inner() = fresh,
+        }
+    }
+}
+
+/// Reloads the reference data every `every` and swaps it in when it changed, so that
+/// `motcua seed` or `motcua calendar set` run beside a serving process take effect without a
+/// restart. A failed reload keeps the snapshot in force and is logged.
+pub async fn reload_periodically(db: Db, shared: SharedReference, every: std::time::Duration) {
+    let mut ticker = tokio::time::interval(every);
+    ticker.tick().await;
+    loop {
+        ticker.tick().await;
+        let current = shared.get();
+        match ReferenceData::load(&db, *current.calendar.office_hours()).await {
+            Ok(fresh)
+                if fresh.catalogue != current.catalogue || fresh.calendar != current.calendar =>
+            {
+                tracing::info!(
+                    procedures = fresh.catalogue.procedures.len(),
+                    "reference data changed; new snapshot in force"
+                );
+                shared.replace(fresh);
+            }
+            Ok(_) => {}
+            Err(e) => {
+                tracing::warn!(error = %e, "reference data reload failed; keeping the snapshot in force")
+            }
         }
     }
 }

@@ -18,6 +18,7 @@ use utoipa::ToSchema;
 use crate::AppState;
 use crate::dossiers::{DossierService, DossierView, ServiceError};
 use crate::error::AppError;
+use crate::limits::{ClientAddr, minutes};
 use crate::portal::render;
 use crate::ui::Ui;
 
@@ -34,6 +35,8 @@ enum LookupError {
     Invalid(Vec<(&'static str, &'static str)>),
     /// No dossier with this code and these digits.
     NotFound,
+    /// Too many failed look-ups from this client or for this code: minutes to wait.
+    Limited(u64),
     /// The look-up itself failed (database unavailable, corrupt data).
     Failed(AppError),
 }
@@ -48,6 +51,7 @@ fn param<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
 /// Checks the form and finds the dossier; `Ok(None)` means the visitor has not asked yet.
 async fn lookup(
     state: &AppState,
+    client: &ClientAddr,
     code: &str,
     digits: &str,
 ) -> Result<Option<(DossierView, Vec<Event>)>, LookupError> {
@@ -74,11 +78,28 @@ async fn lookup(
     if !invalid.is_empty() {
         return Err(LookupError::Invalid(invalid));
     }
+    // Four digits are 10,000 guesses: failures are limited per client and per code, so guessing
+    // one dossier's digits takes days from any number of addresses (DESIGN §8).
+    let limits = &state.limits;
+    let client_key = client.key();
+    let code_key = DossierCode::parse(code).map_or_else(|_| code.to_owned(), |c| c.to_string());
+    if let Err(wait) = limits
+        .tracking_by_client
+        .check(&client_key)
+        .and(limits.tracking_by_code.check(&code_key))
+    {
+        return Err(LookupError::Limited(minutes(wait)));
+    }
+    let failed = || {
+        limits.tracking_by_client.fail(&client_key);
+        limits.tracking_by_code.fail(&code_key);
+        LookupError::NotFound
+    };
     let data = state.reference.get();
     let service = DossierService::new(&state.db, &data);
     let view = match service.get(code).await {
         Ok(view) => view,
-        Err(ServiceError::NotFound) => return Err(LookupError::NotFound),
+        Err(ServiceError::NotFound) => return Err(failed()),
         Err(ServiceError::Storage(e)) => return Err(LookupError::Failed(e.into())),
         Err(e) => return Err(LookupError::Failed(AppError::Internal(e.to_string()))),
     };
@@ -87,7 +108,7 @@ async fn lookup(
         view.stored.phone_last4.as_deref(),
         view.stored.id_last4.as_deref(),
     ) {
-        return Err(LookupError::NotFound);
+        return Err(failed());
     }
     let timeline = service
         .timeline(&view)
@@ -121,7 +142,7 @@ fn local_time(ui: &Ui, at: OffsetDateTime) -> String {
 
 struct ErrorItem {
     field: &'static str,
-    message: &'static str,
+    message: String,
 }
 
 struct TimelineRow {
@@ -136,6 +157,8 @@ struct Found {
     received: Option<String>,
     appointment: Option<String>,
     timeline: Vec<TimelineRow>,
+    /// The agency asked for more papers: offer the supplement upload.
+    supplement_href: Option<String>,
 }
 
 #[derive(Template)]
@@ -160,11 +183,12 @@ impl TrackingPage {
 async fn page(
     State(state): State<AppState>,
     ui: Ui,
+    client: ClientAddr,
     Query(pairs): Query<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
     let code = param(&pairs, "code").chars().take(64).collect::<String>();
     let digits = param(&pairs, "digits").chars().take(32).collect::<String>();
-    let (status, errors, found) = match lookup(&state, &code, &digits).await {
+    let (status, errors, found) = match lookup(&state, &client, &code, &digits).await {
         Ok(None) => (StatusCode::OK, Vec::new(), None),
         Ok(Some((view, events))) => {
             let data = state.reference.get();
@@ -178,6 +202,14 @@ async fn page(
                 status: ui.t(&format!("dossier_status.{}", view.state.status.as_str())),
                 received: view.state.received_at.map(|t| local_time(&ui, t)),
                 appointment: view.state.effective_due().map(|t| local_time(&ui, t)),
+                supplement_href: (view.state.status
+                    == domain::dossier::Status::SupplementRequested)
+                    .then(|| {
+                        format!(
+                            "/tracking/supplement?code={}",
+                            crate::ui::percent_encode(&view.stored.code)
+                        )
+                    }),
                 timeline: events
                     .iter()
                     .map(|e| TimelineRow {
@@ -193,7 +225,7 @@ async fn page(
             list.into_iter()
                 .map(|(field, key)| ErrorItem {
                     field,
-                    message: ui.t(key),
+                    message: ui.t(key).to_owned(),
                 })
                 .collect(),
             None,
@@ -203,7 +235,15 @@ async fn page(
             StatusCode::NOT_FOUND,
             vec![ErrorItem {
                 field: "code",
-                message: ui.t("tracking.error.not_found"),
+                message: ui.t("tracking.error.not_found").to_owned(),
+            }],
+            None,
+        ),
+        Err(LookupError::Limited(wait)) => (
+            StatusCode::TOO_MANY_REQUESTS,
+            vec![ErrorItem {
+                field: "code",
+                message: ui.t_n("tracking.error.limited", wait),
             }],
             None,
         ),
@@ -265,15 +305,24 @@ fn rfc3339(at: OffsetDateTime) -> String {
     responses(
         (status = 200, description = "The dossier", body = TrackedDossier),
         (status = 400, description = "A parameter is missing or malformed", body = crate::api::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No dossier with this code and these digits", body = crate::api::Problem, content_type = "application/problem+json")
+        (status = 404, description = "No dossier with this code and these digits", body = crate::api::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many failed look-ups from this client or for this code", body = crate::api::Problem, content_type = "application/problem+json")
     )
 )]
 pub async fn api(
     State(state): State<AppState>,
     ui: Ui,
+    client: ClientAddr,
     Query(pairs): Query<Vec<(String, String)>>,
 ) -> Result<Json<TrackedDossier>, AppError> {
-    match lookup(&state, param(&pairs, "code"), param(&pairs, "digits")).await {
+    match lookup(
+        &state,
+        &client,
+        param(&pairs, "code"),
+        param(&pairs, "digits"),
+    )
+    .await
+    {
         Ok(Some((view, events))) => Ok(Json(TrackedDossier {
             code: view.stored.code.clone(),
             procedure_code: view.state.procedure_code.clone(),
@@ -299,6 +348,9 @@ pub async fn api(
                 .join(" "),
         )),
         Err(LookupError::NotFound) => Err(AppError::NotFound),
+        Err(LookupError::Limited(wait)) => {
+            Err(AppError::Limited(ui.t_n("tracking.error.limited", wait)))
+        }
         Err(LookupError::Failed(e)) => Err(e),
     }
 }

@@ -214,3 +214,28 @@ pub fn figures(data: &ReferenceData) -> Figures {
         agencies: data.catalogue.agencies.len(),
     }
 }
+
+/// A moment as people in Vietnam read it, in the page's language: "14:05 ngày 27/11/2026" or
+/// "2026-11-27 14:05".
+pub fn local_datetime(ui: &Ui, at: time::OffsetDateTime) -> String {
+    let t = at.to_offset(domain::calendar::VIETNAM_OFFSET);
+    if ui.is_en() {
+        format!(
+            "{:04}-{:02}-{:02} {:02}:{:02}",
+            t.year(),
+            u8::from(t.month()),
+            t.day(),
+            t.hour(),
+            t.minute()
+        )
+    } else {
+        format!(
+            "{:02}:{:02} ngày {:02}/{:02}/{:04}",
+            t.hour(),
+            t.minute(),
+            t.day(),
+            u8::from(t.month()),
+            t.year()
+        )
+    }
+}

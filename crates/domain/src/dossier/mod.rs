@@ -51,6 +51,7 @@ mod code;
 mod deadline;
 mod event;
 mod machine;
+mod offer;
 mod state;
 mod status;
 pub mod tracking;
@@ -64,6 +65,7 @@ pub use deadline::{
 };
 pub use event::{Change, Event};
 pub use machine::{Context, Refusal, decide};
+pub use offer::{ACTION_NAMES, offered_actions};
 pub use state::{Apology, ApplyError, DossierState, StepPlan, apply, replay};
 pub use status::Status;
 

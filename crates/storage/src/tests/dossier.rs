@@ -71,6 +71,7 @@ async fn create(db: &Db, idem: Option<&Idempotency>) -> Written<crate::dossier::
                         status: 201,
                         body: format!(r#"{{"code":"{code}"}}"#),
                     }),
+                    papers: Vec::new(),
                 })
             },
             idempotency: idem,
@@ -188,6 +189,7 @@ async fn appends_are_refused_when_someone_else_wrote_first() {
                     state: "{}",
                     outbox: &[],
                     idempotency: None,
+                    papers: &[],
                 },
             )
             .await
@@ -205,6 +207,7 @@ async fn appends_are_refused_when_someone_else_wrote_first() {
                 state: "{}",
                 outbox: &[],
                 idempotency: None,
+                papers: &[],
             },
         )
         .await;
@@ -223,6 +226,7 @@ async fn appends_are_refused_when_someone_else_wrote_first() {
                 state: "{}",
                 outbox: &[],
                 idempotency: None,
+                papers: &[],
             },
         )
         .await;
@@ -252,6 +256,7 @@ async fn three_dossiers(db: &Db) -> Vec<String> {
                         state: "{}",
                         outbox: &[],
                         idempotency: None,
+                        papers: &[],
                     },
                 )
                 .await

@@ -12,6 +12,7 @@ use storage::dossier::{
     Append, Built, Creation, DossierIndex, DossierWriteError, Idempotency, IdempotentResponse,
     NewDossier, NewEvent, OutboxMessage, StoredDossier, Written,
 };
+use storage::papers::NewDossierPaper;
 use storage::{Db, StorageError};
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -106,6 +107,9 @@ pub struct Application {
     pub phone: Option<String>,
     /// Applicant's personal ID as given, for tracking (only its last four digits are kept).
     pub personal_id: Option<String>,
+    /// Papers handed in with the application (already in the paper store and recorded with
+    /// `Db::record_paper_blob`), attached in the dossier's creating transaction.
+    pub papers: Vec<NewDossierPaper>,
 }
 
 /// Builds the answer recorded for an idempotency key from the dossier as written.
@@ -147,7 +151,9 @@ fn index_of(state: &DossierState) -> DossierIndex {
         holder_agency_code: state.holder.clone(),
         assigned_officer: state.assigned_to.clone(),
         received_at: state.received_at,
-        due_at: state.effective_due(),
+        // The legal due date: an apology promises a new date but does not move the deadline
+        // a dossier is judged by (Decision 766/QĐ-TTg, Appendix: on time means by the due date).
+        due_at: state.due,
         finished_at: state.processing_ended_at,
         supplement_count: i64::from(state.supplement_requests),
     }
@@ -340,6 +346,7 @@ impl<'a> DossierService<'a> {
                 state: stored_state,
                 outbox: outbox_for(&state, &events).map_err(|e| e.to_string())?,
                 answer: answer.map(|a| a(&view)),
+                papers: application.papers.clone(),
             })
         };
         let written = self
@@ -370,7 +377,31 @@ impl<'a> DossierService<'a> {
         at: OffsetDateTime,
         idempotency: Option<(&Idempotency, &Answer<'_>)>,
     ) -> Result<Outcome, ServiceError> {
+        self.act_with_papers(code, expected_version, actor, action, at, idempotency, &[])
+            .await
+    }
+
+    /// [`DossierService::act`] with papers handed in with the action (a supplement), attached
+    /// in the same transaction as its events, so an acknowledged supplement has its papers.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn act_with_papers(
+        &self,
+        code: &str,
+        expected_version: Option<i64>,
+        actor: &Actor,
+        action: &Action,
+        at: OffsetDateTime,
+        idempotency: Option<(&Idempotency, &Answer<'_>)>,
+        papers: &[NewDossierPaper],
+    ) -> Result<Outcome, ServiceError> {
         let at = micros(at);
+        // A retry of an action already done is answered as the first time, before the rules
+        // look at a state the first attempt has moved on.
+        if let Some((idem, _)) = idempotency
+            && let Some(previous) = self.db.idempotent_answer(idem).await?
+        {
+            return Ok(Outcome::Replayed(previous));
+        }
         let current = self.get(code).await?;
         if expected_version.is_some_and(|v| v != current.stored.event_count) {
             return Err(ServiceError::Conflict);
@@ -400,7 +431,7 @@ impl<'a> DossierService<'a> {
             state: state.clone(),
         };
         let answer = idempotency.map(|(i, a)| (i, a(&view)));
-        let written = self
+        let written = match self
             .db
             .append_events(
                 current.stored.id,
@@ -411,9 +442,23 @@ impl<'a> DossierService<'a> {
                     state: &stored_state,
                     outbox: &outbox_for(&state, &events)?,
                     idempotency: answer.as_ref().map(|(i, a)| (*i, a)),
+                    papers,
                 },
             )
-            .await?;
+            .await
+        {
+            // The same request raced itself (a double click): the one that lost answers as the
+            // one that won.
+            Err(DossierWriteError::Conflict { .. }) if idempotency.is_some() => {
+                if let Some((idem, _)) = idempotency
+                    && let Some(previous) = self.db.idempotent_answer(idem).await?
+                {
+                    return Ok(Outcome::Replayed(previous));
+                }
+                return Err(ServiceError::Conflict);
+            }
+            other => other?,
+        };
         match written {
             Written::Replayed(r) => Ok(Outcome::Replayed(r)),
             Written::Done(_) => Ok(Outcome::Done(Box::new(view))),
@@ -428,9 +473,11 @@ impl<'a> DossierService<'a> {
 
     /// The dossier with this code.
     pub async fn get(&self, code: &str) -> Result<DossierView, ServiceError> {
+        // Codes are printed in capitals but people type them as they like.
+        let code = DossierCode::parse(code.trim()).map_err(|_| ServiceError::NotFound)?;
         let stored = self
             .db
-            .dossier_by_code(code.trim())
+            .dossier_by_code(&code.to_string())
             .await?
             .ok_or(ServiceError::NotFound)?;
         self.decode(stored)

@@ -61,6 +61,7 @@ async fn a_counter_dossier_goes_from_intake_to_returned_result() {
                     applicant_contact: Some("0987 654 321".into()),
                     phone: Some("0987 654 321".into()),
                     personal_id: None,
+                    papers: Vec::new(),
                 },
                 at,
                 None,
@@ -164,6 +165,7 @@ async fn the_rules_refuse_and_nothing_is_written() {
                     applicant_contact: None,
                     phone: None,
                     personal_id: Some("001090012345".into()),
+                    papers: Vec::new(),
                 },
                 at,
                 None,
@@ -236,6 +238,7 @@ async fn an_online_submission_retried_with_its_key_makes_one_dossier() {
         applicant_contact: Some("ha@example.vn".into()),
         phone: Some("0912345678".into()),
         personal_id: None,
+        papers: Vec::new(),
     };
     let key = Idempotency {
         scope: "api:citizen-7".into(),

@@ -2,6 +2,8 @@
 //! default, PostgreSQL in a schema of its own when `TEST_DATABASE_URL` is set.
 
 mod api;
+mod apply;
+mod desk;
 mod i18n;
 mod lifecycle;
 mod ops;
@@ -43,6 +45,13 @@ impl TestApp {
             .expect("reference data");
         let mut state = AppState::new(db.db.clone(), reference);
         state.today_override = Some(time::macros::date!(2026 - 02 - 18));
+        // Uploaded papers go beside the test's SQLite file, or to a shared temporary folder on
+        // PostgreSQL (content-addressed, so tests never disturb each other's files).
+        state.attachments_dir = db
+            .db
+            .sqlite_folder()
+            .unwrap_or_else(|| std::env::temp_dir().join("motcua-test"))
+            .join("attachments");
         TestApp {
             router: web::app(state.clone()),
             state,
@@ -68,13 +77,71 @@ impl TestApp {
         Reply {
             status,
             headers,
-            body: String::from_utf8(bytes.to_vec()).expect("UTF-8 body"),
+            // Lossy, so binary answers (PDF) can be checked by status and headers too.
+            body: String::from_utf8_lossy(&bytes).into_owned(),
         }
     }
 
     pub(crate) async fn get(&self, uri: &str) -> Reply {
         self.request(Request::get(uri).body(Body::empty()).expect("request"))
             .await
+    }
+
+    /// A POST of an HTML form (`application/x-www-form-urlencoded`).
+    pub(crate) async fn post_form(&self, uri: &str, fields: &[(&str, &str)]) -> Reply {
+        let body = fields
+            .iter()
+            .map(|(k, v)| format!("{}={}", form_encode(k), form_encode(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+        self.request(
+            Request::post(uri)
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(body))
+                .expect("request"),
+        )
+        .await
+    }
+
+    /// A POST of a form with files (`multipart/form-data`): text fields, then files as
+    /// (field name, file name, bytes).
+    pub(crate) async fn post_multipart(
+        &self,
+        uri: &str,
+        fields: &[(&str, &str)],
+        files: &[(&str, &str, &[u8])],
+    ) -> Reply {
+        const BOUNDARY: &str = "----motcua-test-boundary-7d1f";
+        let mut body: Vec<u8> = Vec::new();
+        for (name, value) in fields {
+            body.extend_from_slice(
+                format!(
+                    "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+                )
+                .as_bytes(),
+            );
+        }
+        for (name, file_name, bytes) in files {
+            body.extend_from_slice(
+                format!(
+                    "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+                )
+                .as_bytes(),
+            );
+            body.extend_from_slice(bytes);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
+        self.request(
+            Request::post(uri)
+                .header(
+                    header::CONTENT_TYPE,
+                    format!("multipart/form-data; boundary={BOUNDARY}"),
+                )
+                .body(Body::from(body))
+                .expect("request"),
+        )
+        .await
     }
 
     /// A GET as a visitor who chose a language.
@@ -99,4 +166,19 @@ pub(crate) fn card_titles(html: &str) -> Vec<String> {
             Some(chunk[start..end].to_owned())
         })
         .collect()
+}
+
+/// Encodes a form value as browsers do for `application/x-www-form-urlencoded`.
+pub(crate) fn form_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'*' => {
+                out.push(char::from(b))
+            }
+            b' ' => out.push('+'),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
 }

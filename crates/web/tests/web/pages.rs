@@ -177,6 +177,22 @@ async fn the_language_switch_sets_a_cookie_and_returns_to_the_page() {
             .and_then(|v| v.to_str().ok()),
         Some("/")
     );
+    for sneaky in [
+        "/%09/evil.example",
+        "/%0A/evil.example",
+        "/%5C%5Cevil.example",
+        "/ /x",
+    ] {
+        let reply = app.get(&format!("/language?lang=en&next={sneaky}")).await;
+        assert_eq!(
+            reply
+                .headers
+                .get(header::LOCATION)
+                .and_then(|v| v.to_str().ok()),
+            Some("/"),
+            "{sneaky} must not be followed"
+        );
+    }
     let english = app.get_in("/procedures?q=khai+sinh", "en").await;
     assert!(english.body.contains("<html lang=\"en\">"));
     assert!(english.body.contains("Birth registration"));

@@ -38,6 +38,7 @@ async fn walk_in(app: &TestApp) -> String {
                 applicant_contact: Some("0912 345 678".into()),
                 phone: Some("0912 345 678".into()),
                 personal_id: Some("001090012345".into()),
+                papers: Vec::new(),
             },
             datetime!(2026-11-24 02:00 UTC),
             None,
@@ -120,4 +121,32 @@ async fn a_malformed_look_up_is_explained_field_by_field_and_keeps_what_was_type
     );
     let en = app.get_in("/tracking?code=&digits=5678", "en").await;
     assert!(en.body.contains("Enter the dossier code"));
+}
+
+#[tokio::test]
+async fn guessing_the_digits_of_one_code_is_stopped_after_ten_failures_and_the_right_digits_too() {
+    let app = TestApp::new().await;
+    let code = walk_in(&app).await;
+    for guess in 0..10 {
+        let reply = app
+            .get(&format!(
+                "/api/v1/tracking?code={code}&digits={:04}",
+                1000 + guess
+            ))
+            .await;
+        assert_eq!(reply.status, StatusCode::NOT_FOUND);
+    }
+    let page = app.get(&format!("/tracking?code={code}&digits=1999")).await;
+    assert_eq!(page.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(page.body.contains("Đã tra cứu sai quá nhiều lần"));
+    let api = app
+        .get(&format!("/api/v1/tracking?code={code}&digits=5678"))
+        .await;
+    assert_eq!(api.status, StatusCode::TOO_MANY_REQUESTS, "{}", api.body);
+    assert!(
+        api.json()["detail"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("phút")
+    );
 }

@@ -1,0 +1,275 @@
+//! The answers of an application in progress, saved after every page, and the order of the
+//! questions: the next page is always the first one not yet answered, so a "Change" link from
+//! "check your answers" comes back there once the answer is given (GOV.UK check-answers pattern).
+
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::response::Response;
+use domain::catalogue::Procedure;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use super::see_other;
+use crate::AppState;
+use crate::error::AppError;
+use crate::forms;
+use crate::reference::ReferenceData;
+
+/// A paper uploaded in this draft, reusable for another required paper.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct Upload {
+    /// SHA-256 of the content (also its name in the store).
+    pub sha256: String,
+    /// File name as uploaded, made safe.
+    pub file_name: String,
+    /// Media type found by sniffing.
+    pub media_type: String,
+    /// Size in bytes.
+    pub size_bytes: i64,
+}
+
+/// The answer for one required paper.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub(crate) enum PaperAnswer {
+    /// A file from `uploads`.
+    File {
+        /// Its hash.
+        sha256: String,
+    },
+    /// An optional paper the applicant does not hand in.
+    Skipped,
+}
+
+/// Everything answered so far. Only valid answers are saved; what was typed wrongly is shown
+/// back on its page, not stored.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct Answers {
+    /// Pseudonymous id of the applicant for this dossier (random; not personal data), the key
+    /// that lets them hand in a supplement later.
+    pub applicant_id: String,
+    /// Receiving agency chosen.
+    pub agency: Option<String>,
+    /// `citizen`, `business`, `state_agency` or `other`.
+    pub applicant_kind: Option<String>,
+    /// Name of the applicant.
+    pub full_name: Option<String>,
+    /// 12-digit personal ID.
+    pub personal_id: Option<String>,
+    /// Date of birth, `YYYY-MM-DD`.
+    pub birth_date: Option<String>,
+    /// Phone.
+    pub phone: Option<String>,
+    /// E-mail ("" when the applicant gave none).
+    pub email: Option<String>,
+    /// Address.
+    pub address: Option<String>,
+    /// One answer per required paper, by the paper's position in the procedure.
+    #[serde(default)]
+    pub papers: Vec<Option<PaperAnswer>>,
+    /// Every file uploaded in this draft.
+    #[serde(default)]
+    pub uploads: Vec<Upload>,
+    /// `counter`, `post` or `online`.
+    pub return_method: Option<String>,
+}
+
+/// A page of the application.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Step {
+    /// Which agency.
+    Agency,
+    /// Kind of applicant and name.
+    Applicant,
+    /// Personal ID and date of birth.
+    Identity,
+    /// Phone, e-mail, address.
+    Contact,
+    /// One required paper, by position.
+    Paper(usize),
+    /// How to receive the result.
+    Return,
+    /// Check your answers.
+    Check,
+}
+
+impl Step {
+    /// The page's address.
+    pub fn href(self, id: Uuid) -> String {
+        match self {
+            Step::Agency => format!("/applications/{id}/agency"),
+            Step::Applicant => format!("/applications/{id}/applicant"),
+            Step::Identity => format!("/applications/{id}/identity"),
+            Step::Contact => format!("/applications/{id}/contact"),
+            Step::Paper(n) => format!("/applications/{id}/papers/{}", n + 1),
+            Step::Return => format!("/applications/{id}/return"),
+            Step::Check => format!("/applications/{id}/check"),
+        }
+    }
+
+    /// The step a path segment names (papers have their own route).
+    pub fn parse(slug: &str) -> Option<Step> {
+        match slug {
+            "agency" => Some(Step::Agency),
+            "applicant" => Some(Step::Applicant),
+            "identity" => Some(Step::Identity),
+            "contact" => Some(Step::Contact),
+            "return" => Some(Step::Return),
+            _ => None,
+        }
+    }
+}
+
+/// Whether the applicant must choose the agency: only when several settle the procedure.
+pub(crate) fn asks_agency(procedure: &Procedure) -> bool {
+    procedure.agencies.len() > 1
+}
+
+/// The pages of a procedure's application, in order.
+pub(crate) fn steps(procedure: &Procedure) -> Vec<Step> {
+    let mut steps = Vec::new();
+    if asks_agency(procedure) {
+        steps.push(Step::Agency);
+    }
+    steps.extend([Step::Applicant, Step::Identity, Step::Contact]);
+    steps.extend((0..procedure.components.len()).map(Step::Paper));
+    steps.push(Step::Return);
+    steps
+}
+
+impl Answers {
+    /// Whether a page has its answer.
+    pub fn has(&self, step: Step) -> bool {
+        match step {
+            Step::Agency => self.agency.is_some(),
+            Step::Applicant => self.applicant_kind.is_some() && self.full_name.is_some(),
+            Step::Identity => self.personal_id.is_some() && self.birth_date.is_some(),
+            Step::Contact => self.phone.is_some() && self.address.is_some(),
+            Step::Paper(n) => matches!(self.papers.get(n), Some(Some(_))),
+            Step::Return => self.return_method.is_some(),
+            Step::Check => false,
+        }
+    }
+
+    /// The first page without an answer, or "check your answers".
+    pub fn next(&self, procedure: &Procedure) -> Step {
+        steps(procedure)
+            .into_iter()
+            .find(|s| !self.has(*s))
+            .unwrap_or(Step::Check)
+    }
+
+    /// The upload with this hash.
+    pub fn upload(&self, sha256: &str) -> Option<&Upload> {
+        self.uploads.iter().find(|u| u.sha256 == sha256)
+    }
+
+    /// Records the answer for paper `n`.
+    pub fn set_paper(&mut self, n: usize, answer: PaperAnswer) {
+        if self.papers.len() <= n {
+            self.papers.resize(n + 1, None);
+        }
+        self.papers[n] = Some(answer);
+    }
+
+    /// The agency the dossier goes to: the one chosen, or the only one.
+    pub fn agency_for(&self, procedure: &Procedure) -> Option<String> {
+        if asks_agency(procedure) {
+            self.agency.clone()
+        } else {
+            procedure.agencies.first().cloned()
+        }
+    }
+}
+
+/// A draft read from storage with its procedure.
+pub(crate) struct Draft {
+    /// Its id.
+    pub id: Uuid,
+    /// The procedure applied for.
+    pub procedure_code: String,
+    /// The answers.
+    pub answers: Answers,
+    /// The dossier code once submitted.
+    pub submitted_code: Option<String>,
+}
+
+impl Draft {
+    /// Reads a draft; "not found" for an unknown id.
+    pub async fn load(state: &AppState, id: Uuid) -> Result<Draft, AppError> {
+        let stored = state.db.draft(id).await?.ok_or(AppError::NotFound)?;
+        let answers: Answers = serde_json::from_str(&stored.answers)
+            .map_err(|e| AppError::Internal(format!("draft {id}: {e}")))?;
+        Ok(Draft {
+            id,
+            procedure_code: stored.procedure_code,
+            answers,
+            submitted_code: stored.submitted_code,
+        })
+    }
+
+    /// The procedure, from the reference data in force.
+    pub fn procedure<'a>(&self, data: &'a ReferenceData) -> Result<&'a Procedure, AppError> {
+        data.procedure(&self.procedure_code)
+            .ok_or(AppError::NotFound)
+    }
+
+    /// Saves the answers. A submitted draft no longer changes: the visitor goes to its
+    /// confirmation instead.
+    pub async fn save(&self, state: &AppState) -> Result<bool, AppError> {
+        let json =
+            serde_json::to_string(&self.answers).map_err(|e| AppError::Internal(e.to_string()))?;
+        Ok(state.db.update_draft(self.id, &json).await?)
+    }
+
+    /// Where to go after a page was answered.
+    pub fn next_href(&self, procedure: &Procedure) -> String {
+        self.answers.next(procedure).href(self.id)
+    }
+
+    /// The confirmation page.
+    pub fn done_href(&self) -> String {
+        format!("/applications/{}/done", self.id)
+    }
+}
+
+/// The draft id a start token stands for: a double click on "start" opens one draft, not two,
+/// and the id stays unguessable because the token is.
+fn draft_id_for(token: &str) -> Uuid {
+    let hash = Sha256::digest(format!("motcua/apply/{token}").as_bytes());
+    let mut bytes = [0u8; 16];
+    bytes.copy_from_slice(&hash[..16]);
+    uuid::Builder::from_random_bytes(bytes).into_uuid()
+}
+
+/// Starts an application for a procedure offered online and goes to its first question.
+pub(crate) async fn start(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let data = state.reference.get();
+    let procedure = data.procedure(&code).ok_or(AppError::NotFound)?;
+    // Decree 42/2022/NĐ-CP Art. 11: only full and partial online services take applications.
+    if !procedure.service_mode.accepts_online_application() {
+        return Err(AppError::NotFound);
+    }
+    let token = forms::token_of(&fields).map(str::trim).unwrap_or_default();
+    let id = if token.is_empty() || token.len() > 64 {
+        Uuid::new_v4()
+    } else {
+        draft_id_for(token)
+    };
+    if state.db.draft(id).await?.is_none() {
+        let answers = Answers {
+            applicant_id: format!("online-{}", Uuid::new_v4().simple()),
+            ..Answers::default()
+        };
+        let json =
+            serde_json::to_string(&answers).map_err(|e| AppError::Internal(e.to_string()))?;
+        state.db.create_draft(id, &procedure.code, &json).await?;
+    }
+    let draft = Draft::load(&state, id).await?;
+    Ok(see_other(&draft.next_href(procedure)))
+}

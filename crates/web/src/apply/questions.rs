@@ -1,0 +1,457 @@
+//! The question pages of an application: agency, applicant, identity, contact and how to receive
+//! the result. Each shows its fields, checks them on the server, and on failure shows the page
+//! again with everything typed, an error summary and a message by each field.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use domain::catalogue::Procedure;
+use domain::dossier::ReturnMethod;
+
+use super::draft::{Answers, Draft, Step, asks_agency};
+use super::{ErrorItem, draft_id, error_for, render_with, see_other};
+use crate::AppState;
+use crate::error::AppError;
+use crate::forms;
+use crate::reference::ReferenceData;
+use crate::ui::Ui;
+
+/// One choice of a radio group or select.
+pub(crate) struct Choice {
+    pub value: String,
+    pub label: String,
+    pub checked: bool,
+}
+
+/// A field of a question page.
+pub(crate) struct Field {
+    /// `text`, `radios` or `select`.
+    pub kind: &'static str,
+    pub id: &'static str,
+    pub label: &'static str,
+    pub hint: Option<&'static str>,
+    pub value: String,
+    pub choices: Vec<Choice>,
+    pub error: Option<&'static str>,
+    /// `type` of a text input (`text`, `tel`, `email`).
+    pub input_type: &'static str,
+    pub autocomplete: &'static str,
+    pub inputmode: &'static str,
+    pub optional: bool,
+    pub wide: bool,
+}
+
+impl Field {
+    fn text(id: &'static str, label: &'static str, value: String) -> Field {
+        Field {
+            kind: "text",
+            id,
+            label,
+            hint: None,
+            value,
+            choices: Vec::new(),
+            error: None,
+            input_type: "text",
+            autocomplete: "off",
+            inputmode: "text",
+            optional: false,
+            wide: true,
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "apply/question.html")]
+pub(crate) struct QuestionPage {
+    pub ui: Ui,
+    pub procedure_name: String,
+    pub heading: &'static str,
+    pub lead: Option<&'static str>,
+    pub back_href: String,
+    pub action: String,
+    pub token: String,
+    pub fields: Vec<Field>,
+    pub errors: Vec<ErrorItem>,
+    /// Whether the heading is the single field's label (one question, GOV.UK "label as heading").
+    pub single: bool,
+}
+
+fn value(fields: &[(String, String)], name: &str) -> String {
+    fields
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.chars().take(500).collect())
+        .unwrap_or_default()
+}
+
+/// The page before `step` in the journey, for the back link.
+pub(crate) fn back_href(draft: &Draft, procedure: &Procedure, step: Step) -> String {
+    let all = super::draft::steps(procedure);
+    match all.iter().position(|s| *s == step) {
+        Some(0) | None => format!("/procedures/{}", procedure.code),
+        Some(i) => all[i - 1].href(draft.id),
+    }
+}
+
+/// What a page shows and accepts: the fields filled with `typed` (or the saved answers).
+fn page(
+    ui: &Ui,
+    data: &ReferenceData,
+    draft: &Draft,
+    procedure: &Procedure,
+    step: Step,
+    typed: Option<&[(String, String)]>,
+    errors: Vec<ErrorItem>,
+) -> QuestionPage {
+    let a = &draft.answers;
+    let get = |name: &str, saved: &Option<String>| match typed {
+        Some(t) => value(t, name),
+        None => saved.clone().unwrap_or_default(),
+    };
+    let (heading, lead, mut fields, single) = match step {
+        Step::Agency => {
+            let current = get("agency", &a.agency);
+            let mut choices: Vec<Choice> = procedure
+                .agencies
+                .iter()
+                .filter_map(|c| data.agency(c))
+                .map(|ag| Choice {
+                    value: ag.code.clone(),
+                    label: ui.pick(&ag.name, &ag.name_en).to_owned(),
+                    checked: ag.code == current,
+                })
+                .collect();
+            choices.sort_by_cached_key(|c| domain::search::fold(&c.label));
+            let mut f = Field::text("agency", ui.t("apply.agency.heading"), current);
+            f.kind = if choices.len() > 8 {
+                "select"
+            } else {
+                "radios"
+            };
+            f.hint = Some(ui.t("apply.agency.hint"));
+            f.choices = choices;
+            (ui.t("apply.agency.heading"), None, vec![f], true)
+        }
+        Step::Applicant => {
+            let kind = get("applicant_kind", &a.applicant_kind);
+            let mut k = Field::text(
+                "applicant_kind",
+                ui.t("apply.applicant.kind_label"),
+                kind.clone(),
+            );
+            k.kind = "radios";
+            k.choices = ["citizen", "business", "state_agency", "other"]
+                .iter()
+                .map(|v| Choice {
+                    value: (*v).to_owned(),
+                    label: ui.t(&format!("apply.applicant_kind.{v}")).to_owned(),
+                    checked: kind == *v,
+                })
+                .collect();
+            let mut n = Field::text(
+                "full_name",
+                ui.t("apply.applicant.name_label"),
+                get("full_name", &a.full_name),
+            );
+            n.hint = Some(ui.t("apply.applicant.name_hint"));
+            n.autocomplete = "name";
+            (ui.t("apply.applicant.heading"), None, vec![k, n], false)
+        }
+        Step::Identity => {
+            let mut id = Field::text(
+                "personal_id",
+                ui.t("apply.identity.id_label"),
+                get("personal_id", &a.personal_id),
+            );
+            id.hint = Some(ui.t("apply.identity.id_hint"));
+            id.inputmode = "numeric";
+            id.wide = false;
+            let saved_birth = a.birth_date.as_deref().map(show_date);
+            let mut b = Field::text(
+                "birth_date",
+                ui.t("apply.identity.birth_label"),
+                get("birth_date", &saved_birth),
+            );
+            b.hint = Some(ui.t("apply.identity.birth_hint"));
+            b.autocomplete = "bday";
+            b.wide = false;
+            (
+                ui.t("apply.identity.heading"),
+                Some(ui.t("apply.identity.lead")),
+                vec![id, b],
+                false,
+            )
+        }
+        Step::Contact => {
+            let mut p = Field::text(
+                "phone",
+                ui.t("apply.contact.phone_label"),
+                get("phone", &a.phone),
+            );
+            p.hint = Some(ui.t("apply.contact.phone_hint"));
+            p.input_type = "tel";
+            p.autocomplete = "tel";
+            p.wide = false;
+            let mut e = Field::text(
+                "email",
+                ui.t("apply.contact.email_label"),
+                get("email", &a.email),
+            );
+            e.input_type = "email";
+            e.autocomplete = "email";
+            e.optional = true;
+            let mut ad = Field::text(
+                "address",
+                ui.t("apply.contact.address_label"),
+                get("address", &a.address),
+            );
+            ad.hint = Some(ui.t("apply.contact.address_hint"));
+            ad.autocomplete = "street-address";
+            (
+                ui.t("apply.contact.heading"),
+                Some(ui.t("apply.contact.lead")),
+                vec![p, e, ad],
+                false,
+            )
+        }
+        Step::Return | Step::Paper(_) | Step::Check => {
+            let current = get("return_method", &a.return_method);
+            let mut f = Field::text(
+                "return_method",
+                ui.t("apply.return.heading"),
+                current.clone(),
+            );
+            f.kind = "radios";
+            f.choices = ["counter", "post", "online"]
+                .iter()
+                .map(|v| Choice {
+                    value: (*v).to_owned(),
+                    label: ui.t(&format!("apply.return_method.{v}")).to_owned(),
+                    checked: current == *v,
+                })
+                .collect();
+            (ui.t("apply.return.heading"), None, vec![f], true)
+        }
+    };
+    for f in &mut fields {
+        f.error = error_for(&errors, f.id);
+    }
+    let slug = match step {
+        Step::Agency => "agency",
+        Step::Applicant => "applicant",
+        Step::Identity => "identity",
+        Step::Contact => "contact",
+        _ => "return",
+    };
+    QuestionPage {
+        ui: ui.clone(),
+        procedure_name: ui.pick(&procedure.name, &procedure.name_en).to_owned(),
+        heading,
+        lead,
+        back_href: back_href(draft, procedure, step),
+        action: format!("/applications/{}/{slug}", draft.id),
+        token: forms::new_token(),
+        fields,
+        errors,
+        single,
+    }
+}
+
+/// `YYYY-MM-DD` as people write it in Vietnam, `DD/MM/YYYY`.
+pub(crate) fn show_date(iso: &str) -> String {
+    match iso.split('-').collect::<Vec<_>>().as_slice() {
+        [y, m, d] => format!("{d}/{m}/{y}"),
+        _ => iso.to_owned(),
+    }
+}
+
+/// Shows a question page.
+pub(crate) async fn show(
+    State(state): State<AppState>,
+    ui: Ui,
+    Path((id, slug)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let step = Step::parse(&slug).ok_or(AppError::NotFound)?;
+    let draft = Draft::load(&state, draft_id(&id)?).await?;
+    if draft.submitted_code.is_some() {
+        return Ok(see_other(&draft.done_href()));
+    }
+    let data = state.reference.get();
+    let procedure = draft.procedure(&data)?;
+    if step == Step::Agency && !asks_agency(procedure) {
+        return Err(AppError::NotFound);
+    }
+    render_with(
+        StatusCode::OK,
+        &page(&ui, &data, &draft, procedure, step, None, Vec::new()),
+    )
+}
+
+/// Checks and saves a question page's answers, then goes to the next unanswered page.
+pub(crate) async fn save(
+    State(state): State<AppState>,
+    ui: Ui,
+    Path((id, slug)): Path<(String, String)>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let step = Step::parse(&slug).ok_or(AppError::NotFound)?;
+    let mut draft = Draft::load(&state, draft_id(&id)?).await?;
+    if draft.submitted_code.is_some() {
+        return Ok(see_other(&draft.done_href()));
+    }
+    let data = state.reference.get();
+    let procedure = draft.procedure(&data)?;
+    let errors = apply_answers(&mut draft.answers, procedure, step, &fields, &ui);
+    if !errors.is_empty() {
+        return render_with(
+            StatusCode::BAD_REQUEST,
+            &page(&ui, &data, &draft, procedure, step, Some(&fields), errors),
+        );
+    }
+    if !draft.save(&state).await? {
+        return Ok(see_other(&draft.done_href()));
+    }
+    Ok(see_other(&draft.next_href(procedure)))
+}
+
+fn err(field: &'static str, ui: &Ui, key: &str) -> ErrorItem {
+    ErrorItem {
+        field,
+        message: ui.t(key),
+    }
+}
+
+/// Checks a page's fields and, when all are valid, stores them in `answers`.
+fn apply_answers(
+    answers: &mut Answers,
+    procedure: &Procedure,
+    step: Step,
+    fields: &[(String, String)],
+    ui: &Ui,
+) -> Vec<ErrorItem> {
+    let v = |name: &str| value(fields, name).trim().to_owned();
+    let mut errors = Vec::new();
+    match step {
+        Step::Agency => {
+            let agency = v("agency");
+            if agency.is_empty() || !procedure.agencies.contains(&agency) {
+                errors.push(err("agency", ui, "apply.error.agency_missing"));
+            } else {
+                answers.agency = Some(agency);
+            }
+        }
+        Step::Applicant => {
+            let kind = v("applicant_kind");
+            let name = collapse_spaces(&v("full_name"));
+            if !["citizen", "business", "state_agency", "other"].contains(&kind.as_str()) {
+                errors.push(err("applicant_kind", ui, "apply.error.kind_missing"));
+            }
+            if name.is_empty() {
+                errors.push(err("full_name", ui, "apply.error.name_missing"));
+            } else if name.chars().count() > 200 {
+                errors.push(err("full_name", ui, "apply.error.name_long"));
+            }
+            if errors.is_empty() {
+                answers.applicant_kind = Some(kind);
+                answers.full_name = Some(name);
+            }
+        }
+        Step::Identity => {
+            let id: String = v("personal_id")
+                .chars()
+                .filter(|c| !c.is_whitespace() && *c != '.' && *c != '-')
+                .collect();
+            if id.is_empty() {
+                errors.push(err("personal_id", ui, "apply.error.id_missing"));
+            } else if id.len() != 12 || !id.chars().all(|c| c.is_ascii_digit()) {
+                errors.push(err("personal_id", ui, "apply.error.id_shape"));
+            }
+            let birth = v("birth_date");
+            let parsed = parse_date(&birth);
+            if birth.is_empty() {
+                errors.push(err("birth_date", ui, "apply.error.birth_missing"));
+            } else if parsed.is_none() {
+                errors.push(err("birth_date", ui, "apply.error.birth_shape"));
+            } else if parsed.is_some_and(|d| d > time::OffsetDateTime::now_utc().date()) {
+                errors.push(err("birth_date", ui, "apply.error.birth_future"));
+            }
+            if let (true, Some(d)) = (errors.is_empty(), parsed) {
+                answers.personal_id = Some(id);
+                answers.birth_date = Some(format!(
+                    "{:04}-{:02}-{:02}",
+                    d.year(),
+                    u8::from(d.month()),
+                    d.day()
+                ));
+            }
+        }
+        Step::Contact => {
+            let phone = v("phone");
+            let digits = phone.chars().filter(char::is_ascii_digit).count();
+            if phone.is_empty() {
+                errors.push(err("phone", ui, "apply.error.phone_missing"));
+            } else if !(9..=12).contains(&digits)
+                || !phone
+                    .chars()
+                    .all(|c| c.is_ascii_digit() || " +.-()".contains(c))
+            {
+                errors.push(err("phone", ui, "apply.error.phone_shape"));
+            }
+            let email = v("email");
+            if !email.is_empty() && !looks_like_email(&email) {
+                errors.push(err("email", ui, "apply.error.email_shape"));
+            }
+            let address = collapse_spaces(&v("address"));
+            if address.is_empty() {
+                errors.push(err("address", ui, "apply.error.address_missing"));
+            }
+            if errors.is_empty() {
+                answers.phone = Some(phone);
+                answers.email = Some(email);
+                answers.address = Some(address);
+            }
+        }
+        Step::Return | Step::Paper(_) | Step::Check => {
+            let method = v("return_method");
+            if ReturnMethod::parse(&method).is_none() {
+                errors.push(err("return_method", ui, "apply.error.return_missing"));
+            } else {
+                answers.return_method = Some(method);
+            }
+        }
+    }
+    errors
+}
+
+fn collapse_spaces(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn looks_like_email(s: &str) -> bool {
+    match s.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !s.chars().any(char::is_whitespace)
+        }
+        None => false,
+    }
+}
+
+/// A date typed as `DD/MM/YYYY` (also with `-` or `.`), or `YYYY-MM-DD`.
+pub(crate) fn parse_date(s: &str) -> Option<time::Date> {
+    let parts: Vec<&str> = s.trim().split(['/', '-', '.']).map(str::trim).collect();
+    let [a, b, c] = parts.as_slice() else {
+        return None;
+    };
+    let (d, m, y) = if a.len() == 4 { (c, b, a) } else { (a, b, c) };
+    let (d, m, y): (u8, u8, i32) = (d.parse().ok()?, m.parse().ok()?, y.parse().ok()?);
+    if y < 1900 {
+        return None;
+    }
+    time::Date::from_calendar_date(y, time::Month::try_from(m).ok()?, d).ok()
+}

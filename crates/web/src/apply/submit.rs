@@ -1,0 +1,331 @@
+//! The end of an application: "check your answers" with a Change link per answer, the submission
+//! through the dossier service (one dossier per form token, however often the button is
+//! pressed), and the confirmation with the dossier code, what happens next and the expected
+//! appointment if the dossier is accepted.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use domain::catalogue::Procedure;
+use domain::dossier::{Actor, Applicant, ApplicantKind};
+use storage::papers::{NewDossierPaper, PaperPurpose};
+use time::OffsetDateTime;
+
+use super::draft::{Draft, PaperAnswer, Step};
+use super::questions::show_date;
+use super::{draft_id, render_with, see_other};
+use crate::AppState;
+use crate::dossiers::{
+    ApplicantDetails, Application, DossierService, Opening, Outcome, ServiceError,
+};
+use crate::error::AppError;
+use crate::forms;
+use crate::ui::Ui;
+
+/// One row of the summary list.
+struct Row {
+    label: String,
+    value: String,
+    change_href: String,
+}
+
+#[derive(Template)]
+#[template(path = "apply/check.html")]
+struct CheckPage {
+    ui: Ui,
+    procedure_name: String,
+    rows: Vec<Row>,
+    paper_rows: Vec<Row>,
+    back_href: String,
+    action: String,
+    token: String,
+}
+
+fn kind_of(text: &str) -> Option<ApplicantKind> {
+    match text {
+        "citizen" => Some(ApplicantKind::Citizen),
+        "business" => Some(ApplicantKind::Business),
+        "state_agency" => Some(ApplicantKind::StateAgency),
+        "other" => Some(ApplicantKind::Other),
+        _ => None,
+    }
+}
+
+/// Shows every answer with a link to change it.
+pub(crate) async fn check(
+    State(state): State<AppState>,
+    ui: Ui,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let draft = Draft::load(&state, draft_id(&id)?).await?;
+    if draft.submitted_code.is_some() {
+        return Ok(see_other(&draft.done_href()));
+    }
+    let data = state.reference.get();
+    let procedure = draft.procedure(&data)?;
+    let next = draft.answers.next(procedure);
+    if next != Step::Check {
+        return Ok(see_other(&next.href(draft.id)));
+    }
+    let a = &draft.answers;
+    let not_given = ui.t("apply.check.not_provided");
+    let or_not_given = |v: &Option<String>| {
+        v.as_deref()
+            .filter(|s| !s.is_empty())
+            .unwrap_or(not_given)
+            .to_owned()
+    };
+    let mut rows = Vec::new();
+    if super::draft::asks_agency(procedure) {
+        rows.push(Row {
+            label: ui.t("apply.check.agency").to_owned(),
+            value: a
+                .agency
+                .as_deref()
+                .and_then(|c| data.agency(c))
+                .map(|ag| ui.pick(&ag.name, &ag.name_en).to_owned())
+                .unwrap_or_default(),
+            change_href: Step::Agency.href(draft.id),
+        });
+    }
+    rows.push(Row {
+        label: ui.t("apply.check.applicant_kind").to_owned(),
+        value: a
+            .applicant_kind
+            .as_deref()
+            .map(|k| ui.t(&format!("apply.applicant_kind.{k}")).to_owned())
+            .unwrap_or_default(),
+        change_href: Step::Applicant.href(draft.id),
+    });
+    let rows_spec: [(&str, String, Step); 6] = [
+        (
+            "apply.check.full_name",
+            or_not_given(&a.full_name),
+            Step::Applicant,
+        ),
+        (
+            "apply.check.personal_id",
+            or_not_given(&a.personal_id),
+            Step::Identity,
+        ),
+        (
+            "apply.check.birth_date",
+            a.birth_date.as_deref().map(show_date).unwrap_or_default(),
+            Step::Identity,
+        ),
+        ("apply.check.phone", or_not_given(&a.phone), Step::Contact),
+        ("apply.check.email", or_not_given(&a.email), Step::Contact),
+        (
+            "apply.check.address",
+            or_not_given(&a.address),
+            Step::Contact,
+        ),
+    ];
+    for (key, value, step) in rows_spec {
+        rows.push(Row {
+            label: ui.t(key).to_owned(),
+            value,
+            change_href: step.href(draft.id),
+        });
+    }
+    rows.push(Row {
+        label: ui.t("apply.check.return_method").to_owned(),
+        value: a
+            .return_method
+            .as_deref()
+            .map(|m| ui.t(&format!("apply.return_method.{m}")).to_owned())
+            .unwrap_or_default(),
+        change_href: Step::Return.href(draft.id),
+    });
+    let paper_rows = procedure
+        .components
+        .iter()
+        .enumerate()
+        .map(|(i, c)| Row {
+            label: c.name.clone(),
+            value: match a.papers.get(i) {
+                Some(Some(PaperAnswer::File { sha256 })) => a
+                    .upload(sha256)
+                    .map(|u| u.file_name.clone())
+                    .unwrap_or_default(),
+                _ => not_given.to_owned(),
+            },
+            change_href: Step::Paper(i).href(draft.id),
+        })
+        .collect();
+    render_with(
+        StatusCode::OK,
+        &CheckPage {
+            procedure_name: ui.pick(&procedure.name, &procedure.name_en).to_owned(),
+            rows,
+            paper_rows,
+            back_href: Step::Return.href(draft.id),
+            action: format!("/applications/{}/submit", draft.id),
+            token: forms::new_token(),
+            ui,
+        },
+    )
+}
+
+/// The application the draft's answers make, with the actor submitting it.
+fn application(draft: &Draft, procedure: &Procedure) -> Option<(Actor, Application)> {
+    let a = &draft.answers;
+    let agency = a.agency_for(procedure)?;
+    let details = ApplicantDetails {
+        address: a.address.clone()?,
+        phone: a.phone.clone()?,
+        email: a.email.clone().filter(|e| !e.is_empty()),
+        personal_id: a.personal_id.clone()?,
+        birth_date: a.birth_date.clone()?,
+        return_method: a.return_method.clone()?,
+    };
+    let mut papers = Vec::new();
+    for (i, c) in procedure.components.iter().enumerate() {
+        match a.papers.get(i) {
+            Some(Some(PaperAnswer::File { sha256 })) => {
+                let u = a.upload(sha256)?;
+                papers.push(NewDossierPaper {
+                    component: c.name.clone(),
+                    sha256: u.sha256.clone(),
+                    file_name: u.file_name.clone(),
+                    media_type: u.media_type.clone(),
+                    size_bytes: u.size_bytes,
+                    purpose: PaperPurpose::Application,
+                });
+            }
+            Some(Some(PaperAnswer::Skipped)) if !c.required => {}
+            _ => return None,
+        }
+    }
+    let actor = Actor::Applicant {
+        applicant_id: a.applicant_id.clone(),
+    };
+    Some((
+        actor,
+        Application {
+            procedure_code: procedure.code.clone(),
+            opening: Opening::Online { agency },
+            applicant: Applicant {
+                id: a.applicant_id.clone(),
+                kind: kind_of(a.applicant_kind.as_deref()?)?,
+            },
+            applicant_name: a.full_name.clone()?,
+            applicant_contact: Some(details.to_json()),
+            phone: Some(details.phone.clone()),
+            personal_id: Some(details.personal_id.clone()),
+            papers,
+        },
+    ))
+}
+
+/// Submits the application. The form token makes a double click or a retry answer with the same
+/// confirmation instead of opening a second dossier.
+pub(crate) async fn submit(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let draft = Draft::load(&state, draft_id(&id)?).await?;
+    if draft.submitted_code.is_some() {
+        return Ok(see_other(&draft.done_href()));
+    }
+    let data = state.reference.get();
+    let procedure = draft.procedure(&data)?;
+    let next = draft.answers.next(procedure);
+    if next != Step::Check {
+        return Ok(see_other(&next.href(draft.id)));
+    }
+    let (actor, application) = application(&draft, procedure)
+        .ok_or_else(|| AppError::Internal(format!("draft {} is incomplete", draft.id)))?;
+    let token = forms::token_of(&fields).unwrap_or_default();
+    let idempotency = forms::idempotency(&format!("form:apply:{}", draft.id), token, &fields);
+    let done_href = draft.done_href();
+    let answer = |_: &crate::dossiers::DossierView| forms::redirect_answer(&done_href);
+    let service = DossierService::new(&state.db, &data);
+    let outcome = service
+        .open(
+            &actor,
+            &application,
+            OffsetDateTime::now_utc(),
+            idempotency
+                .as_ref()
+                .map(|i| (i, &answer as &crate::dossiers::Answer)),
+        )
+        .await;
+    match outcome {
+        Ok(Outcome::Done(view)) => {
+            state
+                .db
+                .mark_draft_submitted(draft.id, &view.stored.code)
+                .await?;
+            Ok(see_other(&done_href))
+        }
+        Ok(Outcome::Replayed(r)) => Ok(forms::replay(&r)),
+        Err(ServiceError::Storage(e)) => Err(e.into()),
+        Err(ServiceError::KeyReused) => Ok(see_other(&format!("/applications/{}/check", draft.id))),
+        Err(e) => Err(AppError::Internal(e.to_string())),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "apply/done.html")]
+struct DonePage {
+    ui: Ui,
+    code: String,
+    procedure_name: String,
+    agency_name: String,
+    appointment: Option<String>,
+    tracking_href: String,
+}
+
+/// The confirmation: dossier code, what happens next, expected appointment, tracking link. It
+/// keeps working when bookmarked.
+pub(crate) async fn done(
+    State(state): State<AppState>,
+    ui: Ui,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let draft = Draft::load(&state, draft_id(&id)?).await?;
+    let Some(code) = draft.submitted_code.clone() else {
+        // Not submitted (yet, or the first attempt's answer was lost before it was noted).
+        return Ok(see_other(&Step::Check.href(draft.id)));
+    };
+    let data = state.reference.get();
+    let procedure = draft.procedure(&data)?;
+    let stored = state
+        .db
+        .dossier_by_code(&code)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    // The appointment the receipt would carry if the dossier is accepted as submitted: legal
+    // working time counted from the submission (Decree 45/2020/NĐ-CP: an online dossier received
+    // outside office hours counts from the next working day).
+    let appointment = data
+        .calendar
+        .appointment(stored.submitted_at, procedure.duration)
+        .map(|t| local_date(&ui, t.date()));
+    render_with(
+        StatusCode::OK,
+        &DonePage {
+            procedure_name: ui.pick(&procedure.name, &procedure.name_en).to_owned(),
+            agency_name: data
+                .agency(&stored.agency_code)
+                .map(|a| ui.pick(&a.name, &a.name_en).to_owned())
+                .unwrap_or_else(|| stored.agency_code.clone()),
+            tracking_href: "/tracking".to_owned(),
+            code,
+            appointment,
+            ui,
+        },
+    )
+}
+
+fn local_date(ui: &Ui, d: time::Date) -> String {
+    if ui.is_en() {
+        format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
+    } else {
+        format!("{:02}/{:02}/{:04}", d.day(), u8::from(d.month()), d.year())
+    }
+}

@@ -1,0 +1,290 @@
+//! The citizen's supplement (nộp bổ sung hồ sơ): when the agency asked for more papers (Form 02),
+//! the applicant proves they know the dossier as on the tracking page (its code and the last four
+//! digits of their phone or personal ID), uploads the papers and a note, and the dossier's clock
+//! runs again (Decree 118/2025/NĐ-CP: the time the applicant takes is not counted).
+
+use askama::Template;
+use axum::extract::{Multipart, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use domain::dossier::tracking::proves_applicant;
+use domain::dossier::{Action, Actor, DossierCode, Status};
+use storage::papers::{NewDossierPaper, PaperPurpose};
+use time::OffsetDateTime;
+
+use super::papers::{accept_file, read_multipart};
+use super::{ErrorItem, error_for, render_with, see_other};
+use crate::AppState;
+use crate::dossiers::{DossierService, DossierView, Outcome, ServiceError};
+use crate::error::AppError;
+use crate::forms;
+use crate::ui::Ui;
+
+/// Most files one supplement carries.
+pub(crate) const MAX_FILES: usize = 5;
+
+/// What the supplement's papers are attached as (the request names no particular paper).
+const SUPPLEMENT_COMPONENT: &str = "supplement";
+
+#[derive(Template)]
+#[template(path = "apply/supplement.html")]
+struct SupplementPage {
+    ui: Ui,
+    code: String,
+    digits: String,
+    note: String,
+    token: String,
+    errors: Vec<ErrorItem>,
+    slots: Vec<usize>,
+}
+
+impl SupplementPage {
+    fn error_for(&self, field: &str) -> Option<&'static str> {
+        error_for(&self.errors, field)
+    }
+}
+
+fn param(pairs: &[(String, String)], name: &str) -> String {
+    pairs
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.trim().chars().take(2000).collect())
+        .unwrap_or_default()
+}
+
+fn page(
+    ui: Ui,
+    code: String,
+    digits: String,
+    note: String,
+    errors: Vec<ErrorItem>,
+) -> SupplementPage {
+    SupplementPage {
+        ui,
+        code,
+        digits,
+        note,
+        token: forms::new_token(),
+        errors,
+        slots: (1..=MAX_FILES).collect(),
+    }
+}
+
+/// The supplement form; `?code=` pre-fills the dossier code from the tracking page.
+pub(crate) async fn show(
+    ui: Ui,
+    Query(pairs): Query<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let code: String = param(&pairs, "code").chars().take(64).collect();
+    render_with(
+        StatusCode::OK,
+        &page(ui, code, String::new(), String::new(), Vec::new()),
+    )
+}
+
+/// Finds the dossier the visitor proves they applied for; "not found" for a wrong code or wrong
+/// digits alike (the tracking page's rule: never tell a stranger which codes exist).
+async fn find(
+    state: &AppState,
+    ui: &Ui,
+    code: &str,
+    digits: &str,
+) -> Result<Result<DossierView, Vec<ErrorItem>>, AppError> {
+    let mut errors = Vec::new();
+    if code.is_empty() {
+        errors.push(ErrorItem {
+            field: "code",
+            message: ui.t("tracking.error.code_missing"),
+        });
+    } else if DossierCode::parse(code).is_err() {
+        errors.push(ErrorItem {
+            field: "code",
+            message: ui.t("tracking.error.code_shape"),
+        });
+    }
+    if digits.chars().filter(char::is_ascii_digit).count() < 4 {
+        errors.push(ErrorItem {
+            field: "digits",
+            message: ui.t(if digits.is_empty() {
+                "tracking.error.digits_missing"
+            } else {
+                "tracking.error.digits_shape"
+            }),
+        });
+    }
+    if !errors.is_empty() {
+        return Ok(Err(errors));
+    }
+    let data = state.reference.get();
+    let not_found = || {
+        vec![ErrorItem {
+            field: "code",
+            message: ui.t("tracking.error.not_found"),
+        }]
+    };
+    let view = match DossierService::new(&state.db, &data).get(code).await {
+        Ok(view) => view,
+        Err(ServiceError::NotFound) => return Ok(Err(not_found())),
+        Err(ServiceError::Storage(e)) => return Err(e.into()),
+        Err(e) => return Err(AppError::Internal(e.to_string())),
+    };
+    if !proves_applicant(
+        digits,
+        view.stored.phone_last4.as_deref(),
+        view.stored.id_last4.as_deref(),
+    ) {
+        return Ok(Err(not_found()));
+    }
+    Ok(Ok(view))
+}
+
+/// Takes the supplement: checks the dossier and every file, stores the files, and records
+/// `ReceiveSupplement` with the papers in one transaction.
+pub(crate) async fn save(
+    State(state): State<AppState>,
+    ui: Ui,
+    multipart: Multipart,
+) -> Result<Response, AppError> {
+    let posted = read_multipart(multipart).await?;
+    let code: String = param(&posted.fields, "code").chars().take(64).collect();
+    let digits: String = param(&posted.fields, "digits").chars().take(32).collect();
+    let note = param(&posted.fields, "note");
+    let refuse = |errors: Vec<ErrorItem>| {
+        render_with(
+            StatusCode::BAD_REQUEST,
+            &page(
+                ui.clone(),
+                code.clone(),
+                digits.clone(),
+                note.clone(),
+                errors,
+            ),
+        )
+    };
+    if posted.too_large {
+        return refuse(vec![ErrorItem {
+            field: "file-1",
+            message: ui.t("apply.error.file_too_large"),
+        }]);
+    }
+    let view = match find(&state, &ui, &code, &digits).await? {
+        Ok(view) => view,
+        Err(errors) => return refuse(errors),
+    };
+    let sent = format!(
+        "/tracking/supplement/sent?code={}",
+        crate::ui::percent_encode(&view.stored.code)
+    );
+    // The files are part of the same post; the token and the typed fields identify it.
+    let token = forms::token_of(&posted.fields).unwrap_or_default();
+    let idempotency = forms::idempotency(
+        &format!("form:supplement:{}", view.stored.code),
+        token,
+        &posted.fields,
+    );
+    // A repeated post (double click, retry) answers as the first did, before the status check
+    // that the first post itself has changed.
+    if let Some(idem) = &idempotency {
+        match state.db.idempotent_answer(idem).await {
+            Ok(Some(previous)) => return Ok(forms::replay(&previous)),
+            Ok(None) => {}
+            Err(storage::dossier::DossierWriteError::Storage(e)) => return Err(e.into()),
+            Err(_) => {
+                return refuse(vec![ErrorItem {
+                    field: "code",
+                    message: ui.t("apply.supplement.not_waiting"),
+                }]);
+            }
+        }
+    }
+    if view.state.status != Status::SupplementRequested {
+        return refuse(vec![ErrorItem {
+            field: "code",
+            message: ui.t("apply.supplement.not_waiting"),
+        }]);
+    }
+    let files: Vec<_> = posted
+        .files
+        .into_iter()
+        .filter(|(name, _, _)| name.starts_with("file"))
+        .take(MAX_FILES)
+        .collect();
+    if files.is_empty() {
+        return refuse(vec![ErrorItem {
+            field: "file-1",
+            message: ui.t("apply.error.file_missing"),
+        }]);
+    }
+    let mut papers = Vec::new();
+    for (_, file_name, bytes) in files {
+        match accept_file(&state, &file_name, bytes).await? {
+            Ok(upload) => papers.push(NewDossierPaper {
+                component: SUPPLEMENT_COMPONENT.to_owned(),
+                sha256: upload.sha256,
+                file_name: upload.file_name,
+                media_type: upload.media_type,
+                size_bytes: upload.size_bytes,
+                purpose: PaperPurpose::Supplement,
+            }),
+            Err(key) => {
+                return refuse(vec![ErrorItem {
+                    field: "file-1",
+                    message: ui.t(key),
+                }]);
+            }
+        }
+    }
+    let data = state.reference.get();
+    let service = DossierService::new(&state.db, &data);
+    let actor = Actor::Applicant {
+        applicant_id: view.state.applicant.id.clone(),
+    };
+    let action = Action::ReceiveSupplement {
+        note: (!note.is_empty()).then(|| note.clone()),
+    };
+    let answer = |_: &DossierView| forms::redirect_answer(&sent);
+    match service
+        .act_with_papers(
+            &view.stored.code,
+            Some(view.stored.event_count),
+            &actor,
+            &action,
+            OffsetDateTime::now_utc(),
+            idempotency
+                .as_ref()
+                .map(|i| (i, &answer as &crate::dossiers::Answer)),
+            &papers,
+        )
+        .await
+    {
+        Ok(Outcome::Done(_)) => Ok(see_other(&sent)),
+        Ok(Outcome::Replayed(r)) => Ok(forms::replay(&r)),
+        Err(ServiceError::Refused { .. }) | Err(ServiceError::Conflict) => {
+            refuse(vec![ErrorItem {
+                field: "code",
+                message: ui.t("apply.supplement.not_waiting"),
+            }])
+        }
+        Err(ServiceError::Storage(e)) => Err(e.into()),
+        Err(e) => Err(AppError::Internal(e.to_string())),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "apply/supplement_sent.html")]
+struct SentPage {
+    ui: Ui,
+    code: String,
+}
+
+/// The supplement was received.
+pub(crate) async fn sent(
+    ui: Ui,
+    Query(pairs): Query<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let code: String = param(&pairs, "code").chars().take(64).collect();
+    if DossierCode::parse(&code).is_err() {
+        return Ok(see_other("/tracking"));
+    }
+    render_with(StatusCode::OK, &SentPage { ui, code })
+}

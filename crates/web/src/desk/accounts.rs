@@ -1,0 +1,144 @@
+//! Officer accounts: password hashing (argon2id, off the async threads) and the demonstration
+//! officers the embedded default creates on first start, so a newcomer can try every role of the
+//! back office at once. A production configuration turns the demonstration accounts off.
+
+use argon2::password_hash::PasswordHasher;
+use argon2::{Argon2, PasswordVerifier};
+use domain::catalogue::{ALL_COMMUNES, AgencyKind};
+use domain::dossier::OfficerRole;
+use storage::Db;
+use storage::officers::NewOfficer;
+
+use crate::error::AppError;
+use crate::reference::ReferenceData;
+
+/// Verifies the password against the hash of a random one, so that a sign-in with a name that
+/// does not exist takes as long as one with a wrong password and does not reveal which names do.
+pub async fn verify_against_nothing(password: &str) {
+    static DUMMY: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
+    let hash = DUMMY
+        .get_or_try_init(|| hash_password(uuid::Uuid::new_v4().to_string()))
+        .await;
+    if let Ok(hash) = hash {
+        let _ = verify_password(password, hash).await;
+    }
+}
+
+/// The password of every demonstration account, printed at first start.
+pub const DEMO_PASSWORD: &str = "motcua-demo";
+
+/// Hashes a password into a PHC string.
+pub async fn hash_password(password: String) -> Result<String, AppError> {
+    tokio::task::spawn_blocking(move || {
+        Argon2::default()
+            .hash_password(password.as_bytes())
+            .map(|h| h.to_string())
+            .map_err(|e| AppError::Internal(format!("password hashing: {e}")))
+    })
+    .await
+    .map_err(|e| AppError::Internal(format!("password hashing task: {e}")))?
+}
+
+/// Whether the password matches the PHC string; a malformed hash never matches.
+pub async fn verify_password(password: &str, hash: &str) -> bool {
+    let (password, hash) = (password.to_owned(), hash.to_owned());
+    tokio::task::spawn_blocking(move || {
+        Argon2::default()
+            .verify_password(password.as_bytes(), hash.as_str())
+            .is_ok()
+    })
+    .await
+    .unwrap_or(false)
+}
+
+/// A demonstration account that was created.
+#[derive(Debug, Clone)]
+pub struct DemoOfficer {
+    /// Sign-in name.
+    pub username: String,
+    /// Role.
+    pub role: OfficerRole,
+    /// Unit code.
+    pub unit: String,
+    /// Unit name.
+    pub unit_name: String,
+}
+
+const DEMO_ROLES: [(OfficerRole, &str, &str); 5] = [
+    (OfficerRole::Reception, "tiepnhan", "Cán bộ tiếp nhận"),
+    (OfficerRole::Handling, "xuly", "Chuyên viên xử lý"),
+    (OfficerRole::Leader, "lanhdao", "Lãnh đạo"),
+    (OfficerRole::UnitAdmin, "quantri", "Quản trị đơn vị"),
+    (OfficerRole::Auditor, "kiemtra", "Thanh tra"),
+];
+
+/// The two demonstration units: the department that settles most procedures of the catalogue,
+/// and the first commune (communes settle the civil-status procedures people use most).
+fn demo_units(reference: &ReferenceData) -> Vec<(&'static str, String, String)> {
+    let catalogue = &reference.catalogue;
+    let department = catalogue
+        .agencies
+        .iter()
+        .filter(|a| a.kind == AgencyKind::Department)
+        .max_by_key(|a| {
+            let n = catalogue
+                .procedures
+                .iter()
+                .filter(|p| p.agencies.contains(&a.code))
+                .count();
+            // Ties go to the first in the file.
+            (n, std::cmp::Reverse(a.code.clone()))
+        });
+    let commune = catalogue
+        .agencies
+        .iter()
+        .filter(|a| a.kind == AgencyKind::Commune)
+        .min_by_key(|a| a.code.clone());
+    let mut units = Vec::new();
+    if let Some(d) = department {
+        units.push(("so", d.code.clone(), d.name.clone()));
+    }
+    if let Some(c) = commune
+        && catalogue
+            .procedures
+            .iter()
+            .any(|p| p.agencies.iter().any(|a| a == ALL_COMMUNES || *a == c.code))
+    {
+        units.push(("xa", c.code.clone(), c.name.clone()));
+    }
+    units
+}
+
+/// Creates the demonstration officers when there are no officers at all; returns those created
+/// (none on later starts).
+pub async fn ensure_demo_officers(
+    db: &Db,
+    reference: &ReferenceData,
+) -> Result<Vec<DemoOfficer>, AppError> {
+    if db.officer_count().await? > 0 {
+        return Ok(Vec::new());
+    }
+    let hash = hash_password(DEMO_PASSWORD.to_owned()).await?;
+    let mut created = Vec::new();
+    for (prefix, unit, unit_name) in demo_units(reference) {
+        for (role, name, title) in DEMO_ROLES {
+            let username = format!("{name}.{prefix}");
+            db.create_officer(&NewOfficer {
+                id: username.clone(),
+                username: username.clone(),
+                full_name: format!("{title} ({unit_name})"),
+                agency_code: unit.clone(),
+                role: role.as_str().to_owned(),
+                password_hash: hash.clone(),
+            })
+            .await?;
+            created.push(DemoOfficer {
+                username,
+                role,
+                unit: unit.clone(),
+                unit_name: unit_name.clone(),
+            });
+        }
+    }
+    Ok(created)
+}

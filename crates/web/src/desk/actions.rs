@@ -1,0 +1,292 @@
+//! Action forms of the dossier page: each post is parsed into a `domain::dossier::Action`, checked
+//! by the rules through the dossier service and recorded once, however often it is sent (the
+//! form's one-time token). A refusal shows the page again with the officer's words kept and the
+//! reason in their language.
+
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use domain::dossier::{Action, ReturnMethod};
+use time::OffsetDateTime;
+
+use super::Officer;
+use super::dossier_page::{Attempt, load, render_page, service_error};
+use crate::AppState;
+use crate::dossiers::{DossierService, Outcome, ServiceError};
+use crate::error::AppError;
+use crate::forms;
+use crate::ui::Ui;
+
+fn value<'a>(fields: &'a [(String, String)], name: &str) -> &'a str {
+    fields
+        .iter()
+        .find(|(k, _)| k == name)
+        .map_or("", |(_, v)| v.trim())
+}
+
+/// Longest free text kept in an event (a form's reasons fit easily).
+const MAX_TEXT: usize = 4000;
+
+/// Reads the posted form into an action, or the fields at fault with message keys.
+fn parse(
+    name: &str,
+    fields: &[(String, String)],
+) -> Result<Action, Vec<(&'static str, &'static str)>> {
+    let errors = std::cell::RefCell::new(Vec::new());
+    let text = |field: &'static str, required: bool| -> String {
+        let v = value(fields, field);
+        if required && v.is_empty() {
+            errors.borrow_mut().push((field, "desk.error.required"));
+        } else if v.chars().count() > MAX_TEXT {
+            errors.borrow_mut().push((field, "desk.error.too_long"));
+        }
+        v.to_owned()
+    };
+    let optional = |v: String| (!v.is_empty()).then_some(v);
+    let action = match name {
+        "accept" => Action::Accept,
+        "refuse" => Action::Refuse {
+            reasons: text("reasons", true),
+        },
+        "request_supplement" => Action::RequestSupplement {
+            reasons: text("reasons", true),
+        },
+        "receive_supplement" => Action::ReceiveSupplement {
+            note: optional(text("note", false)),
+        },
+        "assign" => Action::Assign {
+            officer_id: text("officer_id", true),
+        },
+        "transfer" => Action::Transfer {
+            to_agency: text("to_agency", true),
+            note: text("note", true),
+        },
+        "receive_back" => Action::ReceiveBack {
+            note: optional(text("note", false)),
+        },
+        "propose_result" => Action::ProposeResult {
+            summary: text("summary", true),
+        },
+        "approve" => Action::Approve {
+            note: optional(text("note", false)),
+        },
+        "request_fees" | "record_fees_paid" => {
+            let amount = value(fields, "amount_vnd").replace(['.', ',', ' '], "");
+            let amount_vnd = match amount.parse::<i64>() {
+                Ok(n) if n > 0 => n,
+                _ => {
+                    errors
+                        .borrow_mut()
+                        .push(("amount_vnd", "desk.error.amount"));
+                    0
+                }
+            };
+            if name == "request_fees" {
+                Action::RequestFees {
+                    amount_vnd,
+                    note: text("note", true),
+                }
+            } else {
+                Action::RecordFeesPaid {
+                    amount_vnd,
+                    reference: text("reference", true),
+                }
+            }
+        }
+        "mark_result_ready" => Action::MarkResultReady,
+        "return_result" => match ReturnMethod::parse(value(fields, "method")) {
+            Some(method) => Action::ReturnResult { method },
+            None => {
+                errors.borrow_mut().push(("method", "desk.error.required"));
+                Action::ReturnResult {
+                    method: ReturnMethod::Counter,
+                }
+            }
+        },
+        "apologise" => {
+            let reasons = text("reasons", true);
+            let new_due = time::Date::parse(
+                value(fields, "new_due"),
+                time::macros::format_description!("[year]-[month]-[day]"),
+            )
+            .ok()
+            // The new date is a day: the result is due by the end of its office hours.
+            .map(|d| {
+                d.with_time(time::macros::time!(17:00))
+                    .assume_offset(domain::calendar::VIETNAM_OFFSET)
+            });
+            match new_due {
+                Some(new_due) => Action::Apologise { reasons, new_due },
+                None => {
+                    errors.borrow_mut().push(("new_due", "desk.error.date"));
+                    Action::Apologise {
+                        reasons,
+                        new_due: OffsetDateTime::UNIX_EPOCH,
+                    }
+                }
+            }
+        }
+        "stop" => Action::Stop {
+            reasons: text("reasons", true),
+        },
+        "withdraw" => Action::Withdraw {
+            reasons: text("reasons", true),
+        },
+        _ => return Err(vec![("action", "desk.error.unknown_action")]),
+    };
+    let errors = errors.into_inner();
+    if errors.is_empty() {
+        Ok(action)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Handles an action form.
+pub async fn submit(
+    State(state): State<AppState>,
+    ui: Ui,
+    officer: Officer,
+    Path(code): Path<String>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    officer.check_csrf(&fields)?;
+    let name = value(&fields, "action").to_owned();
+    let data = state.reference.get();
+    // Not one's unit: the same "not found" as a code that does not exist.
+    let view = load(&state, &data, &officer, &code).await?;
+    let refused = |errors: Vec<(String, String)>| Attempt {
+        action: name.clone(),
+        fields: fields.clone(),
+        errors,
+    };
+    let action = match parse(&name, &fields) {
+        Ok(action) => action,
+        Err(errors) => {
+            let errors = errors
+                .into_iter()
+                .map(|(f, key)| (format!("{name}-{f}"), ui.t(key).to_owned()))
+                .collect();
+            return render_page(&state, ui, officer, &code, refused(errors), None).await;
+        }
+    };
+    let version = value(&fields, "version").parse::<i64>().ok();
+    let location = format!("/back-office/dossiers/{}?done={name}", view.stored.code);
+    let idempotency = forms::token_of(&fields).and_then(|token| {
+        forms::idempotency(&format!("form:action:{}", view.stored.code), token, &fields)
+    });
+    let answer_location = location.clone();
+    let answer = move |_: &crate::dossiers::DossierView| forms::redirect_answer(&answer_location);
+    let service = DossierService::new(&state.db, &data);
+    let outcome = service
+        .act(
+            &view.stored.code,
+            version,
+            &officer.actor(),
+            &action,
+            OffsetDateTime::now_utc(),
+            idempotency
+                .as_ref()
+                .map(|i| (i, &answer as &crate::dossiers::Answer<'_>)),
+        )
+        .await;
+    match outcome {
+        Ok(Outcome::Done(_)) => Ok(Redirect::to(&location).into_response()),
+        Ok(Outcome::Replayed(answer)) => Ok(forms::replay(&answer)),
+        Err(ServiceError::Refused { code, .. }) => {
+            let message = ui.t(&format!("desk.refusal.{code}")).to_owned();
+            render_page(
+                &state,
+                ui,
+                officer,
+                &code_of(&view),
+                refused(vec![(format!("{name}-action"), message)]),
+                None,
+            )
+            .await
+        }
+        Err(ServiceError::Conflict) => {
+            let message = ui.t("desk.error.conflict").to_owned();
+            render_page(
+                &state,
+                ui,
+                officer,
+                &code_of(&view),
+                refused(vec![(format!("{name}-action"), message)]),
+                None,
+            )
+            .await
+        }
+        Err(ServiceError::KeyReused) => Err(AppError::BadRequest(
+            ui.t("desk.error.key_reused").to_owned(),
+        )),
+        Err(e) => Err(service_error(e)),
+    }
+}
+
+fn code_of(view: &crate::dossiers::DossierView) -> String {
+    view.stored.code.clone()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pairs(items: &[(&str, &str)]) -> Vec<(String, String)> {
+        items
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn a_refusal_without_reasons_names_the_reasons_field() {
+        let errors = parse("refuse", &pairs(&[("reasons", "  ")])).expect_err("refused");
+        assert_eq!(errors, vec![("reasons", "desk.error.required")]);
+    }
+
+    #[test]
+    fn fee_amounts_accept_grouping_dots_and_refuse_zero() {
+        let ok = parse(
+            "request_fees",
+            &pairs(&[("amount_vnd", "1.200.000"), ("note", "lệ phí")]),
+        );
+        assert!(matches!(
+            ok,
+            Ok(Action::RequestFees {
+                amount_vnd: 1_200_000,
+                ..
+            })
+        ));
+        let zero = parse(
+            "request_fees",
+            &pairs(&[("amount_vnd", "0"), ("note", "x")]),
+        );
+        assert_eq!(
+            zero.expect_err("refused"),
+            vec![("amount_vnd", "desk.error.amount")]
+        );
+    }
+
+    #[test]
+    fn an_apology_needs_a_real_date() {
+        let bad = parse(
+            "apologise",
+            &pairs(&[("reasons", "x"), ("new_due", "31/02/2026")]),
+        );
+        assert_eq!(
+            bad.expect_err("refused"),
+            vec![("new_due", "desk.error.date")]
+        );
+        let good = parse(
+            "apologise",
+            &pairs(&[("reasons", "x"), ("new_due", "2026-12-09")]),
+        );
+        assert!(matches!(good, Ok(Action::Apologise { .. })));
+    }
+
+    #[test]
+    fn an_unknown_action_is_refused() {
+        assert!(parse("delete_everything", &[]).is_err());
+    }
+}

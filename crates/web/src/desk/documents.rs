@@ -1,0 +1,339 @@
+//! The forms a dossier's decisions produce (Circular 03/2025/TT-VPCP, Annex I, Forms 01–05), built
+//! from the dossier and its log and rendered as PDF by the `documents` crate. Officers open them
+//! from the dossier page; the applicant opens them through the verification link printed in
+//! their QR code. Forms are legal documents, so they are always in Vietnamese.
+
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use documents::{Applicant, Document, Letterhead, Paper, Signatory};
+use domain::calendar::VIETNAM_OFFSET;
+use domain::dossier::{Actor, Change, Event, Status};
+use time::OffsetDateTime;
+
+use super::Officer;
+use super::dossier_page::{load, service_error};
+use super::verify::{verification_key, verification_url};
+use crate::AppState;
+use crate::dossiers::{DossierService, DossierView};
+use crate::error::AppError;
+use crate::i18n::Lang;
+use crate::reference::ReferenceData;
+use crate::ui::Ui;
+use crate::views;
+
+/// "08 giờ 30 phút, ngày 27 tháng 11 năm 2026", as the forms write a moment.
+fn moment_vi(at: OffsetDateTime) -> String {
+    let t = at.to_offset(VIETNAM_OFFSET);
+    format!(
+        "{:02} giờ {:02} phút, ngày {:02} tháng {:02} năm {}",
+        t.hour(),
+        t.minute(),
+        t.day(),
+        u8::from(t.month()),
+        t.year()
+    )
+}
+
+/// "ngày 27 tháng 11 năm 2026".
+fn day_vi(at: OffsetDateTime) -> String {
+    let t = at.to_offset(VIETNAM_OFFSET);
+    format!(
+        "ngày {:02} tháng {:02} năm {}",
+        t.day(),
+        u8::from(t.month()),
+        t.year()
+    )
+}
+
+fn vi() -> Ui {
+    Ui {
+        lang: Lang::Vi,
+        path: "/".into(),
+        path_and_query: "/".into(),
+        back_office: true,
+    }
+}
+
+/// The province's short name for "Bắc Ninh, ngày …": the provincial committee's name after
+/// "tỉnh" or "thành phố".
+fn place(data: &ReferenceData) -> String {
+    data.catalogue
+        .agencies
+        .iter()
+        .find(|a| a.parent.is_none())
+        .map(|a| {
+            let name = a.name.as_str();
+            name.rsplit_once(" tỉnh ")
+                .or_else(|| name.rsplit_once(" thành phố "))
+                .map_or(name, |(_, p)| p)
+                .to_owned()
+        })
+        .unwrap_or_default()
+}
+
+fn letterhead(data: &ReferenceData, agency_code: &str, at: OffsetDateTime) -> Letterhead {
+    let agency = data.agency(agency_code);
+    let parent = agency
+        .and_then(|a| a.parent.as_deref())
+        .and_then(|p| data.agency(p));
+    Letterhead {
+        parent_agency: parent.map_or_else(String::new, |p| p.name.to_uppercase()),
+        agency: agency.map_or_else(|| agency_code.to_owned(), |a| a.name.to_uppercase()),
+        number: None,
+        place_and_date: format!("{}, {}", place(data), day_vi(at)),
+    }
+}
+
+fn applicant(view: &DossierView) -> Applicant {
+    let details: serde_json::Map<String, serde_json::Value> = view
+        .stored
+        .applicant_contact
+        .as_deref()
+        .and_then(|c| serde_json::from_str(c).ok())
+        .unwrap_or_default();
+    let get = |k: &str| {
+        details
+            .get(k)
+            .and_then(|v| v.as_str())
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_owned)
+    };
+    Applicant {
+        name: view.stored.applicant_name.clone(),
+        address: get("address").unwrap_or_default(),
+        phone: get("phone"),
+        email: get("email"),
+    }
+}
+
+/// The last event of a kind, with the officer who recorded it.
+fn last<'e>(events: &'e [Event], kind: &str) -> Option<&'e Event> {
+    events.iter().rev().find(|e| e.kind() == kind)
+}
+
+async fn signatory(state: &AppState, event: Option<&Event>, title: &str) -> Signatory {
+    let name = match event.map(|e| &e.actor) {
+        Some(Actor::Officer { officer_id, .. }) => state
+            .db
+            .officer_by_username(officer_id)
+            .await
+            .ok()
+            .flatten()
+            .map_or_else(|| officer_id.clone(), |o| o.full_name),
+        _ => String::new(),
+    };
+    Signatory {
+        title: title.to_owned(),
+        name,
+    }
+}
+
+fn reasons_of(text: &str) -> Vec<String> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The form `form` of a dossier, when the dossier has reached the point that issues it.
+async fn build(
+    state: &AppState,
+    data: &ReferenceData,
+    view: &DossierView,
+    events: &[Event],
+    form: &str,
+) -> Option<Document> {
+    let ui = vi();
+    let s = &view.state;
+    let procedure = data.procedure(&s.procedure_code);
+    let procedure_name = procedure.map_or_else(|| s.procedure_code.clone(), |p| p.name.clone());
+    let url = verification_url(&state.public_url, view, Some(form));
+    let holder = &view.stored.agency_code;
+    match form {
+        "receipt" => {
+            let accepted = last(events, "accepted")?;
+            let appointment = s.appointment?;
+            let papers = procedure
+                .map(|p| {
+                    p.components
+                        .iter()
+                        .filter(|c| c.required)
+                        .map(|c| Paper {
+                            name: c.name.clone(),
+                            form: views::paper_form_text(&ui, c.form, c.count),
+                            count: c.count,
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            let details: serde_json::Value = view
+                .stored
+                .applicant_contact
+                .as_deref()
+                .and_then(|c| serde_json::from_str(c).ok())
+                .unwrap_or_default();
+            let delivery = match details.get("return_method").and_then(|v| v.as_str()) {
+                Some("post") => "Dịch vụ bưu chính công ích",
+                Some("online") => "Trả kết quả điện tử trên Cổng dịch vụ công",
+                _ => "Bộ phận Một cửa",
+            };
+            Some(Document::Receipt(documents::Receipt {
+                letterhead: letterhead(data, holder, accepted.at),
+                dossier_code: view.stored.code.clone(),
+                applicant: applicant(view),
+                procedure: procedure_name,
+                papers,
+                dossier_sets: 1,
+                processing_time: procedure
+                    .map(|p| views::duration_text(&ui, p.duration))
+                    .unwrap_or_default(),
+                received_at: moment_vi(s.received_at.unwrap_or(accepted.at)),
+                appointment_at: moment_vi(appointment),
+                result_delivery: delivery.to_owned(),
+                officer: signatory(state, Some(accepted), "NGƯỜI TIẾP NHẬN").await,
+                verification_url: url,
+            }))
+        }
+        "supplement" => {
+            let event = last(events, "supplement_requested")?;
+            let Change::SupplementRequested { reasons, .. } = &event.change else {
+                return None;
+            };
+            let agency = data.agency(holder);
+            Some(Document::SupplementRequest(documents::SupplementRequest {
+                letterhead: letterhead(data, holder, event.at),
+                dossier_code: Some(view.stored.code.clone()),
+                applicant: applicant(view),
+                procedure: procedure_name,
+                papers_to_add: Vec::new(),
+                reasons: reasons_of(reasons),
+                contact: agency
+                    .and_then(|a| a.phone.clone())
+                    .map_or_else(String::new, |p| format!("điện thoại {p}")),
+                officer: signatory(state, Some(event), "NGƯỜI HƯỚNG DẪN").await,
+                verification_url: url,
+            }))
+        }
+        "refusal" if s.status == Status::Refused => {
+            let event = last(events, "refused")?;
+            let Change::Refused { reasons } = &event.change else {
+                return None;
+            };
+            Some(Document::Refusal(documents::Refusal {
+                letterhead: letterhead(data, holder, event.at),
+                dossier_code: Some(view.stored.code.clone()),
+                applicant: applicant(view),
+                procedure: procedure_name,
+                reasons: reasons_of(reasons),
+                officer: signatory(state, Some(event), "NGƯỜI TIẾP NHẬN").await,
+                verification_url: url,
+            }))
+        }
+        "apology" => {
+            let apology = s.apology.as_ref()?;
+            let event = last(events, "apologised");
+            Some(Document::Apology(documents::Apology {
+                letterhead: letterhead(data, &s.holder, apology.issued_at),
+                dossier_code: view.stored.code.clone(),
+                applicant: applicant(view),
+                procedure: procedure_name,
+                received_at: day_vi(s.received_at?),
+                appointment_at: day_vi(s.appointment?),
+                reasons: reasons_of(&apology.reasons),
+                new_appointment_at: day_vi(apology.new_due),
+                recipients: vec!["Như trên".into(), "Lưu: VT".into()],
+                signatory: signatory(state, event, "THỦ TRƯỞNG CƠ QUAN").await,
+                verification_url: url,
+            }))
+        }
+        "stop" if s.status == Status::Stopped => {
+            let event = last(events, "stopped")?;
+            let Change::Stopped { reasons } = &event.change else {
+                return None;
+            };
+            Some(Document::StopNotice(documents::StopNotice {
+                letterhead: letterhead(data, &s.holder, event.at),
+                dossier_code: view.stored.code.clone(),
+                applicant: applicant(view),
+                procedure: procedure_name,
+                received_at: day_vi(s.received_at.unwrap_or(view.stored.submitted_at)),
+                reasons: reasons_of(reasons),
+                recipients: vec!["Như trên".into(), "Lưu: VT".into()],
+                signatory: signatory(state, Some(event), "THỦ TRƯỞNG CƠ QUAN").await,
+                verification_url: url,
+            }))
+        }
+        _ => None,
+    }
+}
+
+/// Renders a form as a PDF response; typesetting is CPU work, so it runs off the async threads.
+async fn pdf_response(document: Document, code: &str, form: &str) -> Result<Response, AppError> {
+    let bytes = tokio::task::spawn_blocking(move || documents::render(&document))
+        .await
+        .map_err(|e| AppError::Internal(format!("render task: {e}")))?
+        .map_err(|e| AppError::Internal(format!("render: {e}")))?;
+    let mut response = bytes.into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/pdf"),
+    );
+    if let Ok(v) = HeaderValue::from_str(&format!("inline; filename=\"{code}-{form}.pdf\"")) {
+        headers.insert(header::CONTENT_DISPOSITION, v);
+    }
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    Ok(response)
+}
+
+async fn document_of(
+    state: &AppState,
+    data: &ReferenceData,
+    view: &DossierView,
+    form: &str,
+) -> Result<Response, AppError> {
+    let service = DossierService::new(&state.db, data);
+    let events = service.timeline(view).await.map_err(service_error)?;
+    let document = build(state, data, view, &events, form)
+        .await
+        .ok_or(AppError::NotFound)?;
+    pdf_response(document, &view.stored.code, form).await
+}
+
+/// A form of a dossier, for an officer who may see it.
+pub async fn officer_pdf(
+    State(state): State<AppState>,
+    officer: Officer,
+    Path((code, form)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let data = state.reference.get();
+    let view = load(&state, &data, &officer, &code).await?;
+    document_of(&state, &data, &view, &form).await
+}
+
+/// A form of a dossier, for whoever holds the key printed with it (the applicant).
+pub async fn public_pdf(
+    State(state): State<AppState>,
+    Path((code, form)): Path<(String, String)>,
+    Query(q): Query<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let data = state.reference.get();
+    let view = super::verify::load_with_key(&state, &data, &code, &q).await?;
+    document_of(&state, &data, &view, &form).await
+}
+
+/// The dossier's papers for the dossier page: (name, download link, detail).
+pub async fn paper_rows(
+    state: &AppState,
+    ui: &Ui,
+    view: &DossierView,
+) -> Result<Vec<(String, String, String)>, AppError> {
+    let _ = (state, ui, view, verification_key(view));
+    Ok(Vec::new())
+}

@@ -1,0 +1,572 @@
+//! The dossier as an officer sees it: the key facts and deadlines, the applicant, the papers,
+//! the workflow steps with their due times, the full timeline, the forms issued, and a form for
+//! each action the rules would accept from this officer now.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use domain::dossier::{Actor, Context, DossierState, Event, Status, offered_actions, urgency};
+use time::OffsetDateTime;
+
+use super::Officer;
+use crate::AppState;
+use crate::dossiers::{DossierService, DossierView, ServiceError};
+use crate::error::AppError;
+use crate::forms;
+use crate::reference::ReferenceData;
+use crate::ui::Ui;
+use crate::views::{SelectOption, local_datetime};
+
+/// What an officer typed into an action form that was refused, to show it again.
+#[derive(Debug, Default, Clone)]
+pub struct Attempt {
+    /// The action tried.
+    pub action: String,
+    /// Every field as typed.
+    pub fields: Vec<(String, String)>,
+    /// Errors: (field id, message).
+    pub errors: Vec<(String, String)>,
+}
+
+impl Attempt {
+    fn value(&self, action: &str, name: &str) -> String {
+        if self.action != action {
+            return String::new();
+        }
+        self.fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    }
+}
+
+struct Fact {
+    label: &'static str,
+    value: String,
+}
+
+struct StepRow {
+    name: String,
+    role: &'static str,
+    due: String,
+    current: bool,
+}
+
+struct TimelineRow {
+    at: String,
+    who: String,
+    what: &'static str,
+    detail: Option<String>,
+}
+
+struct FormLink {
+    label: &'static str,
+    href: String,
+}
+
+/// One action form.
+struct ActionForm {
+    name: &'static str,
+    label: &'static str,
+    /// Field id prefix, unique on the page.
+    id: String,
+    /// A fresh one-time token.
+    token: String,
+    fields: Vec<FormField>,
+}
+
+enum FieldKind {
+    Text,
+    LongText,
+    Number,
+    Date,
+    Select(Vec<SelectOption>),
+}
+
+struct FormField {
+    name: &'static str,
+    label: &'static str,
+    kind: FieldKind,
+    value: String,
+    required: bool,
+    error: Option<String>,
+}
+
+struct PaperRow {
+    name: String,
+    href: String,
+    detail: String,
+}
+
+#[derive(Template)]
+#[template(path = "desk/dossier.html")]
+struct DossierPage {
+    ui: Ui,
+    officer: Officer,
+    code: String,
+    version: i64,
+    procedure: String,
+    status: &'static str,
+    mark: Option<(&'static str, &'static str)>,
+    facts: Vec<Fact>,
+    applicant: Vec<Fact>,
+    papers: Vec<PaperRow>,
+    steps: Vec<StepRow>,
+    timeline: Vec<TimelineRow>,
+    documents: Vec<FormLink>,
+    actions: Vec<ActionForm>,
+    errors: Vec<(String, String)>,
+    done: Option<&'static str>,
+}
+
+/// The officer may see the dossier: their unit received it, holds it now, or had it transferred.
+pub fn may_see(officer: &Officer, view: &DossierView) -> bool {
+    officer.unit == view.stored.agency_code || officer.unit == view.state.holder
+}
+
+/// Reads a dossier for an officer; `NotFound` when it does not exist or is not theirs to see, so
+/// that codes of other units' dossiers are not confirmed.
+pub async fn load(
+    state: &AppState,
+    data: &ReferenceData,
+    officer: &Officer,
+    code: &str,
+) -> Result<DossierView, AppError> {
+    let service = DossierService::new(&state.db, data);
+    let view = service.get(code).await.map_err(service_error)?;
+    if !may_see(officer, &view) {
+        return Err(AppError::NotFound);
+    }
+    Ok(view)
+}
+
+/// Maps what the dossier service says to what the edge shows.
+pub fn service_error(e: ServiceError) -> AppError {
+    match e {
+        ServiceError::NotFound => AppError::NotFound,
+        ServiceError::Storage(e) => e.into(),
+        other => AppError::Internal(other.to_string()),
+    }
+}
+
+fn actor_text(ui: &Ui, actor: &Actor) -> String {
+    match actor {
+        Actor::Officer {
+            officer_id, role, ..
+        } => format!(
+            "{} ({officer_id})",
+            ui.t(&format!("desk.role.{}", role.as_str()))
+        ),
+        Actor::Applicant { .. } => ui.t("desk.actor.applicant").to_owned(),
+        Actor::System { job } => format!("{} ({job})", ui.t("desk.actor.system")),
+    }
+}
+
+/// The free-text part of an event (reasons, note, summary, officer, agency), if any.
+fn event_detail(event: &Event) -> Option<String> {
+    let value = serde_json::to_value(&event.change).ok()?;
+    let parts: Vec<String> = [
+        "reasons",
+        "note",
+        "summary",
+        "officer_id",
+        "to_agency",
+        "reference",
+        "amount_vnd",
+        "method",
+    ]
+    .iter()
+    .filter_map(|k| match value.get(*k)? {
+        serde_json::Value::String(s) if !s.trim().is_empty() => Some(s.clone()),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    })
+    .collect();
+    (!parts.is_empty()).then(|| parts.join(" · "))
+}
+
+/// Contact details as the application recorded them (JSON), or the plain line of older records.
+fn contact_facts(ui: &Ui, contact: Option<&str>) -> Vec<Fact> {
+    let Some(contact) = contact.filter(|c| !c.trim().is_empty()) else {
+        return Vec::new();
+    };
+    match serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(contact) {
+        Ok(map) => [
+            ("personal_id", "desk.applicant.personal_id"),
+            ("birth_date", "desk.applicant.birth_date"),
+            ("phone", "desk.applicant.phone"),
+            ("email", "desk.applicant.email"),
+            ("address", "desk.applicant.address"),
+        ]
+        .iter()
+        .filter_map(|(k, label)| {
+            let v = map.get(*k)?.as_str()?.trim();
+            (!v.is_empty()).then(|| Fact {
+                label: ui.t(label),
+                value: v.to_owned(),
+            })
+        })
+        .collect(),
+        Err(_) => vec![Fact {
+            label: ui.t("desk.applicant.contact"),
+            value: contact.to_owned(),
+        }],
+    }
+}
+
+fn documents_of(view: &DossierView, key: &str) -> Vec<(&'static str, &'static str)> {
+    let s = &view.state;
+    let mut out = Vec::new();
+    if s.appointment.is_some() {
+        out.push(("receipt", "desk.documents.receipt"));
+    }
+    if s.supplement_requests + s.intake_supplement_requests > 0 {
+        out.push(("supplement", "desk.documents.supplement"));
+    }
+    if s.status == Status::Refused {
+        out.push(("refusal", "desk.documents.refusal"));
+    }
+    if s.apology.is_some() {
+        out.push(("apology", "desk.documents.apology"));
+    }
+    if s.status == Status::Stopped {
+        out.push(("stop", "desk.documents.stop"));
+    }
+    let _ = key;
+    out
+}
+
+fn role_options(
+    ui: &Ui,
+    colleagues: &[storage::officers::StoredOfficer],
+    current: &str,
+) -> Vec<SelectOption> {
+    colleagues
+        .iter()
+        .filter(|o| o.role == "handling" || o.role == "leader")
+        .map(|o| {
+            SelectOption::new(
+                &o.id,
+                &format!(
+                    "{} – {}",
+                    o.full_name,
+                    ui.t(&format!("desk.role.{}", o.role))
+                ),
+                Some(current),
+            )
+        })
+        .collect()
+}
+
+fn field(
+    ui: &Ui,
+    attempt: &Attempt,
+    action: &str,
+    name: &'static str,
+    kind: FieldKind,
+    required: bool,
+) -> FormField {
+    let error = (attempt.action == action)
+        .then(|| {
+            attempt
+                .errors
+                .iter()
+                .find(|(f, _)| f == &format!("{action}-{name}"))
+                .map(|(_, m)| m.clone())
+        })
+        .flatten();
+    FormField {
+        name,
+        label: ui.t(&format!("desk.field.{name}")),
+        value: attempt.value(action, name),
+        kind,
+        required,
+        error,
+    }
+}
+
+async fn action_forms(
+    state: &AppState,
+    ui: &Ui,
+    data: &ReferenceData,
+    officer: &Officer,
+    names: &[&'static str],
+    attempt: &Attempt,
+) -> Result<Vec<ActionForm>, AppError> {
+    let colleagues = if names.contains(&"assign") {
+        state.db.officers_of(&officer.unit).await?
+    } else {
+        Vec::new()
+    };
+    let mut forms_out = Vec::new();
+    for &name in names {
+        let f = |n: &'static str, kind: FieldKind, required: bool| {
+            field(ui, attempt, name, n, kind, required)
+        };
+        let fields = match name {
+            "refuse" | "request_supplement" | "stop" | "withdraw" => {
+                vec![f("reasons", FieldKind::LongText, true)]
+            }
+            "receive_supplement" | "receive_back" | "approve" => {
+                vec![f("note", FieldKind::LongText, false)]
+            }
+            "assign" => {
+                let current = attempt.value(name, "officer_id");
+                vec![f(
+                    "officer_id",
+                    FieldKind::Select(role_options(ui, &colleagues, &current)),
+                    true,
+                )]
+            }
+            "transfer" => {
+                let current = attempt.value(name, "to_agency");
+                let options = data
+                    .catalogue
+                    .agencies
+                    .iter()
+                    .filter(|a| a.code != officer.unit)
+                    .map(|a| {
+                        SelectOption::new(&a.code, ui.pick(&a.name, &a.name_en), Some(&current))
+                    })
+                    .collect();
+                vec![
+                    f("to_agency", FieldKind::Select(options), true),
+                    f("note", FieldKind::LongText, true),
+                ]
+            }
+            "propose_result" => vec![f("summary", FieldKind::LongText, true)],
+            "request_fees" => vec![
+                f("amount_vnd", FieldKind::Number, true),
+                f("note", FieldKind::Text, true),
+            ],
+            "record_fees_paid" => vec![
+                f("amount_vnd", FieldKind::Number, true),
+                f("reference", FieldKind::Text, true),
+            ],
+            "return_result" => {
+                let current = attempt.value(name, "method");
+                let options = ["counter", "post", "online"]
+                    .iter()
+                    .map(|m| {
+                        SelectOption::new(
+                            m,
+                            ui.t(&format!("desk.return_method.{m}")),
+                            Some(&current),
+                        )
+                    })
+                    .collect();
+                vec![f("method", FieldKind::Select(options), true)]
+            }
+            "apologise" => vec![
+                f("reasons", FieldKind::LongText, true),
+                f("new_due", FieldKind::Date, true),
+            ],
+            _ => Vec::new(),
+        };
+        forms_out.push(ActionForm {
+            name,
+            label: ui.t(&format!("desk.action.{name}")),
+            id: name.replace('_', "-"),
+            token: forms::new_token(),
+            fields,
+        });
+    }
+    Ok(forms_out)
+}
+
+/// Renders the dossier page, with a refused attempt's answers and errors when there is one.
+pub async fn render_page(
+    state: &AppState,
+    ui: Ui,
+    officer: Officer,
+    code: &str,
+    attempt: Attempt,
+    done: Option<&'static str>,
+) -> Result<Response, AppError> {
+    let data = state.reference.get();
+    let view = load(state, &data, &officer, code).await?;
+    let service = DossierService::new(&state.db, &data);
+    let events = service.timeline(&view).await.map_err(service_error)?;
+    let procedure = data.procedure(&view.state.procedure_code);
+    let now = OffsetDateTime::now_utc();
+    let s: &DossierState = &view.state;
+    let offered = match procedure.zip(
+        data.catalogue
+            .workflows
+            .iter()
+            .find(|w| w.code == s.workflow_code && w.version == s.workflow_version),
+    ) {
+        Some((procedure, workflow)) => offered_actions(
+            s,
+            &Context {
+                procedure,
+                workflow,
+                calendar: &data.calendar,
+            },
+            &officer.actor(),
+            now,
+        ),
+        None => Vec::new(),
+    };
+    let mut facts = vec![
+        Fact {
+            label: ui.t("desk.dossier.channel"),
+            value: ui.t(&format!("channel.{}", view.stored.channel)).to_owned(),
+        },
+        Fact {
+            label: ui.t("desk.dossier.submitted"),
+            value: local_datetime(&ui, view.stored.submitted_at),
+        },
+    ];
+    if let Some(r) = s.received_at {
+        facts.push(Fact {
+            label: ui.t("desk.dossier.received"),
+            value: local_datetime(&ui, r),
+        });
+    }
+    if let Some(a) = s.appointment {
+        facts.push(Fact {
+            label: ui.t("desk.dossier.appointment"),
+            value: local_datetime(&ui, a),
+        });
+    }
+    if let Some(d) = s.due.filter(|d| Some(*d) != s.appointment) {
+        facts.push(Fact {
+            label: ui.t("desk.dossier.due"),
+            value: local_datetime(&ui, d),
+        });
+    }
+    if let Some(apology) = &s.apology {
+        facts.push(Fact {
+            label: ui.t("desk.dossier.new_due"),
+            value: local_datetime(&ui, apology.new_due),
+        });
+    }
+    if let Some(holder) = data.agency(&s.holder) {
+        facts.push(Fact {
+            label: ui.t("desk.dossier.holder"),
+            value: ui.pick(&holder.name, &holder.name_en).to_owned(),
+        });
+    }
+    if let Some(assignee) = &s.assigned_to {
+        facts.push(Fact {
+            label: ui.t("desk.dossier.assigned"),
+            value: assignee.clone(),
+        });
+    }
+    if s.fees_requested_vnd > 0 {
+        facts.push(Fact {
+            label: ui.t("desk.dossier.fees"),
+            value: format!(
+                "{} / {}",
+                ui.money(s.fees_paid_vnd),
+                ui.money(s.fees_requested_vnd)
+            ),
+        });
+    }
+    let mut applicant = vec![Fact {
+        label: ui.t("desk.applicant.name"),
+        value: view.stored.applicant_name.clone(),
+    }];
+    applicant.extend(contact_facts(&ui, view.stored.applicant_contact.as_deref()));
+    let workflow_steps = data
+        .catalogue
+        .workflows
+        .iter()
+        .find(|w| w.code == s.workflow_code && w.version == s.workflow_version);
+    let steps = s
+        .steps
+        .iter()
+        .enumerate()
+        .map(|(i, step)| StepRow {
+            name: workflow_steps
+                .and_then(|w| w.steps.iter().find(|ws| ws.code == step.code))
+                .map_or_else(
+                    || step.code.clone(),
+                    |ws| ui.pick(&ws.name, &ws.name_en).to_owned(),
+                ),
+            role: ui.t(&format!(
+                "desk.role.{}",
+                domain::dossier::OfficerRole::from(step.role).as_str()
+            )),
+            due: local_datetime(&ui, step.due),
+            current: i == s.current_step && s.processing_ended_at.is_none() && s.is_received(),
+        })
+        .collect();
+    let timeline = events
+        .iter()
+        .map(|e| TimelineRow {
+            at: local_datetime(&ui, e.at),
+            who: actor_text(&ui, &e.actor),
+            what: ui.t(&format!("dossier_event.{}", e.kind())),
+            detail: event_detail(e),
+        })
+        .collect();
+    let key = super::verify::verification_key(&view);
+    let documents = documents_of(&view, &key)
+        .into_iter()
+        .map(|(form, label)| FormLink {
+            label: ui.t(label),
+            href: format!("/back-office/dossiers/{}/forms/{form}", view.stored.code),
+        })
+        .collect();
+    let papers = super::documents::paper_rows(state, &ui, &view)
+        .await?
+        .into_iter()
+        .map(|(name, href, detail)| PaperRow { name, href, detail })
+        .collect();
+    let actions = action_forms(state, &ui, &data, &officer, &offered, &attempt).await?;
+    let status = ui.t(&format!("dossier_status.{}", s.status.as_str()));
+    let mark = urgency(&data.calendar, s, now).map(|u| super::inbox::mark(&ui, u));
+    let page = DossierPage {
+        code: view.stored.code.clone(),
+        version: view.stored.event_count,
+        procedure: procedure.map_or_else(
+            || s.procedure_code.clone(),
+            |p| ui.pick(&p.name, &p.name_en).to_owned(),
+        ),
+        status,
+        mark,
+        facts,
+        applicant,
+        papers,
+        steps,
+        timeline,
+        documents,
+        actions,
+        errors: attempt.errors.clone(),
+        done: done.map(|action| ui.t(&format!("desk.done.{action}"))),
+        ui,
+        officer,
+    };
+    let html = page.render()?;
+    let status = if page.errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok((status, axum::response::Html(html)).into_response())
+}
+
+/// The dossier page.
+pub async fn page(
+    State(state): State<AppState>,
+    ui: Ui,
+    officer: Officer,
+    Path(code): Path<String>,
+    axum::extract::Query(q): axum::extract::Query<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let done = q
+        .iter()
+        .find(|(k, _)| k == "done")
+        .and_then(|(_, v)| {
+            domain::dossier::ACTION_NAMES
+                .iter()
+                .chain(&["receive"])
+                .find(|n| **n == v.as_str())
+        })
+        .copied();
+    render_page(&state, ui, officer, &code, Attempt::default(), done).await
+}

@@ -1,0 +1,42 @@
+//! The officers' desk in the back office: signing in, the inbox of each unit and officer, the
+//! dossier page with its timeline, papers and action forms, counter intake of walk-in
+//! applicants, and the forms (PDF) each decision produces. Every page here needs a signed-in
+//! officer; the rules of who may do what stay in `domain::dossier`.
+
+pub mod accounts;
+mod actions;
+mod documents;
+mod dossier_page;
+mod inbox;
+mod intake;
+pub mod session;
+mod verify;
+
+use axum::Router;
+use axum::routing::{get, post};
+
+use crate::AppState;
+
+pub use session::Officer;
+
+/// Routes of the desk.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .merge(session::router())
+        .route("/back-office/inbox", get(inbox::page))
+        .route(
+            "/back-office/intake",
+            get(intake::page).post(intake::submit),
+        )
+        .route("/back-office/dossiers/{code}", get(dossier_page::page))
+        .route(
+            "/back-office/dossiers/{code}/actions",
+            post(actions::submit),
+        )
+        .route(
+            "/back-office/dossiers/{code}/forms/{form}",
+            get(documents::officer_pdf),
+        )
+        .route("/verify/{code}", get(verify::page))
+        .route("/verify/{code}/{form}", get(documents::public_pdf))
+}

@@ -1,0 +1,308 @@
+//! Officers' sign-in and sessions. A session is a random token in an HttpOnly, SameSite=Strict
+//! cookie whose SHA-256 alone is stored, with an idle and an absolute timeout; signing in makes
+//! a new token (no fixation), signing out deletes it on the server, and disabling an officer
+//! ends their sessions at once (the session look-up joins on active accounts). Every form of a
+//! session carries its CSRF token as well.
+
+use axum::extract::{FromRequestParts, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::{Form, Router};
+use domain::dossier::{Actor, OfficerRole};
+use sha2::{Digest, Sha256};
+use storage::officers::StoredOfficer;
+use time::{Duration, OffsetDateTime};
+use uuid::Uuid;
+
+use crate::AppState;
+use crate::error::AppError;
+use crate::limits::{ClientAddr, minutes};
+use crate::portal::render;
+use crate::ui::{Ui, percent_encode};
+
+/// Cookie holding the session token.
+pub const SESSION_COOKIE: &str = "motcua_officer";
+/// Name of the hidden field carrying the session's CSRF token.
+pub const CSRF_FIELD: &str = "csrf";
+/// A session ends after this long without a request.
+const IDLE_TIMEOUT: Duration = Duration::minutes(30);
+/// A session ends this long after sign-in, however active.
+const ABSOLUTE_TIMEOUT: Duration = Duration::hours(12);
+/// Activity is written back at most this often, so reading pages does not write on every click.
+const TOUCH_EVERY: Duration = Duration::minutes(1);
+
+/// The signed-in officer of a back-office request.
+#[derive(Debug, Clone)]
+pub struct Officer {
+    /// Account id, recorded as the actor of events.
+    pub id: String,
+    /// Full name.
+    pub name: String,
+    /// Unit.
+    pub unit: String,
+    /// Role in the unit.
+    pub role: OfficerRole,
+    /// The token every form of this session must carry.
+    pub csrf: String,
+}
+
+impl Officer {
+    /// The officer as the dossier rules know them.
+    pub fn actor(&self) -> Actor {
+        Actor::Officer {
+            officer_id: self.id.clone(),
+            role: self.role,
+            unit: self.unit.clone(),
+        }
+    }
+
+    /// The role's name in the page's language.
+    pub fn role_label(&self, ui: &Ui) -> &'static str {
+        ui.t(&format!("desk.role.{}", self.role.as_str()))
+    }
+
+    /// Refuses a post that does not carry this session's CSRF token.
+    pub fn check_csrf(&self, fields: &[(String, String)]) -> Result<(), AppError> {
+        let sent = fields
+            .iter()
+            .find(|(k, _)| k == CSRF_FIELD)
+            .map(|(_, v)| v.as_str());
+        if sent.is_some_and(|s| constant_time_eq(s.as_bytes(), self.csrf.as_bytes())) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+fn token_hash(token: &str) -> Vec<u8> {
+    Sha256::digest(token.as_bytes()).to_vec()
+}
+
+fn cookie_value<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(n, _)| *n == name)
+        .map(|(_, v)| v)
+}
+
+fn officer_of(stored: StoredOfficer, csrf: String) -> Option<Officer> {
+    Some(Officer {
+        role: OfficerRole::parse(&stored.role)?,
+        id: stored.id,
+        name: stored.full_name,
+        unit: stored.agency_code,
+        csrf,
+    })
+}
+
+/// Reads the session of a request: `Ok(None)` when there is none or it has expired.
+async fn current(state: &AppState, headers: &HeaderMap) -> Result<Option<Officer>, AppError> {
+    let Some(token) = cookie_value(headers, SESSION_COOKIE) else {
+        return Ok(None);
+    };
+    let hash = token_hash(token);
+    let Some(session) = state.db.session(&hash).await? else {
+        return Ok(None);
+    };
+    let now = OffsetDateTime::now_utc();
+    if now > session.expires_at || now - session.last_seen_at > IDLE_TIMEOUT {
+        state.db.delete_session(&hash).await?;
+        return Ok(None);
+    }
+    if now - session.last_seen_at > TOUCH_EVERY {
+        state.db.touch_session(&hash, now).await?;
+    }
+    Ok(officer_of(session.officer, session.csrf_token))
+}
+
+impl FromRequestParts<AppState> for Officer {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        match current(state, &parts.headers).await {
+            Ok(Some(officer)) => Ok(officer),
+            Ok(None) => {
+                let next = parts
+                    .uri
+                    .path_and_query()
+                    .map_or("/back-office", |pq| pq.as_str());
+                Err(Redirect::to(&format!(
+                    "/back-office/sign-in?next={}",
+                    percent_encode(next)
+                ))
+                .into_response())
+            }
+            Err(e) => Err(e.into_response()),
+        }
+    }
+}
+
+/// Routes of signing in and out.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/back-office/sign-in",
+            axum::routing::get(sign_in_page).post(sign_in),
+        )
+        .route("/back-office/sign-out", axum::routing::post(sign_out))
+}
+
+#[derive(askama::Template)]
+#[template(path = "desk/sign_in.html")]
+struct SignInPage {
+    ui: Ui,
+    username: String,
+    next: String,
+    error: Option<String>,
+}
+
+/// Where to go after signing in: a back-office page, nothing else.
+fn safe_next(next: &str) -> String {
+    if next.starts_with("/back-office")
+        && !next
+            .chars()
+            .any(|c| c.is_control() || c.is_whitespace() || c == '\\')
+    {
+        next.to_owned()
+    } else {
+        "/back-office/inbox".to_owned()
+    }
+}
+
+fn field<'a>(fields: &'a [(String, String)], name: &str) -> &'a str {
+    fields
+        .iter()
+        .find(|(k, _)| k == name)
+        .map_or("", |(_, v)| v.as_str())
+}
+
+async fn sign_in_page(
+    ui: Ui,
+    axum::extract::Query(q): axum::extract::Query<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    render(&SignInPage {
+        ui,
+        username: String::new(),
+        next: safe_next(field(&q, "next")),
+        error: None,
+    })
+}
+
+async fn sign_in(
+    State(state): State<AppState>,
+    ui: Ui,
+    client: ClientAddr,
+    headers: HeaderMap,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let username = field(&fields, "username").trim().to_lowercase();
+    let password = field(&fields, "password").to_owned();
+    let next = safe_next(field(&fields, "next"));
+    let client = client.key();
+    let again = |error: String| {
+        render(&SignInPage {
+            ui: ui.clone(),
+            username: username.clone(),
+            next: next.clone(),
+            error: Some(error),
+        })
+    };
+    if username.is_empty() || password.is_empty() {
+        return again(ui.t("desk.sign_in.error_missing").to_owned());
+    }
+    let limits = &state.limits;
+    if let Err(wait) = limits
+        .sign_in_by_account
+        .check(&username)
+        .and(limits.sign_in_by_client.check(&client))
+    {
+        return again(ui.t_n("desk.sign_in.error_limited", minutes(wait)));
+    }
+    let stored = state.db.officer_by_username(&username).await?;
+    let verified = match &stored {
+        Some(o) if o.disabled_at.is_none() => {
+            crate::desk::accounts::verify_password(&password, &o.password_hash).await
+        }
+        // Hash anyway, so a missing account takes as long as a wrong password.
+        _ => {
+            crate::desk::accounts::verify_against_nothing(&password).await;
+            false
+        }
+    };
+    let Some(stored) = stored.filter(|_| verified) else {
+        limits.sign_in_by_account.fail(&username);
+        limits.sign_in_by_client.fail(&client);
+        tracing::info!("officer sign-in refused");
+        return again(ui.t("desk.sign_in.error_wrong").to_owned());
+    };
+    limits.sign_in_by_account.clear(&username);
+    // A fresh token at every sign-in: a token planted before it is worth nothing.
+    let token = format!("{}{}", Uuid::new_v4().simple(), Uuid::new_v4().simple());
+    let csrf = Uuid::new_v4().simple().to_string();
+    let now = OffsetDateTime::now_utc();
+    state
+        .db
+        .create_session(
+            &token_hash(&token),
+            &stored.id,
+            &csrf,
+            now,
+            now + ABSOLUTE_TIMEOUT,
+        )
+        .await?;
+    if let Some(old) = cookie_value(&headers, SESSION_COOKIE) {
+        state.db.delete_session(&token_hash(old)).await?;
+    }
+    tracing::info!(officer = %stored.id, "officer signed in");
+    let mut response = Redirect::to(&next).into_response();
+    set_cookie(
+        &mut response,
+        &session_cookie(
+            &token,
+            ABSOLUTE_TIMEOUT.whole_seconds(),
+            state.secure_cookies,
+        ),
+    );
+    Ok(response)
+}
+
+fn session_cookie(value: &str, max_age: i64, secure: bool) -> String {
+    format!(
+        "{SESSION_COOKIE}={value}; Path=/; Max-Age={max_age}; HttpOnly; SameSite=Strict{}",
+        if secure { "; Secure" } else { "" }
+    )
+}
+
+fn set_cookie(response: &mut Response, cookie: &str) {
+    if let Ok(value) = HeaderValue::from_str(cookie) {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+}
+
+async fn sign_out(
+    State(state): State<AppState>,
+    officer: Officer,
+    headers: HeaderMap,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    officer.check_csrf(&fields)?;
+    if let Some(token) = cookie_value(&headers, SESSION_COOKIE) {
+        state.db.delete_session(&token_hash(token)).await?;
+    }
+    let mut response = Redirect::to("/back-office/sign-in").into_response();
+    set_cookie(&mut response, &session_cookie("", 0, state.secure_cookies));
+    Ok(response)
+}

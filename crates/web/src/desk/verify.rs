@@ -1,0 +1,164 @@
+//! The public verification page that the QR code of every form opens: anyone holding the form
+//! can check that it was issued by this system and see the dossier's status now, and the
+//! applicant can download the form again. The key in the link is derived from the dossier's
+//! random internal id, never shown elsewhere, so codes alone (which are sequential) open nothing.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
+
+use super::dossier_page::service_error;
+use crate::AppState;
+use crate::dossiers::{DossierService, DossierView};
+use crate::error::AppError;
+use crate::portal::render;
+use crate::reference::ReferenceData;
+use crate::ui::Ui;
+use crate::views::local_datetime;
+
+/// The key printed in a dossier's verification links: the 64 random-bearing bits at the end of
+/// its UUIDv7 id, in hexadecimal.
+pub fn verification_key(view: &DossierView) -> String {
+    let bytes = view.stored.id.as_bytes();
+    bytes[8..].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The link to a dossier's verification page (or to one of its forms) under `public_url`.
+pub fn verification_url(public_url: &str, view: &DossierView, form: Option<&str>) -> String {
+    let base = public_url.trim_end_matches('/');
+    let key = verification_key(view);
+    match form {
+        Some(form) => format!("{base}/verify/{}/{form}?k={key}", view.stored.code),
+        None => format!("{base}/verify/{}?k={key}", view.stored.code),
+    }
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// The dossier whose code and key match; "not found" for a wrong key as for an unknown code.
+pub async fn load_with_key(
+    state: &AppState,
+    data: &ReferenceData,
+    code: &str,
+    query: &[(String, String)],
+) -> Result<DossierView, AppError> {
+    let key = query
+        .iter()
+        .find(|(k, _)| k == "k")
+        .map_or("", |(_, v)| v.trim());
+    let service = DossierService::new(&state.db, data);
+    let view = service.get(code).await.map_err(service_error)?;
+    if !constant_time_eq(
+        key.to_ascii_lowercase().as_bytes(),
+        verification_key(&view).as_bytes(),
+    ) {
+        return Err(AppError::NotFound);
+    }
+    Ok(view)
+}
+
+/// "Nguyễn Thị Hồng Nhung" → "Nguyễn T. H. N.": enough for whoever holds the form to match it,
+/// not enough to learn a name from a leaked link.
+fn masked_name(name: &str) -> String {
+    let mut words = name.split_whitespace();
+    let Some(first) = words.next() else {
+        return String::new();
+    };
+    let rest: Vec<String> = words
+        .filter_map(|w| w.chars().next())
+        .map(|c| format!("{c}."))
+        .collect();
+    if rest.is_empty() {
+        first.to_owned()
+    } else {
+        format!("{first} {}", rest.join(" "))
+    }
+}
+
+struct FormLink {
+    label: &'static str,
+    href: String,
+}
+
+#[derive(Template)]
+#[template(path = "desk/verify.html")]
+struct VerifyPage {
+    ui: Ui,
+    code: String,
+    procedure: String,
+    agency: String,
+    applicant: String,
+    status: &'static str,
+    received: Option<String>,
+    appointment: Option<String>,
+    forms: Vec<FormLink>,
+}
+
+/// The verification page.
+pub async fn page(
+    State(state): State<AppState>,
+    ui: Ui,
+    Path(code): Path<String>,
+    Query(q): Query<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let data = state.reference.get();
+    let view = load_with_key(&state, &data, &code, &q).await?;
+    let s = &view.state;
+    let mut forms = Vec::new();
+    let mut add = |present: bool, form: &str, label: &str| {
+        if present {
+            forms.push(FormLink {
+                label: ui.t(label),
+                href: verification_url("", &view, Some(form)),
+            });
+        }
+    };
+    add(s.appointment.is_some(), "receipt", "desk.documents.receipt");
+    add(
+        s.supplement_requests + s.intake_supplement_requests > 0,
+        "supplement",
+        "desk.documents.supplement",
+    );
+    add(
+        s.status == domain::dossier::Status::Refused,
+        "refusal",
+        "desk.documents.refusal",
+    );
+    add(s.apology.is_some(), "apology", "desk.documents.apology");
+    add(
+        s.status == domain::dossier::Status::Stopped,
+        "stop",
+        "desk.documents.stop",
+    );
+    render(&VerifyPage {
+        code: view.stored.code.clone(),
+        procedure: data.procedure(&s.procedure_code).map_or_else(
+            || s.procedure_code.clone(),
+            |p| ui.pick(&p.name, &p.name_en).to_owned(),
+        ),
+        agency: data.agency(&view.stored.agency_code).map_or_else(
+            || view.stored.agency_code.clone(),
+            |a| ui.pick(&a.name, &a.name_en).to_owned(),
+        ),
+        applicant: masked_name(&view.stored.applicant_name),
+        status: ui.t(&format!("dossier_status.{}", s.status.as_str())),
+        received: s.received_at.map(|t| local_datetime(&ui, t)),
+        appointment: s.appointment.map(|t| local_datetime(&ui, t)),
+        forms,
+        ui,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::masked_name;
+
+    #[test]
+    fn names_are_masked_to_the_family_name_and_initials() {
+        assert_eq!(masked_name("Nguyễn Thị Hồng Nhung"), "Nguyễn T. H. N.");
+        assert_eq!(masked_name("  Lê  "), "Lê");
+        assert_eq!(masked_name(""), "");
+    }
+}

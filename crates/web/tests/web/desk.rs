@@ -1,0 +1,520 @@
+//! The officers' desk through HTTP alone: sign-in and sessions, counter intake, the inbox, the
+//! dossier page's action forms through a whole life, the forms as PDF, the verification page,
+//! and the refusals (another unit's dossier, a missing CSRF token, a repeated form).
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+
+use crate::{Reply, TestApp, form_encode};
+
+/// Birth registration, settled by every commune the same day.
+const BIRTH_REGISTRATION: &str = "1.001193";
+
+/// A signed-in officer: the session cookie and the CSRF token of their forms.
+struct Session {
+    cookie: String,
+    csrf: String,
+}
+
+async fn demo_officers(app: &TestApp) {
+    let data = app.state.reference.get();
+    let created = web::desk::accounts::ensure_demo_officers(&app.db.db, &data)
+        .await
+        .expect("demo officers");
+    assert_eq!(
+        created.len(),
+        10,
+        "five roles in a department and a commune"
+    );
+}
+
+fn hidden(html: &str, name: &str) -> Option<String> {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = html.find(&marker)? + marker.len();
+    let end = html[start..].find('"')?;
+    Some(html[start..start + end].to_owned())
+}
+
+async fn sign_in(app: &TestApp, username: &str) -> Session {
+    let reply = app
+        .post_form(
+            "/back-office/sign-in",
+            &[
+                ("username", username),
+                ("password", web::desk::accounts::DEMO_PASSWORD),
+                ("next", "/back-office/inbox"),
+            ],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    let set_cookie = reply
+        .headers
+        .get(header::SET_COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .expect("session cookie");
+    assert!(set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Strict"));
+    let cookie = set_cookie.split(';').next().expect("pair").to_owned();
+    let inbox = get(app, &cookie, "/back-office/inbox").await;
+    assert_eq!(inbox.status, StatusCode::OK);
+    Session {
+        csrf: hidden(&inbox.body, "csrf").expect("csrf token on the page"),
+        cookie,
+    }
+}
+
+async fn get(app: &TestApp, cookie: &str, uri: &str) -> Reply {
+    app.request(
+        Request::get(uri)
+            .header(header::COOKIE, cookie)
+            .body(Body::empty())
+            .expect("request"),
+    )
+    .await
+}
+
+async fn post(app: &TestApp, session: &Session, uri: &str, fields: &[(&str, &str)]) -> Reply {
+    let mut all: Vec<(&str, &str)> = vec![("csrf", session.csrf.as_str())];
+    all.extend_from_slice(fields);
+    let body = all
+        .iter()
+        .map(|(k, v)| format!("{}={}", form_encode(k), form_encode(v)))
+        .collect::<Vec<_>>()
+        .join("&");
+    app.request(
+        Request::post(uri)
+            .header(header::COOKIE, &session.cookie)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .expect("request"),
+    )
+    .await
+}
+
+fn location(reply: &Reply) -> String {
+    reply
+        .headers
+        .get(header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_else(|| panic!("no redirect ({}): {}", reply.status, reply.body))
+        .to_owned()
+}
+
+/// Registers a walk-in birth registration at the commune's counter and returns its code.
+async fn intake(app: &TestApp, reception: &Session, decision: &str, reasons: &str) -> String {
+    let reply = post(
+        app,
+        reception,
+        "/back-office/intake",
+        &[
+            ("form_token", &format!("intake-{decision}")),
+            ("procedure", BIRTH_REGISTRATION),
+            ("kind", "citizen"),
+            ("name", "Nguyễn Thị Hồng Nhung"),
+            ("personal_id", "027190001234"),
+            ("phone", "0912 345 678"),
+            ("email", ""),
+            ("address", "Số 5 đường Lý Thái Tổ, phường Bắc Giang"),
+            ("channel", "counter"),
+            ("decision", decision),
+            ("reasons", reasons),
+        ],
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    let to = location(&reply);
+    to.trim_start_matches("/back-office/dossiers/")
+        .split('?')
+        .next()
+        .expect("code")
+        .to_owned()
+}
+
+/// Posts an action from the dossier page as the page would (version and a fresh token).
+async fn act(app: &TestApp, session: &Session, code: &str, fields: &[(&str, &str)]) -> Reply {
+    let page = get(
+        app,
+        &session.cookie,
+        &format!("/back-office/dossiers/{code}"),
+    )
+    .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let version = hidden(&page.body, "version").expect("version");
+    let action = fields
+        .iter()
+        .find(|(k, _)| *k == "action")
+        .map(|(_, v)| *v)
+        .expect("action");
+    assert!(
+        page.body
+            .contains(&format!("name=\"action\" value=\"{action}\"")),
+        "the page offers no {action} form"
+    );
+    let token = format!("{action}-{version}");
+    let mut all = vec![
+        ("version", version.as_str()),
+        ("form_token", token.as_str()),
+    ];
+    all.extend_from_slice(fields);
+    post(
+        app,
+        session,
+        &format!("/back-office/dossiers/{code}/actions"),
+        &all,
+    )
+    .await
+}
+
+async fn act_ok(app: &TestApp, session: &Session, code: &str, fields: &[(&str, &str)]) {
+    let reply = act(app, session, code, fields).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+}
+
+#[tokio::test]
+async fn back_office_pages_send_a_visitor_without_a_session_to_sign_in() {
+    let app = TestApp::new().await;
+    let reply = app.get("/back-office/inbox?show=overdue").await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        location(&reply),
+        "/back-office/sign-in?next=/back-office/inbox%3Fshow%3Doverdue"
+    );
+}
+
+#[tokio::test]
+async fn a_wrong_password_is_refused_with_a_message_and_repeated_failures_are_limited() {
+    let app = TestApp::new().await;
+    demo_officers(&app).await;
+    for _ in 0..5 {
+        let reply = app
+            .post_form(
+                "/back-office/sign-in",
+                &[("username", "tiepnhan.xa"), ("password", "wrong")],
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::OK);
+        assert!(
+            reply
+                .body
+                .contains("Tên đăng nhập hoặc mật khẩu không đúng.")
+        );
+        assert!(
+            reply.body.contains("value=\"tiepnhan.xa\""),
+            "the name is kept"
+        );
+    }
+    let limited = app
+        .post_form(
+            "/back-office/sign-in",
+            &[
+                ("username", "tiepnhan.xa"),
+                ("password", web::desk::accounts::DEMO_PASSWORD),
+            ],
+        )
+        .await;
+    assert!(limited.body.contains("Đăng nhập sai quá nhiều lần"));
+}
+
+#[tokio::test]
+async fn a_dossier_goes_from_the_counter_to_its_returned_result_through_the_desk_pages() {
+    let app = TestApp::new().await;
+    demo_officers(&app).await;
+    let reception = sign_in(&app, "tiepnhan.xa").await;
+    let leader = sign_in(&app, "lanhdao.xa").await;
+    let handler = sign_in(&app, "xuly.xa").await;
+
+    let form = get(
+        &app,
+        &reception.cookie,
+        &format!("/back-office/intake?procedure={BIRTH_REGISTRATION}"),
+    )
+    .await;
+    assert!(
+        form.body.contains("Giấy chứng sinh"),
+        "the papers to check are listed"
+    );
+
+    let code = intake(&app, &reception, "accept", "").await;
+    let page = get(
+        &app,
+        &reception.cookie,
+        &format!("/back-office/dossiers/{code}?done=accept"),
+    )
+    .await;
+    assert!(page.body.contains("Đã tiếp nhận hồ sơ"));
+    assert!(page.body.contains("Được tiếp nhận") || page.body.contains("tiếp nhận"));
+    assert!(
+        page.body
+            .contains(&format!("/back-office/dossiers/{code}/forms/receipt"))
+    );
+
+    let pdf = get(
+        &app,
+        &reception.cookie,
+        &format!("/back-office/dossiers/{code}/forms/receipt"),
+    )
+    .await;
+    assert_eq!(pdf.status, StatusCode::OK);
+    assert_eq!(
+        pdf.headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok()),
+        Some("application/pdf")
+    );
+
+    let inbox = get(&app, &leader.cookie, "/back-office/inbox").await;
+    assert!(
+        inbox.body.contains(&code),
+        "the unit's inbox lists the dossier"
+    );
+
+    act_ok(
+        &app,
+        &leader,
+        &code,
+        &[("action", "assign"), ("officer_id", "xuly.xa")],
+    )
+    .await;
+    let mine = get(&app, &handler.cookie, "/back-office/inbox?scope=mine").await;
+    assert!(
+        mine.body.contains(&code),
+        "the handler's own inbox lists it"
+    );
+
+    act_ok(
+        &app,
+        &handler,
+        &code,
+        &[
+            ("action", "request_supplement"),
+            ("reasons", "Thiếu bản sao giấy chứng nhận kết hôn"),
+        ],
+    )
+    .await;
+    let waiting = get(&app, &handler.cookie, "/back-office/inbox?show=supplement").await;
+    assert!(waiting.body.contains(&code));
+    let form02 = get(
+        &app,
+        &handler.cookie,
+        &format!("/back-office/dossiers/{code}/forms/supplement"),
+    )
+    .await;
+    assert_eq!(form02.status, StatusCode::OK);
+
+    act_ok(
+        &app,
+        &reception,
+        &code,
+        &[("action", "receive_supplement"), ("note", "")],
+    )
+    .await;
+    act_ok(
+        &app,
+        &handler,
+        &code,
+        &[
+            ("action", "propose_result"),
+            ("summary", "Cấp giấy khai sinh"),
+        ],
+    )
+    .await;
+    act_ok(&app, &leader, &code, &[("action", "approve"), ("note", "")]).await;
+    let page = get(
+        &app,
+        &handler.cookie,
+        &format!("/back-office/dossiers/{code}"),
+    )
+    .await;
+    let ready_by = if page.body.contains("value=\"mark_result_ready\"") {
+        &handler
+    } else {
+        &leader
+    };
+    act_ok(&app, ready_by, &code, &[("action", "mark_result_ready")]).await;
+    act_ok(
+        &app,
+        &reception,
+        &code,
+        &[("action", "return_result"), ("method", "counter")],
+    )
+    .await;
+
+    let page = get(
+        &app,
+        &reception.cookie,
+        &format!("/back-office/dossiers/{code}"),
+    )
+    .await;
+    for step in [
+        "Tiếp nhận hồ sơ",
+        "Yêu cầu bổ sung",
+        "Thiếu bản sao giấy chứng nhận kết hôn",
+        "Cấp giấy khai sinh",
+    ] {
+        assert!(page.body.contains(step), "the timeline tells: {step}");
+    }
+    let tracking = app.get(&format!("/tracking?code={code}&digits=5678")).await;
+    assert_eq!(tracking.status, StatusCode::OK);
+    assert!(
+        !tracking.body.contains("Nguyễn Thị Hồng Nhung"),
+        "no personal data in tracking"
+    );
+}
+
+#[tokio::test]
+async fn an_officer_of_another_unit_gets_not_found_and_a_post_without_its_token_is_forbidden() {
+    let app = TestApp::new().await;
+    demo_officers(&app).await;
+    let reception = sign_in(&app, "tiepnhan.xa").await;
+    let code = intake(&app, &reception, "accept", "").await;
+    let department = sign_in(&app, "lanhdao.so").await;
+    let other = get(
+        &app,
+        &department.cookie,
+        &format!("/back-office/dossiers/{code}"),
+    )
+    .await;
+    assert_eq!(other.status, StatusCode::NOT_FOUND);
+    let pdf = get(
+        &app,
+        &department.cookie,
+        &format!("/back-office/dossiers/{code}/forms/receipt"),
+    )
+    .await;
+    assert_eq!(pdf.status, StatusCode::NOT_FOUND);
+    let acted = act_without_page(&app, &department, &code).await;
+    assert_eq!(acted.status, StatusCode::NOT_FOUND);
+
+    let forged = Session {
+        cookie: reception.cookie.clone(),
+        csrf: "not-the-token".into(),
+    };
+    let reply = post(
+        &app,
+        &forged,
+        &format!("/back-office/dossiers/{code}/actions"),
+        &[("action", "stop"), ("reasons", "x")],
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::FORBIDDEN);
+}
+
+async fn act_without_page(app: &TestApp, session: &Session, code: &str) -> Reply {
+    post(
+        app,
+        session,
+        &format!("/back-office/dossiers/{code}/actions"),
+        &[("action", "stop"), ("reasons", "x"), ("form_token", "t1")],
+    )
+    .await
+}
+
+#[tokio::test]
+async fn a_form_sent_twice_acts_once_and_answers_the_same() {
+    let app = TestApp::new().await;
+    demo_officers(&app).await;
+    let reception = sign_in(&app, "tiepnhan.xa").await;
+    let leader = sign_in(&app, "lanhdao.xa").await;
+    let code = intake(&app, &reception, "accept", "").await;
+    let again = intake(&app, &reception, "accept", "").await;
+    assert_eq!(
+        code, again,
+        "the repeated intake form made no second dossier"
+    );
+
+    let first = act(
+        &app,
+        &leader,
+        &code,
+        &[("action", "assign"), ("officer_id", "xuly.xa")],
+    )
+    .await;
+    assert_eq!(first.status, StatusCode::SEE_OTHER);
+    // The same form again (same token and version), as a double click sends it.
+    let fields = [
+        ("version", "2"),
+        ("form_token", "assign-2"),
+        ("action", "assign"),
+        ("officer_id", "xuly.xa"),
+    ];
+    let second = post(
+        &app,
+        &leader,
+        &format!("/back-office/dossiers/{code}/actions"),
+        &fields,
+    )
+    .await;
+    assert_eq!(second.status, StatusCode::SEE_OTHER, "{}", second.body);
+    assert_eq!(location(&first), location(&second));
+    let page = get(
+        &app,
+        &leader.cookie,
+        &format!("/back-office/dossiers/{code}"),
+    )
+    .await;
+    assert_eq!(page.body.matches("Phân công xử lý").count() >= 1, true);
+    assert_eq!(
+        hidden(&page.body, "version").as_deref(),
+        Some("3"),
+        "one assignment event"
+    );
+}
+
+#[tokio::test]
+async fn a_refused_intake_prints_form_03_and_missing_reasons_keep_what_was_typed() {
+    let app = TestApp::new().await;
+    demo_officers(&app).await;
+    let reception = sign_in(&app, "tiepnhan.xa").await;
+    let reply = post(
+        &app,
+        &reception,
+        "/back-office/intake",
+        &[
+            ("form_token", "no-reasons"),
+            ("procedure", BIRTH_REGISTRATION),
+            ("kind", "citizen"),
+            ("name", "Trần Văn Bình"),
+            ("phone", "0987654321"),
+            ("decision", "refuse"),
+            ("reasons", ""),
+        ],
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(reply.body.contains("Hãy ghi lý do"));
+    assert!(reply.body.contains("value=\"Trần Văn Bình\""));
+
+    let code = intake(&app, &reception, "refuse", "Không thuộc thẩm quyền của xã").await;
+    let pdf = get(
+        &app,
+        &reception.cookie,
+        &format!("/back-office/dossiers/{code}/forms/refusal"),
+    )
+    .await;
+    assert_eq!(pdf.status, StatusCode::OK);
+    assert!(pdf.body.len() > 1000 || pdf.headers.get(header::CONTENT_TYPE).is_some());
+}
+
+#[tokio::test]
+async fn the_verification_page_opens_with_the_key_of_the_qr_code_only() {
+    let app = TestApp::new().await;
+    demo_officers(&app).await;
+    let reception = sign_in(&app, "tiepnhan.xa").await;
+    let code = intake(&app, &reception, "accept", "").await;
+    let data = app.state.reference.get();
+    let view = web::dossiers::DossierService::new(&app.db.db, &data)
+        .get(&code)
+        .await
+        .expect("dossier");
+    let key: String = view.stored.id.as_bytes()[8..]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let page = app.get(&format!("/verify/{code}?k={key}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Nguyễn T. H. N."), "the name is masked");
+    assert!(!page.body.contains("Nguyễn Thị Hồng Nhung"));
+    let receipt = app.get(&format!("/verify/{code}/receipt?k={key}")).await;
+    assert_eq!(receipt.status, StatusCode::OK);
+    let wrong = app.get(&format!("/verify/{code}?k=0000000000000000")).await;
+    assert_eq!(wrong.status, StatusCode::NOT_FOUND);
+}
