@@ -18,6 +18,15 @@ pub enum AppError {
     /// The request is not allowed (a form without its session's CSRF token).
     #[error("forbidden")]
     Forbidden,
+    /// The API needs a signed-in officer.
+    #[error("unauthorized")]
+    Unauthorized,
+    /// The state changed under the request (409).
+    #[error("conflict: {0}")]
+    Conflict(String),
+    /// Well-formed but refused by the rules (422); the text says why.
+    #[error("unprocessable: {0}")]
+    Unprocessable(String),
     /// Too many failed attempts; the text says how long to wait, in the client's language.
     #[error("too many requests: {0}")]
     Limited(String),
@@ -53,6 +62,9 @@ impl AppError {
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Forbidden => StatusCode::FORBIDDEN,
             AppError::Limited(_) => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Unauthorized => StatusCode::UNAUTHORIZED,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -71,8 +83,11 @@ impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let status = self.status();
         let public_detail = match &self {
-            AppError::BadRequest(msg) | AppError::Limited(msg) => Some(msg.clone()),
-            AppError::NotFound | AppError::Forbidden => None,
+            AppError::BadRequest(msg)
+            | AppError::Limited(msg)
+            | AppError::Conflict(msg)
+            | AppError::Unprocessable(msg) => Some(msg.clone()),
+            AppError::NotFound | AppError::Forbidden | AppError::Unauthorized => None,
             AppError::Unavailable(detail) => {
                 tracing::warn!(%detail, "dependency unavailable");
                 None

@@ -173,6 +173,11 @@ fn error_keys(status: StatusCode) -> (&'static str, &'static str) {
         StatusCode::BAD_REQUEST => ("error.bad_request.title", "error.bad_request.message"),
         StatusCode::FORBIDDEN => ("error.forbidden.title", "error.forbidden.message"),
         StatusCode::TOO_MANY_REQUESTS => ("error.limited.title", "error.limited.message"),
+        StatusCode::UNAUTHORIZED => ("error.unauthorized.title", "error.unauthorized.message"),
+        StatusCode::CONFLICT => ("error.conflict.title", "error.conflict.message"),
+        StatusCode::UNPROCESSABLE_ENTITY => {
+            ("error.unprocessable.title", "error.unprocessable.message")
+        }
         StatusCode::SERVICE_UNAVAILABLE => ("error.unavailable.title", "error.unavailable.message"),
         _ => ("error.internal.title", "error.internal.message"),
     }

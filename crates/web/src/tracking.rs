@@ -172,11 +172,11 @@ struct TrackingPage {
 }
 
 impl TrackingPage {
-    fn error_for(&self, field: &str) -> Option<&'static str> {
+    fn error_for(&self, field: &str) -> Option<&str> {
         self.errors
             .iter()
             .find(|e| e.field == field)
-            .map(|e| e.message)
+            .map(|e| e.message.as_str())
     }
 }
 

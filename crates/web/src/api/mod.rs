@@ -36,7 +36,9 @@ const DEFAULT_PER_PAGE: usize = 20;
         list_fields,
         list_agencies,
         list_calendar_days,
-        crate::tracking::api
+        crate::tracking::api,
+        crate::desk::api::get_dossier,
+        crate::desk::api::act
     ),
     components(schemas(
         ProcedureList,
@@ -52,11 +54,13 @@ const DEFAULT_PER_PAGE: usize = 20;
         CalendarDayDto,
         crate::tracking::TrackedDossier,
         crate::tracking::TrackedEvent,
+        crate::desk::api::OfficerDossier,
+        crate::desk::api::ActionRequest,
         Problem
     )),
     tags((name = "catalogue", description = "Procedures, fields and agencies"),
          (name = "calendar", description = "The legal working-day calendar"),
-         (name = "dossiers", description = "Dossiers: public tracking"))
+         (name = "dossiers", description = "Dossiers: public tracking, and reading and acting for signed-in officers"))
 )]
 pub struct ApiDoc;
 

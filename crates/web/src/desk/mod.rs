@@ -5,6 +5,7 @@
 
 pub mod accounts;
 mod actions;
+pub mod api;
 mod documents;
 mod dossier_page;
 mod inbox;
@@ -37,6 +38,8 @@ pub fn router() -> Router<AppState> {
             "/back-office/dossiers/{code}/forms/{form}",
             get(documents::officer_pdf),
         )
+        .route("/api/v1/dossiers/{code}", get(api::get_dossier))
+        .route("/api/v1/dossiers/{code}/actions", post(api::act))
         .route("/verify/{code}", get(verify::page))
         .route("/verify/{code}/{form}", get(documents::public_pdf))
 }

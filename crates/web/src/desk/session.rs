@@ -134,6 +134,7 @@ impl FromRequestParts<AppState> for Officer {
     ) -> Result<Self, Self::Rejection> {
         match current(state, &parts.headers).await {
             Ok(Some(officer)) => Ok(officer),
+            Ok(None) if parts.uri.path().starts_with("/api/") => Err(super::api::unauthorized()),
             Ok(None) => {
                 let next = parts
                     .uri

@@ -518,3 +518,72 @@ async fn the_verification_page_opens_with_the_key_of_the_qr_code_only() {
     let wrong = app.get(&format!("/verify/{code}?k=0000000000000000")).await;
     assert_eq!(wrong.status, StatusCode::NOT_FOUND);
 }
+
+async fn api_act(app: &TestApp, session: &Session, code: &str, key: &str, body: &str) -> Reply {
+    app.request(
+        Request::post(format!("/api/v1/dossiers/{code}/actions"))
+            .header(header::COOKIE, &session.cookie)
+            .header(header::CONTENT_TYPE, "application/json")
+            .header("idempotency-key", key)
+            .body(Body::from(body.to_owned()))
+            .expect("request"),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn the_dossier_api_reads_and_acts_once_per_key_and_explains_refusals() {
+    let app = TestApp::new().await;
+    demo_officers(&app).await;
+    let reception = sign_in(&app, "tiepnhan.xa").await;
+    let leader = sign_in(&app, "lanhdao.xa").await;
+    let code = intake(&app, &reception, "accept", "").await;
+
+    let anonymous = app.get(&format!("/api/v1/dossiers/{code}")).await;
+    assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(anonymous.json()["status"], 401);
+
+    let read = get(&app, &leader.cookie, &format!("/api/v1/dossiers/{code}")).await;
+    assert_eq!(read.status, StatusCode::OK, "{}", read.body);
+    assert_eq!(read.json()["status"], "accepted");
+    let version = read.json()["version"].as_i64().expect("version");
+
+    let body = format!(
+        r#"{{"expected_version": {version}, "action": {{"action": "assign", "officer_id": "xuly.xa"}}}}"#
+    );
+    let first = api_act(&app, &leader, &code, "k-1", &body).await;
+    assert_eq!(first.status, StatusCode::OK, "{}", first.body);
+    let again = api_act(&app, &leader, &code, "k-1", &body).await;
+    assert_eq!(again.status, StatusCode::OK, "{}", again.body);
+    assert_eq!(
+        first.json()["version"],
+        again.json()["version"],
+        "one event for one key"
+    );
+
+    let stale = api_act(&app, &leader, &code, "k-2", &body).await;
+    assert_eq!(stale.status, StatusCode::CONFLICT);
+
+    let refused = api_act(
+        &app,
+        &reception,
+        &code,
+        "k-3",
+        r#"{"action": {"action": "approve", "note": null}}"#,
+    )
+    .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.body
+    );
+    assert!(
+        refused.json()["detail"]
+            .as_str()
+            .is_some_and(|d| !d.is_empty())
+    );
+
+    let garbled = api_act(&app, &leader, &code, "k-4", "{not json").await;
+    assert_eq!(garbled.status, StatusCode::BAD_REQUEST);
+}

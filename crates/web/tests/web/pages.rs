@@ -181,7 +181,7 @@ async fn the_language_switch_sets_a_cookie_and_returns_to_the_page() {
         "/%09/evil.example",
         "/%0A/evil.example",
         "/%5C%5Cevil.example",
-        "/ /x",
+        "/%20/x",
     ] {
         let reply = app.get(&format!("/language?lang=en&next={sneaky}")).await;
         assert_eq!(

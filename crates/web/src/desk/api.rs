@@ -1,0 +1,201 @@
+//! The desk's JSON API for officers' tools and counter software: read a dossier with its
+//! timeline, and act on it with the same rules and the same idempotency as the action forms
+//! (an `Idempotency-Key` header makes a retried request answer as the first time). Signed-in
+//! officers only, with the session cookie; API keys for other systems come with accounts.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use domain::dossier::{Action, Event};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use storage::dossier::{Idempotency, IdempotentResponse};
+use time::OffsetDateTime;
+use utoipa::ToSchema;
+
+use super::Officer;
+use super::dossier_page::{load, service_error};
+use crate::AppState;
+use crate::dossiers::{DossierService, DossierView, Outcome, ServiceError};
+use crate::error::AppError;
+use crate::ui::Ui;
+
+/// A dossier as officers' tools read it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OfficerDossier {
+    /// Dossier code.
+    pub code: String,
+    /// Version for `expected_version` (the number of events).
+    pub version: i64,
+    /// Procedure code.
+    pub procedure_code: String,
+    /// Status, as the domain names it.
+    pub status: String,
+    /// The national portal's status code.
+    pub dvcqg_status: String,
+    /// Agency holding the dossier.
+    pub holder: String,
+    /// Officer it is assigned to.
+    pub assigned_to: Option<String>,
+    /// Acceptance time, RFC 3339.
+    pub received_at: Option<String>,
+    /// Appointment of the receipt, RFC 3339.
+    pub appointment: Option<String>,
+    /// Legal due time, RFC 3339.
+    pub due: Option<String>,
+    /// Every event, oldest first, as recorded (actor and change as JSON).
+    #[schema(value_type = Vec<Object>)]
+    pub events: Vec<serde_json::Value>,
+}
+
+fn rfc3339(t: OffsetDateTime) -> String {
+    t.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
+fn dto(view: &DossierView, events: &[Event]) -> OfficerDossier {
+    let s = &view.state;
+    OfficerDossier {
+        code: view.stored.code.clone(),
+        version: view.stored.event_count,
+        procedure_code: s.procedure_code.clone(),
+        status: s.status.as_str().to_owned(),
+        dvcqg_status: s.status.dvcqg_code().to_owned(),
+        holder: s.holder.clone(),
+        assigned_to: s.assigned_to.clone(),
+        received_at: s.received_at.map(rfc3339),
+        appointment: s.appointment.map(rfc3339),
+        due: s.due.map(rfc3339),
+        events: events
+            .iter()
+            .filter_map(|e| serde_json::to_value(e).ok())
+            .collect(),
+    }
+}
+
+/// Read a dossier of the officer's unit, with its timeline.
+#[utoipa::path(
+    get,
+    path = "/api/v1/dossiers/{code}",
+    tag = "dossiers",
+    params(("code" = String, Path, description = "Dossier code")),
+    responses(
+        (status = 200, description = "The dossier", body = OfficerDossier),
+        (status = 401, description = "Not signed in as an officer", body = crate::api::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such dossier in the officer's unit", body = crate::api::Problem, content_type = "application/problem+json")
+    )
+)]
+pub async fn get_dossier(
+    State(state): State<AppState>,
+    officer: Officer,
+    Path(code): Path<String>,
+) -> Result<Json<OfficerDossier>, AppError> {
+    let data = state.reference.get();
+    let view = load(&state, &data, &officer, &code).await?;
+    let events = DossierService::new(&state.db, &data)
+        .timeline(&view)
+        .await
+        .map_err(service_error)?;
+    Ok(Json(dto(&view, &events)))
+}
+
+/// An action and the version it was decided on.
+#[derive(Debug, serde::Deserialize, ToSchema)]
+pub struct ActionRequest {
+    /// The version the client read (`version` of the dossier); a newer dossier answers 409.
+    pub expected_version: Option<i64>,
+    /// The action, tagged by `action`: e.g. `{"action": "assign", "officer_id": "xuly.xa"}`,
+    /// `{"action": "request_supplement", "reasons": "…"}`, `{"action": "accept"}`.
+    #[schema(value_type = Object)]
+    pub action: Action,
+}
+
+/// Act on a dossier: the rules decide, the event is recorded once per `Idempotency-Key`.
+#[utoipa::path(
+    post,
+    path = "/api/v1/dossiers/{code}/actions",
+    tag = "dossiers",
+    params(
+        ("code" = String, Path, description = "Dossier code"),
+        ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry answer as the first request")
+    ),
+    request_body = ActionRequest,
+    responses(
+        (status = 200, description = "Done; the dossier after the action", body = OfficerDossier),
+        (status = 401, description = "Not signed in as an officer", body = crate::api::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such dossier in the officer's unit", body = crate::api::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The dossier changed since `expected_version`", body = crate::api::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The rules refuse the action; `detail` says why", body = crate::api::Problem, content_type = "application/problem+json")
+    )
+)]
+pub async fn act(
+    State(state): State<AppState>,
+    ui: Ui,
+    officer: Officer,
+    Path(code): Path<String>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Result<Response, AppError> {
+    let request: ActionRequest = serde_json::from_slice(&body)
+        .map_err(|e| AppError::BadRequest(ui.t_s("desk.api.bad_body", &e.to_string())))?;
+    let data = state.reference.get();
+    let view = load(&state, &data, &officer, &code).await?;
+    let idempotency = headers
+        .get("idempotency-key")
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .filter(|k| !k.is_empty() && k.len() <= 128)
+        .map(|key| Idempotency {
+            scope: format!("api:officer:{}", officer.id),
+            key: key.to_owned(),
+            request_hash: {
+                let mut h = Sha256::new();
+                h.update(view.stored.code.as_bytes());
+                h.update([0]);
+                h.update(&body);
+                h.finalize().to_vec()
+            },
+        });
+    let service = DossierService::new(&state.db, &data);
+    let answer = |after: &DossierView| IdempotentResponse {
+        status: 200,
+        body: serde_json::json!({ "code": after.stored.code, "version": after.stored.event_count })
+            .to_string(),
+    };
+    let outcome = service
+        .act(
+            &view.stored.code,
+            request.expected_version,
+            &officer.actor(),
+            &request.action,
+            OffsetDateTime::now_utc(),
+            idempotency
+                .as_ref()
+                .map(|i| (i, &answer as &crate::dossiers::Answer<'_>)),
+        )
+        .await;
+    match outcome {
+        Ok(Outcome::Done(_)) | Ok(Outcome::Replayed(_)) => {
+            // Both answer with the dossier as it is now: the retry sees what the first did.
+            let fresh = load(&state, &data, &officer, &view.stored.code).await?;
+            let events = service.timeline(&fresh).await.map_err(service_error)?;
+            Ok(Json(dto(&fresh, &events)).into_response())
+        }
+        Err(ServiceError::Refused { code, .. }) => Err(AppError::Unprocessable(
+            ui.t(&format!("desk.refusal.{code}")).to_owned(),
+        )),
+        Err(ServiceError::Conflict) => {
+            Err(AppError::Conflict(ui.t("desk.error.conflict").to_owned()))
+        }
+        Err(ServiceError::KeyReused) => Err(AppError::Unprocessable(
+            ui.t("desk.error.key_reused").to_owned(),
+        )),
+        Err(e) => Err(service_error(e)),
+    }
+}
+
+/// Answers `401` with a problem document, for API routes reached without a session.
+pub fn unauthorized() -> Response {
+    (StatusCode::UNAUTHORIZED, AppError::Unauthorized).into_response()
+}
