@@ -4,6 +4,7 @@
 
 mod config;
 
+use std::io::Write as _;
 use std::process::ExitCode;
 
 use anyhow::Context as _;
@@ -174,12 +175,9 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("cannot listen on {}", config.listen))?;
     let address = listener.local_addr()?;
-    println!("motcua is serving http://{address}/");
-    println!("database: {}", config.database_display());
-    println!("attachments: {}", config.attachments_dir().display());
     if !demo.is_empty() {
         println!(
-            "first start: created demonstration officers (password \"{}\"), sign in at http://{address}/back-office/sign-in",
+            "first start: created demonstration officers (password \"{}\"), sign in at /back-office/sign-in",
             web::desk::accounts::DEMO_PASSWORD
         );
         for officer in &demo {
@@ -191,6 +189,9 @@ async fn serve(config: Config) -> anyhow::Result<()> {
             );
         }
     }
+    println!("motcua is serving http://{address}/");
+    println!("database: {}", config.database_display());
+    println!("attachments: {}", config.attachments_dir().display());
     axum::serve(
         listener,
         app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
@@ -200,7 +201,8 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     .context("server failed")?;
     reload.abort();
     db.close().await;
-    println!("motcua stopped");
+    // The terminal may be gone by now; failing to say goodbye is not a failure.
+    let _ = writeln!(std::io::stdout(), "motcua stopped");
     Ok(())
 }
 

@@ -93,6 +93,10 @@ fn first_start_migrates_seeds_and_serves_on_the_configured_address() {
     assert!(all.contains(&format!("http://127.0.0.1:{port}/")), "{all}");
     assert!(all.contains("motcua.db"), "{all}");
     assert!(all.contains("first start: loaded"), "{all}");
+    assert!(
+        all.contains("demonstration officers") && all.contains("tiepnhan.xa"),
+        "the embedded default prints its demonstration accounts: {all}"
+    );
     assert!(dir.path().join("motcua.db").exists());
     assert!(dir.path().join("attachments").is_dir());
 

@@ -62,6 +62,16 @@ fn io_error(path: &Path, source: std::io::Error) -> StorageError {
     }
 }
 
+/// Writes `bytes` to `temp`, syncs it, renames it to `path` and syncs the folder.
+fn write_durably(dir: &Path, temp: &Path, path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut file = std::fs::File::create(temp)?;
+    file.write_all(bytes)?;
+    file.sync_all()?;
+    std::fs::rename(temp, path)?;
+    // The rename is durable only once the folder's entry is.
+    std::fs::File::open(dir)?.sync_all()
+}
+
 impl PaperStore {
     /// A store rooted at a folder (created on first write).
     pub fn new(root: impl Into<PathBuf>) -> PaperStore {
@@ -90,15 +100,7 @@ impl PaperStore {
         }
         std::fs::create_dir_all(&dir).map_err(|e| io_error(&dir, e))?;
         let temp = dir.join(format!(".tmp-{}", Uuid::new_v4().simple()));
-        let written = (|| {
-            let mut file = std::fs::File::create(&temp)?;
-            file.write_all(bytes)?;
-            file.sync_all()?;
-            std::fs::rename(&temp, &path)?;
-            // The rename is durable only once the folder's entry is.
-            std::fs::File::open(&dir)?.sync_all()
-        })();
-        if let Err(e) = written {
+        if let Err(e) = write_durably(&dir, &temp, &path, bytes) {
             let _ = std::fs::remove_file(&temp);
             return Err(io_error(&path, e));
         }

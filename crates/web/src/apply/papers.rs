@@ -141,7 +141,7 @@ pub(crate) fn size_text(ui: &Ui, bytes: i64) -> String {
         let sep = if ui.is_en() { '.' } else { ',' };
         format!("{}{sep}{} MB", tenths / 10, tenths % 10)
     } else {
-        format!("{} KB", (bytes + 1023) / 1024)
+        format!("{} KB", u64::try_from(bytes).unwrap_or(0).div_ceil(1024))
     }
 }
 

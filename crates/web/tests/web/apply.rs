@@ -55,7 +55,7 @@ async fn answer_everything(app: &TestApp, procedure: &Procedure) -> String {
         )
         .await;
     let mut next = location(&start);
-    let base = next.rsplitn(2, '/').nth(1).expect("prefix").to_owned();
+    let base = next.rsplit_once('/').expect("prefix").0.to_owned();
     let mut uploaded = 0;
     for _ in 0..40 {
         let page = app.get(&next).await;
@@ -230,7 +230,7 @@ async fn a_thirteen_digit_id_and_a_wrong_file_type_get_specific_errors_and_keep_
         )
         .await;
     let first = location(&start);
-    let base = first.rsplitn(2, '/').nth(1).expect("prefix").to_owned();
+    let base = first.rsplit_once('/').expect("prefix").0.to_owned();
     if first.ends_with("/agency") {
         let missing = app.post_form(&first, &[]).await;
         assert_eq!(missing.status, StatusCode::BAD_REQUEST);
