@@ -87,6 +87,7 @@ pub(crate) async fn show(
 async fn find(
     state: &AppState,
     ui: &Ui,
+    client: &crate::limits::ClientAddr,
     code: &str,
     digits: &str,
 ) -> Result<Result<DossierView, Vec<ErrorItem>>, AppError> {
@@ -115,8 +116,26 @@ async fn find(
     if !errors.is_empty() {
         return Ok(Err(errors));
     }
+    // The same failure limits as tracking: this form is another way to try digits.
+    let limits = &state.limits;
+    let client_key = client.key();
+    let code_key = domain::dossier::DossierCode::parse(code)
+        .map_or_else(|_| code.to_owned(), |c| c.to_string());
+    if limits
+        .tracking_by_client
+        .check(&client_key)
+        .and(limits.tracking_by_code.check(&code_key))
+        .is_err()
+    {
+        return Ok(Err(vec![ErrorItem {
+            field: "code",
+            message: ui.t("apply.supplement.limited"),
+        }]));
+    }
     let data = state.reference.get();
     let not_found = || {
+        limits.tracking_by_client.fail(&client_key);
+        limits.tracking_by_code.fail(&code_key);
         vec![ErrorItem {
             field: "code",
             message: ui.t("tracking.error.not_found"),
@@ -143,6 +162,7 @@ async fn find(
 pub(crate) async fn save(
     State(state): State<AppState>,
     ui: Ui,
+    client: crate::limits::ClientAddr,
     multipart: Multipart,
 ) -> Result<Response, AppError> {
     let posted = read_multipart(multipart).await?;
@@ -167,7 +187,7 @@ pub(crate) async fn save(
             message: ui.t("apply.error.file_too_large"),
         }]);
     }
-    let view = match find(&state, &ui, &code, &digits).await? {
+    let view = match find(&state, &ui, &client, &code, &digits).await? {
         Ok(view) => view,
         Err(errors) => return refuse(errors),
     };

@@ -13,7 +13,7 @@ use time::OffsetDateTime;
 
 use super::Officer;
 use super::dossier_page::{load, service_error};
-use super::verify::{verification_key, verification_url};
+use super::verify::verification_url;
 use crate::AppState;
 use crate::dossiers::{DossierService, DossierView};
 use crate::error::AppError;
@@ -334,6 +334,77 @@ pub async fn paper_rows(
     ui: &Ui,
     view: &DossierView,
 ) -> Result<Vec<(String, String, String)>, AppError> {
-    let _ = (state, ui, view, verification_key(view));
-    Ok(Vec::new())
+    let papers = state.db.dossier_papers(view.stored.id).await?;
+    Ok(papers
+        .into_iter()
+        .map(|p| {
+            let purpose = match p.purpose {
+                storage::papers::PaperPurpose::Application => ui.t("desk.paper.application"),
+                storage::papers::PaperPurpose::Supplement => ui.t("desk.paper.supplement"),
+            };
+            (
+                format!("{} – {}", p.component, p.file_name),
+                format!(
+                    "/back-office/dossiers/{}/papers/{}",
+                    view.stored.code, p.position
+                ),
+                format!(
+                    "{purpose} · {} · {} KB · {}",
+                    p.media_type,
+                    p.size_bytes.max(0).unsigned_abs().div_ceil(1024),
+                    views::local_datetime(ui, p.added_at)
+                ),
+            )
+        })
+        .collect())
+}
+
+/// One paper of a dossier, for an officer who may see the dossier. The bytes are checked against
+/// their SHA-256 on the way out, so a file changed on disk is refused rather than served.
+pub async fn officer_paper(
+    State(state): State<AppState>,
+    officer: Officer,
+    Path((code, position)): Path<(String, i64)>,
+) -> Result<Response, AppError> {
+    let data = state.reference.get();
+    let view = load(&state, &data, &officer, &code).await?;
+    let paper = state
+        .db
+        .dossier_papers(view.stored.id)
+        .await?
+        .into_iter()
+        .find(|p| p.position == position)
+        .ok_or(AppError::NotFound)?;
+    let store = storage::PaperStore::new(&state.attachments_dir);
+    let sha = paper.sha256.clone();
+    let bytes = tokio::task::spawn_blocking(move || store.open(&sha))
+        .await
+        .map_err(|e| AppError::Internal(format!("paper task: {e}")))??
+        .ok_or_else(|| {
+            AppError::Internal(format!("paper {} missing from the store", paper.sha256))
+        })?;
+    let mut response = bytes.into_response();
+    let headers = response.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(&paper.media_type) {
+        headers.insert(header::CONTENT_TYPE, v);
+    }
+    // The stored name is already made safe; quotes are the only thing left to keep out.
+    let name = paper.file_name.replace('"', "");
+    let disposition = format!(
+        "inline; filename*=UTF-8''{}",
+        crate::ui::percent_encode(&name)
+    );
+    if let Ok(v) = HeaderValue::from_str(&disposition) {
+        headers.insert(header::CONTENT_DISPOSITION, v);
+    }
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    // An uploaded PDF must not run script in the portal's origin.
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("default-src 'none'; sandbox"),
+    );
+    Ok(response)
 }

@@ -216,7 +216,7 @@ fn contact_facts(ui: &Ui, contact: Option<&str>) -> Vec<Fact> {
     }
 }
 
-fn documents_of(view: &DossierView, key: &str) -> Vec<(&'static str, &'static str)> {
+fn documents_of(view: &DossierView) -> Vec<(&'static str, &'static str)> {
     let s = &view.state;
     let mut out = Vec::new();
     if s.appointment.is_some() {
@@ -234,7 +234,6 @@ fn documents_of(view: &DossierView, key: &str) -> Vec<(&'static str, &'static st
     if s.status == Status::Stopped {
         out.push(("stop", "desk.documents.stop"));
     }
-    let _ = key;
     out
 }
 
@@ -504,8 +503,7 @@ pub async fn render_page(
             detail: event_detail(e),
         })
         .collect();
-    let key = super::verify::verification_key(&view);
-    let documents = documents_of(&view, &key)
+    let documents = documents_of(&view)
         .into_iter()
         .map(|(form, label)| FormLink {
             label: ui.t(label),

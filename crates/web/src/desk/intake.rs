@@ -188,9 +188,8 @@ pub async fn submit(
         error("name", "desk.error.too_long");
     }
     let personal_id = value(&fields, "personal_id");
-    if !personal_id.is_empty()
-        && !(personal_id.len() == 12 && personal_id.bytes().all(|b| b.is_ascii_digit()))
-    {
+    let twelve_digits = personal_id.len() == 12 && personal_id.bytes().all(|b| b.is_ascii_digit());
+    if !personal_id.is_empty() && !twelve_digits {
         error("personal_id", "desk.intake.error.personal_id");
     }
     let phone = value(&fields, "phone");

@@ -35,6 +35,10 @@ pub fn router() -> Router<AppState> {
             post(actions::submit),
         )
         .route(
+            "/back-office/dossiers/{code}/papers/{position}",
+            get(documents::officer_paper),
+        )
+        .route(
             "/back-office/dossiers/{code}/forms/{form}",
             get(documents::officer_pdf),
         )

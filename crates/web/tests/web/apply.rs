@@ -29,7 +29,7 @@ fn location(reply: &Reply) -> String {
 }
 
 /// An online procedure with at least two papers, preferring one settled by several agencies.
-fn online_procedure(app: &TestApp) -> Procedure {
+pub(crate) fn online_procedure(app: &TestApp) -> Procedure {
     let data = app.state.reference.get();
     let candidates: Vec<&Procedure> = data
         .catalogue
@@ -47,7 +47,7 @@ fn online_procedure(app: &TestApp) -> Procedure {
 
 /// Starts an application and answers every question up to "check your answers"; returns the
 /// draft's address prefix.
-async fn answer_everything(app: &TestApp, procedure: &Procedure) -> String {
+pub(crate) async fn answer_everything(app: &TestApp, procedure: &Procedure) -> String {
     let start = app
         .post_form(
             &format!("/procedures/{}/apply", procedure.code),

@@ -2,7 +2,7 @@
 //! default, PostgreSQL in a schema of its own when `TEST_DATABASE_URL` is set.
 
 mod api;
-mod apply;
+pub(crate) mod apply;
 mod desk;
 mod i18n;
 mod lifecycle;
