@@ -159,6 +159,9 @@ struct Found {
     timeline: Vec<TimelineRow>,
     /// The agency asked for more papers: offer the supplement upload.
     supplement_href: Option<String>,
+    /// The verification page with the forms issued, once there is one: the applicant proved
+    /// who they are, so they get the key their receipt's QR code carries.
+    forms_href: Option<String>,
 }
 
 #[derive(Template)]
@@ -202,6 +205,13 @@ async fn page(
                 status: ui.t(&format!("dossier_status.{}", view.state.status.as_str())),
                 received: view.state.received_at.map(|t| local_time(&ui, t)),
                 appointment: view.state.effective_due().map(|t| local_time(&ui, t)),
+                forms_href: (view.state.appointment.is_some()
+                    || view.state.supplement_requests + view.state.intake_supplement_requests > 0
+                    || matches!(
+                        view.state.status,
+                        domain::dossier::Status::Refused | domain::dossier::Status::Stopped
+                    ))
+                .then(|| crate::desk::verification_url("", &view, None)),
                 supplement_href: (view.state.status
                     == domain::dossier::Status::SupplementRequested)
                     .then(|| {

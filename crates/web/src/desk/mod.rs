@@ -19,6 +19,7 @@ use axum::routing::{get, post};
 use crate::AppState;
 
 pub use session::Officer;
+pub use verify::verification_url;
 
 /// Routes of the desk.
 pub fn router() -> Router<AppState> {
