@@ -37,6 +37,7 @@ const DEFAULT_PER_PAGE: usize = 20;
         list_agencies,
         list_calendar_days,
         crate::tracking::api,
+        crate::desk::api::register,
         crate::desk::api::get_dossier,
         crate::desk::api::act
     ),
@@ -56,6 +57,7 @@ const DEFAULT_PER_PAGE: usize = 20;
         crate::tracking::TrackedEvent,
         crate::desk::api::OfficerDossier,
         crate::desk::api::ActionRequest,
+        crate::desk::api::CounterRegistration,
         Problem
     )),
     tags((name = "catalogue", description = "Procedures, fields and agencies"),

@@ -1,5 +1,5 @@
-//! The desk's JSON API for officers' tools and counter software: read a dossier with its
-//! timeline, and act on it with the same rules and the same idempotency as the action forms
+//! The desk's JSON API for officers' tools and counter software: register a dossier handed in
+//! at the counter, read a dossier with its timeline, and act on it with the same rules and the same idempotency as the action forms
 //! (an `Idempotency-Key` header makes a retried request answer as the first time). Signed-in
 //! officers only, with the session cookie; API keys for other systems come with accounts.
 
@@ -198,4 +198,122 @@ pub async fn act(
 /// Answers `401` with a problem document, for API routes reached without a session.
 pub fn unauthorized() -> Response {
     (StatusCode::UNAUTHORIZED, AppError::Unauthorized).into_response()
+}
+
+/// A dossier handed in at the counter (or by post), as the intake page takes it.
+#[derive(Debug, serde::Deserialize, ToSchema)]
+pub struct CounterRegistration {
+    /// National procedure code; the officer's unit must settle it.
+    pub procedure: String,
+    /// `citizen`, `business`, `state_agency` or `other`.
+    pub kind: String,
+    /// Applicant's full name or organisation.
+    pub name: String,
+    /// Personal ID, 12 digits (this or `phone` is required).
+    #[serde(default)]
+    pub personal_id: String,
+    /// Phone number.
+    #[serde(default)]
+    pub phone: String,
+    /// E-mail.
+    #[serde(default)]
+    pub email: String,
+    /// Address.
+    #[serde(default)]
+    pub address: String,
+    /// `counter` (default) or `post`.
+    #[serde(default)]
+    pub channel: String,
+    /// `accept` (Form 01), `request_supplement` (Form 02) or `refuse` (Form 03).
+    pub decision: String,
+    /// Reasons, required for a request for papers or a refusal.
+    #[serde(default)]
+    pub reasons: String,
+}
+
+/// Register a dossier at the officer's counter and record the intake decision.
+#[utoipa::path(
+    post,
+    path = "/api/v1/dossiers",
+    tag = "dossiers",
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retry answer as the first request, with no second dossier")),
+    request_body = CounterRegistration,
+    responses(
+        (status = 201, description = "Registered; the dossier", body = OfficerDossier),
+        (status = 200, description = "A retry of a registration already made; the dossier", body = OfficerDossier),
+        (status = 400, description = "A field is missing or wrong; `detail` names each", body = crate::api::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in as an officer", body = crate::api::Problem, content_type = "application/problem+json")
+    )
+)]
+pub async fn register(
+    State(state): State<AppState>,
+    ui: Ui,
+    officer: Officer,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Result<Response, AppError> {
+    let request: CounterRegistration = serde_json::from_slice(&body)
+        .map_err(|e| AppError::BadRequest(ui.t_s("desk.api.bad_body", &e.to_string())))?;
+    let fields: Vec<(String, String)> = [
+        ("procedure", request.procedure),
+        ("kind", request.kind),
+        ("name", request.name),
+        ("personal_id", request.personal_id),
+        ("phone", request.phone),
+        ("email", request.email),
+        ("address", request.address),
+        ("channel", request.channel),
+        ("decision", request.decision),
+        ("reasons", request.reasons),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v.trim().to_owned()))
+    .collect();
+    let idempotency = headers
+        .get("idempotency-key")
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .filter(|k| !k.is_empty() && k.len() <= 128)
+        .map(|key| Idempotency {
+            scope: format!("api:intake:{}", officer.id),
+            key: key.to_owned(),
+            request_hash: Sha256::digest(&body).to_vec(),
+        });
+    let (status, code) = match super::intake::register(
+        &state,
+        &ui,
+        &officer,
+        &fields,
+        idempotency.as_ref(),
+    )
+    .await?
+    {
+        super::intake::Registered::Invalid(errors) => {
+            let detail = errors
+                .iter()
+                .map(|(field, message)| format!("{field}: {message}"))
+                .collect::<Vec<_>>()
+                .join(" ");
+            return Err(AppError::BadRequest(detail));
+        }
+        super::intake::Registered::Done { code } => (StatusCode::CREATED, code),
+        // The recorded answer is the page address of the dossier: its code follows the prefix.
+        super::intake::Registered::Replayed(answer) => (
+            StatusCode::OK,
+            answer
+                .body
+                .trim_start_matches("/back-office/dossiers/")
+                .split('?')
+                .next()
+                .unwrap_or_default()
+                .to_owned(),
+        ),
+    };
+    let data = state.reference.get();
+    let view = load(&state, &data, &officer, &code).await?;
+    let events = DossierService::new(&state.db, &data)
+        .timeline(&view)
+        .await
+        .map_err(service_error)?;
+    Ok((status, Json(dto(&view, &events))).into_response())
 }

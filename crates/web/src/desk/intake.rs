@@ -164,35 +164,50 @@ pub async fn page(
     respond(&page)
 }
 
-/// Registers the dossier and records the decision.
-pub async fn submit(
-    State(state): State<AppState>,
-    ui: Ui,
-    officer: Officer,
-    Form(fields): Form<Vec<(String, String)>>,
-) -> Result<Response, AppError> {
-    officer.check_csrf(&fields)?;
+/// What registering a counter dossier came to.
+pub(super) enum Registered {
+    /// Fields at fault: (field id, message in the officer's language).
+    Invalid(Vec<(&'static str, String)>),
+    /// Registered now, with the decision recorded.
+    Done {
+        /// The new dossier's code.
+        code: String,
+    },
+    /// The same request was handled before; the redirect recorded then.
+    Replayed(storage::dossier::IdempotentResponse),
+}
+
+/// Checks the intake fields, opens the dossier at the officer's counter and records the decision
+/// (acceptance in the same transaction; a request for papers or a refusal right after). Shared
+/// by the intake form and the API.
+pub(super) async fn register(
+    state: &AppState,
+    ui: &Ui,
+    officer: &Officer,
+    fields: &[(String, String)],
+    idempotency: Option<&storage::dossier::Idempotency>,
+) -> Result<Registered, AppError> {
     let data = state.reference.get();
     let mut errors: Vec<(&'static str, String)> = Vec::new();
     let mut error = |field: &'static str, key: &str| errors.push((field, ui.t(key).to_owned()));
     let procedure = data
-        .procedure(value(&fields, "procedure"))
+        .procedure(value(fields, "procedure"))
         .filter(|p| p.agencies.contains(&officer.unit));
     if procedure.is_none() {
         error("procedure", "desk.intake.error.procedure");
     }
-    let name = value(&fields, "name");
+    let name = value(fields, "name");
     if name.is_empty() {
         error("name", "desk.intake.error.name");
     } else if name.chars().count() > 200 {
         error("name", "desk.error.too_long");
     }
-    let personal_id = value(&fields, "personal_id");
+    let personal_id = value(fields, "personal_id");
     let twelve_digits = personal_id.len() == 12 && personal_id.bytes().all(|b| b.is_ascii_digit());
     if !personal_id.is_empty() && !twelve_digits {
         error("personal_id", "desk.intake.error.personal_id");
     }
-    let phone = value(&fields, "phone");
+    let phone = value(fields, "phone");
     let phone_digits = phone.chars().filter(char::is_ascii_digit).count();
     if !phone.is_empty()
         && (!(9..=15).contains(&phone_digits)
@@ -207,17 +222,17 @@ pub async fn submit(
     }
     let kind = KINDS
         .iter()
-        .find(|(k, _)| *k == value(&fields, "kind"))
+        .find(|(k, _)| *k == value(fields, "kind"))
         .map(|(_, k)| *k);
     if kind.is_none() {
         error("kind", "desk.error.required");
     }
-    let channel = match value(&fields, "channel") {
+    let channel = match value(fields, "channel") {
         "post" => Channel::Post,
         _ => Channel::Counter,
     };
-    let decision = value(&fields, "decision").to_owned();
-    let reasons = value(&fields, "reasons").to_owned();
+    let decision = value(fields, "decision").to_owned();
+    let reasons = value(fields, "reasons").to_owned();
     match decision.as_str() {
         "accept" => {}
         "request_supplement" | "refuse" if reasons.is_empty() => {
@@ -227,14 +242,13 @@ pub async fn submit(
         _ => error("decision", "desk.error.required"),
     }
     let (Some(procedure), Some(kind), true) = (procedure, kind, errors.is_empty()) else {
-        let page = build_page(&state, ui, officer, fields, errors);
-        return respond(&page);
+        return Ok(Registered::Invalid(errors));
     };
     let contact = serde_json::json!({
         "personal_id": personal_id,
         "phone": phone,
-        "email": value(&fields, "email"),
-        "address": value(&fields, "address"),
+        "email": value(fields, "email"),
+        "address": value(fields, "address"),
         "return_method": if channel == Channel::Post { "post" } else { "counter" },
     })
     .to_string();
@@ -256,8 +270,6 @@ pub async fn submit(
         papers: Vec::new(),
     };
     let service = DossierService::new(&state.db, &data);
-    let token = forms::token_of(&fields).unwrap_or_default().to_owned();
-    let idempotency = forms::idempotency(&format!("form:intake:{}", officer.id), &token, &fields);
     let answer = |view: &crate::dossiers::DossierView| {
         forms::redirect_answer(&format!(
             "/back-office/dossiers/{}?done={}",
@@ -275,18 +287,15 @@ pub async fn submit(
             &officer.actor(),
             &application,
             now,
-            idempotency
-                .as_ref()
-                .map(|i| (i, &answer as &crate::dossiers::Answer<'_>)),
+            idempotency.map(|i| (i, &answer as &crate::dossiers::Answer<'_>)),
         )
         .await;
     let view = match outcome {
         Ok(Outcome::Done(view)) => view,
-        Ok(Outcome::Replayed(answer)) => return Ok(forms::replay(&answer)),
+        Ok(Outcome::Replayed(answer)) => return Ok(Registered::Replayed(answer)),
         Err(ServiceError::Refused { code, .. }) => {
             let message = ui.t(&format!("desk.refusal.{code}")).to_owned();
-            let page = build_page(&state, ui, officer, fields, vec![("procedure", message)]);
-            return respond(&page);
+            return Ok(Registered::Invalid(vec![("procedure", message)]));
         }
         Err(e) => return Err(service_error(e)),
     };
@@ -297,7 +306,6 @@ pub async fn submit(
         _ => None,
     };
     if let Some(action) = follow_up {
-        let name = action.name();
         service
             .act(
                 &code,
@@ -309,9 +317,33 @@ pub async fn submit(
             )
             .await
             .map_err(service_error)?;
-        return Ok(
-            Redirect::to(&format!("/back-office/dossiers/{code}?done={name}")).into_response(),
-        );
     }
-    Ok(Redirect::to(&format!("/back-office/dossiers/{code}?done=accept")).into_response())
+    Ok(Registered::Done { code })
+}
+
+/// Registers the dossier and records the decision.
+pub async fn submit(
+    State(state): State<AppState>,
+    ui: Ui,
+    officer: Officer,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    officer.check_csrf(&fields)?;
+    let token = forms::token_of(&fields).unwrap_or_default().to_owned();
+    let idempotency = forms::idempotency(&format!("form:intake:{}", officer.id), &token, &fields);
+    match register(&state, &ui, &officer, &fields, idempotency.as_ref()).await? {
+        Registered::Invalid(errors) => {
+            let page = build_page(&state, ui, officer, fields, errors);
+            respond(&page)
+        }
+        Registered::Replayed(answer) => Ok(forms::replay(&answer)),
+        Registered::Done { code } => {
+            let done = match value(&fields, "decision") {
+                "request_supplement" => "request_supplement",
+                "refuse" => "refuse",
+                _ => "accept",
+            };
+            Ok(Redirect::to(&format!("/back-office/dossiers/{code}?done={done}")).into_response())
+        }
+    }
 }

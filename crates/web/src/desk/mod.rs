@@ -43,6 +43,7 @@ pub fn router() -> Router<AppState> {
             "/back-office/dossiers/{code}/forms/{form}",
             get(documents::officer_pdf),
         )
+        .route("/api/v1/dossiers", post(api::register))
         .route("/api/v1/dossiers/{code}", get(api::get_dossier))
         .route("/api/v1/dossiers/{code}/actions", post(api::act))
         .route("/verify/{code}", get(verify::page))

@@ -684,3 +684,52 @@ async fn an_officer_reads_the_papers_of_an_online_application_and_accepts_it() {
     .await;
     assert_eq!(receipt.status, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn the_api_registers_a_counter_dossier_once_per_key_and_names_wrong_fields() {
+    let app = TestApp::new().await;
+    demo_officers(&app).await;
+    let reception = sign_in(&app, "tiepnhan.xa").await;
+    let post_json = |key: &'static str, body: String| {
+        let cookie = reception.cookie.clone();
+        let app = &app;
+        async move {
+            app.request(
+                Request::post("/api/v1/dossiers")
+                    .header(header::COOKIE, cookie)
+                    .header(header::CONTENT_TYPE, "application/json")
+                    .header("idempotency-key", key)
+                    .body(Body::from(body))
+                    .expect("request"),
+            )
+            .await
+        }
+    };
+    let body = format!(
+        r#"{{"procedure": "{BIRTH_REGISTRATION}", "kind": "citizen", "name": "Hoàng Văn E", "phone": "0977 000 111", "decision": "accept"}}"#
+    );
+    let first = post_json("reg-1", body.clone()).await;
+    assert_eq!(first.status, StatusCode::CREATED, "{}", first.body);
+    assert_eq!(first.json()["status"], "accepted");
+    let again = post_json("reg-1", body).await;
+    assert_eq!(again.status, StatusCode::OK, "{}", again.body);
+    assert_eq!(
+        first.json()["code"],
+        again.json()["code"],
+        "no second dossier"
+    );
+
+    let wrong = post_json(
+        "reg-2",
+        format!(r#"{{"procedure": "{BIRTH_REGISTRATION}", "kind": "citizen", "name": "", "personal_id": "123", "decision": "refuse"}}"#),
+    )
+    .await;
+    assert_eq!(wrong.status, StatusCode::BAD_REQUEST);
+    let detail = wrong.json()["detail"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    for field in ["name:", "personal_id:", "reasons:"] {
+        assert!(detail.contains(field), "{detail}");
+    }
+}
