@@ -21,6 +21,7 @@ use crate::error::AppError;
 use crate::limits::{ClientAddr, minutes};
 use crate::portal::render;
 use crate::ui::Ui;
+use crate::views::local_datetime;
 
 /// Routes of public tracking.
 pub fn router() -> Router<AppState> {
@@ -117,29 +118,6 @@ async fn lookup(
     Ok(Some((view, timeline)))
 }
 
-fn local_time(ui: &Ui, at: OffsetDateTime) -> String {
-    let t = at.to_offset(domain::calendar::VIETNAM_OFFSET);
-    if ui.is_en() {
-        format!(
-            "{:04}-{:02}-{:02} {:02}:{:02}",
-            t.year(),
-            u8::from(t.month()),
-            t.day(),
-            t.hour(),
-            t.minute()
-        )
-    } else {
-        format!(
-            "{:02}:{:02} ngày {:02}/{:02}/{:04}",
-            t.hour(),
-            t.minute(),
-            t.day(),
-            u8::from(t.month()),
-            t.year()
-        )
-    }
-}
-
 struct ErrorItem {
     field: &'static str,
     message: String,
@@ -159,9 +137,6 @@ struct Found {
     timeline: Vec<TimelineRow>,
     /// The agency asked for more papers: offer the supplement upload.
     supplement_href: Option<String>,
-    /// The verification page with the forms issued, once there is one: the applicant proved
-    /// who they are, so they get the key their receipt's QR code carries.
-    forms_href: Option<String>,
 }
 
 #[derive(Template)]
@@ -203,15 +178,8 @@ async fn page(
                 code: view.stored.code.clone(),
                 procedure,
                 status: ui.t(&format!("dossier_status.{}", view.state.status.as_str())),
-                received: view.state.received_at.map(|t| local_time(&ui, t)),
-                appointment: view.state.effective_due().map(|t| local_time(&ui, t)),
-                forms_href: (view.state.appointment.is_some()
-                    || view.state.supplement_requests + view.state.intake_supplement_requests > 0
-                    || matches!(
-                        view.state.status,
-                        domain::dossier::Status::Refused | domain::dossier::Status::Stopped
-                    ))
-                .then(|| crate::desk::verification_url("", &view, None)),
+                received: view.state.received_at.map(|t| local_datetime(&ui, t)),
+                appointment: view.state.effective_due().map(|t| local_datetime(&ui, t)),
                 supplement_href: (view.state.status
                     == domain::dossier::Status::SupplementRequested)
                     .then(|| {
@@ -223,7 +191,7 @@ async fn page(
                 timeline: events
                     .iter()
                     .map(|e| TimelineRow {
-                        at: local_time(&ui, e.at),
+                        at: local_datetime(&ui, e.at),
                         what: ui.t(&format!("dossier_event.{}", e.kind())),
                     })
                     .collect(),

@@ -26,15 +26,20 @@ pub struct Ui {
     pub back_office: bool,
 }
 
-fn cookie_lang(headers: &HeaderMap) -> Option<Lang> {
+/// The value of the cookie `name` sent with a request.
+pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == LANG_COOKIE)
-        .and_then(|(_, value)| Lang::parse(value))
+        .find(|(n, _)| *n == name)
+        .map(|(_, value)| value)
+}
+
+fn cookie_lang(headers: &HeaderMap) -> Option<Lang> {
+    cookie(headers, LANG_COOKIE).and_then(Lang::parse)
 }
 
 /// The first supported language the browser prefers; order of the header is taken as preference.

@@ -278,6 +278,9 @@ struct DonePage {
     agency_name: String,
     appointment: Option<String>,
     tracking_href: String,
+    /// The verification page of the dossier, where its receipt can be downloaded once the
+    /// agency accepts it; only this page and the printed forms carry its key.
+    forms_href: String,
 }
 
 /// The confirmation: dossier code, what happens next, expected appointment, tracking link. It
@@ -306,9 +309,18 @@ pub(crate) async fn done(
         .calendar
         .appointment(stored.submitted_at, procedure.duration)
         .map(|t| local_date(&ui, t.date()));
+    let view = crate::dossiers::DossierService::new(&state.db, &data)
+        .get(&code)
+        .await
+        .map_err(|e| match e {
+            crate::dossiers::ServiceError::NotFound => AppError::NotFound,
+            crate::dossiers::ServiceError::Storage(e) => e.into(),
+            other => AppError::Internal(other.to_string()),
+        })?;
     render_with(
         StatusCode::OK,
         &DonePage {
+            forms_href: crate::desk::verification_url("", &view, None),
             procedure_name: ui.pick(&procedure.name, &procedure.name_en).to_owned(),
             agency_name: data
                 .agency(&stored.agency_code)

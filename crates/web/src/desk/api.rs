@@ -49,6 +49,40 @@ pub struct OfficerDossier {
     pub events: Vec<serde_json::Value>,
 }
 
+/// The `Idempotency-Key` header as an idempotency record of `scope`, hashing `parts` of the request.
+fn idempotency_of(headers: &HeaderMap, scope: String, parts: &[&[u8]]) -> Option<Idempotency> {
+    let key = headers
+        .get("idempotency-key")
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .filter(|k| !k.is_empty() && k.len() <= 128)?;
+    let mut h = Sha256::new();
+    for part in parts {
+        h.update((part.len() as u64).to_be_bytes());
+        h.update(part);
+    }
+    Some(Idempotency {
+        scope,
+        key: key.to_owned(),
+        request_hash: h.finalize().to_vec(),
+    })
+}
+
+/// The dossier as the API answers it, read now.
+async fn dossier_json(
+    state: &AppState,
+    data: &crate::reference::ReferenceData,
+    officer: &Officer,
+    code: &str,
+) -> Result<OfficerDossier, AppError> {
+    let view = load(state, data, officer, code).await?;
+    let events = DossierService::new(&state.db, data)
+        .timeline(&view)
+        .await
+        .map_err(service_error)?;
+    Ok(dto(&view, &events))
+}
+
 fn rfc3339(t: OffsetDateTime) -> String {
     t.format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_default()
@@ -92,12 +126,7 @@ pub async fn get_dossier(
     Path(code): Path<String>,
 ) -> Result<Json<OfficerDossier>, AppError> {
     let data = state.reference.get();
-    let view = load(&state, &data, &officer, &code).await?;
-    let events = DossierService::new(&state.db, &data)
-        .timeline(&view)
-        .await
-        .map_err(service_error)?;
-    Ok(Json(dto(&view, &events)))
+    Ok(Json(dossier_json(&state, &data, &officer, &code).await?))
 }
 
 /// An action and the version it was decided on.
@@ -141,22 +170,11 @@ pub async fn act(
         .map_err(|e| AppError::BadRequest(ui.t_s("desk.api.bad_body", &e.to_string())))?;
     let data = state.reference.get();
     let view = load(&state, &data, &officer, &code).await?;
-    let idempotency = headers
-        .get("idempotency-key")
-        .and_then(|v| v.to_str().ok())
-        .map(str::trim)
-        .filter(|k| !k.is_empty() && k.len() <= 128)
-        .map(|key| Idempotency {
-            scope: format!("api:officer:{}", officer.id),
-            key: key.to_owned(),
-            request_hash: {
-                let mut h = Sha256::new();
-                h.update(view.stored.code.as_bytes());
-                h.update([0]);
-                h.update(&body);
-                h.finalize().to_vec()
-            },
-        });
+    let idempotency = idempotency_of(
+        &headers,
+        format!("api:officer:{}", officer.id),
+        &[view.stored.code.as_bytes(), &body],
+    );
     let service = DossierService::new(&state.db, &data);
     let answer = |after: &DossierView| IdempotentResponse {
         status: 200,
@@ -178,9 +196,10 @@ pub async fn act(
     match outcome {
         Ok(Outcome::Done(_)) | Ok(Outcome::Replayed(_)) => {
             // Both answer with the dossier as it is now: the retry sees what the first did.
-            let fresh = load(&state, &data, &officer, &view.stored.code).await?;
-            let events = service.timeline(&fresh).await.map_err(service_error)?;
-            Ok(Json(dto(&fresh, &events)).into_response())
+            Ok(
+                Json(dossier_json(&state, &data, &officer, &view.stored.code).await?)
+                    .into_response(),
+            )
         }
         Err(ServiceError::Refused { code, .. }) => Err(AppError::Unprocessable(
             ui.t(&format!("desk.refusal.{code}")).to_owned(),
@@ -269,16 +288,7 @@ pub async fn register(
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v.trim().to_owned()))
     .collect();
-    let idempotency = headers
-        .get("idempotency-key")
-        .and_then(|v| v.to_str().ok())
-        .map(str::trim)
-        .filter(|k| !k.is_empty() && k.len() <= 128)
-        .map(|key| Idempotency {
-            scope: format!("api:intake:{}", officer.id),
-            key: key.to_owned(),
-            request_hash: Sha256::digest(&body).to_vec(),
-        });
+    let idempotency = idempotency_of(&headers, format!("api:intake:{}", officer.id), &[&body]);
     let (status, code) = match super::intake::register(
         &state,
         &ui,
@@ -310,10 +320,9 @@ pub async fn register(
         ),
     };
     let data = state.reference.get();
-    let view = load(&state, &data, &officer, &code).await?;
-    let events = DossierService::new(&state.db, &data)
-        .timeline(&view)
-        .await
-        .map_err(service_error)?;
-    Ok((status, Json(dto(&view, &events))).into_response())
+    Ok((
+        status,
+        Json(dossier_json(&state, &data, &officer, &code).await?),
+    )
+        .into_response())
 }

@@ -342,8 +342,14 @@ pub async fn paper_rows(
                 storage::papers::PaperPurpose::Application => ui.t("desk.paper.application"),
                 storage::papers::PaperPurpose::Supplement => ui.t("desk.paper.supplement"),
             };
+            // Supplements are not tied to one paper of the procedure.
+            let component = if p.component == "supplement" {
+                ui.t("desk.paper.supplement").to_owned()
+            } else {
+                p.component.clone()
+            };
             (
-                format!("{} – {}", p.component, p.file_name),
+                format!("{component} – {}", p.file_name),
                 format!(
                     "/back-office/dossiers/{}/papers/{}",
                     view.stored.code, p.position

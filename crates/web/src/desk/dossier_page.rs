@@ -164,8 +164,9 @@ fn actor_text(ui: &Ui, actor: &Actor) -> String {
     }
 }
 
-/// The free-text part of an event (reasons, note, summary, officer, agency), if any.
-fn event_detail(event: &Event) -> Option<String> {
+/// The free-text part of an event (reasons, note, summary, officer, agency), if any; coded
+/// values (how a result was returned) in the page's language.
+fn event_detail(ui: &Ui, event: &Event) -> Option<String> {
     let value = serde_json::to_value(&event.change).ok()?;
     let parts: Vec<String> = [
         "reasons",
@@ -179,6 +180,9 @@ fn event_detail(event: &Event) -> Option<String> {
     ]
     .iter()
     .filter_map(|k| match value.get(*k)? {
+        serde_json::Value::String(s) if *k == "method" => {
+            Some(ui.t(&format!("desk.return_method.{s}")).to_owned())
+        }
         serde_json::Value::String(s) if !s.trim().is_empty() => Some(s.clone()),
         serde_json::Value::Number(n) => Some(n.to_string()),
         _ => None,
@@ -203,9 +207,14 @@ fn contact_facts(ui: &Ui, contact: Option<&str>) -> Vec<Fact> {
         .iter()
         .filter_map(|(k, label)| {
             let v = map.get(*k)?.as_str()?.trim();
+            let shown = match (*k, v.split('-').collect::<Vec<_>>().as_slice()) {
+                // Stored as ISO; read as people in Vietnam write dates.
+                ("birth_date", [y, m, d]) if !ui.is_en() => format!("{d}/{m}/{y}"),
+                _ => v.to_owned(),
+            };
             (!v.is_empty()).then(|| Fact {
                 label: ui.t(label),
-                value: v.to_owned(),
+                value: shown,
             })
         })
         .collect(),
@@ -321,7 +330,7 @@ async fn action_forms(
             }
             "transfer" => {
                 let current = attempt.value(name, "to_agency");
-                let options = data
+                let mut options: Vec<SelectOption> = data
                     .catalogue
                     .agencies
                     .iter()
@@ -330,6 +339,7 @@ async fn action_forms(
                         SelectOption::new(&a.code, ui.pick(&a.name, &a.name_en), Some(&current))
                     })
                     .collect();
+                options.sort_by_cached_key(|o| domain::search::fold(&o.label));
                 vec![
                     f("to_agency", FieldKind::Select(options), true),
                     f("note", FieldKind::LongText, true),
@@ -500,7 +510,7 @@ pub async fn render_page(
             at: local_datetime(&ui, e.at),
             who: actor_text(&ui, &e.actor),
             what: ui.t(&format!("dossier_event.{}", e.kind())),
-            detail: event_detail(e),
+            detail: event_detail(&ui, e),
         })
         .collect();
     let documents = documents_of(&view)

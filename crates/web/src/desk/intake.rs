@@ -90,7 +90,8 @@ fn build_page(
             )
         })
         .collect();
-    procedures.sort_by(|a, b| a.label.cmp(&b.label));
+    // Alphabetical as Vietnamese readers expect, not by byte order ("Cấp" before "Chứng").
+    procedures.sort_by_cached_key(|o| domain::search::fold(&o.label));
     let papers = data
         .procedure(&chosen)
         .map(|p| {

@@ -19,7 +19,7 @@ use crate::AppState;
 use crate::error::AppError;
 use crate::limits::{ClientAddr, minutes};
 use crate::portal::render;
-use crate::ui::{Ui, percent_encode};
+use crate::ui::{Ui, cookie, percent_encode};
 
 /// Cookie holding the session token.
 pub const SESSION_COOKIE: &str = "motcua_officer";
@@ -84,17 +84,6 @@ fn token_hash(token: &str) -> Vec<u8> {
     Sha256::digest(token.as_bytes()).to_vec()
 }
 
-fn cookie_value<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(n, _)| *n == name)
-        .map(|(_, v)| v)
-}
-
 fn officer_of(stored: StoredOfficer, csrf: String) -> Option<Officer> {
     Some(Officer {
         role: OfficerRole::parse(&stored.role)?,
@@ -107,7 +96,7 @@ fn officer_of(stored: StoredOfficer, csrf: String) -> Option<Officer> {
 
 /// Reads the session of a request: `Ok(None)` when there is none or it has expired.
 async fn current(state: &AppState, headers: &HeaderMap) -> Result<Option<Officer>, AppError> {
-    let Some(token) = cookie_value(headers, SESSION_COOKIE) else {
+    let Some(token) = cookie(headers, SESSION_COOKIE) else {
         return Ok(None);
     };
     let hash = token_hash(token);
@@ -264,7 +253,7 @@ async fn sign_in(
             now + ABSOLUTE_TIMEOUT,
         )
         .await?;
-    if let Some(old) = cookie_value(&headers, SESSION_COOKIE) {
+    if let Some(old) = cookie(&headers, SESSION_COOKIE) {
         state.db.delete_session(&token_hash(old)).await?;
     }
     tracing::info!(officer = %stored.id, "officer signed in");
@@ -300,7 +289,7 @@ async fn sign_out(
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
     officer.check_csrf(&fields)?;
-    if let Some(token) = cookie_value(&headers, SESSION_COOKIE) {
+    if let Some(token) = cookie(&headers, SESSION_COOKIE) {
         state.db.delete_session(&token_hash(token)).await?;
     }
     let mut response = Redirect::to("/back-office/sign-in").into_response();

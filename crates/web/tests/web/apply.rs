@@ -168,6 +168,10 @@ async fn a_citizen_applies_online_with_papers_and_gets_a_dossier_code() {
     assert!(done.body.contains("Đã gửi hồ sơ"));
     assert!(done.body.contains("Ngày hẹn trả kết quả dự kiến"));
     assert!(done.body.contains("href=\"/tracking\""));
+    assert!(
+        done.body.contains("href=\"/verify/"),
+        "the confirmation keeps the key to the dossier's forms"
+    );
     let code_start = done.body.find("class=\"dossier-code\">").expect("code") + 21;
     let code = &done.body[code_start..code_start + done.body[code_start..].find('<').expect("end")];
 
