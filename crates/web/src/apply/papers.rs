@@ -263,7 +263,11 @@ pub(crate) async fn save(
         return refuse(&draft, None, "apply.error.file_too_large");
     }
     let reuse = field("reuse");
-    let answer = if let Some((_, file_name, bytes)) =
+    // The skip button is sent only when pressed: it wins over a file still chosen or a
+    // pre-selected earlier upload, so a citizen can always take an optional paper back out.
+    let answer = if field("skip") == "1" && !c.required {
+        PaperAnswer::Skipped
+    } else if let Some((_, file_name, bytes)) =
         posted.files.into_iter().find(|(name, _, _)| name == "file")
     {
         match accept_file(&state, &file_name, bytes).await? {
@@ -281,8 +285,6 @@ pub(crate) async fn save(
             return refuse(&draft, None, "apply.error.file_missing");
         }
         PaperAnswer::File { sha256: reuse }
-    } else if field("skip") == "1" && !c.required {
-        PaperAnswer::Skipped
     } else {
         return refuse(&draft, None, "apply.error.file_missing");
     };

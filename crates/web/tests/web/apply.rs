@@ -512,3 +512,62 @@ async fn every_application_page_is_translated_into_english() {
     let supplement = app.get_in("/tracking/supplement", "en").await;
     assert!(supplement.body.contains("Add missing papers"));
 }
+
+#[tokio::test]
+async fn skipping_an_optional_paper_takes_out_a_file_chosen_for_it_before() {
+    let app = TestApp::new().await;
+    let data = app.state.reference.get();
+    let Some(procedure) = data
+        .catalogue
+        .procedures
+        .iter()
+        .find(|p| {
+            p.service_mode.accepts_online_application()
+                && p.agencies.len() > 1
+                && p.components.iter().any(|c| !c.required)
+        })
+        .cloned()
+    else {
+        panic!("the catalogue has an online procedure with an optional paper");
+    };
+    let base = answer_everything(&app, &procedure).await;
+    let optional = procedure
+        .components
+        .iter()
+        .position(|c| !c.required)
+        .expect("optional paper");
+    // The page pre-selects the file given before; the citizen presses "skip" anyway.
+    let skipped = app
+        .post_multipart(
+            &format!("{base}/papers/{}", optional + 1),
+            &[("form_token", "t"), ("skip", "1")],
+            &[("file", "again.pdf", PDF)],
+        )
+        .await;
+    assert_eq!(skipped.status, StatusCode::SEE_OTHER, "{}", skipped.body);
+    let submitted = app
+        .post_form(&format!("{base}/submit"), &[("form_token", "submit-skip")])
+        .await;
+    let done = app.get(&location(&submitted)).await;
+    let start = done.body.find("class=\"dossier-code\">").expect("code") + 21;
+    let code = &done.body[start..start + done.body[start..].find('<').expect("end")];
+    let stored = app
+        .state
+        .db
+        .dossier_by_code(code)
+        .await
+        .expect("read")
+        .expect("dossier");
+    let papers = app
+        .state
+        .db
+        .dossier_papers(stored.id)
+        .await
+        .expect("papers");
+    assert_eq!(papers.len(), procedure.components.len() - 1);
+    assert!(
+        papers
+            .iter()
+            .all(|p| p.component != procedure.components[optional].name)
+    );
+}
