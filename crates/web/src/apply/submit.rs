@@ -312,11 +312,7 @@ pub(crate) async fn done(
     let view = crate::dossiers::DossierService::new(&state.db, &data)
         .get(&code)
         .await
-        .map_err(|e| match e {
-            crate::dossiers::ServiceError::NotFound => AppError::NotFound,
-            crate::dossiers::ServiceError::Storage(e) => e.into(),
-            other => AppError::Internal(other.to_string()),
-        })?;
+        .map_err(crate::dossiers::service_error)?;
     render_with(
         StatusCode::OK,
         &DonePage {

@@ -11,18 +11,12 @@ use time::OffsetDateTime;
 
 use super::Officer;
 use super::dossier_page::{Attempt, load, render_page, service_error};
+use super::field as value;
 use crate::AppState;
 use crate::dossiers::{DossierService, Outcome, ServiceError};
 use crate::error::AppError;
 use crate::forms;
 use crate::ui::Ui;
-
-fn value<'a>(fields: &'a [(String, String)], name: &str) -> &'a str {
-    fields
-        .iter()
-        .find(|(k, _)| k == name)
-        .map_or("", |(_, v)| v.trim())
-}
 
 /// Longest free text kept in an event (a form's reasons fit easily).
 const MAX_TEXT: usize = 4000;

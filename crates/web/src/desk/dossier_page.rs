@@ -11,7 +11,8 @@ use time::OffsetDateTime;
 
 use super::Officer;
 use crate::AppState;
-use crate::dossiers::{DossierService, DossierView, ServiceError};
+pub use crate::dossiers::service_error;
+use crate::dossiers::{DossierService, DossierView};
 use crate::error::AppError;
 use crate::forms;
 use crate::reference::ReferenceData;
@@ -140,15 +141,6 @@ pub async fn load(
         return Err(AppError::NotFound);
     }
     Ok(view)
-}
-
-/// Maps what the dossier service says to what the edge shows.
-pub fn service_error(e: ServiceError) -> AppError {
-    match e {
-        ServiceError::NotFound => AppError::NotFound,
-        ServiceError::Storage(e) => e.into(),
-        other => AppError::Internal(other.to_string()),
-    }
 }
 
 fn actor_text(ui: &Ui, actor: &Actor) -> String {

@@ -10,6 +10,7 @@ use storage::inbox::InboxQuery;
 use time::OffsetDateTime;
 
 use super::Officer;
+use super::field as param;
 use crate::AppState;
 use crate::error::AppError;
 use crate::portal::render;
@@ -61,13 +62,6 @@ pub(super) fn mark(ui: &Ui, u: Urgency) -> (&'static str, &'static str) {
         Urgency::InTime => ("in-time", ui.t("desk.urgency.in_time")),
         Urgency::ClockStopped => ("stopped", ui.t("desk.urgency.clock_stopped")),
     }
-}
-
-fn param<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
-    pairs
-        .iter()
-        .find(|(k, _)| k == name)
-        .map_or("", |(_, v)| v.trim())
 }
 
 /// The inbox page.

@@ -15,6 +15,7 @@ use uuid::Uuid;
 
 use super::Officer;
 use super::dossier_page::service_error;
+use super::field as value;
 use crate::AppState;
 use crate::dossiers::{Application, DossierService, Opening, Outcome, ServiceError};
 use crate::error::AppError;
@@ -52,13 +53,6 @@ impl IntakePage {
             .find(|(k, _)| *k == name)
             .map(|(_, m)| m.as_str())
     }
-}
-
-fn value<'a>(fields: &'a [(String, String)], name: &str) -> &'a str {
-    fields
-        .iter()
-        .find(|(k, _)| k == name)
-        .map_or("", |(_, v)| v.trim())
 }
 
 const KINDS: [(&str, ApplicantKind); 4] = [

@@ -19,6 +19,14 @@ use axum::routing::{get, post};
 use crate::AppState;
 
 pub use session::Officer;
+
+/// The value of a posted or queried field, trimmed; empty when absent.
+fn field<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
+    pairs
+        .iter()
+        .find(|(k, _)| k == name)
+        .map_or("", |(_, v)| v.trim())
+}
 pub use verify::verification_url;
 
 /// Routes of the desk.

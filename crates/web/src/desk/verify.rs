@@ -8,6 +8,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::Response;
 
 use super::dossier_page::service_error;
+use super::session::constant_time_eq;
 use crate::AppState;
 use crate::dossiers::{DossierService, DossierView};
 use crate::error::AppError;
@@ -31,10 +32,6 @@ pub fn verification_url(public_url: &str, view: &DossierView, form: Option<&str>
         Some(form) => format!("{base}/verify/{}/{form}?k={key}", view.stored.code),
         None => format!("{base}/verify/{}?k={key}", view.stored.code),
     }
-}
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 /// The dossier whose code and key match; "not found" for a wrong key as for an unknown code.
