@@ -1,0 +1,386 @@
+// The journeys, written once and run at each width, with the pointer or the keyboard alone, with
+// JavaScript on or off. Selectors come from the templates (ids, names, form actions), not from the
+// interface text, so the same steps run in Vietnamese and English.
+import assert from 'node:assert/strict';
+import { makePdf } from './pdf.mjs';
+
+export const MARRIAGE = { code: '1.000894', vi: 'Đăng ký kết hôn', en: 'Marriage registration' };
+export const BIRTH = { code: '1.001193', vi: 'Đăng ký khai sinh', en: 'Birth registration' };
+export const PASSWORD = 'motcua-demo';
+
+const pdf = (name, text) => ({ name, mimeType: 'application/pdf', buffer: makePdf(text) });
+const path = (page) => new URL(page.url()).pathname;
+const status = (resp) => resp?.status();
+
+async function text(page, sel) {
+  return (await page.locator(sel).first().innerText()).replace(/\s+/g, ' ').trim();
+}
+
+/** Submits a form with nothing filled and checks the error summary and inline messages. */
+async function emptySubmit(actor, audit, template, label, want = 400) {
+  const { page } = actor;
+  const resp = await actor.submit('main form[method=post] button[type=submit]:not([name=skip])');
+  assert.equal(status(resp), want, `${label}: empty form answered ${status(resp)}`);
+  assert.ok(await page.locator('.error-summary').isVisible(), `${label}: no error summary`);
+  assert.ok(await page.locator('.error-message').count() > 0, `${label}: no inline error message`);
+  assert.match(await page.title(), /^\S+/, `${label}: no title`);
+  await audit.page(page, template, label);
+}
+
+/**
+ * (a) Find marriage registration by typing without diacritics, open it, apply online one question
+ * per page, upload papers, check the answers, submit, get the dossier code, open the dossier's
+ * verification page and track the dossier. Returns { code, phone }.
+ */
+export async function applyOnline(actor, audit, { errors = true, tracking = true, notFound = false } = {}) {
+  const { page } = actor;
+  const phone = '0912 345 678';
+  let resp = await actor.goto('/');
+  assert.equal(status(resp), 200);
+  await audit.page(page, 'home.html', 'home');
+
+  await actor.fill('#q', 'dang ky ket hon');
+  resp = await actor.submit('form.search button[type=submit]');
+  assert.equal(status(resp), 200);
+  assert.equal(path(page), '/procedures');
+  assert.equal(await text(page, 'ol.cards > li .card-title'), MARRIAGE.vi, 'marriage registration is not the first result');
+  await audit.page(page, 'procedures.html', 'search-results');
+
+  resp = await actor.follow('ol.cards > li .card-title a');
+  assert.equal(path(page), `/procedures/${MARRIAGE.code}`);
+  assert.equal(await text(page, 'h1'), MARRIAGE.vi);
+  await audit.page(page, 'procedure.html', 'start-page');
+
+  resp = await actor.submit('form.apply-start button[type=submit]');
+  assert.equal(status(resp), 200);
+  assert.match(path(page), /^\/applications\/[0-9a-f-]{36}\/agency$/, 'the first question is not the agency');
+  const draft = path(page).split('/')[2];
+  await audit.page(page, 'apply/question.html', 'agency');
+  if (errors) await emptySubmit(actor, audit, 'apply/question.html', 'agency-error');
+  const agency = await page.locator('#agency option[value]:not([value=""])').first().getAttribute('value');
+  await actor.select('#agency', agency);
+  resp = await actor.submit('main form button[type=submit]');
+  assert.equal(path(page), `/applications/${draft}/applicant`);
+
+  await audit.page(page, 'apply/question.html', 'applicant');
+  if (errors) await emptySubmit(actor, audit, 'apply/question.html', 'applicant-error');
+  await actor.radio('applicant_kind', 'citizen');
+  await actor.fill('#full_name', 'Nguyễn Thị Hồng Nhung');
+  await actor.submit('main form button[type=submit]');
+  assert.equal(path(page), `/applications/${draft}/identity`);
+
+  await audit.page(page, 'apply/question.html', 'identity');
+  if (errors) await emptySubmit(actor, audit, 'apply/question.html', 'identity-error');
+  await actor.fill('#personal_id', '001190012345');
+  await actor.fill('#birth_date', '15/08/1995');
+  await actor.submit('main form button[type=submit]');
+  assert.equal(path(page), `/applications/${draft}/contact`);
+
+  await audit.page(page, 'apply/question.html', 'contact');
+  await actor.fill('#phone', phone);
+  await actor.fill('#email', 'nhung@example.vn');
+  await actor.fill('#address', 'Số 5 đường Lý Thái Tổ, phường Suối Hoa');
+  await actor.submit('main form button[type=submit]');
+  assert.equal(path(page), `/applications/${draft}/papers/1`);
+
+  // Papers: upload to the required ones, skip the optional ones.
+  for (let n = 1; n <= 20 && /\/papers\/\d+$/.test(path(page)); n++) {
+    assert.equal(path(page), `/applications/${draft}/papers/${n}`);
+    const optional = await page.locator('button[name=skip]').count() > 0;
+    await audit.page(page, 'apply/paper.html', `paper-${n}`);
+    if (errors && n === 1) await emptySubmit(actor, audit, 'apply/paper.html', 'paper-error');
+    if (optional) {
+      await actor.submit('button[name=skip]');
+    } else {
+      // A new file even when an earlier one could be reused: choose "new" first where offered.
+      if (await page.locator('#reuse-new').count()) await actor.radio('reuse', 'new');
+      await actor.file('#file', pdf(`giay-to-${n}.pdf`, `paper ${n}`));
+      await actor.submit('main form button[type=submit]:not([name=skip])');
+    }
+  }
+  assert.equal(path(page), `/applications/${draft}/return`);
+  await audit.page(page, 'apply/question.html', 'return');
+  await actor.radio('return_method', 'counter');
+  await actor.submit('main form button[type=submit]');
+
+  assert.equal(path(page), `/applications/${draft}/check`);
+  const summary = await text(page, 'main');
+  for (const typed of ['Nguyễn Thị Hồng Nhung', '001190012345', '15/08/1995', 'giay-to-1.pdf']) {
+    assert.ok(summary.includes(typed), `check answers does not show ${typed}`);
+  }
+  await audit.page(page, 'apply/check.html', 'check-answers');
+  resp = await actor.submit('main form button[type=submit]');
+  assert.equal(status(resp), 200);
+  assert.equal(path(page), `/applications/${draft}/done`);
+  const code = await text(page, '.dossier-code');
+  assert.match(code, /^\S+-\d{6}-\d{4}$/, `dossier code looks wrong: ${code}`);
+  await audit.page(page, 'apply/done.html', 'confirmation');
+
+  resp = await actor.follow('main a[href^="/verify/"]');
+  assert.equal(status(resp), 200);
+  assert.ok((await text(page, 'main')).includes(code), 'verification page does not name the dossier');
+  await audit.page(page, 'desk/verify.html', 'verification');
+  await page.goBack({ waitUntil: 'load' });
+
+  if (tracking) {
+    resp = await actor.follow('main a[href="/tracking"]');
+    assert.equal(path(page), '/tracking');
+    await audit.page(page, 'tracking.html', 'tracking-form');
+    if (errors) {
+      await actor.fill('#code', code);
+      resp = await actor.submit('form.tracking-form button[type=submit]');
+      assert.equal(status(resp), 400, 'tracking without digits should be refused');
+      assert.ok(await page.locator('.error-summary a[href="#digits"]').count(), 'no error for the missing digits');
+      await audit.page(page, 'tracking.html', 'tracking-error');
+    }
+    if (notFound) {
+      await actor.fill('#code', code);
+      await actor.fill('#digits', '0000');
+      resp = await actor.submit('form.tracking-form button[type=submit]');
+      assert.equal(status(resp), 404, 'wrong digits should find nothing');
+      await audit.page(page, 'tracking.html', 'tracking-not-found');
+    }
+    await actor.fill('#code', code);
+    await actor.fill('#digits', phone.replace(/\D/g, '').slice(-4));
+    resp = await actor.submit('form.tracking-form button[type=submit]');
+    assert.equal(status(resp), 200);
+    const found = await text(page, '.tracking-result');
+    assert.ok(found.includes(code), 'tracking result does not show the code');
+    assert.ok(await page.locator('.tracking-result .timeline li').count() >= 1, 'tracking shows no timeline');
+    await audit.page(page, 'tracking.html', 'tracking-found');
+  }
+  return { code, phone, agency };
+}
+
+/** Signs in on the sign-in page the browser is on (or goes there). */
+export async function signIn(actor, username, { audit, label } = {}) {
+  const { page } = actor;
+  if (path(page) !== '/back-office/sign-in') await actor.goto('/back-office/sign-in');
+  if (audit) await audit.page(page, 'desk/sign_in.html', label ?? 'sign-in');
+  await actor.fill('#username', username);
+  await actor.fill('#password', PASSWORD);
+  const resp = await actor.submit('main form button[type=submit]');
+  assert.equal(status(resp), 200, `sign-in as ${username} answered ${status(resp)}`);
+  assert.ok(await page.locator('.officer-bar').count(), `not signed in as ${username} (at ${page.url()})`);
+  return resp;
+}
+
+export async function signOut(actor) {
+  const { page } = actor;
+  await actor.submit('.officer-bar form[action="/back-office/sign-out"] button');
+  assert.equal(path(page), '/back-office/sign-in');
+}
+
+async function openDossier(actor, code) {
+  const resp = await actor.goto(`/back-office/dossiers/${encodeURIComponent(code)}`);
+  assert.equal(status(resp), 200, `dossier ${code} answered ${status(resp)}`);
+}
+
+/** Submits an action form of the dossier page and checks it was recorded. */
+async function act(actor, name, fields = {}) {
+  const { page } = actor;
+  const form = `form.action-form:has(input[name=action][value="${name}"])`;
+  assert.ok(await page.locator(form).count(), `action ${name} is not offered (offered: ${
+    (await page.locator('form.action-form input[name=action]').evaluateAll((els) => els.map((e) => e.value))).join(', ')})`);
+  for (const [field, value] of Object.entries(fields)) {
+    const sel = `#${name}-${field}`;
+    if ((await page.locator(sel).evaluate((e) => e.tagName)) === 'SELECT') await actor.select(sel, value);
+    else await actor.fill(sel, value);
+  }
+  const resp = await actor.submit(`#${name}-action`);
+  assert.equal(status(resp), 200, `${name} answered ${status(resp)}: ${await text(page, 'main').catch(() => '')}`.slice(0, 600));
+  assert.ok(page.url().includes(`done=${name}`), `${name} was not recorded (at ${page.url()}): ${
+    (await page.locator('.error-summary').allInnerTexts()).join(' ')}`);
+}
+
+/**
+ * (b) Counter intake by the reception officer, processing with a supplement request, the
+ * citizen's supplement from the tracking page, the leader's approval, the result returned, and the
+ * whole story on the tracking page. `citizen` is a second actor in a context with no session.
+ */
+export async function backOffice(actor, citizen, audit, { baseUrl }) {
+  const { page } = actor;
+  const phone = '0987 654 321';
+  await signIn(actor, 'tiepnhan.xa');
+  assert.equal(path(page), '/back-office/inbox');
+  await audit.page(page, 'desk/inbox.html', 'reception-inbox');
+
+  let resp = await actor.follow('.officer-bar a[href="/back-office/intake"]');
+  assert.equal(path(page), '/back-office/intake');
+  await audit.page(page, 'desk/intake.html', 'intake-choose');
+  await actor.select('#choose-procedure', BIRTH.code);
+  resp = await actor.submit('form[method=get][action="/back-office/intake"] button[type=submit]');
+  assert.equal(status(resp), 200);
+  await audit.page(page, 'desk/intake.html', 'intake-form');
+  await emptySubmit(actor, audit, 'desk/intake.html', 'intake-error', 422);
+  await actor.fill('#name', 'Trần Văn Bình');
+  await actor.fill('#phone', phone);
+  await actor.fill('#address', 'Thôn Đông, xã Tam Sơn');
+  // Papers handed in at the counter, where the page lists them to tick.
+  for (const box of await page.locator('main form[method=post] input[type=checkbox][name=papers]').all()) {
+    if (!(await box.isChecked())) await box.check();
+  }
+  await actor.select('#decision', 'accept');
+  resp = await actor.submit('main form[method=post] button[type=submit]');
+  assert.equal(status(resp), 200, `intake answered ${status(resp)}`);
+  assert.match(path(page), /^\/back-office\/dossiers\//);
+  assert.ok(page.url().includes('done=accept'));
+  const code = await text(page, 'h1 code');
+  await audit.page(page, 'desk/dossier.html', 'accepted-at-counter');
+  await signOut(actor);
+
+  // The handling officer takes the dossier and asks for a paper.
+  await signIn(actor, 'xuly.xa');
+  await audit.page(page, 'desk/inbox.html', 'handling-inbox');
+  resp = await actor.follow(`main table a[href="/back-office/dossiers/${code}"]`);
+  assert.equal(status(resp), 200);
+  await act(actor, 'assign', { officer_id: 'xuly.xa' });
+  await audit.page(page, 'desk/dossier.html', 'assigned');
+  // Error state: the request without reasons.
+  resp = await actor.submit('#request_supplement-action');
+  assert.equal(status(resp), 422, 'a supplement request without reasons should be refused');
+  assert.ok(await page.locator('.error-summary').isVisible());
+  await audit.page(page, 'desk/dossier.html', 'action-error');
+  await act(actor, 'request_supplement', { reasons: 'Bổ sung bản sao Giấy chứng sinh có xác nhận của cơ sở y tế.' });
+  await audit.page(page, 'desk/dossier.html', 'supplement-requested');
+  await signOut(actor);
+
+  // The citizen sees the request on the tracking page and hands in the paper.
+  const cp = citizen.page;
+  const digits = phone.replace(/\D/g, '').slice(-4);
+  await citizen.goto(`${baseUrl}/tracking`);
+  await citizen.fill('#code', code);
+  await citizen.fill('#digits', digits);
+  resp = await citizen.submit('form.tracking-form button[type=submit]');
+  assert.equal(status(resp), 200);
+  await audit.page(cp, 'tracking.html', 'tracking-supplement-requested');
+  resp = await citizen.follow('.tracking-result a[href^="/tracking/supplement"]');
+  assert.equal(path(cp), '/tracking/supplement');
+  assert.equal(await cp.locator('#code').inputValue(), code, 'the supplement form does not carry the code');
+  await audit.page(cp, 'apply/supplement.html', 'supplement-form');
+  // Error state: sent without the digits or a file.
+  resp = await citizen.submit('main form[method=post] button[type=submit]:not([formmethod])');
+  assert.equal(status(resp), 400);
+  assert.ok(await cp.locator('.error-summary').isVisible());
+  await audit.page(cp, 'apply/supplement.html', 'supplement-error');
+  await citizen.fill('#digits', digits);
+  // Where the page first looks the dossier up (to list the papers asked for), do that.
+  const find = cp.locator('main form button[formmethod=get]');
+  if (await find.count()) {
+    await citizen.submit('main form button[formmethod=get]');
+    await audit.page(cp, 'apply/supplement.html', 'supplement-found');
+  }
+  const slots = await cp.locator('main form input[type=file][name^="paper-"]').count();
+  if (slots) {
+    for (let i = 1; i <= slots; i++) await citizen.file(`#paper-${i}`, pdf(`bo-sung-${i}.pdf`, `supplement ${i}`));
+  } else {
+    await citizen.file('#file-1', pdf('bo-sung.pdf', 'supplement'));
+  }
+  await citizen.fill('#note', 'Gửi bản sao Giấy chứng sinh.');
+  resp = await citizen.submit('main form[method=post] button[type=submit]:not([formmethod])');
+  assert.equal(status(resp), 200, `supplement answered ${status(resp)}: ${(await cp.locator('.error-summary').allInnerTexts()).join(' ')}`);
+  assert.equal(path(cp), '/tracking/supplement/sent');
+  await audit.page(cp, 'apply/supplement_sent.html', 'supplement-sent');
+
+  // Handling officer proposes the result; the leader approves and marks it ready.
+  await signIn(actor, 'xuly.xa');
+  await openDossier(actor, code);
+  await act(actor, 'propose_result', { summary: 'Đủ điều kiện cấp Giấy khai sinh.' });
+  await signOut(actor);
+  await signIn(actor, 'lanhdao.xa');
+  await openDossier(actor, code);
+  await act(actor, 'approve', { note: 'Đồng ý.' });
+  await audit.page(page, 'desk/dossier.html', 'approved');
+  await act(actor, 'mark_result_ready');
+  await signOut(actor);
+
+  // The counter returns the result.
+  await signIn(actor, 'tiepnhan.xa');
+  await openDossier(actor, code);
+  await act(actor, 'return_result', { method: 'counter' });
+  await audit.page(page, 'desk/dossier.html', 'returned');
+  await signOut(actor);
+
+  // The tracking page tells the whole story, the same events as the API.
+  const api = await (await cp.request.get(`${baseUrl}/api/v1/tracking?code=${encodeURIComponent(code)}&digits=${digits}`)).json();
+  const kinds = api.timeline.map((e) => e.kind);
+  assert.equal(api.status, 'returned', `status after return: ${api.status}`);
+  assert.deepEqual(kinds, ['submitted', 'accepted', 'assigned', 'supplement_requested', 'supplement_received',
+    'result_proposed', 'result_approved', 'result_ready', 'result_returned'], "the dossier's story on the tracking API");
+  await citizen.goto(`${baseUrl}/tracking?code=${encodeURIComponent(code)}&digits=${digits}`);
+  assert.equal(await cp.locator('.tracking-result .timeline li').count(), api.timeline.length,
+    'the tracking page shows a different number of events from the API');
+  await audit.page(cp, 'tracking.html', 'tracking-returned');
+  return { code, kinds };
+}
+
+/** (c) Sign in and out; the empty inbox; what a signed-out browser gets. */
+export async function signInOut(actor, audit) {
+  const { page } = actor;
+  let resp = await actor.goto('/back-office/inbox');
+  assert.equal(path(page), '/back-office/sign-in', 'a signed-out visit to the inbox should go to sign-in');
+  await audit.page(page, 'desk/sign_in.html', 'sign-in');
+  await actor.fill('#username', 'xuly.so');
+  await actor.fill('#password', 'wrong password');
+  resp = await actor.submit('main form button[type=submit]');
+  assert.ok(await page.locator('.error-summary').isVisible(), 'a wrong password shows no error');
+  assert.equal(await page.locator('.officer-bar').count(), 0);
+  await audit.page(page, 'desk/sign_in.html', 'sign-in-error');
+  await signIn(actor, 'xuly.so');
+  assert.equal(path(page), '/back-office/inbox', 'sign-in should return to the inbox asked for');
+  assert.equal(await page.locator('main table').count(), 0, 'the department inbox should be empty');
+  await audit.page(page, 'desk/inbox.html', 'inbox-empty');
+  resp = await actor.goto('/back-office/inbox?scope=nobody');
+  assert.equal(status(resp), 400);
+  await audit.page(page, 'error.html', 'bad-request');
+  await actor.goto('/back-office/inbox');
+  await signOut(actor);
+  await audit.page(page, 'desk/sign_in.html', 'signed-out');
+  resp = await actor.goto('/back-office/inbox');
+  assert.equal(path(page), '/back-office/sign-in', 'after signing out the inbox must ask to sign in again');
+  const cookies = await page.context().cookies();
+  assert.ok(!cookies.some((c) => c.name === 'motcua_officer' && c.value), 'the session cookie survived sign-out');
+}
+
+/** (d) Vietnamese to English and back, on a citizen page and a back-office page. */
+export async function switchLanguage(actor, audit) {
+  const { page } = actor;
+  const lang = () => page.locator('html').getAttribute('lang');
+  await actor.goto(`/procedures/${MARRIAGE.code}`);
+  assert.equal(await lang(), 'vi');
+  await actor.follow('header a.lang-switch');
+  assert.equal(path(page), `/procedures/${MARRIAGE.code}`, 'switching language should stay on the page');
+  assert.equal(await lang(), 'en');
+  assert.equal(await text(page, 'h1'), MARRIAGE.en);
+  await audit.page(page, 'procedure.html', 'english');
+  await actor.follow('header nav a[href="/"]');
+  assert.equal(await lang(), 'en', 'the language choice should stick');
+  await audit.page(page, 'home.html', 'english');
+  await actor.goto('/back-office');
+  assert.equal(await lang(), 'en');
+  await audit.page(page, 'back_office/overview.html', 'english');
+  await actor.follow('header a.lang-switch');
+  assert.equal(await lang(), 'vi');
+  assert.equal(path(page), '/back-office');
+  await audit.page(page, 'back_office/overview.html', 'vietnamese');
+}
+
+/** Pages no journey passes through: reference pages, empty search, not found. */
+export async function otherPages(actor, audit) {
+  const { page } = actor;
+  for (const [url, template, label] of [
+    ['/procedures', 'procedures.html', 'all'],
+    ['/procedures?q=xyzzy+khong+co', 'procedures.html', 'no-results'],
+    ['/back-office/procedures', 'back_office/procedures.html', 'table'],
+    ['/back-office/agencies', 'back_office/agencies.html', 'tree'],
+    ['/back-office/calendar', 'back_office/calendar.html', 'calendar'],
+    ['/procedures/0.000000', 'error.html', 'not-found'],
+    ['/tracking/supplement', 'apply/supplement.html', 'supplement-blank'],
+  ]) {
+    const resp = await actor.goto(url);
+    assert.ok([200, 404].includes(status(resp)), `${url} answered ${status(resp)}`);
+    if (label === 'no-results') assert.equal(await page.locator('ol.cards').count(), 0);
+    if (label === 'not-found') assert.equal(status(resp), 404);
+    await audit.page(page, template, label);
+  }
+}

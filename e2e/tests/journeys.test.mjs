@@ -1,0 +1,100 @@
+// The browser end-to-end suite: one motcua server with a fresh database, Debian's Chromium, the
+// journeys at 1280 and 320 px, the application again with JavaScript off and with the keyboard
+// alone, axe-core on every page reached, and a final check that every page template was audited.
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { startServer, E2E_DIR } from '../lib/server.mjs';
+import { launch, newContext, WIDTHS } from '../lib/browser.mjs';
+import { Audit, audited, failureShot } from '../lib/audit.mjs';
+import { PAGE_TEMPLATES, AXE_VERSION } from '../lib/axe.mjs';
+import { pointerActor, keyboardActor } from '../lib/actors.mjs';
+import { applyOnline, backOffice, signInOut, switchLanguage, otherPages } from '../lib/journeys.mjs';
+
+let server;
+let chrome;
+
+before(async () => {
+  server = await startServer();
+  chrome = await launch();
+  console.log(`# motcua at ${server.url}, chromium ${chrome.browser.version()}, axe-core ${AXE_VERSION}`);
+});
+
+after(async () => {
+  await chrome?.close();
+  await server?.stop();
+});
+
+/** Runs a journey in fresh contexts; screenshots the page where it broke. */
+async function run(name, width, { js = true, keyboard = false, citizen = false } = {}, body) {
+  const opts = { baseURL: server.url, viewport: width.viewport, javaScriptEnabled: js };
+  const ctx = await newContext(chrome.browser, opts);
+  const other = citizen ? await newContext(chrome.browser, opts) : null;
+  const page = await ctx.newPage();
+  const audit = new Audit({ journey: name, width, js });
+  const actor = keyboard ? keyboardActor(page) : pointerActor(page);
+  try {
+    await body({ page, actor, audit, citizen: other && pointerActor(await other.newPage()) });
+  } catch (e) {
+    const shot = await failureShot(page, `${name}-${width.name}${js ? '' : '-nojs'}`);
+    e.message = `${e.message}\n    at ${page.url()} (screenshot ${relative(E2E_DIR, shot)})`;
+    throw e;
+  } finally {
+    await ctx.close();
+    await other?.close();
+  }
+  if (keyboard) {
+    console.log(`# keyboard @${width.viewport.width}px: ${actor.tabs.count} Tab presses`);
+    assert.deepEqual(actor.problems, [], 'keyboard problems');
+  }
+  audit.finish();
+}
+
+for (const width of WIDTHS) {
+  describe(`${width.viewport.width} px`, () => {
+    test('a: find a procedure without diacritics, apply online, submit, track', () =>
+      run('apply', width, {}, ({ actor, audit }) => applyOnline(actor, audit, { notFound: true })));
+    test('b: counter intake, supplement asked and supplied, approval, result returned', () =>
+      run('backoffice', width, { citizen: true }, ({ actor, audit, citizen }) =>
+        backOffice(actor, citizen, audit, { baseUrl: server.url })));
+    test('c: sign in and sign out', () =>
+      run('signin', width, {}, ({ actor, audit }) => signInOut(actor, audit)));
+    test('d: switch language vi to en and back', () =>
+      run('language', width, {}, ({ actor, audit }) => switchLanguage(actor, audit)));
+    test('other pages: reference, empty search, not found', () =>
+      run('pages', width, {}, ({ actor, audit }) => otherPages(actor, audit)));
+  });
+}
+
+describe('application without JavaScript', () => {
+  for (const width of WIDTHS) {
+    test(`a with JavaScript disabled at ${width.viewport.width} px`, () =>
+      run('apply', width, { js: false }, async ({ page, actor, audit }) => {
+        assert.equal(await page.evaluate(() => 1), 1);
+        await applyOnline(actor, audit);
+      }));
+  }
+});
+
+describe('application with the keyboard alone', () => {
+  for (const width of WIDTHS) {
+    test(`a with Tab, Enter, Space and arrows at ${width.viewport.width} px`, () =>
+      run('keyboard', width, { keyboard: true }, ({ actor, audit }) => applyOnline(actor, audit)));
+  }
+});
+
+test('every page template was audited with axe at 1280 and 320 px', () => {
+  const dir = join(E2E_DIR, '../crates/web/templates');
+  const partials = new Set(['base.html', 'procedure_card.html', 'search_form.html',
+    'apply/error_summary.html', 'desk/officer_bar.html']);
+  const walk = (d) => readdirSync(d).flatMap((f) => (statSync(join(d, f)).isDirectory() ? walk(join(d, f)) : [join(d, f)]));
+  const onDisk = walk(dir).map((f) => relative(dir, f)).filter((f) => f.endsWith('.html') && !partials.has(f)).sort();
+  assert.deepEqual(onDisk, [...PAGE_TEMPLATES].sort(),
+    'templates on disk differ from the list the suite audits (lib/axe.mjs PAGE_TEMPLATES): add a journey step for a new template');
+  const missing = [];
+  for (const t of PAGE_TEMPLATES) {
+    for (const w of WIDTHS) if (!audited.get(t)?.has(w.name)) missing.push(`${t} @${w.viewport.width}px`);
+  }
+  assert.deepEqual(missing, [], 'templates never audited (did an earlier journey fail before reaching them?)');
+});
