@@ -42,6 +42,13 @@ enum Command {
     /// Check or anchor the tamper-evident dossier log.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Run the simulators of outside services (the population registry behind LGSP, with a
+    /// synthetic population) for development, demonstrations and tests; never in production.
+    Sandbox {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8090")]
+        listen: std::net::SocketAddr,
+    },
 }
 
 #[derive(Subcommand)]
@@ -140,6 +147,9 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         }
         Command::Calendar(cmd) => calendar(cmd, &config).await,
         Command::Audit(cmd) => audit(cmd, &config).await,
+        Command::Sandbox { listen } => sandbox::run(listen, shutdown_signal())
+            .await
+            .with_context(|| format!("cannot run the sandbox on {listen}")),
     }
 }
 
