@@ -405,6 +405,9 @@ pub struct Creation<'a> {
     pub build: &'a BuildFn<'a>,
     /// Idempotency key of the request, if any.
     pub idempotency: Option<&'a Idempotency>,
+    /// The online application draft the dossier comes from, marked submitted in the same
+    /// transaction, so a crash can never leave a dossier whose draft still offers to submit.
+    pub from_draft: Option<Uuid>,
 }
 
 /// What [`Db::append_events`] writes besides the events' dossier and version.
@@ -498,6 +501,10 @@ impl Db {
             .await?;
         tx.insert_papers(new.id, &built.papers, new.submitted_at)
             .await?;
+        if let Some(draft) = creation.from_draft {
+            tx.mark_draft_submitted(draft, &code, new.submitted_at)
+                .await?;
+        }
         tx.enqueue(new.id, &built.outbox).await?;
         if let (Some(idem), Some(answer)) = (creation.idempotency, &built.answer) {
             tx.record_idempotency(idem, answer).await?;

@@ -221,6 +221,27 @@ pub struct StoredDraft {
 }
 
 impl Tx {
+    /// Records the dossier a draft became; a draft is submitted once.
+    pub(crate) async fn mark_draft_submitted(
+        &mut self,
+        id: Uuid,
+        code: &str,
+        at: OffsetDateTime,
+    ) -> Result<(), StorageError> {
+        exec_tx!(self, |c| {
+            sqlx::query(
+                "update application_draft set submitted_code = $1, updated_at = $2 \
+                 where id = $3 and submitted_code is null",
+            )
+            .bind(code)
+            .bind(to_micros(at))
+            .bind(id)
+            .execute(c)
+            .await
+        })?;
+        Ok(())
+    }
+
     /// Attaches papers to a dossier after the ones it has, in this transaction.
     pub(crate) async fn insert_papers(
         &mut self,
@@ -380,22 +401,6 @@ impl Db {
             .await
         })?;
         Ok(changed == 1)
-    }
-
-    /// Records the dossier a draft became; a draft is submitted once.
-    pub async fn mark_draft_submitted(&self, id: Uuid, code: &str) -> Result<(), StorageError> {
-        exec_db!(self, |pool| {
-            sqlx::query(
-                "update application_draft set submitted_code = $1, updated_at = $2 \
-                 where id = $3 and submitted_code is null",
-            )
-            .bind(code)
-            .bind(to_micros(OffsetDateTime::now_utc()))
-            .bind(id)
-            .execute(pool)
-            .await
-        })?;
-        Ok(())
     }
 
     /// The folder of the SQLite database file, if this is one (the default attachment store

@@ -117,6 +117,15 @@ pub fn text(lang: Lang, key: &str) -> &'static str {
     }
 }
 
+/// Whether `key` has a text in `lang`.
+pub fn has(lang: Lang, key: &str) -> bool {
+    let (vi, en) = tables();
+    match lang {
+        Lang::Vi => vi.contains_key(key),
+        Lang::En => en.contains_key(key),
+    }
+}
+
 /// The raw locale sources, for tests.
 pub fn sources() -> [(&'static str, &'static str); 2] {
     [("vi", VI), ("en", EN)]

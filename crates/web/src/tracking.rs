@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
 use axum::{Json, Router};
-use domain::dossier::tracking::proves_applicant;
+use domain::dossier::tracking::{open_supplement_request, proves_applicant};
 use domain::dossier::{DossierCode, Event};
 use serde::Serialize;
 use time::OffsetDateTime;
@@ -137,6 +137,8 @@ struct Found {
     timeline: Vec<TimelineRow>,
     /// The agency asked for more papers: offer the supplement upload.
     supplement_href: Option<String>,
+    /// What the agency asked for: its reasons, one per line, and the papers named.
+    asked: Option<(Vec<String>, Vec<String>)>,
 }
 
 #[derive(Template)]
@@ -184,10 +186,22 @@ async fn page(
                     == domain::dossier::Status::SupplementRequested)
                     .then(|| {
                         format!(
-                            "/tracking/supplement?code={}",
-                            crate::ui::percent_encode(&view.stored.code)
+                            "/tracking/supplement?code={}&digits={}",
+                            crate::ui::percent_encode(&view.stored.code),
+                            crate::ui::percent_encode(digits.trim())
                         )
                     }),
+                asked: open_supplement_request(&events).map(|r| {
+                    (
+                        r.reasons
+                            .lines()
+                            .map(str::trim)
+                            .filter(|l| !l.is_empty())
+                            .map(str::to_owned)
+                            .collect(),
+                        r.papers.to_vec(),
+                    )
+                }),
                 timeline: events
                     .iter()
                     .map(|e| TimelineRow {

@@ -91,8 +91,16 @@ impl Ui {
     }
 
     /// Interface text with `{n}` replaced by a number.
+    /// A key with a `_one` variant uses it for exactly one (English "1 working day").
     pub fn t_n(&self, key: &str, n: impl std::fmt::Display) -> String {
-        self.t(key).replace("{n}", &n.to_string())
+        let n = n.to_string();
+        let one = format!("{key}_one");
+        let text = if n == "1" && i18n::has(self.lang, &one) {
+            self.t(&one)
+        } else {
+            self.t(key)
+        };
+        text.replace("{n}", &n)
     }
 
     /// Interface text with `{s}` replaced by a string.
@@ -156,5 +164,35 @@ impl<S: Send + Sync> FromRequestParts<S> for Ui {
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
         Ok(Ui::from_request(&parts.uri, &parts.headers))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ui(lang: Lang) -> Ui {
+        Ui {
+            lang,
+            back_office: false,
+            path: "/".into(),
+            path_and_query: "/".into(),
+        }
+    }
+
+    #[test]
+    fn english_counts_say_one_thing_in_the_singular_and_others_in_the_plural() {
+        let en = ui(Lang::En);
+        assert_eq!(en.t_n("duration.working_days", 1), "1 working day");
+        assert_eq!(en.t_n("duration.working_days", 3), "3 working days");
+        assert_eq!(
+            en.t_n("pagination.page", 1),
+            "Page 1",
+            "no singular form needed"
+        );
+        assert_eq!(
+            ui(Lang::Vi).t_n("duration.working_days", 1),
+            "1 ngày làm việc"
+        );
     }
 }

@@ -353,6 +353,24 @@ pub struct Procedure {
     pub workflow: String,
 }
 
+impl Procedure {
+    /// The required papers not among `handed_in` (names as in [`Component::name`]). A dossier is
+    /// complete, and may be accepted with a receipt, only when this is empty; otherwise the
+    /// officer guides the applicant once, in writing, to add exactly these (Decree 118/2025/NĐ-CP,
+    /// Art. 15; Form 02).
+    pub fn missing_papers<'a>(&'a self, handed_in: &[String]) -> Vec<&'a Component> {
+        self.components
+            .iter()
+            .filter(|c| c.required && !handed_in.contains(&c.name))
+            .collect()
+    }
+
+    /// The paper of this procedure with that name.
+    pub fn component(&self, name: &str) -> Option<&Component> {
+        self.components.iter().find(|c| c.name == name)
+    }
+}
+
 /// A field (lĩnh vực) grouping procedures, e.g. civil status.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

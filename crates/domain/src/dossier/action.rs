@@ -67,6 +67,10 @@ pub enum Action {
         channel: Channel,
         /// Who applies.
         applicant: Applicant,
+        /// The papers handed in, by their names in the procedure's list of papers (thành phần
+        /// hồ sơ), as the receipt (Form 01) lists them.
+        #[serde(default)]
+        papers: Vec<String>,
     },
     /// Accept the dossier as complete: the receipt and appointment (Form 01) start legal time.
     Accept,
@@ -80,6 +84,10 @@ pub enum Action {
     RequestSupplement {
         /// What is missing, as written on Form 02.
         reasons: String,
+        /// The papers to add or complete, by their names in the procedure's list of papers;
+        /// Form 02 lists them and the applicant's supplement answers them one by one.
+        #[serde(default)]
+        papers: Vec<String>,
     },
     /// The completed papers arrived (online from the applicant or at the counter).
     ReceiveSupplement {
@@ -112,6 +120,12 @@ pub enum Action {
     Approve {
         /// Remarks, if any.
         note: Option<String>,
+    },
+    /// A leader sends the proposed result back to the handling officer to be redone (trả lại
+    /// dự thảo để xử lý lại), with the reasons.
+    SendBack {
+        /// What to change.
+        reasons: String,
     },
     /// Ask the applicant to pay fees or fulfil financial obligations (status 6).
     RequestFees {
@@ -170,6 +184,7 @@ impl Action {
             Action::ReceiveBack { .. } => "receive_back",
             Action::ProposeResult { .. } => "propose_result",
             Action::Approve { .. } => "approve",
+            Action::SendBack { .. } => "send_back",
             Action::RequestFees { .. } => "request_fees",
             Action::RecordFeesPaid { .. } => "record_fees_paid",
             Action::MarkResultReady => "mark_result_ready",

@@ -53,6 +53,10 @@ pub enum Change {
         channel: Channel,
         /// Who applied.
         applicant: Applicant,
+        /// Papers handed in on paper at the counter, by their names in the procedure's list
+        /// (online papers are files attached to the dossier instead).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        papers: Vec<String>,
     },
     /// Accepted (Form 01): legal time starts.
     Accepted {
@@ -79,6 +83,9 @@ pub enum Change {
         /// How many such requests of the same kind, this one included. A second request during
         /// processing makes the dossier overdue (Decision 766/QĐ-TTg).
         number: u32,
+        /// The papers to add, by their names in the procedure's list.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        papers: Vec<String>,
     },
     /// The completed papers arrived; the clock runs again with the deadlines moved.
     SupplementReceived {
@@ -121,6 +128,11 @@ pub enum Change {
     ResultApproved {
         /// Remarks.
         note: Option<String>,
+    },
+    /// A leader sent the proposed result back to be redone.
+    ProposalSentBack {
+        /// What to change.
+        reasons: String,
     },
     /// Fees were requested.
     FeesRequested {
@@ -177,6 +189,7 @@ impl Change {
             Change::ReturnedFromTransfer { .. } => "returned_from_transfer",
             Change::ResultProposed { .. } => "result_proposed",
             Change::ResultApproved { .. } => "result_approved",
+            Change::ProposalSentBack { .. } => "proposal_sent_back",
             Change::FeesRequested { .. } => "fees_requested",
             Change::FeesPaid { .. } => "fees_paid",
             Change::ResultReady => "result_ready",

@@ -125,6 +125,17 @@ pub enum Refusal {
     /// Nothing to approve.
     #[error("there is no proposed result awaiting approval")]
     NothingToApprove,
+    /// A result was already proposed and awaits the leader.
+    #[error(
+        "a proposed result already awaits a leader's approval; the leader approves it or sends it back"
+    )]
+    AlreadyProposed,
+    /// A paper named that is not in the procedure's list of papers.
+    #[error("\"{name}\" is not one of the papers of this procedure")]
+    UnknownPaper {
+        /// The name given.
+        name: String,
+    },
     /// The result needs approval first.
     #[error("the proposed result must be approved by a leader before the result is ready")]
     NotApproved,
@@ -170,6 +181,8 @@ impl Refusal {
             Refusal::ApologyRepeated => "apology_repeated",
             Refusal::NewDateNotLater => "new_date_not_later",
             Refusal::NothingToApprove => "nothing_to_approve",
+            Refusal::AlreadyProposed => "already_proposed",
+            Refusal::UnknownPaper { .. } => "unknown_paper",
             Refusal::NotApproved => "not_approved",
             Refusal::TransferToHolder => "transfer_to_holder",
             Refusal::Amount => "amount",
@@ -207,8 +220,8 @@ fn status_rule(action: &Action) -> &'static str {
         Action::ProposeResult { .. } => {
             "a result can only be proposed while the dossier is being processed"
         }
-        Action::Approve { .. } => {
-            "a result can only be approved while the dossier is being processed"
+        Action::Approve { .. } | Action::SendBack { .. } => {
+            "a result can only be approved or sent back while the dossier is being processed"
         }
         Action::RequestFees { .. } => {
             "fees can only be requested while the dossier is being processed"
@@ -378,6 +391,18 @@ fn check_context(state: &DossierState, context: &Context<'_>) -> Result<(), Refu
     }
 }
 
+/// Every paper named must be one of the procedure's papers (thành phần hồ sơ published under
+/// Decree 63/2010/NĐ-CP, Art. 8): a receipt or a request can list only what the procedure asks.
+fn known_papers(context: &Context<'_>, names: &[String]) -> Result<(), Refusal> {
+    match names
+        .iter()
+        .find(|n| !context.procedure.components.iter().any(|c| &c.name == *n))
+    {
+        Some(name) => Err(Refusal::UnknownPaper { name: name.clone() }),
+        None => Ok(()),
+    }
+}
+
 /// Opens a dossier: online submission (Decree 45/2020/NĐ-CP) or counter/post registration
 /// (Decree 118/2025/NĐ-CP).
 fn open(
@@ -387,6 +412,7 @@ fn open(
     at: OffsetDateTime,
 ) -> Result<Change, Refusal> {
     let procedure = context.procedure;
+    let mut handed_in: &[String] = &[];
     let (code, agency, channel, applicant) = match action {
         Action::SubmitOnline {
             code,
@@ -419,7 +445,9 @@ fn open(
             code,
             channel,
             applicant,
+            papers,
         } => {
+            handed_in = papers;
             let o = officer_in(
                 action,
                 actor,
@@ -455,7 +483,9 @@ fn open(
             expected: format!("workflow {}", procedure.workflow),
         });
     }
+    known_papers(context, handed_in)?;
     Ok(Change::Submitted {
+        papers: handed_in.to_vec(),
         code: code.clone(),
         procedure_code: procedure.code.clone(),
         workflow_code: context.workflow.code.clone(),
@@ -525,7 +555,7 @@ fn step(
         // Supplements (Form 02): at intake the applicant is guided once; during processing the
         // clock stops. A second request during processing is allowed but makes the dossier
         // overdue (Decision 766/QĐ-TTg, indicator 2.1).
-        Action::RequestSupplement { reasons } => {
+        Action::RequestSupplement { reasons, papers } => {
             let at_intake = match status {
                 S::Submitted => {
                     let o = officer_in(
@@ -556,7 +586,9 @@ fn step(
             } else {
                 state.supplement_requests + 1
             };
+            known_papers(context, papers)?;
             Ok(Change::SupplementRequested {
+                papers: papers.clone(),
                 reasons: reasons.clone(),
                 at_intake,
                 number,
@@ -673,6 +705,11 @@ fn step(
             in_holder(state, &o)?;
             is_assignee(state, &o)?;
             not_blank(summary, "summary")?;
+            // One proposal at a time: the leader answers it (approves or sends it back) before
+            // the officer proposes again, so the leader never signs a text that changed under them.
+            if state.proposal.is_some() {
+                return Err(Refusal::AlreadyProposed);
+            }
             Ok(Change::ResultProposed {
                 summary: summary.clone(),
             })
@@ -692,6 +729,25 @@ fn step(
                 return Err(Refusal::NothingToApprove);
             }
             Ok(Change::ResultApproved { note: note.clone() })
+        }
+        Action::SendBack { reasons } => {
+            if status != S::Processing {
+                return Err(wrong_status());
+            }
+            let o = officer_in(
+                action,
+                actor,
+                &[OfficerRole::Leader],
+                "only a leader sends a proposed result back",
+            )?;
+            in_holder(state, &o)?;
+            if state.proposal.is_none() || state.approved {
+                return Err(Refusal::NothingToApprove);
+            }
+            not_blank(reasons, "reasons")?;
+            Ok(Change::ProposalSentBack {
+                reasons: reasons.clone(),
+            })
         }
         Action::MarkResultReady => {
             if status != S::Processing {

@@ -11,7 +11,7 @@ use super::state::DossierState;
 
 /// The actions on an existing dossier, in the order a page lists them, as
 /// [`Action::name`] writes them.
-pub const ACTION_NAMES: [&str; 16] = [
+pub const ACTION_NAMES: [&str; 17] = [
     "accept",
     "refuse",
     "request_supplement",
@@ -21,6 +21,7 @@ pub const ACTION_NAMES: [&str; 16] = [
     "receive_back",
     "propose_result",
     "approve",
+    "send_back",
     "request_fees",
     "record_fees_paid",
     "mark_result_ready",
@@ -37,7 +38,10 @@ fn sample(name: &str, state: &DossierState, actor: &Actor, at: OffsetDateTime) -
     Some(match name {
         "accept" => Action::Accept,
         "refuse" => Action::Refuse { reasons: text() },
-        "request_supplement" => Action::RequestSupplement { reasons: text() },
+        "request_supplement" => Action::RequestSupplement {
+            reasons: text(),
+            papers: Vec::new(),
+        },
         "receive_supplement" => Action::ReceiveSupplement { note: None },
         "assign" => Action::Assign {
             officer_id: match actor {
@@ -53,6 +57,7 @@ fn sample(name: &str, state: &DossierState, actor: &Actor, at: OffsetDateTime) -
         "receive_back" => Action::ReceiveBack { note: None },
         "propose_result" => Action::ProposeResult { summary: text() },
         "approve" => Action::Approve { note: None },
+        "send_back" => Action::SendBack { reasons: text() },
         "request_fees" => Action::RequestFees {
             amount_vnd: 1,
             note: text(),

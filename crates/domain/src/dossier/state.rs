@@ -156,6 +156,19 @@ impl DossierState {
         }
     }
 
+    /// Returns to the latest step of `role` at or before the current one (a proposal sent back
+    /// to the handling officer); the steps' due times stay as planned.
+    fn back_to(&mut self, role: Role) {
+        if let Some(index) = self
+            .steps
+            .iter()
+            .take(self.current_step + 1)
+            .rposition(|s| s.role == role)
+        {
+            self.current_step = index;
+        }
+    }
+
     fn end_processing(&mut self, at: OffsetDateTime) {
         if self.processing_ended_at.is_none() {
             self.processing_ended_at = Some(at);
@@ -243,6 +256,11 @@ impl DossierState {
                 self.approved = true;
                 self.advance_to(Role::Reception);
             }
+            Change::ProposalSentBack { .. } => {
+                self.proposal = None;
+                self.approved = false;
+                self.back_to(Role::Handling);
+            }
             Change::FeesRequested { amount_vnd, .. } => {
                 self.resume_status = Some(self.status);
                 self.status = Status::AwaitingFees;
@@ -316,6 +334,7 @@ pub fn apply(state: Option<DossierState>, event: &Event) -> Result<DossierState,
                 agency,
                 channel,
                 applicant,
+                ..
             },
         ) => Ok(DossierState {
             code: code.clone(),

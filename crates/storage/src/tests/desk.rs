@@ -69,6 +69,7 @@ async fn dossier(
                     })
                 },
                 idempotency: None,
+                from_draft: None,
             },
         )
         .await

@@ -75,6 +75,7 @@ async fn create(db: &Db, idem: Option<&Idempotency>) -> Written<crate::dossier::
                 })
             },
             idempotency: idem,
+            from_draft: None,
         },
     )
     .await
@@ -115,6 +116,7 @@ async fn a_refused_creation_writes_nothing_and_spends_no_number() {
                 make_code: &|n| format!("{AGENCY}-261127-{n:04}"),
                 build: &|_| Err("the procedure is not offered online".into()),
                 idempotency: None,
+                from_draft: None,
             },
         )
         .await;
@@ -167,6 +169,7 @@ async fn a_retried_submission_with_the_same_key_makes_no_second_dossier() {
                 make_code: &|n| n.to_string(),
                 build: &|_| Err("must not be called".into()),
                 idempotency: Some(&other),
+                from_draft: None,
             },
         )
         .await;

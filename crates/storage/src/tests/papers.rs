@@ -107,6 +107,11 @@ async fn papers_are_attached_with_the_dossier_and_with_a_supplement_in_order() {
         payload: "{}".into(),
         recorded_at: at,
     };
+    let draft = Uuid::new_v4();
+    test.db
+        .create_draft(draft, "1.000894", "{}")
+        .await
+        .expect("draft");
     let created = test
         .db
         .create_dossier(
@@ -127,6 +132,7 @@ async fn papers_are_attached_with_the_dossier_and_with_a_supplement_in_order() {
                     })
                 },
                 idempotency: None,
+                from_draft: Some(draft),
             },
         )
         .await
@@ -134,6 +140,12 @@ async fn papers_are_attached_with_the_dossier_and_with_a_supplement_in_order() {
     let Written::Done(created) = created else {
         panic!("not created")
     };
+    let marked = test.db.draft(draft).await.expect("read").expect("found");
+    assert_eq!(
+        marked.submitted_code.as_deref(),
+        Some(created.code.as_str()),
+        "the draft is marked in the dossier's own transaction"
+    );
     test.db
         .append_events(
             created.id,
@@ -180,6 +192,11 @@ async fn a_paper_whose_content_was_never_recorded_makes_the_whole_creation_fail(
         id_last4: None,
         submitted_at: datetime!(2026-11-27 02:00 UTC),
     };
+    let draft = Uuid::new_v4();
+    test.db
+        .create_draft(draft, "1.000894", "{}")
+        .await
+        .expect("draft");
     let result = test
         .db
         .create_dossier(
@@ -197,15 +214,21 @@ async fn a_paper_whose_content_was_never_recorded_makes_the_whole_creation_fail(
                     })
                 },
                 idempotency: None,
+                from_draft: Some(draft),
             },
         )
         .await;
     assert!(result.is_err());
     assert!(test.db.dossier_by_id(new.id).await.expect("read").is_none());
+    let draft = test.db.draft(draft).await.expect("read").expect("found");
+    assert_eq!(
+        draft.submitted_code, None,
+        "the draft can still be submitted"
+    );
 }
 
 #[tokio::test]
-async fn a_draft_is_created_updated_and_submitted_once() {
+async fn a_draft_is_created_and_updated_and_a_submitted_one_no_longer_changes() {
     let test = TestDb::new().await.expect("db");
     let id = Uuid::new_v4();
     test.db
@@ -221,14 +244,14 @@ async fn a_draft_is_created_updated_and_submitted_once() {
     let draft = test.db.draft(id).await.expect("read").expect("found");
     assert_eq!(draft.answers, r#"{"name":"A"}"#);
     assert_eq!(draft.submitted_code, None);
-    test.db
-        .mark_draft_submitted(id, "X-1")
+    let mut tx = test.db.begin().await.expect("tx");
+    tx.mark_draft_submitted(id, "X-1", datetime!(2026-11-27 02:00 UTC))
         .await
         .expect("submit");
-    test.db
-        .mark_draft_submitted(id, "X-2")
+    tx.mark_draft_submitted(id, "X-2", datetime!(2026-11-27 02:00 UTC))
         .await
         .expect("second mark is ignored");
+    tx.commit().await.expect("commit");
     assert!(!test.db.update_draft(id, "{}").await.expect("update"));
     let draft = test.db.draft(id).await.expect("read").expect("found");
     assert_eq!(draft.submitted_code.as_deref(), Some("X-1"));

@@ -216,6 +216,7 @@ fn application(draft: &Draft, procedure: &Procedure) -> Option<(Actor, Applicati
             phone: Some(details.phone.clone()),
             personal_id: Some(details.personal_id.clone()),
             papers,
+            from_draft: Some(draft.id),
         },
     ))
 }
@@ -255,13 +256,7 @@ pub(crate) async fn submit(
         )
         .await;
     match outcome {
-        Ok(Outcome::Done(view)) => {
-            state
-                .db
-                .mark_draft_submitted(draft.id, &view.stored.code)
-                .await?;
-            Ok(see_other(&done_href))
-        }
+        Ok(Outcome::Done(_)) => Ok(see_other(&done_href)),
         Ok(Outcome::Replayed(r)) => Ok(forms::replay(&r)),
         Err(ServiceError::Storage(e)) => Err(e.into()),
         Err(ServiceError::KeyReused) => Ok(see_other(&format!("/applications/{}/check", draft.id))),

@@ -7,7 +7,7 @@ use askama::Template;
 use axum::extract::{Multipart, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use domain::dossier::tracking::proves_applicant;
+use domain::dossier::tracking::{open_supplement_request, proves_applicant};
 use domain::dossier::{Action, Actor, DossierCode, Status};
 use storage::papers::{NewDossierPaper, PaperPurpose};
 use time::OffsetDateTime;
@@ -23,8 +23,47 @@ use crate::ui::Ui;
 /// Most files one supplement carries.
 pub(crate) const MAX_FILES: usize = 5;
 
-/// What the supplement's papers are attached as (the request names no particular paper).
+/// What papers not answering a named paper of the request are attached as.
 const SUPPLEMENT_COMPONENT: &str = "supplement";
+
+/// What the open request asked for, once the visitor has proved they are the applicant.
+#[derive(Default, Clone)]
+struct Asked {
+    /// The reasons on Form 02, one per line.
+    reasons: Vec<String>,
+    /// The papers named: (1-based slot, name); a file posted as `paper-N` answers slot N.
+    papers: Vec<(usize, String)>,
+    /// Whether the request was found (the visitor proved the dossier is theirs).
+    found: bool,
+}
+
+impl Asked {
+    fn of(events: &[domain::dossier::Event]) -> Asked {
+        let Some(request) = open_supplement_request(events) else {
+            return Asked {
+                found: true,
+                ..Asked::default()
+            };
+        };
+        Asked {
+            reasons: request
+                .reasons
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(str::to_owned)
+                .collect(),
+            papers: request
+                .papers
+                .iter()
+                .cloned()
+                .enumerate()
+                .map(|(i, n)| (i + 1, n))
+                .collect(),
+            found: true,
+        }
+    }
+}
 
 #[derive(Template)]
 #[template(path = "apply/supplement.html")]
@@ -36,6 +75,7 @@ struct SupplementPage {
     token: String,
     errors: Vec<ErrorItem>,
     slots: Vec<usize>,
+    asked: Asked,
 }
 
 impl SupplementPage {
@@ -58,7 +98,10 @@ fn page(
     digits: String,
     note: String,
     errors: Vec<ErrorItem>,
+    asked: Asked,
 ) -> SupplementPage {
+    // Room for the papers asked for, and for others up to the limit.
+    let others = MAX_FILES.saturating_sub(asked.papers.len()).max(1);
     SupplementPage {
         ui,
         code,
@@ -66,20 +109,60 @@ fn page(
         note,
         token: forms::new_token(),
         errors,
-        slots: (1..=MAX_FILES).collect(),
+        slots: (1..=others).collect(),
+        asked,
     }
 }
 
-/// The supplement form; `?code=` pre-fills the dossier code from the tracking page.
+/// The supplement form. `?code=` pre-fills the dossier code; with `&digits=` too (the tracking
+/// page's button) the visitor has proved the dossier is theirs, and the form lists what the
+/// agency asked for, one upload per paper.
 pub(crate) async fn show(
+    State(state): State<AppState>,
     ui: Ui,
+    client: crate::limits::ClientAddr,
     Query(pairs): Query<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
     let code: String = param(&pairs, "code").chars().take(64).collect();
+    let digits: String = param(&pairs, "digits").chars().take(32).collect();
+    if code.is_empty() || digits.is_empty() {
+        return render_with(
+            StatusCode::OK,
+            &page(
+                ui,
+                code,
+                digits,
+                String::new(),
+                Vec::new(),
+                Asked::default(),
+            ),
+        );
+    }
+    let (status, errors, asked) = match find(&state, &ui, &client, &code, &digits).await? {
+        Ok(view) if view.state.status != Status::SupplementRequested => (
+            StatusCode::CONFLICT,
+            vec![ErrorItem {
+                field: "code",
+                message: ui.t("apply.supplement.not_waiting"),
+            }],
+            Asked::default(),
+        ),
+        Ok(view) => (StatusCode::OK, Vec::new(), asked_of(&state, &view).await?),
+        Err(errors) => (StatusCode::BAD_REQUEST, errors, Asked::default()),
+    };
     render_with(
-        StatusCode::OK,
-        &page(ui, code, String::new(), String::new(), Vec::new()),
+        status,
+        &page(ui, code, digits, String::new(), errors, asked),
     )
+}
+
+async fn asked_of(state: &AppState, view: &DossierView) -> Result<Asked, AppError> {
+    let data = state.reference.get();
+    let events = DossierService::new(&state.db, &data)
+        .timeline(view)
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(Asked::of(&events))
 }
 
 /// Finds the dossier the visitor proves they applied for; "not found" for a wrong code or wrong
@@ -169,7 +252,8 @@ pub(crate) async fn save(
     let code: String = param(&posted.fields, "code").chars().take(64).collect();
     let digits: String = param(&posted.fields, "digits").chars().take(32).collect();
     let note = param(&posted.fields, "note");
-    let refuse = |errors: Vec<ErrorItem>| {
+    let mut asked = Asked::default();
+    let refuse = |errors: Vec<ErrorItem>, asked: &Asked| {
         render_with(
             StatusCode::BAD_REQUEST,
             &page(
@@ -178,18 +262,31 @@ pub(crate) async fn save(
                 digits.clone(),
                 note.clone(),
                 errors,
+                asked.clone(),
             ),
         )
     };
     if posted.too_large {
-        return refuse(vec![ErrorItem {
-            field: "file-1",
-            message: ui.t("apply.error.file_too_large"),
-        }]);
+        return refuse(
+            vec![ErrorItem {
+                field: "file-1",
+                message: ui.t("apply.error.file_too_large"),
+            }],
+            &asked,
+        );
     }
     let view = match find(&state, &ui, &client, &code, &digits).await? {
         Ok(view) => view,
-        Err(errors) => return refuse(errors),
+        Err(errors) => return refuse(errors, &asked),
+    };
+    if view.state.status == Status::SupplementRequested {
+        asked = asked_of(&state, &view).await?;
+    }
+    // Errors about files point at the first upload on the page.
+    let first_file = if asked.papers.is_empty() {
+        "file-1"
+    } else {
+        "paper-1"
     };
     let sent = format!(
         "/tracking/supplement/sent?code={}",
@@ -210,36 +307,57 @@ pub(crate) async fn save(
             Ok(None) => {}
             Err(storage::dossier::DossierWriteError::Storage(e)) => return Err(e.into()),
             Err(_) => {
-                return refuse(vec![ErrorItem {
-                    field: "code",
-                    message: ui.t("apply.supplement.not_waiting"),
-                }]);
+                return refuse(
+                    vec![ErrorItem {
+                        field: "code",
+                        message: ui.t("apply.supplement.not_waiting"),
+                    }],
+                    &asked,
+                );
             }
         }
     }
     if view.state.status != Status::SupplementRequested {
-        return refuse(vec![ErrorItem {
-            field: "code",
-            message: ui.t("apply.supplement.not_waiting"),
-        }]);
+        return refuse(
+            vec![ErrorItem {
+                field: "code",
+                message: ui.t("apply.supplement.not_waiting"),
+            }],
+            &asked,
+        );
     }
-    let files: Vec<_> = posted
+    // `paper-N` answers the N-th paper asked for; `file-N` is any other paper.
+    let files: Vec<(String, String, _)> = posted
         .files
         .into_iter()
-        .filter(|(name, _, _)| name.starts_with("file"))
+        .filter_map(|(name, file_name, bytes)| {
+            let component = match name.strip_prefix("paper-") {
+                Some(n) => asked
+                    .papers
+                    .iter()
+                    .find(|(slot, _)| n.parse() == Ok(*slot))
+                    .map(|(_, paper)| paper.clone())?,
+                None if name.starts_with("file") => SUPPLEMENT_COMPONENT.to_owned(),
+                None => return None,
+            };
+            Some((component, file_name, bytes))
+        })
         .take(MAX_FILES)
         .collect();
     if files.is_empty() {
-        return refuse(vec![ErrorItem {
-            field: "file-1",
-            message: ui.t("apply.error.file_missing"),
-        }]);
+        return refuse(
+            vec![ErrorItem {
+                field: first_file,
+                message: ui.t("apply.error.file_missing"),
+            }],
+            &asked,
+        );
     }
     let mut papers = Vec::new();
-    for (_, file_name, bytes) in files {
+    for (component, file_name, bytes) in files {
         match accept_file(&state, &file_name, bytes).await? {
             Ok(upload) => papers.push(NewDossierPaper {
-                component: SUPPLEMENT_COMPONENT.to_owned(),
+                component,
                 sha256: upload.sha256,
                 file_name: upload.file_name,
                 media_type: upload.media_type,
@@ -247,10 +365,13 @@ pub(crate) async fn save(
                 purpose: PaperPurpose::Supplement,
             }),
             Err(key) => {
-                return refuse(vec![ErrorItem {
-                    field: "file-1",
-                    message: ui.t(key),
-                }]);
+                return refuse(
+                    vec![ErrorItem {
+                        field: first_file,
+                        message: ui.t(key),
+                    }],
+                    &asked,
+                );
             }
         }
     }
@@ -279,12 +400,13 @@ pub(crate) async fn save(
     {
         Ok(Outcome::Done(_)) => Ok(see_other(&sent)),
         Ok(Outcome::Replayed(r)) => Ok(forms::replay(&r)),
-        Err(ServiceError::Refused { .. }) | Err(ServiceError::Conflict) => {
-            refuse(vec![ErrorItem {
+        Err(ServiceError::Refused { .. }) | Err(ServiceError::Conflict) => refuse(
+            vec![ErrorItem {
                 field: "code",
                 message: ui.t("apply.supplement.not_waiting"),
-            }])
-        }
+            }],
+            &asked,
+        ),
         Err(ServiceError::Storage(e)) => Err(e.into()),
         Err(e) => Err(AppError::Internal(e.to_string())),
     }

@@ -44,6 +44,7 @@ fn parse(
         },
         "request_supplement" => Action::RequestSupplement {
             reasons: text("reasons", true),
+            papers: super::fields_named(fields, "papers"),
         },
         "receive_supplement" => Action::ReceiveSupplement {
             note: optional(text("note", false)),
@@ -63,6 +64,9 @@ fn parse(
         },
         "approve" => Action::Approve {
             note: optional(text("note", false)),
+        },
+        "send_back" => Action::SendBack {
+            reasons: text("reasons", true),
         },
         "request_fees" | "record_fees_paid" => {
             let amount = value(fields, "amount_vnd").replace(['.', ',', ' '], "");

@@ -248,6 +248,11 @@ pub struct CounterRegistration {
     /// Reasons, required for a request for papers or a refusal.
     #[serde(default)]
     pub reasons: String,
+    /// The papers handed in, by their names in the procedure's list (`components` of
+    /// `GET /api/v1/procedures/{code}`). Accepting needs every required one; a request for papers
+    /// asks for the required ones not listed.
+    #[serde(default)]
+    pub papers: Vec<String>,
 }
 
 /// Register a dossier at the officer's counter and record the intake decision.
@@ -287,6 +292,7 @@ pub async fn register(
     ]
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v.trim().to_owned()))
+    .chain(request.papers.into_iter().map(|p| ("papers".to_owned(), p)))
     .collect();
     let idempotency = idempotency_of(&headers, format!("api:intake:{}", officer.id), &[&body]);
     let (status, code) = match super::intake::register(

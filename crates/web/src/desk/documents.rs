@@ -138,6 +138,65 @@ fn reasons_of(text: &str) -> Vec<String> {
         .collect()
 }
 
+fn paper_of(ui: &Ui, c: &domain::catalogue::Component) -> Paper {
+    Paper {
+        name: c.name.clone(),
+        form: views::paper_form_text(ui, c.form, c.count),
+        count: c.count,
+    }
+}
+
+/// The papers the receipt (Form 01, item 1) lists: those ticked at the counter, or for an
+/// online dossier those uploaded with the application; for a dossier registered before papers
+/// were recorded, the procedure's required papers.
+async fn received_papers(
+    state: &AppState,
+    procedure: Option<&domain::catalogue::Procedure>,
+    view: &DossierView,
+    events: &[Event],
+    ui: &Ui,
+) -> Vec<Paper> {
+    let Some(procedure) = procedure else {
+        return Vec::new();
+    };
+    let mut names: Vec<String> = match events.first().map(|e| &e.change) {
+        Some(Change::Submitted { papers, .. }) => papers.clone(),
+        _ => Vec::new(),
+    };
+    if names.is_empty() {
+        // A listing failure prints the procedure's list rather than no receipt at all.
+        let attached = state
+            .db
+            .dossier_papers(view.stored.id)
+            .await
+            .unwrap_or_else(|e| {
+                tracing::warn!(error = %e, "listing a dossier's papers for its receipt");
+                Vec::new()
+            });
+        names = attached
+            .into_iter()
+            .filter(|p| p.purpose == storage::papers::PaperPurpose::Application)
+            .map(|p| p.component)
+            .collect();
+    }
+    let listed: Vec<Paper> = procedure
+        .components
+        .iter()
+        .filter(|c| names.contains(&c.name))
+        .map(|c| paper_of(ui, c))
+        .collect();
+    if listed.is_empty() {
+        procedure
+            .components
+            .iter()
+            .filter(|c| c.required)
+            .map(|c| paper_of(ui, c))
+            .collect()
+    } else {
+        listed
+    }
+}
+
 /// The form `form` of a dossier, when the dossier has reached the point that issues it.
 async fn build(
     state: &AppState,
@@ -156,19 +215,7 @@ async fn build(
         "receipt" => {
             let accepted = last(events, "accepted")?;
             let appointment = s.appointment?;
-            let papers = procedure
-                .map(|p| {
-                    p.components
-                        .iter()
-                        .filter(|c| c.required)
-                        .map(|c| Paper {
-                            name: c.name.clone(),
-                            form: views::paper_form_text(&ui, c.form, c.count),
-                            count: c.count,
-                        })
-                        .collect()
-                })
-                .unwrap_or_default();
+            let papers = received_papers(state, procedure, view, events, &ui).await;
             let details: serde_json::Value = view
                 .stored
                 .applicant_contact
@@ -208,7 +255,14 @@ async fn build(
                 dossier_code: Some(view.stored.code.clone()),
                 applicant: applicant(view),
                 procedure: procedure_name,
-                papers_to_add: Vec::new(),
+                papers_to_add: match (&event.change, procedure) {
+                    (Change::SupplementRequested { papers, .. }, Some(p)) => papers
+                        .iter()
+                        .filter_map(|name| p.component(name))
+                        .map(|c| paper_of(&ui, c))
+                        .collect(),
+                    _ => Vec::new(),
+                },
                 reasons: reasons_of(reasons),
                 contact: agency
                     .and_then(|a| a.phone.clone())

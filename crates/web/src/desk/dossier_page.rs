@@ -41,6 +41,13 @@ impl Attempt {
             .map(|(_, v)| v.clone())
             .unwrap_or_default()
     }
+
+    fn values(&self, action: &str, name: &str) -> Vec<String> {
+        if self.action != action {
+            return Vec::new();
+        }
+        super::fields_named(&self.fields, name)
+    }
 }
 
 struct Fact {
@@ -84,6 +91,8 @@ enum FieldKind {
     Number,
     Date,
     Select(Vec<SelectOption>),
+    /// A group of checkboxes posted under the field's name.
+    Checkboxes(Vec<SelectOption>),
 }
 
 struct FormField {
@@ -169,12 +178,20 @@ fn event_detail(ui: &Ui, event: &Event) -> Option<String> {
         "reference",
         "amount_vnd",
         "method",
+        "papers",
     ]
     .iter()
     .filter_map(|k| match value.get(*k)? {
         serde_json::Value::String(s) if *k == "method" => {
             Some(ui.t(&format!("desk.return_method.{s}")).to_owned())
         }
+        serde_json::Value::Array(items) if !items.is_empty() => Some(
+            items
+                .iter()
+                .filter_map(serde_json::Value::as_str)
+                .collect::<Vec<_>>()
+                .join("; "),
+        ),
         serde_json::Value::String(s) if !s.trim().is_empty() => Some(s.clone()),
         serde_json::Value::Number(n) => Some(n.to_string()),
         _ => None,
@@ -291,6 +308,7 @@ async fn action_forms(
     state: &AppState,
     ui: &Ui,
     data: &ReferenceData,
+    procedure: Option<&domain::catalogue::Procedure>,
     officer: &Officer,
     names: &[&'static str],
     attempt: &Attempt,
@@ -306,8 +324,31 @@ async fn action_forms(
             field(ui, attempt, name, n, kind, required)
         };
         let fields = match name {
-            "refuse" | "request_supplement" | "stop" | "withdraw" => {
+            "refuse" | "stop" | "withdraw" | "send_back" => {
                 vec![f("reasons", FieldKind::LongText, true)]
+            }
+            "request_supplement" => {
+                let chosen = attempt.values(name, "papers");
+                let options = procedure
+                    .map(|p| {
+                        p.components
+                            .iter()
+                            .map(|c| SelectOption {
+                                value: c.name.clone(),
+                                label: format!(
+                                    "{} ({})",
+                                    c.name,
+                                    crate::views::paper_form_text(ui, c.form, c.count)
+                                ),
+                                selected: chosen.contains(&c.name),
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                vec![
+                    f("papers", FieldKind::Checkboxes(options), false),
+                    f("reasons", FieldKind::LongText, true),
+                ]
             }
             "receive_supplement" | "receive_back" | "approve" => {
                 vec![f("note", FieldKind::LongText, false)]
@@ -517,7 +558,7 @@ pub async fn render_page(
         .into_iter()
         .map(|(name, href, detail)| PaperRow { name, href, detail })
         .collect();
-    let actions = action_forms(state, &ui, &data, &officer, &offered, &attempt).await?;
+    let actions = action_forms(state, &ui, &data, procedure, &officer, &offered, &attempt).await?;
     let status = ui.t(&format!("dossier_status.{}", s.status.as_str()));
     let mark = urgency(&data.calendar, s, now).map(|u| super::inbox::mark(&ui, u));
     let page = DossierPage {

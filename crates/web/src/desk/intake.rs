@@ -29,7 +29,9 @@ struct IntakePage {
     ui: Ui,
     officer: Officer,
     procedures: Vec<SelectOption>,
-    papers: Vec<String>,
+    /// The procedure's papers as checkboxes: value = name, label = name and form, selected =
+    /// handed in.
+    papers: Vec<SelectOption>,
     kinds: Vec<SelectOption>,
     channels: Vec<SelectOption>,
     decisions: Vec<SelectOption>,
@@ -86,17 +88,25 @@ fn build_page(
         .collect();
     // Alphabetical as Vietnamese readers expect, not by byte order ("Cấp" before "Chứng").
     procedures.sort_by_cached_key(|o| domain::search::fold(&o.label));
+    let handed_in = super::fields_named(&values, "papers");
     let papers = data
         .procedure(&chosen)
         .map(|p| {
             p.components
                 .iter()
-                .map(|c| {
-                    format!(
-                        "{} ({})",
+                .map(|c| SelectOption {
+                    value: c.name.clone(),
+                    label: format!(
+                        "{} ({}){}",
                         c.name,
-                        crate::views::paper_form_text(&ui, c.form, c.count)
-                    )
+                        crate::views::paper_form_text(&ui, c.form, c.count),
+                        if c.required {
+                            String::new()
+                        } else {
+                            format!(" – {}", ui.t("desk.intake.paper_optional"))
+                        }
+                    ),
+                    selected: handed_in.contains(&c.name),
                 })
                 .collect()
         })
@@ -228,6 +238,18 @@ pub(super) async fn register(
     };
     let decision = value(fields, "decision").to_owned();
     let reasons = value(fields, "reasons").to_owned();
+    let handed_in = super::fields_named(fields, "papers");
+    // A dossier is accepted only when complete (Decree 118/2025/NĐ-CP, Art. 15); what is missing
+    // is what Form 02 asks for.
+    let missing: Vec<String> = procedure
+        .map(|p| {
+            p.missing_papers(&handed_in)
+                .into_iter()
+                .map(|c| c.name.clone())
+                .collect()
+        })
+        .unwrap_or_default();
+    let incomplete = decision == "accept" && !missing.is_empty();
     match decision.as_str() {
         "accept" => {}
         "request_supplement" | "refuse" if reasons.is_empty() => {
@@ -235,6 +257,13 @@ pub(super) async fn register(
         }
         "request_supplement" | "refuse" => {}
         _ => error("decision", "desk.error.required"),
+    }
+    if incomplete {
+        errors.push((
+            "papers",
+            ui.t("desk.intake.error.incomplete")
+                .replace("{papers}", &missing.join("; ")),
+        ));
     }
     let (Some(procedure), Some(kind), true) = (procedure, kind, errors.is_empty()) else {
         return Ok(Registered::Invalid(errors));
@@ -252,6 +281,7 @@ pub(super) async fn register(
         opening: Opening::Counter {
             channel,
             accept: decision == "accept",
+            papers: handed_in,
         },
         applicant: Applicant {
             // Pseudonymous: events are kept for ever and must not carry the person's identity.
@@ -263,6 +293,7 @@ pub(super) async fn register(
         phone: (!phone.is_empty()).then(|| phone.to_owned()),
         personal_id: (!personal_id.is_empty()).then(|| personal_id.to_owned()),
         papers: Vec::new(),
+        from_draft: None,
     };
     let service = DossierService::new(&state.db, &data);
     let answer = |view: &crate::dossiers::DossierView| {
@@ -296,7 +327,10 @@ pub(super) async fn register(
     };
     let code = view.stored.code.clone();
     let follow_up = match decision.as_str() {
-        "request_supplement" => Some(Action::RequestSupplement { reasons }),
+        "request_supplement" => Some(Action::RequestSupplement {
+            reasons,
+            papers: missing,
+        }),
         "refuse" => Some(Action::Refuse { reasons }),
         _ => None,
     };

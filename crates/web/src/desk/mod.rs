@@ -27,6 +27,17 @@ fn field<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
         .find(|(k, _)| k == name)
         .map_or("", |(_, v)| v.trim())
 }
+
+/// Every value posted under `name` (a group of checkboxes), trimmed, blanks dropped.
+fn fields_named(pairs: &[(String, String)], name: &str) -> Vec<String> {
+    pairs
+        .iter()
+        .filter(|(k, _)| k == name)
+        .map(|(_, v)| v.trim())
+        .filter(|v| !v.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
 pub use verify::verification_url;
 
 /// Routes of the desk.

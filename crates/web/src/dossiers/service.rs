@@ -87,6 +87,8 @@ pub enum Opening {
         channel: Channel,
         /// Accept at once (Form 01) when the papers are complete, as at most walk-ins.
         accept: bool,
+        /// The papers handed in, by their names in the procedure's list.
+        papers: Vec<String>,
     },
 }
 
@@ -110,6 +112,8 @@ pub struct Application {
     /// Papers handed in with the application (already in the paper store and recorded with
     /// `Db::record_paper_blob`), attached in the dossier's creating transaction.
     pub papers: Vec<NewDossierPaper>,
+    /// The online draft it comes from, marked submitted in the same transaction.
+    pub from_draft: Option<Uuid>,
 }
 
 /// Builds the answer recorded for an idempotency key from the dossier as written.
@@ -266,10 +270,13 @@ impl<'a> DossierService<'a> {
                 agency: agency.clone(),
                 applicant: application.applicant.clone(),
             },
-            Opening::Counter { channel, .. } => Action::ReceiveAtCounter {
+            Opening::Counter {
+                channel, papers, ..
+            } => Action::ReceiveAtCounter {
                 code,
                 channel: *channel,
                 applicant: application.applicant.clone(),
+                papers: papers.clone(),
             },
         };
         let accept = matches!(application.opening, Opening::Counter { accept: true, .. });
@@ -357,6 +364,7 @@ impl<'a> DossierService<'a> {
                     make_code: &make_code,
                     build: &build,
                     idempotency: idempotency.map(|(i, _)| i),
+                    from_draft: application.from_draft,
                 },
             )
             .await?;

@@ -413,6 +413,7 @@ async fn an_uploaded_supplement_moves_the_dossier_out_of_waiting_for_papers() {
             &reception,
             &Action::RequestSupplement {
                 reasons: "Thiếu bản sao giấy khai sinh".into(),
+                papers: Vec::new(),
             },
             OffsetDateTime::now_utc(),
             None,

@@ -9,6 +9,12 @@ use crate::{Reply, TestApp, form_encode};
 
 /// Birth registration, settled by every commune the same day.
 const BIRTH_REGISTRATION: &str = "1.001193";
+/// The papers birth registration requires (catalog/procedures/ho-tich.toml).
+const BIRTH_PAPERS: [&str; 3] = [
+    "Tờ khai đăng ký khai sinh",
+    "Giấy chứng sinh",
+    "Giấy tờ tùy thân của người đi đăng ký (thẻ căn cước, hộ chiếu)",
+];
 
 /// A signed-in officer: the session cookie and the CSRF token of their forms.
 struct Session {
@@ -99,27 +105,20 @@ fn location(reply: &Reply) -> String {
         .to_owned()
 }
 
-/// Registers a walk-in birth registration at the commune's counter and returns its code.
+/// Registers a walk-in birth registration at the commune's counter, with every required paper
+/// handed in, and returns its code.
 async fn intake(app: &TestApp, reception: &Session, decision: &str, reasons: &str) -> String {
-    let reply = post(
-        app,
-        reception,
-        "/back-office/intake",
-        &[
-            ("form_token", &format!("intake-{decision}")),
-            ("procedure", BIRTH_REGISTRATION),
-            ("kind", "citizen"),
-            ("name", "Nguyễn Thị Hồng Nhung"),
-            ("personal_id", "027190001234"),
-            ("phone", "0912 345 678"),
-            ("email", ""),
-            ("address", "Số 5 đường Lý Thái Tổ, phường Bắc Giang"),
-            ("channel", "counter"),
-            ("decision", decision),
-            ("reasons", reasons),
-        ],
-    )
-    .await;
+    intake_with(app, reception, decision, reasons, &BIRTH_PAPERS).await
+}
+
+async fn intake_with(
+    app: &TestApp,
+    reception: &Session,
+    decision: &str,
+    reasons: &str,
+    papers: &[&str],
+) -> String {
+    let reply = intake_post(app, reception, decision, reasons, papers).await;
     assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
     let to = location(&reply);
     to.trim_start_matches("/back-office/dossiers/")
@@ -127,6 +126,31 @@ async fn intake(app: &TestApp, reception: &Session, decision: &str, reasons: &st
         .next()
         .expect("code")
         .to_owned()
+}
+
+async fn intake_post(
+    app: &TestApp,
+    reception: &Session,
+    decision: &str,
+    reasons: &str,
+    papers: &[&str],
+) -> Reply {
+    let token = format!("intake-{decision}-{}", papers.len());
+    let mut fields: Vec<(&str, &str)> = papers.iter().map(|p| ("papers", *p)).collect();
+    fields.extend_from_slice(&[
+        ("form_token", token.as_str()),
+        ("procedure", BIRTH_REGISTRATION),
+        ("kind", "citizen"),
+        ("name", "Nguyễn Thị Hồng Nhung"),
+        ("personal_id", "027190001234"),
+        ("phone", "0912 345 678"),
+        ("email", ""),
+        ("address", "Số 5 đường Lý Thái Tổ, phường Bắc Giang"),
+        ("channel", "counter"),
+        ("decision", decision),
+        ("reasons", reasons),
+    ]);
+    post(app, reception, "/back-office/intake", &fields).await
 }
 
 /// Posts an action from the dossier page as the page would (version and a fresh token).
@@ -706,7 +730,8 @@ async fn the_api_registers_a_counter_dossier_once_per_key_and_names_wrong_fields
         }
     };
     let body = format!(
-        r#"{{"procedure": "{BIRTH_REGISTRATION}", "kind": "citizen", "name": "Hoàng Văn E", "phone": "0977 000 111", "decision": "accept"}}"#
+        r#"{{"procedure": "{BIRTH_REGISTRATION}", "kind": "citizen", "name": "Hoàng Văn E", "phone": "0977 000 111", "decision": "accept", "papers": {}}}"#,
+        serde_json::to_string(&BIRTH_PAPERS).expect("json")
     );
     let first = post_json("reg-1", body.clone()).await;
     assert_eq!(first.status, StatusCode::CREATED, "{}", first.body);
@@ -732,4 +757,174 @@ async fn the_api_registers_a_counter_dossier_once_per_key_and_names_wrong_fields
     for field in ["name:", "personal_id:", "reasons:"] {
         assert!(detail.contains(field), "{detail}");
     }
+}
+
+#[tokio::test]
+async fn an_incomplete_dossier_is_not_accepted_and_the_citizen_answers_the_request_paper_by_paper()
+{
+    let app = TestApp::new().await;
+    demo_officers(&app).await;
+    let reception = sign_in(&app, "tiepnhan.xa").await;
+    let handed_in = [BIRTH_PAPERS[0], BIRTH_PAPERS[2]];
+
+    let refused = intake_post(&app, &reception, "accept", "", &handed_in).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.body.contains("Hồ sơ chưa đầy đủ")
+            && refused.body.contains("Còn thiếu: Giấy chứng sinh."),
+        "the missing paper is named: {}",
+        refused.body
+    );
+    assert!(
+        refused
+            .body
+            .contains(&format!("value=\"{}\" checked", BIRTH_PAPERS[0])),
+        "the ticks are kept"
+    );
+
+    let code = intake_with(
+        &app,
+        &reception,
+        "request_supplement",
+        "Cần bổ sung giấy chứng sinh do bệnh viện cấp",
+        &handed_in,
+    )
+    .await;
+    let tracking = app.get(&format!("/tracking?code={code}&digits=5678")).await;
+    assert!(tracking.body.contains("Nội dung cơ quan yêu cầu bổ sung"));
+    assert!(
+        tracking
+            .body
+            .contains("Cần bổ sung giấy chứng sinh do bệnh viện cấp")
+    );
+    let form = app
+        .get(&format!("/tracking/supplement?code={code}&digits=5678"))
+        .await;
+    assert_eq!(form.status, StatusCode::OK, "{}", form.body);
+    assert!(
+        form.body.contains("name=\"paper-1\"")
+            && form
+                .body
+                .contains("<label for=\"paper-1\">Giấy chứng sinh</label>"),
+        "one upload for the paper asked for: {}",
+        form.body
+    );
+    let guessed = app
+        .get(&format!("/tracking/supplement?code={code}&digits=0000"))
+        .await;
+    assert!(
+        !guessed.body.contains("name=\"paper-1\""),
+        "wrong digits show nothing of the request"
+    );
+
+    let sent = app
+        .post_multipart(
+            "/tracking/supplement",
+            &[
+                ("form_token", "sup-paper"),
+                ("code", &code),
+                ("digits", "5678"),
+            ],
+            &[("paper-1", "chung-sinh.pdf", b"%PDF-1.4\n%motcua test\n")],
+        )
+        .await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+    let page = get(
+        &app,
+        &reception.cookie,
+        &format!("/back-office/dossiers/{code}"),
+    )
+    .await;
+    assert!(
+        page.body.contains("Giấy chứng sinh – chung-sinh.pdf"),
+        "the officer sees which paper the file answers: {}",
+        page.body
+    );
+    assert!(
+        page.body.contains("value=\"accept\""),
+        "and can accept it now"
+    );
+}
+
+#[tokio::test]
+async fn a_leader_sends_a_proposal_back_and_the_officer_proposes_again() {
+    let app = TestApp::new().await;
+    demo_officers(&app).await;
+    let reception = sign_in(&app, "tiepnhan.xa").await;
+    let leader = sign_in(&app, "lanhdao.xa").await;
+    let handler = sign_in(&app, "xuly.xa").await;
+    let code = intake(&app, &reception, "accept", "").await;
+    act_ok(
+        &app,
+        &leader,
+        &code,
+        &[("action", "assign"), ("officer_id", "xuly.xa")],
+    )
+    .await;
+    act_ok(
+        &app,
+        &handler,
+        &code,
+        &[
+            ("action", "propose_result"),
+            ("summary", "Cấp giấy khai sinh"),
+        ],
+    )
+    .await;
+    let waiting = get(
+        &app,
+        &handler.cookie,
+        &format!("/back-office/dossiers/{code}"),
+    )
+    .await;
+    assert!(
+        !waiting.body.contains("value=\"propose_result\""),
+        "no second proposal while one awaits the leader"
+    );
+    let missing = act(
+        &app,
+        &leader,
+        &code,
+        &[("action", "send_back"), ("reasons", "")],
+    )
+    .await;
+    assert_eq!(
+        missing.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        missing.body
+    );
+    act_ok(
+        &app,
+        &leader,
+        &code,
+        &[
+            ("action", "send_back"),
+            ("reasons", "Ghi rõ nơi sinh theo giấy chứng sinh"),
+        ],
+    )
+    .await;
+    let again = get(
+        &app,
+        &handler.cookie,
+        &format!("/back-office/dossiers/{code}"),
+    )
+    .await;
+    assert!(again.body.contains("Ghi rõ nơi sinh theo giấy chứng sinh"));
+    assert!(
+        again
+            .body
+            .contains("Dự thảo kết quả được trả lại để xử lý lại")
+    );
+    act_ok(
+        &app,
+        &handler,
+        &code,
+        &[
+            ("action", "propose_result"),
+            ("summary", "Cấp giấy khai sinh, nơi sinh: Bệnh viện tỉnh"),
+        ],
+    )
+    .await;
+    act_ok(&app, &leader, &code, &[("action", "approve"), ("note", "")]).await;
 }

@@ -52,6 +52,7 @@ async fn a_counter_dossier_goes_from_intake_to_returned_result() {
                     opening: Opening::Counter {
                         channel: Channel::Counter,
                         accept: true,
+                        papers: Vec::new(),
                     },
                     applicant: Applicant {
                         id: "walk-in-1".into(),
@@ -62,6 +63,7 @@ async fn a_counter_dossier_goes_from_intake_to_returned_result() {
                     phone: Some("0987 654 321".into()),
                     personal_id: None,
                     papers: Vec::new(),
+                    from_draft: None,
                 },
                 at,
                 None,
@@ -86,6 +88,7 @@ async fn a_counter_dossier_goes_from_intake_to_returned_result() {
             &handler,
             Action::RequestSupplement {
                 reasons: "Thiếu bản sao giấy khai sinh".into(),
+                papers: Vec::new(),
             },
         ),
         (&reception, Action::ReceiveSupplement { note: None }),
@@ -156,6 +159,7 @@ async fn the_rules_refuse_and_nothing_is_written() {
                     opening: Opening::Counter {
                         channel: Channel::Counter,
                         accept: true,
+                        papers: Vec::new(),
                     },
                     applicant: Applicant {
                         id: "walk-in-2".into(),
@@ -166,6 +170,7 @@ async fn the_rules_refuse_and_nothing_is_written() {
                     phone: None,
                     personal_id: Some("001090012345".into()),
                     papers: Vec::new(),
+                    from_draft: None,
                 },
                 at,
                 None,
@@ -239,6 +244,7 @@ async fn an_online_submission_retried_with_its_key_makes_one_dossier() {
         phone: Some("0912345678".into()),
         personal_id: None,
         papers: Vec::new(),
+        from_draft: None,
     };
     let key = Idempotency {
         scope: "api:citizen-7".into(),

@@ -29,6 +29,7 @@ async fn walk_in(app: &TestApp) -> String {
                 opening: Opening::Counter {
                     channel: Channel::Counter,
                     accept: true,
+                    papers: Vec::new(),
                 },
                 applicant: Applicant {
                     id: "walk-in".into(),
@@ -39,6 +40,7 @@ async fn walk_in(app: &TestApp) -> String {
                 phone: Some("0912 345 678".into()),
                 personal_id: Some("001090012345".into()),
                 papers: Vec::new(),
+                from_draft: None,
             },
             datetime!(2026-11-24 02:00 UTC),
             None,

@@ -104,6 +104,7 @@ fn only_a_reception_officer_receives_at_the_counter_and_never_as_online() {
         code: code_on(LEAD, monday(), 1),
         channel: Channel::Online,
         applicant: applicant_info(),
+        papers: Vec::new(),
     };
     assert_eq!(
         dossier.refused(&reception(), online, monday()).code(),
@@ -227,6 +228,7 @@ fn a_request_to_complete_at_intake_stops_no_clock_and_returns_to_awaiting_accept
         &reception(),
         Action::RequestSupplement {
             reasons: reasons("the birth certificate copy is missing"),
+            papers: Vec::new(),
         },
         monday(),
     );
@@ -258,6 +260,7 @@ fn a_supplement_can_only_be_requested_while_awaiting_acceptance_or_being_process
         &handler(),
         Action::RequestSupplement {
             reasons: "missing".into(),
+            papers: Vec::new(),
         },
         later(1),
     );
@@ -274,6 +277,7 @@ fn a_supplement_during_processing_stops_the_clock_and_moves_the_due_date() {
         &handler(),
         Action::RequestSupplement {
             reasons: reasons("the site plan is unreadable"),
+            papers: Vec::new(),
         },
         later(2),
     );
@@ -319,6 +323,7 @@ fn only_the_applicant_or_reception_hands_in_the_supplement() {
         &handler(),
         Action::RequestSupplement {
             reasons: "x".into(),
+            papers: Vec::new(),
         },
         later(1),
     );
@@ -356,6 +361,7 @@ fn a_second_supplement_request_is_allowed_and_numbered() {
             &handler(),
             Action::RequestSupplement {
                 reasons: "a".into(),
+                papers: Vec::new(),
             },
             later(1),
         )
@@ -368,6 +374,7 @@ fn a_second_supplement_request_is_allowed_and_numbered() {
             &handler(),
             Action::RequestSupplement {
                 reasons: "b".into(),
+                papers: Vec::new(),
             },
             later(3),
         );
@@ -725,6 +732,164 @@ fn reassignment_by_a_leader_sends_a_proposal_back() {
 }
 
 #[test]
+fn a_leader_sends_a_proposal_back_with_reasons_and_the_officer_proposes_again() {
+    let mut dossier = Dossier::processing(FIVE_DAYS, monday());
+    dossier.act(
+        &handler(),
+        Action::ProposeResult {
+            summary: "grant".into(),
+        },
+        later(1),
+    );
+    assert_eq!(
+        dossier.refused(
+            &handler(),
+            Action::ProposeResult {
+                summary: "grant, amended".into()
+            },
+            later(2)
+        ),
+        Refusal::AlreadyProposed,
+        "one proposal awaits the leader at a time"
+    );
+    assert_eq!(
+        dossier
+            .refused(
+                &handler(),
+                Action::SendBack {
+                    reasons: "x".into()
+                },
+                later(2)
+            )
+            .code(),
+        "not_permitted"
+    );
+    assert_eq!(
+        dossier.refused(
+            &leader(),
+            Action::SendBack {
+                reasons: " ".into()
+            },
+            later(2)
+        ),
+        Refusal::Blank { field: "reasons" }
+    );
+    dossier.act(
+        &leader(),
+        Action::SendBack {
+            reasons: "cite the 2025 decree".into(),
+        },
+        later(2),
+    );
+    let state = dossier.state();
+    assert_eq!(state.proposal, None);
+    assert_eq!(state.status, Status::Processing);
+    assert_eq!(state.current_step().map(|s| s.role), Some(Role::Handling));
+    assert_eq!(
+        dossier.refused(&leader(), Action::Approve { note: None }, later(3)),
+        Refusal::NothingToApprove
+    );
+    dossier.act(
+        &handler(),
+        Action::ProposeResult {
+            summary: "grant, citing the 2025 decree".into(),
+        },
+        later(3),
+    );
+    dossier.act(&leader(), Action::Approve { note: None }, later(4));
+    assert_eq!(
+        dossier.refused(
+            &leader(),
+            Action::SendBack {
+                reasons: "too late".into()
+            },
+            later(5)
+        ),
+        Refusal::NothingToApprove,
+        "an approved result is no longer sent back"
+    );
+}
+
+#[test]
+fn papers_named_at_the_counter_or_in_a_request_must_be_the_procedures_own() {
+    let mut dossier = Dossier::new(FIVE_DAYS);
+    let counter = |papers: Vec<String>| Action::ReceiveAtCounter {
+        code: code_on(LEAD, monday(), 1),
+        channel: Channel::Counter,
+        applicant: applicant_info(),
+        papers,
+    };
+    assert_eq!(
+        dossier.refused(&reception(), counter(vec!["Sổ hộ khẩu".into()]), monday()),
+        Refusal::UnknownPaper {
+            name: "Sổ hộ khẩu".into()
+        }
+    );
+    dossier.act(&reception(), counter(vec![DECLARATION.into()]), monday());
+    assert!(matches!(
+        dossier.events.first().map(|e| &e.change),
+        Some(Change::Submitted { papers, .. }) if papers == &vec![DECLARATION.to_owned()]
+    ));
+    assert_eq!(
+        dossier
+            .refused(
+                &reception(),
+                Action::RequestSupplement {
+                    reasons: "missing".into(),
+                    papers: vec!["Giấy tờ khác".into()],
+                },
+                monday()
+            )
+            .code(),
+        "unknown_paper"
+    );
+    dossier.act(
+        &reception(),
+        Action::RequestSupplement {
+            reasons: "the birth certificate is missing".into(),
+            papers: vec![BIRTH_CERTIFICATE.into()],
+        },
+        monday(),
+    );
+    assert!(matches!(
+        dossier.events.last().map(|e| &e.change),
+        Some(Change::SupplementRequested { papers, .. }) if papers == &vec![BIRTH_CERTIFICATE.to_owned()]
+    ));
+}
+
+#[test]
+fn a_dossier_is_complete_when_every_required_paper_is_handed_in() {
+    let dossier = Dossier::new(FIVE_DAYS);
+    let missing = |given: &[&str]| -> Vec<String> {
+        let given: Vec<String> = given.iter().map(|s| (*s).to_owned()).collect();
+        dossier
+            .procedure
+            .missing_papers(&given)
+            .into_iter()
+            .map(|c| c.name.clone())
+            .collect()
+    };
+    assert_eq!(missing(&[]), vec![DECLARATION, BIRTH_CERTIFICATE]);
+    assert_eq!(missing(&[BIRTH_CERTIFICATE]), vec![DECLARATION]);
+    assert!(
+        missing(&[DECLARATION, BIRTH_CERTIFICATE]).is_empty(),
+        "the optional power of attorney is not missing"
+    );
+}
+
+#[test]
+fn events_written_before_papers_were_recorded_still_read_back() {
+    let old = r#"{"kind":"supplement_requested","reasons":"x","at_intake":true,"number":1}"#;
+    let change: Change = serde_json::from_str(old).expect("reads");
+    assert!(matches!(&change, Change::SupplementRequested { papers, .. } if papers.is_empty()));
+    let written = serde_json::to_string(&change).expect("writes");
+    assert_eq!(
+        written, old,
+        "an empty list is not written, so old payloads keep their bytes"
+    );
+}
+
+#[test]
 fn a_workflow_without_a_leader_step_needs_no_approval() {
     let mut dossier = Dossier::with_workflow(FIVE_DAYS, workflow_without_leader());
     dossier
@@ -1025,6 +1190,7 @@ fn a_dossier_not_yet_accepted_cannot_be_stopped() {
         &reception(),
         Action::RequestSupplement {
             reasons: "x".into(),
+            papers: Vec::new(),
         },
         later(1),
     );
@@ -1050,6 +1216,7 @@ fn a_dossier_waiting_for_a_supplement_can_be_stopped() {
             &handler(),
             Action::RequestSupplement {
                 reasons: "x".into(),
+                papers: Vec::new(),
             },
             later(1),
         )
@@ -1156,6 +1323,7 @@ fn an_apology_is_not_issued_while_the_clock_is_stopped_or_before_acceptance() {
         &handler(),
         Action::RequestSupplement {
             reasons: "x".into(),
+            papers: Vec::new(),
         },
         later(1),
     );
@@ -1197,6 +1365,7 @@ fn terminal_dossiers_refuse_every_action() {
         },
         Action::RequestSupplement {
             reasons: "x".into(),
+            papers: Vec::new(),
         },
         Action::ReceiveSupplement { note: None },
         Action::Assign {

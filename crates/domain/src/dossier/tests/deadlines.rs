@@ -10,6 +10,7 @@ const FIVE_DAYS: LegalDuration = LegalDuration::WorkingDays { amount: 5 };
 fn supplement() -> Action {
     Action::RequestSupplement {
         reasons: "a paper is missing".into(),
+        papers: Vec::new(),
     }
 }
 

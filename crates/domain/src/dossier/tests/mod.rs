@@ -68,6 +68,11 @@ fn workflow_without_leader() -> Workflow {
     }
 }
 
+/// The papers of the test procedure.
+const DECLARATION: &str = "Tờ khai";
+const BIRTH_CERTIFICATE: &str = "Giấy khai sinh";
+const POWER_OF_ATTORNEY: &str = "Giấy ủy quyền";
+
 fn procedure(duration: LegalDuration, workflow: &Workflow) -> Procedure {
     Procedure {
         code: "1.000001".into(),
@@ -87,7 +92,22 @@ fn procedure(duration: LegalDuration, workflow: &Workflow) -> Procedure {
         result: String::new(),
         legal_basis: Vec::new(),
         fees: Vec::new(),
-        components: Vec::new(),
+        components: [
+            (DECLARATION, true),
+            (BIRTH_CERTIFICATE, true),
+            (POWER_OF_ATTORNEY, false),
+        ]
+        .into_iter()
+        .map(|(name, required)| crate::catalogue::Component {
+            name: name.into(),
+            form: crate::catalogue::PaperForm::Original,
+            count: 1,
+            template: None,
+            required,
+            note: None,
+            waived_if_population_verified: false,
+        })
+        .collect(),
         workflow: workflow.code.clone(),
     }
 }
@@ -170,6 +190,7 @@ fn receive_at_counter(at: OffsetDateTime) -> Action {
         code: code_on(LEAD, at, 1),
         channel: Channel::Counter,
         applicant: applicant_info(),
+        papers: Vec::new(),
     }
 }
 

@@ -27,7 +27,7 @@ fn actors() -> Vec<Actor> {
     ]
 }
 
-const ACTIONS: usize = 21;
+const ACTIONS: usize = 22;
 
 /// Templates that end a dossier (refuse, withdraw, stop); walks pick them rarely so they also
 /// reach the late statuses.
@@ -49,6 +49,7 @@ fn action(index: usize, at: OffsetDateTime, days: i64) -> (Action, usize) {
                 code: code_on(LEAD, at, 2),
                 channel: Channel::Post,
                 applicant: applicant_info(),
+                papers: Vec::new(),
             },
             2,
         ),
@@ -62,6 +63,7 @@ fn action(index: usize, at: OffsetDateTime, days: i64) -> (Action, usize) {
         5 => (
             Action::RequestSupplement {
                 reasons: text("missing"),
+                papers: Vec::new(),
             },
             4,
         ),
@@ -137,9 +139,16 @@ fn action(index: usize, at: OffsetDateTime, days: i64) -> (Action, usize) {
             },
             4,
         ),
+        20 => (
+            Action::SendBack {
+                reasons: text("redo"),
+            },
+            6,
+        ),
         _ => (
             Action::RequestSupplement {
                 reasons: text("  "),
+                papers: Vec::new(),
             },
             4,
         ),
@@ -260,7 +269,13 @@ fn check_invariants(
             if let (Some(old), Some(new)) = (before.due, after.due) {
                 assert!(new >= old, "the due time never moves earlier");
             }
-            assert!(after.current_step >= before.current_step || before.steps.is_empty());
+            // Steps only move forward, except a proposal sent back, which returns to handling.
+            match dossier.events.last().map(|e| &e.change) {
+                Some(Change::ProposalSentBack { .. }) => {
+                    assert_eq!(after.current_step().map(|s| s.role), Some(Role::Handling))
+                }
+                _ => assert!(after.current_step >= before.current_step || before.steps.is_empty()),
+            }
         }
     }
     assert_eq!(after.version as usize, dossier.events.len());
