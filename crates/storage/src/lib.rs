@@ -3,6 +3,7 @@
 //! proves it. Repositories live in one module per concept; each writes its SQL once with `$N`
 //! placeholders, and a `match` on the backend says so where the dialects differ.
 
+pub mod api_clients;
 mod audit;
 mod calendar;
 mod catalogue;
