@@ -3,6 +3,7 @@
 //! Vietnamese search text is normalised. Nothing here does I/O, so every rule is testable in
 //! isolation and shared by the web pages, the API and the background workers.
 
+pub mod access;
 pub mod calendar;
 pub mod catalogue;
 pub mod dossier;
