@@ -6,6 +6,7 @@
 pub mod access;
 pub mod calendar;
 pub mod catalogue;
+pub mod contact;
 pub mod dossier;
 pub mod identity;
 pub mod paper;

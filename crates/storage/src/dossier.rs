@@ -99,6 +99,9 @@ pub struct NewDossier {
     pub id_last4: Option<String>,
     /// When it was submitted.
     pub submitted_at: OffsetDateTime,
+    /// The citizen account (or API client) that applied, for "my dossiers"; `None` for
+    /// dossiers handed in at the counter or online without an account.
+    pub applicant_account: Option<String>,
 }
 
 /// A dossier as stored.
@@ -122,6 +125,8 @@ pub struct StoredDossier {
     pub phone_last4: Option<String>,
     /// Last four digits of the applicant's personal ID.
     pub id_last4: Option<String>,
+    /// The account that applied, if any (see [`NewDossier::applicant_account`]).
+    pub applicant_account: Option<String>,
     /// Submission time.
     pub submitted_at: OffsetDateTime,
     /// Indexed projection columns.
@@ -437,6 +442,7 @@ pub(crate) struct DossierRow {
     applicant_contact: Option<String>,
     applicant_phone_last4: Option<String>,
     applicant_id_last4: Option<String>,
+    applicant_account: Option<String>,
     submitted_at: OffsetDateTime,
     status: String,
     holder_agency_code: String,
@@ -450,7 +456,7 @@ pub(crate) struct DossierRow {
 }
 
 pub(crate) const DOSSIER_COLUMNS: &str = "id, code, procedure_code, agency_code, channel, applicant_name, \
-     applicant_contact, applicant_phone_last4, applicant_id_last4, submitted_at, status, holder_agency_code, assigned_officer, received_at, \
+     applicant_contact, applicant_phone_last4, applicant_id_last4, applicant_account, submitted_at, status, holder_agency_code, assigned_officer, received_at, \
      due_at, finished_at, supplement_count, state, event_count";
 
 pub(crate) fn dossier_from_row(r: DossierRow) -> StoredDossier {
@@ -464,6 +470,7 @@ pub(crate) fn dossier_from_row(r: DossierRow) -> StoredDossier {
         applicant_contact: r.applicant_contact,
         phone_last4: r.applicant_phone_last4,
         id_last4: r.applicant_id_last4,
+        applicant_account: r.applicant_account,
         submitted_at: r.submitted_at,
         index: DossierIndex {
             status: r.status,
@@ -520,6 +527,7 @@ impl Db {
             applicant_contact: new.applicant_contact.clone(),
             phone_last4: new.phone_last4.clone(),
             id_last4: new.id_last4.clone(),
+            applicant_account: new.applicant_account.clone(),
             submitted_at: to_micros(new.submitted_at),
             event_count: i64::try_from(built.events.len()).unwrap_or(i64::MAX),
             index: built.index,
@@ -701,8 +709,8 @@ impl Tx {
                 "insert into dossier (id, code, procedure_code, agency_code, holder_agency_code, assigned_officer, \
                    channel, status, applicant_name, applicant_contact, submitted_at, received_at, due_at, \
                    finished_at, supplement_count, state, event_count, head_hash, created_at, updated_at, \
-                   applicant_phone_last4, applicant_id_last4) \
-                 values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, 0, $17, $18, $18, $19, $20)",
+                   applicant_phone_last4, applicant_id_last4, applicant_account) \
+                 values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, 0, $17, $18, $18, $19, $20, $21)",
             )
             .bind(new.id)
             .bind(code)
@@ -724,6 +732,7 @@ impl Tx {
             .bind(now)
             .bind(&new.phone_last4)
             .bind(&new.id_last4)
+            .bind(&new.applicant_account)
             .execute(c)
             .await
         })?;

@@ -49,4 +49,9 @@ impl StorageError {
     pub fn is_unavailable(&self) -> bool {
         matches!(self, StorageError::Unavailable(_))
     }
+
+    /// Whether an insert broke a unique constraint (an e-mail or phone already registered).
+    pub fn is_unique_violation(&self) -> bool {
+        matches!(self, StorageError::Database(sqlx::Error::Database(e)) if e.is_unique_violation())
+    }
 }

@@ -7,6 +7,7 @@ pub mod api_clients;
 mod audit;
 mod calendar;
 mod catalogue;
+pub mod citizens;
 mod db;
 pub mod dossier;
 mod error;
@@ -15,6 +16,7 @@ mod meta;
 pub mod officers;
 pub mod papers;
 pub mod reference_data;
+pub mod sessions;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 #[cfg(test)]

@@ -149,31 +149,6 @@ impl Db {
         Ok(())
     }
 
-    /// Records a new session.
-    pub async fn create_session(
-        &self,
-        token_hash: &[u8],
-        officer_id: &str,
-        csrf_token: &str,
-        now: OffsetDateTime,
-        expires_at: OffsetDateTime,
-    ) -> Result<(), StorageError> {
-        exec_db!(self, |pool| {
-            sqlx::query(
-                "insert into officer_session (token_hash, officer_id, csrf_token, created_at, last_seen_at, expires_at) \
-                 values ($1, $2, $3, $4, $4, $5)",
-            )
-            .bind(token_hash)
-            .bind(officer_id)
-            .bind(csrf_token)
-            .bind(now)
-            .bind(expires_at)
-            .execute(pool)
-            .await
-        })?;
-        Ok(())
-    }
-
     /// The session with this token hash and its officer, unless the officer is disabled.
     pub async fn session(&self, token_hash: &[u8]) -> Result<Option<StoredSession>, StorageError> {
         let sql = format!(
@@ -194,32 +169,5 @@ impl Db {
             last_seen_at: r.last_seen_at,
             expires_at: r.expires_at,
         }))
-    }
-
-    /// Notes activity on a session (the idle timeout counts from here).
-    pub async fn touch_session(
-        &self,
-        token_hash: &[u8],
-        now: OffsetDateTime,
-    ) -> Result<(), StorageError> {
-        exec_db!(self, |pool| {
-            sqlx::query("update officer_session set last_seen_at = $1 where token_hash = $2")
-                .bind(now)
-                .bind(token_hash)
-                .execute(pool)
-                .await
-        })?;
-        Ok(())
-    }
-
-    /// Ends a session.
-    pub async fn delete_session(&self, token_hash: &[u8]) -> Result<(), StorageError> {
-        exec_db!(self, |pool| {
-            sqlx::query("delete from officer_session where token_hash = $1")
-                .bind(token_hash)
-                .execute(pool)
-                .await
-        })?;
-        Ok(())
     }
 }

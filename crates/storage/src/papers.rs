@@ -218,6 +218,9 @@ pub struct StoredDraft {
     pub updated_at: OffsetDateTime,
     /// The dossier code once submitted.
     pub submitted_code: Option<String>,
+    /// The citizen account it belongs to; `None` for a draft started without signing in, which
+    /// only its random id reaches.
+    pub citizen_id: Option<String>,
 }
 
 impl Tx {
@@ -357,17 +360,19 @@ impl Db {
         id: Uuid,
         procedure_code: &str,
         answers: &str,
+        citizen_id: Option<&str>,
     ) -> Result<(), StorageError> {
         let now = to_micros(OffsetDateTime::now_utc());
         exec_db!(self, |pool| {
             sqlx::query(
-                "insert into application_draft (id, procedure_code, answers, created_at, updated_at, submitted_code) \
-                 values ($1, $2, $3, $4, $4, null) on conflict (id) do nothing",
+                "insert into application_draft (id, procedure_code, answers, created_at, updated_at, submitted_code, citizen_id) \
+                 values ($1, $2, $3, $4, $4, null, $5) on conflict (id) do nothing",
             )
             .bind(id)
             .bind(procedure_code)
             .bind(answers)
             .bind(now)
+            .bind(citizen_id)
             .execute(pool)
             .await
         })?;
@@ -378,7 +383,7 @@ impl Db {
     pub async fn draft(&self, id: Uuid) -> Result<Option<StoredDraft>, StorageError> {
         Ok(on_db!(self, |pool| {
             sqlx::query_as(
-                "select id, procedure_code, answers, created_at, updated_at, submitted_code \
+                "select id, procedure_code, answers, created_at, updated_at, submitted_code, citizen_id \
                  from application_draft where id = $1",
             )
             .bind(id)

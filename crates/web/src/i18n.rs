@@ -50,6 +50,10 @@ const VI: &str = concat!(
     include_str!("../locales/vi/apply.toml"),
     "\n",
     include_str!("../locales/vi/desk.toml"),
+    "\n",
+    include_str!("../locales/vi/api_clients.toml"),
+    "\n",
+    include_str!("../locales/vi/account.toml"),
 );
 const EN: &str = concat!(
     include_str!("../locales/en/common.toml"),
@@ -57,6 +61,10 @@ const EN: &str = concat!(
     include_str!("../locales/en/apply.toml"),
     "\n",
     include_str!("../locales/en/desk.toml"),
+    "\n",
+    include_str!("../locales/en/api_clients.toml"),
+    "\n",
+    include_str!("../locales/en/account.toml"),
 );
 
 type Table = HashMap<String, String>;

@@ -2,7 +2,9 @@
 //! OpenAPI document, health and metrics. Handlers stay thin: parse the request into domain
 //! types, call the domain and storage, render. Each feature module owns its `router()`.
 
+mod account;
 pub mod api;
+mod api_clients;
 mod apply;
 mod back_office;
 pub mod desk;
@@ -15,6 +17,7 @@ mod ops;
 mod params;
 mod portal;
 pub mod reference;
+mod sessions;
 mod tracking;
 mod ui;
 mod views;
@@ -93,8 +96,10 @@ pub fn app(state: AppState) -> Router {
         .merge(back_office::router())
         .merge(desk::router())
         .merge(api::router())
+        .merge(api_clients::router())
         .merge(tracking::router())
         .merge(apply::router())
+        .merge(account::router())
         .merge(ops::router())
         .fallback(not_found)
         .with_state(state)

@@ -43,6 +43,7 @@ async fn dossier(
         phone_last4: Some("1234".into()),
         id_last4: None,
         submitted_at: datetime!(2026-11-27 02:00 UTC),
+        applicant_account: None,
     };
     let index = DossierIndex {
         status: status.into(),
@@ -263,9 +264,16 @@ async fn a_disabled_officer_has_no_session_left() {
     .expect("officer");
     assert_eq!(db.officer_count().await.expect("count"), 1);
     let now = OffsetDateTime::now_utc();
-    db.create_session(b"hash-1", "o1", "csrf", now, now + Duration::hours(12))
-        .await
-        .expect("session");
+    db.create_session(
+        crate::sessions::SessionKind::Officer,
+        b"hash-1",
+        "o1",
+        "csrf",
+        now,
+        now + Duration::hours(12),
+    )
+    .await
+    .expect("session");
     let session = db.session(b"hash-1").await.expect("read").expect("live");
     assert_eq!(session.officer.full_name, "Phạm Thị D");
     assert_eq!(session.csrf_token, "csrf");

@@ -47,6 +47,7 @@ fn new_dossier() -> NewDossier {
         phone_last4: Some("5678".into()),
         id_last4: None,
         submitted_at: datetime!(2026-11-27 02:15:30.123456789 UTC),
+        applicant_account: None,
     }
 }
 

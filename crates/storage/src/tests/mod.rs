@@ -2,6 +2,7 @@
 //! `TEST_DATABASE_URL` is set (CI runs the suite both ways).
 
 mod api_clients;
+mod citizens;
 mod desk;
 mod dossier;
 mod papers;

@@ -100,6 +100,7 @@ async fn papers_are_attached_with_the_dossier_and_with_a_supplement_in_order() {
         phone_last4: Some("5678".into()),
         id_last4: None,
         submitted_at: at,
+        applicant_account: None,
     };
     let event = |kind: &str| NewEvent {
         kind: kind.into(),
@@ -109,7 +110,7 @@ async fn papers_are_attached_with_the_dossier_and_with_a_supplement_in_order() {
     };
     let draft = Uuid::new_v4();
     test.db
-        .create_draft(draft, "1.000894", "{}")
+        .create_draft(draft, "1.000894", "{}", None)
         .await
         .expect("draft");
     let created = test
@@ -191,10 +192,11 @@ async fn a_paper_whose_content_was_never_recorded_makes_the_whole_creation_fail(
         phone_last4: None,
         id_last4: None,
         submitted_at: datetime!(2026-11-27 02:00 UTC),
+        applicant_account: None,
     };
     let draft = Uuid::new_v4();
     test.db
-        .create_draft(draft, "1.000894", "{}")
+        .create_draft(draft, "1.000894", "{}", None)
         .await
         .expect("draft");
     let result = test
@@ -232,7 +234,7 @@ async fn a_draft_is_created_and_updated_and_a_submitted_one_no_longer_changes() 
     let test = TestDb::new().await.expect("db");
     let id = Uuid::new_v4();
     test.db
-        .create_draft(id, "1.000894", "{}")
+        .create_draft(id, "1.000894", "{}", None)
         .await
         .expect("create");
     assert!(

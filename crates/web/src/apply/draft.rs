@@ -12,6 +12,7 @@ use uuid::Uuid;
 
 use super::see_other;
 use crate::AppState;
+use crate::account::Viewer;
 use crate::error::AppError;
 use crate::forms;
 use crate::reference::ReferenceData;
@@ -193,12 +194,18 @@ pub(crate) struct Draft {
     pub answers: Answers,
     /// The dossier code once submitted.
     pub submitted_code: Option<String>,
+    /// The citizen account it belongs to, if it was started signed in.
+    pub citizen_id: Option<String>,
 }
 
 impl Draft {
-    /// Reads a draft; "not found" for an unknown id.
-    pub async fn load(state: &AppState, id: Uuid) -> Result<Draft, AppError> {
+    /// Reads a draft; "not found" for an unknown id, and for a draft of an account the visitor
+    /// is not signed in as (the id alone does not open an account holder's draft).
+    pub async fn load(state: &AppState, id: Uuid, viewer: &Viewer) -> Result<Draft, AppError> {
         let stored = state.db.draft(id).await?.ok_or(AppError::NotFound)?;
+        if stored.citizen_id.is_some() && stored.citizen_id.as_deref() != viewer.account() {
+            return Err(AppError::NotFound);
+        }
         let answers: Answers = serde_json::from_str(&stored.answers)
             .map_err(|e| AppError::Internal(format!("draft {id}: {e}")))?;
         Ok(Draft {
@@ -206,6 +213,7 @@ impl Draft {
             procedure_code: stored.procedure_code,
             answers,
             submitted_code: stored.submitted_code,
+            citizen_id: stored.citizen_id,
         })
     }
 
@@ -246,6 +254,7 @@ fn draft_id_for(token: &str) -> Uuid {
 /// Starts an application for a procedure offered online and goes to its first question.
 pub(crate) async fn start(
     State(state): State<AppState>,
+    viewer: Viewer,
     Path(code): Path<String>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
@@ -262,14 +271,26 @@ pub(crate) async fn start(
         draft_id_for(token)
     };
     if state.db.draft(id).await?.is_none() {
-        let answers = Answers {
-            applicant_id: format!("online-{}", Uuid::new_v4().simple()),
-            ..Answers::default()
+        // An account holder applies as their account, so the dossier is theirs to follow and
+        // to act on as the applicant (withdraw, supplement).
+        let answers = match &viewer.0 {
+            Some(citizen) => Answers {
+                applicant_id: citizen.id.clone(),
+                full_name: Some(citizen.name.clone()),
+                ..Answers::default()
+            },
+            None => Answers {
+                applicant_id: format!("online-{}", Uuid::new_v4().simple()),
+                ..Answers::default()
+            },
         };
         let json =
             serde_json::to_string(&answers).map_err(|e| AppError::Internal(e.to_string()))?;
-        state.db.create_draft(id, &procedure.code, &json).await?;
+        state
+            .db
+            .create_draft(id, &procedure.code, &json, viewer.account())
+            .await?;
     }
-    let draft = Draft::load(&state, id).await?;
+    let draft = Draft::load(&state, id, &viewer).await?;
     Ok(see_other(&draft.next_href(procedure)))
 }

@@ -14,6 +14,7 @@ use super::draft::{Draft, PaperAnswer, Step, Upload};
 use super::questions::back_href;
 use super::{ErrorItem, draft_id, paper_store, render_with, see_other};
 use crate::AppState;
+use crate::account::Viewer;
 use crate::error::AppError;
 use crate::forms;
 use crate::ui::Ui;
@@ -214,10 +215,11 @@ fn paper_page(
 /// Shows a paper page.
 pub(crate) async fn show(
     State(state): State<AppState>,
+    viewer: Viewer,
     ui: Ui,
     Path((id, n)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
-    let draft = Draft::load(&state, draft_id(&id)?).await?;
+    let draft = Draft::load(&state, draft_id(&id)?, &viewer).await?;
     if draft.submitted_code.is_some() {
         return Ok(see_other(&draft.done_href()));
     }
@@ -233,11 +235,12 @@ pub(crate) async fn show(
 /// Takes a paper: a new file, one uploaded earlier, or (if optional) none.
 pub(crate) async fn save(
     State(state): State<AppState>,
+    viewer: Viewer,
     ui: Ui,
     Path((id, n)): Path<(String, String)>,
     multipart: Multipart,
 ) -> Result<Response, AppError> {
-    let mut draft = Draft::load(&state, draft_id(&id)?).await?;
+    let mut draft = Draft::load(&state, draft_id(&id)?, &viewer).await?;
     if draft.submitted_code.is_some() {
         return Ok(see_other(&draft.done_href()));
     }

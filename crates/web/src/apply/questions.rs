@@ -13,6 +13,7 @@ use domain::dossier::ReturnMethod;
 use super::draft::{Answers, Draft, Step, asks_agency};
 use super::{ErrorItem, draft_id, error_for, render_with, see_other};
 use crate::AppState;
+use crate::account::Viewer;
 use crate::error::AppError;
 use crate::forms;
 use crate::reference::ReferenceData;
@@ -270,11 +271,12 @@ pub(crate) fn show_date(iso: &str) -> String {
 /// Shows a question page.
 pub(crate) async fn show(
     State(state): State<AppState>,
+    viewer: Viewer,
     ui: Ui,
     Path((id, slug)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
     let step = Step::parse(&slug).ok_or(AppError::NotFound)?;
-    let draft = Draft::load(&state, draft_id(&id)?).await?;
+    let draft = Draft::load(&state, draft_id(&id)?, &viewer).await?;
     if draft.submitted_code.is_some() {
         return Ok(see_other(&draft.done_href()));
     }
@@ -292,12 +294,13 @@ pub(crate) async fn show(
 /// Checks and saves a question page's answers, then goes to the next unanswered page.
 pub(crate) async fn save(
     State(state): State<AppState>,
+    viewer: Viewer,
     ui: Ui,
     Path((id, slug)): Path<(String, String)>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
     let step = Step::parse(&slug).ok_or(AppError::NotFound)?;
-    let mut draft = Draft::load(&state, draft_id(&id)?).await?;
+    let mut draft = Draft::load(&state, draft_id(&id)?, &viewer).await?;
     if draft.submitted_code.is_some() {
         return Ok(see_other(&draft.done_href()));
     }

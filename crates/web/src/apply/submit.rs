@@ -17,6 +17,7 @@ use super::draft::{Draft, PaperAnswer, Step};
 use super::questions::show_date;
 use super::{draft_id, render_with, see_other};
 use crate::AppState;
+use crate::account::Viewer;
 use crate::dossiers::{
     ApplicantDetails, Application, DossierService, Opening, Outcome, ServiceError,
 };
@@ -56,10 +57,11 @@ fn kind_of(text: &str) -> Option<ApplicantKind> {
 /// Shows every answer with a link to change it.
 pub(crate) async fn check(
     State(state): State<AppState>,
+    viewer: Viewer,
     ui: Ui,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    let draft = Draft::load(&state, draft_id(&id)?).await?;
+    let draft = Draft::load(&state, draft_id(&id)?, &viewer).await?;
     if draft.submitted_code.is_some() {
         return Ok(see_other(&draft.done_href()));
     }
@@ -217,6 +219,7 @@ fn application(draft: &Draft, procedure: &Procedure) -> Option<(Actor, Applicati
             personal_id: Some(details.personal_id.clone()),
             papers,
             from_draft: Some(draft.id),
+            account: draft.citizen_id.clone(),
         },
     ))
 }
@@ -225,10 +228,11 @@ fn application(draft: &Draft, procedure: &Procedure) -> Option<(Actor, Applicati
 /// confirmation instead of opening a second dossier.
 pub(crate) async fn submit(
     State(state): State<AppState>,
+    viewer: Viewer,
     Path(id): Path<String>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    let draft = Draft::load(&state, draft_id(&id)?).await?;
+    let draft = Draft::load(&state, draft_id(&id)?, &viewer).await?;
     if draft.submitted_code.is_some() {
         return Ok(see_other(&draft.done_href()));
     }
@@ -282,10 +286,11 @@ struct DonePage {
 /// keeps working when bookmarked.
 pub(crate) async fn done(
     State(state): State<AppState>,
+    viewer: Viewer,
     ui: Ui,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    let draft = Draft::load(&state, draft_id(&id)?).await?;
+    let draft = Draft::load(&state, draft_id(&id)?, &viewer).await?;
     let Some(code) = draft.submitted_code.clone() else {
         // Not submitted (yet, or the first attempt's answer was lost before it was noted).
         return Ok(see_other(&Step::Check.href(draft.id)));

@@ -294,6 +294,7 @@ pub(super) async fn register(
         personal_id: (!personal_id.is_empty()).then(|| personal_id.to_owned()),
         papers: Vec::new(),
         from_draft: None,
+        account: None,
     };
     let service = DossierService::new(&state.db, &data);
     let answer = |view: &crate::dossiers::DossierView| {

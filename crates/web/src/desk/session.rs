@@ -5,32 +5,29 @@
 //! session carries its CSRF token as well.
 
 use axum::extract::{FromRequestParts, State};
+use axum::http::HeaderMap;
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Form, Router};
 use domain::dossier::{Actor, OfficerRole};
-use sha2::{Digest, Sha256};
 use storage::officers::StoredOfficer;
-use time::{Duration, OffsetDateTime};
-use uuid::Uuid;
+use time::OffsetDateTime;
 
 use crate::AppState;
 use crate::error::AppError;
 use crate::limits::{ClientAddr, minutes};
 use crate::portal::render;
+use crate::sessions::{
+    self, ABSOLUTE_TIMEOUT, IDLE_TIMEOUT, SameSite, TOUCH_EVERY, csrf_matches, new_csrf, new_token,
+    set_cookie, token_hash,
+};
 use crate::ui::{Ui, cookie, percent_encode};
+use storage::sessions::SessionKind;
 
 /// Cookie holding the session token.
 pub const SESSION_COOKIE: &str = "motcua_officer";
 /// Name of the hidden field carrying the session's CSRF token.
 pub const CSRF_FIELD: &str = "csrf";
-/// A session ends after this long without a request.
-const IDLE_TIMEOUT: Duration = Duration::minutes(30);
-/// A session ends this long after sign-in, however active.
-const ABSOLUTE_TIMEOUT: Duration = Duration::hours(12);
-/// Activity is written back at most this often, so reading pages does not write on every click.
-const TOUCH_EVERY: Duration = Duration::minutes(1);
 
 /// The signed-in officer of a back-office request.
 #[derive(Debug, Clone)]
@@ -64,25 +61,12 @@ impl Officer {
 
     /// Refuses a post that does not carry this session's CSRF token.
     pub fn check_csrf(&self, fields: &[(String, String)]) -> Result<(), AppError> {
-        let sent = fields
-            .iter()
-            .find(|(k, _)| k == CSRF_FIELD)
-            .map(|(_, v)| v.as_str());
-        if sent.is_some_and(|s| constant_time_eq(s.as_bytes(), self.csrf.as_bytes())) {
+        if csrf_matches(fields, &self.csrf) {
             Ok(())
         } else {
             Err(AppError::Forbidden)
         }
     }
-}
-
-/// Compares secrets in time independent of where they differ.
-pub(crate) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
-
-fn token_hash(token: &str) -> Vec<u8> {
-    Sha256::digest(token.as_bytes()).to_vec()
 }
 
 fn officer_of(stored: StoredOfficer, csrf: String) -> Option<Officer> {
@@ -106,11 +90,14 @@ async fn current(state: &AppState, headers: &HeaderMap) -> Result<Option<Officer
     };
     let now = OffsetDateTime::now_utc();
     if now > session.expires_at || now - session.last_seen_at > IDLE_TIMEOUT {
-        state.db.delete_session(&hash).await?;
+        state.db.delete_session(SessionKind::Officer, &hash).await?;
         return Ok(None);
     }
     if now - session.last_seen_at > TOUCH_EVERY {
-        state.db.touch_session(&hash, now).await?;
+        state
+            .db
+            .touch_session(SessionKind::Officer, &hash, now)
+            .await?;
     }
     Ok(officer_of(session.officer, session.csrf_token))
 }
@@ -241,12 +228,13 @@ async fn sign_in(
     };
     limits.sign_in_by_account.clear(&username);
     // A fresh token at every sign-in: a token planted before it is worth nothing.
-    let token = format!("{}{}", Uuid::new_v4().simple(), Uuid::new_v4().simple());
-    let csrf = Uuid::new_v4().simple().to_string();
+    let token = new_token();
+    let csrf = new_csrf();
     let now = OffsetDateTime::now_utc();
     state
         .db
         .create_session(
+            SessionKind::Officer,
             &token_hash(&token),
             &stored.id,
             &csrf,
@@ -255,7 +243,10 @@ async fn sign_in(
         )
         .await?;
     if let Some(old) = cookie(&headers, SESSION_COOKIE) {
-        state.db.delete_session(&token_hash(old)).await?;
+        state
+            .db
+            .delete_session(SessionKind::Officer, &token_hash(old))
+            .await?;
     }
     tracing::info!(officer = %stored.id, "officer signed in");
     let mut response = Redirect::to(&next).into_response();
@@ -271,16 +262,7 @@ async fn sign_in(
 }
 
 fn session_cookie(value: &str, max_age: i64, secure: bool) -> String {
-    format!(
-        "{SESSION_COOKIE}={value}; Path=/; Max-Age={max_age}; HttpOnly; SameSite=Strict{}",
-        if secure { "; Secure" } else { "" }
-    )
-}
-
-fn set_cookie(response: &mut Response, cookie: &str) {
-    if let Ok(value) = HeaderValue::from_str(cookie) {
-        response.headers_mut().append(header::SET_COOKIE, value);
-    }
+    sessions::session_cookie(SESSION_COOKIE, value, max_age, SameSite::Strict, secure)
 }
 
 async fn sign_out(
@@ -291,7 +273,10 @@ async fn sign_out(
 ) -> Result<Response, AppError> {
     officer.check_csrf(&fields)?;
     if let Some(token) = cookie(&headers, SESSION_COOKIE) {
-        state.db.delete_session(&token_hash(token)).await?;
+        state
+            .db
+            .delete_session(SessionKind::Officer, &token_hash(token))
+            .await?;
     }
     let mut response = Redirect::to("/back-office/sign-in").into_response();
     set_cookie(&mut response, &session_cookie("", 0, state.secure_cookies));

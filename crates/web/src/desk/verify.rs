@@ -8,12 +8,12 @@ use axum::extract::{Path, Query, State};
 use axum::response::Response;
 
 use super::dossier_page::service_error;
-use super::session::constant_time_eq;
 use crate::AppState;
 use crate::dossiers::{DossierService, DossierView};
 use crate::error::AppError;
 use crate::portal::render;
 use crate::reference::ReferenceData;
+use crate::sessions::constant_time_eq;
 use crate::ui::Ui;
 use crate::views::local_datetime;
 

@@ -114,6 +114,9 @@ pub struct Application {
     pub papers: Vec<NewDossierPaper>,
     /// The online draft it comes from, marked submitted in the same transaction.
     pub from_draft: Option<Uuid>,
+    /// The account that applied (a signed-in citizen, an API client): the dossier is then
+    /// theirs to follow under "my dossiers".
+    pub account: Option<String>,
 }
 
 /// Builds the answer recorded for an idempotency key from the dossier as written.
@@ -316,6 +319,7 @@ impl<'a> DossierService<'a> {
                 .as_deref()
                 .and_then(last_four_digits),
             submitted_at: at,
+            applicant_account: application.account.clone(),
         };
         let make_code = |n: i64| {
             u32::try_from(n)
@@ -340,6 +344,7 @@ impl<'a> DossierService<'a> {
                     applicant_contact: new.applicant_contact.clone(),
                     phone_last4: new.phone_last4.clone(),
                     id_last4: new.id_last4.clone(),
+                    applicant_account: new.applicant_account.clone(),
                     submitted_at: at,
                     index: index.clone(),
                     state: stored_state.clone(),

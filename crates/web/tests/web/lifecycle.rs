@@ -64,6 +64,7 @@ async fn a_counter_dossier_goes_from_intake_to_returned_result() {
                     personal_id: None,
                     papers: Vec::new(),
                     from_draft: None,
+                    account: None,
                 },
                 at,
                 None,
@@ -171,6 +172,7 @@ async fn the_rules_refuse_and_nothing_is_written() {
                     personal_id: Some("001090012345".into()),
                     papers: Vec::new(),
                     from_draft: None,
+                    account: None,
                 },
                 at,
                 None,
@@ -245,6 +247,7 @@ async fn an_online_submission_retried_with_its_key_makes_one_dossier() {
         personal_id: None,
         papers: Vec::new(),
         from_draft: None,
+        account: None,
     };
     let key = Idempotency {
         scope: "api:citizen-7".into(),

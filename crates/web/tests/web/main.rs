@@ -1,6 +1,7 @@
 //! HTTP tests of the whole web edge, run in-process against a fresh seeded database: SQLite by
 //! default, PostgreSQL in a schema of its own when `TEST_DATABASE_URL` is set.
 
+mod account;
 mod api;
 pub(crate) mod apply;
 mod desk;
@@ -22,6 +23,8 @@ pub(crate) struct TestApp {
     pub(crate) router: axum::Router,
     pub(crate) state: AppState,
     pub(crate) db: TestDb,
+    /// A cookie sent with every request that has none of its own (a signed-in visitor).
+    pub(crate) cookie: std::sync::Mutex<Option<String>>,
 }
 
 /// A response read whole.
@@ -56,10 +59,23 @@ impl TestApp {
             router: web::app(state.clone()),
             state,
             db,
+            cookie: std::sync::Mutex::new(None),
         }
     }
 
-    pub(crate) async fn request(&self, request: Request<Body>) -> Reply {
+    /// Sends `cookie` with the following requests (`None`: browse anonymously again).
+    pub(crate) fn browse_as(&self, cookie: Option<&str>) {
+        *self.cookie.lock().expect("cookie lock") = cookie.map(str::to_owned);
+    }
+
+    pub(crate) async fn request(&self, mut request: Request<Body>) -> Reply {
+        let cookie = self.cookie.lock().expect("cookie lock").clone();
+        if let Some(cookie) = cookie
+            && !request.headers().contains_key(header::COOKIE)
+            && let Ok(value) = axum::http::HeaderValue::from_str(&cookie)
+        {
+            request.headers_mut().insert(header::COOKIE, value);
+        }
         let response = self
             .router
             .clone()

@@ -41,6 +41,7 @@ async fn walk_in(app: &TestApp) -> String {
                 personal_id: Some("001090012345".into()),
                 papers: Vec::new(),
                 from_draft: None,
+                account: None,
             },
             datetime!(2026-11-24 02:00 UTC),
             None,

@@ -1,0 +1,173 @@
+//! "My dossiers" (hồ sơ của tôi): what the signed-in account applied for and the drafts it left
+//! unfinished, and each of its dossiers in full. Ownership is the account id stored with the
+//! dossier; any other dossier answers "not found", exactly like a code that does not exist, so
+//! changing the code in the address reveals nothing.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
+use domain::dossier::tracking::open_supplement_request;
+
+use super::session::Citizen;
+use crate::AppState;
+use crate::dossiers::{DossierService, ServiceError};
+use crate::error::AppError;
+use crate::portal::render;
+use crate::ui::Ui;
+use crate::views::local_datetime;
+
+/// Most dossiers listed on the account page.
+const LISTED: i64 = 100;
+
+struct DossierRow {
+    code: String,
+    procedure: String,
+    status: &'static str,
+    submitted: String,
+    due: Option<String>,
+}
+
+struct DraftRow {
+    href: String,
+    procedure: String,
+    updated: String,
+}
+
+#[derive(Template)]
+#[template(path = "account/home.html")]
+struct HomePage {
+    ui: Ui,
+    citizen: Citizen,
+    welcome: bool,
+    dossiers: Vec<DossierRow>,
+    drafts: Vec<DraftRow>,
+}
+
+/// The account page: the citizen's dossiers and unfinished drafts.
+pub async fn home(
+    State(state): State<AppState>,
+    ui: Ui,
+    citizen: Citizen,
+    Query(q): Query<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let data = state.reference.get();
+    let name_of = |code: &str| {
+        data.procedure(code).map_or_else(
+            || code.to_owned(),
+            |p| ui.pick(&p.name, &p.name_en).to_owned(),
+        )
+    };
+    let dossiers = state
+        .db
+        .dossiers_of_account(&citizen.id, LISTED)
+        .await?
+        .into_iter()
+        .map(|d| DossierRow {
+            procedure: name_of(&d.procedure_code),
+            status: ui.t(&format!("dossier_status.{}", d.status)),
+            submitted: local_datetime(&ui, d.submitted_at),
+            due: d.due_at.map(|t| local_datetime(&ui, t)),
+            code: d.code,
+        })
+        .collect();
+    let drafts = state
+        .db
+        .drafts_of_account(&citizen.id)
+        .await?
+        .into_iter()
+        .map(|d| DraftRow {
+            href: format!("/applications/{}/check", d.id),
+            procedure: name_of(&d.procedure_code),
+            updated: local_datetime(&ui, d.updated_at),
+        })
+        .collect();
+    render(&HomePage {
+        welcome: q.iter().any(|(k, _)| k == "welcome"),
+        ui,
+        citizen,
+        dossiers,
+        drafts,
+    })
+}
+
+struct TimelineRow {
+    at: String,
+    what: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "account/dossier.html")]
+struct DossierPage {
+    ui: Ui,
+    code: String,
+    procedure: String,
+    status: &'static str,
+    appointment: Option<String>,
+    timeline: Vec<TimelineRow>,
+    asked: Option<Vec<String>>,
+    supplement_href: Option<String>,
+    forms_href: String,
+}
+
+/// One of the citizen's dossiers; another account's answers "not found".
+pub async fn dossier(
+    State(state): State<AppState>,
+    ui: Ui,
+    citizen: Citizen,
+    Path(code): Path<String>,
+) -> Result<Response, AppError> {
+    let data = state.reference.get();
+    let service = DossierService::new(&state.db, &data);
+    let view = match service.get(&code).await {
+        Ok(view) => view,
+        Err(ServiceError::NotFound) => return Err(AppError::NotFound),
+        Err(ServiceError::Storage(e)) => return Err(e.into()),
+        Err(e) => return Err(AppError::Internal(e.to_string())),
+    };
+    if view.stored.applicant_account.as_deref() != Some(citizen.id.as_str()) {
+        return Err(AppError::NotFound);
+    }
+    let events = service
+        .timeline(&view)
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let s = &view.state;
+    let asked = open_supplement_request(&events).map(|r| {
+        r.papers
+            .iter()
+            .cloned()
+            .chain(
+                r.reasons
+                    .lines()
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty())
+                    .map(str::to_owned),
+            )
+            .collect()
+    });
+    render(&DossierPage {
+        procedure: data.procedure(&s.procedure_code).map_or_else(
+            || s.procedure_code.clone(),
+            |p| ui.pick(&p.name, &p.name_en).to_owned(),
+        ),
+        status: ui.t(&format!("dossier_status.{}", s.status.as_str())),
+        appointment: s.effective_due().map(|t| local_datetime(&ui, t)),
+        timeline: events
+            .iter()
+            .map(|e| TimelineRow {
+                at: local_datetime(&ui, e.at),
+                what: ui.t(&format!("dossier_event.{}", e.kind())),
+            })
+            .collect(),
+        supplement_href: (s.status == domain::dossier::Status::SupplementRequested).then(|| {
+            format!(
+                "/tracking/supplement?code={}",
+                crate::ui::percent_encode(&view.stored.code)
+            )
+        }),
+        asked,
+        forms_href: crate::desk::verification_url("", &view, None),
+        code: view.stored.code.clone(),
+        ui,
+    })
+}

@@ -1,0 +1,32 @@
+//! Citizens' accounts on the portal (tài khoản công dân): registering with a phone number or an
+//! e-mail and a password, signing in and out, and "my dossiers" — the dossiers and drafts that
+//! belong to the signed-in account. Applying stays open to everyone without an account (Decree
+//! 45/2020/NĐ-CP lets an applicant use the portal's identification or give contact details);
+//! an account adds a place to follow everything one has applied for.
+
+mod mine;
+mod session;
+mod sign_in;
+
+use axum::Router;
+use axum::routing::get;
+
+pub use session::Viewer;
+
+use crate::AppState;
+
+/// Routes of the citizen's account.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/account/register",
+            get(sign_in::register_page).post(sign_in::register),
+        )
+        .route(
+            "/account/sign-in",
+            get(sign_in::sign_in_page).post(sign_in::sign_in),
+        )
+        .route("/account/sign-out", axum::routing::post(sign_in::sign_out))
+        .route("/account", get(mine::home))
+        .route("/account/dossiers/{code}", get(mine::dossier))
+}
