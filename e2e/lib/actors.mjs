@@ -53,6 +53,14 @@ function focusState() {
 export function keyboardActor(page, { log = [] } = {}) {
   const problems = [];
   const tabs = { count: 0 };
+  // File choosers are intercepted from the start (a listener added just before the key press
+  // can lose the race with the dialog); each one goes to the upload waiting for it.
+  let chooserWaiter = null;
+  page.on('filechooser', (fc) => { chooserWaiter?.(fc); chooserWaiter = null; });
+  const chooser = (ms) => new Promise((ok, no) => {
+    const timer = setTimeout(() => { chooserWaiter = null; no(new Error(`keyboard: no file chooser within ${ms} ms of pressing Space on ${page.url()}`)); }, ms);
+    chooserWaiter = (fc) => { clearTimeout(timer); ok(fc); };
+  });
   const isTarget = (sel) => page.evaluate((s) => {
     const el = document.activeElement;
     return Boolean(el && el.matches(s));
@@ -114,9 +122,9 @@ export function keyboardActor(page, { log = [] } = {}) {
     },
     async file(sel, files) {
       await tabTo(sel);
-      const chooser = page.waitForEvent('filechooser', { timeout: 5_000 });
+      const opened = chooser(10_000);
       await page.keyboard.press('Space');
-      await (await chooser).setFiles(files);
+      await (await opened).setFiles(files);
     },
     async submit(sel) { await tabTo(sel); return pressToLeave('Enter'); },
     async follow(sel) { await tabTo(sel); return pressToLeave('Enter'); },

@@ -38,7 +38,10 @@ export function formatViolations(violations) {
   return lines.join('\n');
 }
 
-/** Every page template the suite must audit (partials such as base.html are part of each). */
+/**
+ * Every page template the suite knows how to reach (partials such as base.html are part of each).
+ * Those present in crates/web/templates must all be audited; one there but not here fails the suite.
+ */
 export const PAGE_TEMPLATES = [
   'home.html', 'procedures.html', 'procedure.html', 'tracking.html', 'error.html',
   'apply/question.html', 'apply/paper.html', 'apply/check.html', 'apply/done.html',
@@ -46,4 +49,5 @@ export const PAGE_TEMPLATES = [
   'back_office/overview.html', 'back_office/procedures.html', 'back_office/agencies.html',
   'back_office/calendar.html',
   'desk/sign_in.html', 'desk/inbox.html', 'desk/intake.html', 'desk/dossier.html', 'desk/verify.html',
+  'account/register.html', 'account/home.html', 'account/dossier.html', 'account/sign_in.html',
 ];

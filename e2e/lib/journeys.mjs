@@ -71,7 +71,7 @@ export async function applyOnline(actor, audit, { errors = true, tracking = true
 
   await audit.page(page, 'apply/question.html', 'identity');
   if (errors) await emptySubmit(actor, audit, 'apply/question.html', 'identity-error');
-  await actor.fill('#personal_id', '001190012345');
+  await actor.fill('#personal_id', '027195012345');
   await actor.fill('#birth_date', '15/08/1995');
   await actor.submit('main form button[type=submit]');
   assert.equal(path(page), `/applications/${draft}/contact`);
@@ -105,7 +105,7 @@ export async function applyOnline(actor, audit, { errors = true, tracking = true
 
   assert.equal(path(page), `/applications/${draft}/check`);
   const summary = await text(page, 'main');
-  for (const typed of ['Nguyễn Thị Hồng Nhung', '001190012345', '15/08/1995', 'giay-to-1.pdf']) {
+  for (const typed of ['Nguyễn Thị Hồng Nhung', '027195012345', '15/08/1995', 'giay-to-1.pdf']) {
     assert.ok(summary.includes(typed), `check answers does not show ${typed}`);
   }
   await audit.page(page, 'apply/check.html', 'check-answers');
@@ -383,4 +383,55 @@ export async function otherPages(actor, audit) {
     if (label === 'not-found') assert.equal(status(resp), 404);
     await audit.page(page, template, label);
   }
+}
+
+/** Whether this build has citizen accounts (the feature arrived after the suite). */
+export async function hasAccounts(baseUrl) {
+  return (await fetch(`${baseUrl}/account/sign-in`)).status !== 404;
+}
+
+/**
+ * (e) A citizen account: register (empty form first), the empty account page, apply while signed
+ * in, the dossier on the account page and its own page, sign out, sign in (wrong password first).
+ */
+export async function citizenAccount(actor, audit, { width }) {
+  const { page } = actor;
+  const login = `${width.viewport.width}.${Date.now()}@example.vn`;
+  const password = 'mat-khau-du-dai-2026';
+  let resp = await actor.goto('/account/register');
+  assert.equal(status(resp), 200);
+  await audit.page(page, 'account/register.html', 'register');
+  await emptySubmit(actor, audit, 'account/register.html', 'register-error');
+  await actor.fill('#name', 'Lê Thị Mai');
+  await actor.fill('#login', login);
+  await actor.fill('#password', password);
+  resp = await actor.submit('main form[method=post] button[type=submit]');
+  assert.equal(status(resp), 200, `registering answered ${status(resp)}`);
+  assert.equal(path(page), '/account', 'registering should open the account page');
+  assert.equal(await page.locator('main table').count(), 0, 'a new account should have no dossiers');
+  await audit.page(page, 'account/home.html', 'new-account-empty');
+
+  const { code } = await applyOnline(actor, audit, { errors: false, tracking: false });
+  resp = await actor.goto('/account');
+  assert.ok(await page.locator(`main table a[href="/account/dossiers/${code}"]`).count(), `the account page does not list ${code}`);
+  await audit.page(page, 'account/home.html', 'with-dossier');
+  resp = await actor.follow(`main table a[href="/account/dossiers/${code}"]`);
+  assert.equal(status(resp), 200);
+  assert.ok((await text(page, 'h1')).includes(code));
+  await audit.page(page, 'account/dossier.html', 'own-dossier');
+
+  await actor.goto('/account');
+  await actor.submit('main form[action="/account/sign-out"] button[type=submit]');
+  resp = await actor.goto('/account');
+  assert.match(path(page), /^\/account\/sign-in/, 'after signing out the account page must ask to sign in');
+  await audit.page(page, 'account/sign_in.html', 'sign-in');
+  await actor.fill('#login', login);
+  await actor.fill('#password', 'not the password');
+  resp = await actor.submit('main form[method=post] button[type=submit]');
+  assert.ok(await page.locator('.error-summary').isVisible(), 'a wrong password shows no error');
+  await audit.page(page, 'account/sign_in.html', 'sign-in-error');
+  await actor.fill('#login', login);
+  await actor.fill('#password', password);
+  resp = await actor.submit('main form[method=post] button[type=submit]');
+  assert.equal(path(page), '/account', 'signing in should open the account page');
 }
