@@ -2,11 +2,15 @@
 //! cookies that JavaScript cannot read, constant-time comparison of secrets, and the timeouts
 //! (OWASP ASVS 5.0, chapter 7: new token at sign-in, idle and absolute timeouts, server-side end).
 
-use axum::http::{HeaderValue, header};
-use axum::response::Response;
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponse, Redirect, Response};
 use sha2::{Digest, Sha256};
-use time::Duration;
+use storage::sessions::SessionKind;
+use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
+
+use crate::error::AppError;
+use crate::ui::cookie;
 
 /// A session ends after this long without a request.
 pub const IDLE_TIMEOUT: Duration = Duration::minutes(30);
@@ -76,4 +80,93 @@ pub fn csrf_matches(fields: &[(String, String)], expected: &str) -> bool {
         .iter()
         .find(|(k, _)| k == "csrf")
         .is_some_and(|(_, v)| constant_time_eq(v.as_bytes(), expected.as_bytes()))
+}
+
+/// Whether a stored session is still live now: an expired one (absolute or idle) is deleted, and
+/// activity on a live one is written back at most every [`TOUCH_EVERY`].
+pub async fn keep_alive(
+    db: &storage::Db,
+    kind: SessionKind,
+    hash: &[u8],
+    last_seen_at: OffsetDateTime,
+    expires_at: OffsetDateTime,
+) -> Result<bool, AppError> {
+    let now = OffsetDateTime::now_utc();
+    if now > expires_at || now - last_seen_at > IDLE_TIMEOUT {
+        db.delete_session(kind, hash).await?;
+        return Ok(false);
+    }
+    if now - last_seen_at > TOUCH_EVERY {
+        db.touch_session(kind, hash, now).await?;
+    }
+    Ok(true)
+}
+
+/// Signs out: deletes the server session of the request's cookie `cookie_name` and redirects to
+/// `to` with the cookie cleared.
+pub async fn end(
+    db: &storage::Db,
+    place: SessionPlace,
+    headers: &HeaderMap,
+    secure: bool,
+    to: &str,
+) -> Result<Response, AppError> {
+    if let Some(token) = cookie(headers, place.cookie) {
+        db.delete_session(place.kind, &token_hash(token)).await?;
+    }
+    let mut response = Redirect::to(to).into_response();
+    set_cookie(
+        &mut response,
+        &session_cookie(place.cookie, "", 0, place.same_site, secure),
+    );
+    Ok(response)
+}
+
+/// Where a session lives: its table, its cookie and how strictly the cookie is kept.
+#[derive(Debug, Clone, Copy)]
+pub struct SessionPlace {
+    /// Officer or citizen.
+    pub kind: SessionKind,
+    /// Cookie name.
+    pub cookie: &'static str,
+    /// SameSite attribute.
+    pub same_site: SameSite,
+}
+
+/// Signs in: a fresh token at every sign-in (a token planted before it is worth nothing), the
+/// request's old session deleted, and a redirect to `next` that sets the cookie.
+pub async fn start(
+    db: &storage::Db,
+    place: SessionPlace,
+    headers: &HeaderMap,
+    secure: bool,
+    owner_id: &str,
+    next: &str,
+) -> Result<Response, AppError> {
+    let token = new_token();
+    let now = OffsetDateTime::now_utc();
+    db.create_session(
+        place.kind,
+        &token_hash(&token),
+        owner_id,
+        &new_csrf(),
+        now,
+        now + ABSOLUTE_TIMEOUT,
+    )
+    .await?;
+    if let Some(old) = cookie(headers, place.cookie) {
+        db.delete_session(place.kind, &token_hash(old)).await?;
+    }
+    let mut response = Redirect::to(next).into_response();
+    set_cookie(
+        &mut response,
+        &session_cookie(
+            place.cookie,
+            &token,
+            ABSOLUTE_TIMEOUT.whole_seconds(),
+            place.same_site,
+            secure,
+        ),
+    );
+    Ok(response)
 }

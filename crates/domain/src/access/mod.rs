@@ -1,7 +1,9 @@
-//! Who may do what through the API and the back office, as pure rules. For now it holds the
-//! scopes an API key carries ([`Scope`]); the authorisation policy that joins them with officer
-//! roles and units will live here too, so every edge asks one place.
+//! Who may do what, as pure rules: the scopes an API key carries ([`Scope`]) and the one
+//! authorisation policy ([`permits`]) that joins accounts, officer roles, units and scopes, so
+//! every page and API route asks one place.
 
+mod policy;
 mod scope;
 
+pub use policy::{DossierFacts, Principal, Request, permits};
 pub use scope::{Scope, ScopeError, parse_scopes, print_scopes};

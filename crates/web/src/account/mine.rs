@@ -124,7 +124,7 @@ pub async fn dossier(
         Err(ServiceError::Storage(e)) => return Err(e.into()),
         Err(e) => return Err(AppError::Internal(e.to_string())),
     };
-    if view.stored.applicant_account.as_deref() != Some(citizen.id.as_str()) {
+    if !citizen.may(&domain::access::Request::ReadDossier(view.facts())) {
         return Err(AppError::NotFound);
     }
     let events = service

@@ -6,12 +6,12 @@ use axum::extract::FromRequestParts;
 use axum::http::HeaderMap;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
+use domain::access::{Principal, Request, permits};
 use storage::sessions::SessionKind;
-use time::OffsetDateTime;
 
 use crate::AppState;
 use crate::error::AppError;
-use crate::sessions::{IDLE_TIMEOUT, TOUCH_EVERY, csrf_matches, token_hash};
+use crate::sessions::{csrf_matches, keep_alive, token_hash};
 use crate::ui::{cookie, percent_encode};
 
 /// Cookie holding a citizen's session token.
@@ -33,6 +33,11 @@ pub struct Citizen {
 }
 
 impl Citizen {
+    /// Whether the policy lets this citizen do `request`.
+    pub fn may(&self, request: &Request<'_>) -> bool {
+        permits(&Principal::Citizen { account: &self.id }, request)
+    }
+
     /// Refuses a post that does not carry this session's CSRF token.
     pub fn check_csrf(&self, fields: &[(String, String)]) -> Result<(), AppError> {
         if csrf_matches(fields, &self.csrf) {
@@ -52,6 +57,15 @@ impl Viewer {
     pub fn account(&self) -> Option<&str> {
         self.0.as_ref().map(|c| c.id.as_str())
     }
+
+    /// Whether the policy lets this visitor do `request`.
+    pub fn may(&self, request: &Request<'_>) -> bool {
+        let principal = match self.account() {
+            Some(account) => Principal::Citizen { account },
+            None => Principal::Anonymous,
+        };
+        permits(&principal, request)
+    }
 }
 
 /// Reads the session: `Ok(None)` when there is none or it has expired.
@@ -66,16 +80,16 @@ pub(super) async fn current(
     let Some(session) = state.db.citizen_session(&hash).await? else {
         return Ok(None);
     };
-    let now = OffsetDateTime::now_utc();
-    if now > session.expires_at || now - session.last_seen_at > IDLE_TIMEOUT {
-        state.db.delete_session(SessionKind::Citizen, &hash).await?;
+    if !keep_alive(
+        &state.db,
+        SessionKind::Citizen,
+        &hash,
+        session.last_seen_at,
+        session.expires_at,
+    )
+    .await?
+    {
         return Ok(None);
-    }
-    if now - session.last_seen_at > TOUCH_EVERY {
-        state
-            .db
-            .touch_session(SessionKind::Citizen, &hash, now)
-            .await?;
     }
     let c = session.citizen;
     Ok(Some(Citizen {

@@ -7,11 +7,10 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use domain::contact::Login;
 use storage::citizens::NewCitizen;
 use storage::sessions::SessionKind;
-use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::session::{CITIZEN_COOKIE, Citizen};
@@ -20,10 +19,8 @@ use crate::desk::accounts::{hash_password, verify_against_nothing, verify_passwo
 use crate::error::AppError;
 use crate::limits::{ClientAddr, minutes};
 use crate::portal::render;
-use crate::sessions::{
-    ABSOLUTE_TIMEOUT, SameSite, new_csrf, new_token, session_cookie, set_cookie, token_hash,
-};
-use crate::ui::{Ui, cookie};
+use crate::sessions::{SameSite, SessionPlace};
+use crate::ui::Ui;
 
 /// Shortest password accepted.
 const MIN_PASSWORD: usize = 10;
@@ -92,44 +89,29 @@ pub async fn sign_in_page(
     })
 }
 
-/// Starts a session for the account and goes to `next`, replacing any earlier session token.
+/// Citizens' sessions: the cookie comes along on a top-level return from another site (an
+/// identity provider, a link in a message), never on another site's posts.
+const PLACE: SessionPlace = SessionPlace {
+    kind: SessionKind::Citizen,
+    cookie: CITIZEN_COOKIE,
+    same_site: SameSite::Lax,
+};
+
 async fn start_session(
     state: &AppState,
     headers: &HeaderMap,
     account: &str,
     next: &str,
 ) -> Result<Response, AppError> {
-    let token = new_token();
-    let now = OffsetDateTime::now_utc();
-    state
-        .db
-        .create_session(
-            SessionKind::Citizen,
-            &token_hash(&token),
-            account,
-            &new_csrf(),
-            now,
-            now + ABSOLUTE_TIMEOUT,
-        )
-        .await?;
-    if let Some(old) = cookie(headers, CITIZEN_COOKIE) {
-        state
-            .db
-            .delete_session(SessionKind::Citizen, &token_hash(old))
-            .await?;
-    }
-    let mut response = Redirect::to(next).into_response();
-    set_cookie(
-        &mut response,
-        &session_cookie(
-            CITIZEN_COOKIE,
-            &token,
-            ABSOLUTE_TIMEOUT.whole_seconds(),
-            SameSite::Lax,
-            state.secure_cookies,
-        ),
-    );
-    Ok(response)
+    crate::sessions::start(
+        &state.db,
+        PLACE,
+        headers,
+        state.secure_cookies,
+        account,
+        next,
+    )
+    .await
 }
 
 /// Checks the login and password and starts a session.
@@ -300,16 +282,5 @@ pub async fn sign_out(
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
     citizen.check_csrf(&fields)?;
-    if let Some(token) = cookie(&headers, CITIZEN_COOKIE) {
-        state
-            .db
-            .delete_session(SessionKind::Citizen, &token_hash(token))
-            .await?;
-    }
-    let mut response = Redirect::to("/").into_response();
-    set_cookie(
-        &mut response,
-        &session_cookie(CITIZEN_COOKIE, "", 0, SameSite::Lax, state.secure_cookies),
-    );
-    Ok(response)
+    crate::sessions::end(&state.db, PLACE, &headers, state.secure_cookies, "/").await
 }

@@ -203,7 +203,9 @@ impl Draft {
     /// is not signed in as (the id alone does not open an account holder's draft).
     pub async fn load(state: &AppState, id: Uuid, viewer: &Viewer) -> Result<Draft, AppError> {
         let stored = state.db.draft(id).await?.ok_or(AppError::NotFound)?;
-        if stored.citizen_id.is_some() && stored.citizen_id.as_deref() != viewer.account() {
+        if !viewer.may(&domain::access::Request::OpenDraft {
+            owner: stored.citizen_id.as_deref(),
+        }) {
             return Err(AppError::NotFound);
         }
         let answers: Answers = serde_json::from_str(&stored.answers)

@@ -153,6 +153,7 @@ pub async fn submit(
     let data = state.reference.get();
     // Not one's unit: the same "not found" as a code that does not exist.
     let view = load(&state, &data, &officer, &code).await?;
+    super::dossier_page::may_act(&officer, &view)?;
     let refused = |errors: Vec<(String, String)>| Attempt {
         action: name.clone(),
         fields: fields.clone(),

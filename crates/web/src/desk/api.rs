@@ -50,7 +50,11 @@ pub struct OfficerDossier {
 }
 
 /// The `Idempotency-Key` header as an idempotency record of `scope`, hashing `parts` of the request.
-fn idempotency_of(headers: &HeaderMap, scope: String, parts: &[&[u8]]) -> Option<Idempotency> {
+pub(crate) fn idempotency_of(
+    headers: &HeaderMap,
+    scope: String,
+    parts: &[&[u8]],
+) -> Option<Idempotency> {
     let key = headers
         .get("idempotency-key")
         .and_then(|v| v.to_str().ok())
@@ -170,6 +174,7 @@ pub async fn act(
         .map_err(|e| AppError::BadRequest(ui.t_s("desk.api.bad_body", &e.to_string())))?;
     let data = state.reference.get();
     let view = load(&state, &data, &officer, &code).await?;
+    super::dossier_page::may_act(&officer, &view)?;
     let idempotency = idempotency_of(
         &headers,
         format!("api:officer:{}", officer.id),

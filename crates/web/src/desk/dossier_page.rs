@@ -131,9 +131,19 @@ struct DossierPage {
     done: Option<&'static str>,
 }
 
-/// The officer may see the dossier: their unit received it, holds it now, or had it transferred.
+/// The officer may see the dossier (the policy: their unit received it or holds it now).
 pub fn may_see(officer: &Officer, view: &DossierView) -> bool {
-    officer.unit == view.stored.agency_code || officer.unit == view.state.holder
+    officer.may(&domain::access::Request::ReadDossier(view.facts()))
+}
+
+/// The officer may act on the dossier at all (an acting role of a unit that reaches it); which
+/// action is then the rules' question.
+pub fn may_act(officer: &Officer, view: &DossierView) -> Result<(), AppError> {
+    if officer.may(&domain::access::Request::ActOnDossier(view.facts())) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
 }
 
 /// Reads a dossier for an officer; `NotFound` when it does not exist or is not theirs to see, so

@@ -9,7 +9,7 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use domain::catalogue::Channel;
-use domain::dossier::{Action, Applicant, ApplicantKind, OfficerRole};
+use domain::dossier::{Action, Applicant, ApplicantKind};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -135,7 +135,7 @@ fn build_page(
         "accept",
     );
     IntakePage {
-        allowed: officer.role == OfficerRole::Reception,
+        allowed: officer.may(&domain::access::Request::RegisterAtCounter),
         procedures,
         papers,
         kinds,
@@ -192,6 +192,9 @@ pub(super) async fn register(
     fields: &[(String, String)],
     idempotency: Option<&storage::dossier::Idempotency>,
 ) -> Result<Registered, AppError> {
+    if !officer.may(&domain::access::Request::RegisterAtCounter) {
+        return Err(AppError::Forbidden);
+    }
     let data = state.reference.get();
     let mut errors: Vec<(&'static str, String)> = Vec::new();
     let mut error = |field: &'static str, key: &str| errors.push((field, ui.t(key).to_owned()));

@@ -11,16 +11,12 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Form, Router};
 use domain::dossier::{Actor, OfficerRole};
 use storage::officers::StoredOfficer;
-use time::OffsetDateTime;
 
 use crate::AppState;
 use crate::error::AppError;
 use crate::limits::{ClientAddr, minutes};
 use crate::portal::render;
-use crate::sessions::{
-    self, ABSOLUTE_TIMEOUT, IDLE_TIMEOUT, SameSite, TOUCH_EVERY, csrf_matches, new_csrf, new_token,
-    set_cookie, token_hash,
-};
+use crate::sessions::{self, SameSite, SessionPlace, csrf_matches, token_hash};
 use crate::ui::{Ui, cookie, percent_encode};
 use storage::sessions::SessionKind;
 
@@ -45,6 +41,20 @@ pub struct Officer {
 }
 
 impl Officer {
+    /// The officer as the authorisation policy knows them.
+    pub fn principal(&self) -> domain::access::Principal<'_> {
+        domain::access::Principal::Officer {
+            id: &self.id,
+            role: self.role,
+            unit: &self.unit,
+        }
+    }
+
+    /// Whether the policy lets this officer do `request`.
+    pub fn may(&self, request: &domain::access::Request<'_>) -> bool {
+        domain::access::permits(&self.principal(), request)
+    }
+
     /// The officer as the dossier rules know them.
     pub fn actor(&self) -> Actor {
         Actor::Officer {
@@ -88,18 +98,17 @@ async fn current(state: &AppState, headers: &HeaderMap) -> Result<Option<Officer
     let Some(session) = state.db.session(&hash).await? else {
         return Ok(None);
     };
-    let now = OffsetDateTime::now_utc();
-    if now > session.expires_at || now - session.last_seen_at > IDLE_TIMEOUT {
-        state.db.delete_session(SessionKind::Officer, &hash).await?;
-        return Ok(None);
-    }
-    if now - session.last_seen_at > TOUCH_EVERY {
-        state
-            .db
-            .touch_session(SessionKind::Officer, &hash, now)
-            .await?;
-    }
-    Ok(officer_of(session.officer, session.csrf_token))
+    let live = sessions::keep_alive(
+        &state.db,
+        SessionKind::Officer,
+        &hash,
+        session.last_seen_at,
+        session.expires_at,
+    )
+    .await?;
+    Ok(live
+        .then(|| officer_of(session.officer, session.csrf_token))
+        .flatten())
 }
 
 impl FromRequestParts<AppState> for Officer {
@@ -227,43 +236,24 @@ async fn sign_in(
         return again(ui.t("desk.sign_in.error_wrong").to_owned());
     };
     limits.sign_in_by_account.clear(&username);
-    // A fresh token at every sign-in: a token planted before it is worth nothing.
-    let token = new_token();
-    let csrf = new_csrf();
-    let now = OffsetDateTime::now_utc();
-    state
-        .db
-        .create_session(
-            SessionKind::Officer,
-            &token_hash(&token),
-            &stored.id,
-            &csrf,
-            now,
-            now + ABSOLUTE_TIMEOUT,
-        )
-        .await?;
-    if let Some(old) = cookie(&headers, SESSION_COOKIE) {
-        state
-            .db
-            .delete_session(SessionKind::Officer, &token_hash(old))
-            .await?;
-    }
     tracing::info!(officer = %stored.id, "officer signed in");
-    let mut response = Redirect::to(&next).into_response();
-    set_cookie(
-        &mut response,
-        &session_cookie(
-            &token,
-            ABSOLUTE_TIMEOUT.whole_seconds(),
-            state.secure_cookies,
-        ),
-    );
-    Ok(response)
+    sessions::start(
+        &state.db,
+        PLACE,
+        &headers,
+        state.secure_cookies,
+        &stored.id,
+        &next,
+    )
+    .await
 }
 
-fn session_cookie(value: &str, max_age: i64, secure: bool) -> String {
-    sessions::session_cookie(SESSION_COOKIE, value, max_age, SameSite::Strict, secure)
-}
+/// Officers' sessions: kept from every other site's requests.
+const PLACE: SessionPlace = SessionPlace {
+    kind: SessionKind::Officer,
+    cookie: SESSION_COOKIE,
+    same_site: SameSite::Strict,
+};
 
 async fn sign_out(
     State(state): State<AppState>,
@@ -272,13 +262,12 @@ async fn sign_out(
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
     officer.check_csrf(&fields)?;
-    if let Some(token) = cookie(&headers, SESSION_COOKIE) {
-        state
-            .db
-            .delete_session(SessionKind::Officer, &token_hash(token))
-            .await?;
-    }
-    let mut response = Redirect::to("/back-office/sign-in").into_response();
-    set_cookie(&mut response, &session_cookie("", 0, state.secure_cookies));
-    Ok(response)
+    sessions::end(
+        &state.db,
+        PLACE,
+        &headers,
+        state.secure_cookies,
+        "/back-office/sign-in",
+    )
+    .await
 }

@@ -131,6 +131,17 @@ pub struct DossierView {
     pub state: DossierState,
 }
 
+impl DossierView {
+    /// What the authorisation policy needs to know about the dossier.
+    pub fn facts(&self) -> domain::access::DossierFacts<'_> {
+        domain::access::DossierFacts {
+            agency: &self.stored.agency_code,
+            holder: &self.state.holder,
+            account: self.stored.applicant_account.as_deref(),
+        }
+    }
+}
+
 /// Outcome of a write carrying an idempotency key.
 #[derive(Debug, Clone)]
 pub enum Outcome {
