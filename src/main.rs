@@ -164,12 +164,18 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     let reference = web::ReferenceData::load(&db, domain::calendar::OfficeHours::default())
         .await
         .context("cannot read the reference data")?;
-    let demo = if config.demo_accounts() {
-        web::desk::accounts::ensure_demo_officers(&db, &reference)
-            .await
-            .map_err(|e| anyhow::anyhow!("cannot create the demonstration accounts: {e}"))?
+    let (demo, demo_citizens) = if config.demo_accounts() {
+        let failed = |e| anyhow::anyhow!("cannot create the demonstration accounts: {e}");
+        (
+            web::desk::accounts::ensure_demo_officers(&db, &reference)
+                .await
+                .map_err(failed)?,
+            web::account::demo::ensure_demo_citizens(&db)
+                .await
+                .map_err(failed)?,
+        )
     } else {
-        Vec::new()
+        (Vec::new(), Vec::new())
     };
     let mut state = web::AppState::new(db.clone(), reference);
     state.attachments_dir = config.attachments_dir();
@@ -197,6 +203,15 @@ async fn serve(config: Config) -> anyhow::Result<()> {
                 officer.role.as_str(),
                 officer.unit_name
             );
+        }
+    }
+    if !demo_citizens.is_empty() {
+        println!(
+            "first start: created demonstration citizens (password \"{}\"), sign in at /account/sign-in",
+            web::desk::accounts::DEMO_PASSWORD
+        );
+        for (login, name) in &demo_citizens {
+            println!("  {login:<16} {name}");
         }
     }
     println!("motcua is serving http://{address}/");

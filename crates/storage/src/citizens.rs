@@ -87,6 +87,16 @@ pub struct OwnDraft {
 const CITIZEN_COLUMNS: &str = "c.id, c.full_name, c.email, c.phone, c.password_hash, c.disabled_at";
 
 impl Db {
+    /// How many citizen accounts exist (the first start creates demonstration ones when none).
+    pub async fn citizen_count(&self) -> Result<i64, StorageError> {
+        let (n,): (i64,) = on_db!(self, |pool| {
+            sqlx::query_as("select count(*) from citizen")
+                .fetch_one(pool)
+                .await
+        })?;
+        Ok(n)
+    }
+
     /// Creates an account; an e-mail, phone or provider subject already registered gives an
     /// error for which [`StorageError::is_unique_violation`] holds.
     pub async fn create_citizen(&self, citizen: &NewCitizen) -> Result<(), StorageError> {

@@ -2,9 +2,9 @@
 //! OpenAPI document, health and metrics. Handlers stay thin: parse the request into domain
 //! types, call the domain and storage, render. Each feature module owns its `router()`.
 
-mod account;
+pub mod account;
 pub mod api;
-mod api_clients;
+pub mod api_clients;
 mod apply;
 mod back_office;
 pub mod desk;

@@ -4,6 +4,7 @@
 //! 45/2020/NĐ-CP lets an applicant use the portal's identification or give contact details);
 //! an account adds a place to follow everything one has applied for.
 
+pub mod demo;
 mod mine;
 mod session;
 mod sign_in;

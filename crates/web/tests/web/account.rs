@@ -199,3 +199,36 @@ async fn a_citizen_sees_their_own_dossier_and_draft_and_another_citizen_gets_not
         "sign in first"
     );
 }
+
+#[tokio::test]
+async fn the_demonstration_citizens_are_made_once_and_sign_in_with_the_demo_password() {
+    let app = TestApp::new().await;
+    let made = web::account::demo::ensure_demo_citizens(&app.db.db)
+        .await
+        .expect("demo citizens");
+    assert_eq!(made.len(), 2);
+    assert!(
+        web::account::demo::ensure_demo_citizens(&app.db.db)
+            .await
+            .expect("second start")
+            .is_empty(),
+        "nothing on a later start"
+    );
+    for (login, _) in made {
+        let reply = app
+            .post_form(
+                "/account/sign-in",
+                &[
+                    ("login", login),
+                    ("password", web::desk::accounts::DEMO_PASSWORD),
+                ],
+            )
+            .await;
+        assert_eq!(
+            reply.status,
+            StatusCode::SEE_OTHER,
+            "{login}: {}",
+            reply.body
+        );
+    }
+}
