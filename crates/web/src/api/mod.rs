@@ -39,7 +39,9 @@ const DEFAULT_PER_PAGE: usize = 20;
         crate::tracking::api,
         crate::desk::api::register,
         crate::desk::api::get_dossier,
-        crate::desk::api::act
+        crate::desk::api::act,
+        crate::api_clients::applications::submit,
+        crate::api_clients::applications::read
     ),
     components(schemas(
         ProcedureList,
@@ -58,13 +60,40 @@ const DEFAULT_PER_PAGE: usize = 20;
         crate::desk::api::OfficerDossier,
         crate::desk::api::ActionRequest,
         crate::desk::api::CounterRegistration,
+        crate::api_clients::ApplicationRequest,
+        crate::api_clients::ApplicationPaper,
+        crate::api_clients::SubmittedApplication,
         Problem
     )),
     tags((name = "catalogue", description = "Procedures, fields and agencies"),
          (name = "calendar", description = "The legal working-day calendar"),
-         (name = "dossiers", description = "Dossiers: public tracking, and reading and acting for signed-in officers"))
+         (name = "dossiers", description = "Dossiers: public tracking, and reading and acting for signed-in officers"),
+         (name = "applications", description = "Online applications filed by API clients (specialised systems, the national portal) with an API key")),
+    modifiers(&ApiKeyScheme)
 )]
 pub struct ApiDoc;
+
+/// Declares the `api_key` security scheme: `Authorization: Bearer <key>` with a key issued in
+/// the back office or by `motcua api-key create`.
+struct ApiKeyScheme;
+
+impl utoipa::Modify for ApiKeyScheme {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "api_key",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "An API key (`mck_…`) issued to the client; what it may do is the key's scopes.",
+                    ))
+                    .build(),
+            ),
+        );
+    }
+}
 
 /// Routes of the API and its document.
 pub fn router() -> Router<AppState> {

@@ -3,6 +3,7 @@
 
 mod account;
 mod api;
+mod api_clients;
 pub(crate) mod apply;
 mod desk;
 mod i18n;

@@ -1,0 +1,510 @@
+//! Online application over the API: a client with `submit_dossiers` (the national portal, a
+//! ministry's system taking applications on its own forms) files a dossier on behalf of an
+//! applicant, with the same checks, the same paper sniffing and limits and the same dossier
+//! service as the portal's own application; `read_own_dossiers` reads back what it filed.
+//! `Idempotency-Key` is required (draft-ietf-httpapi-idempotency-key-header: missing → 400,
+//! same key with another body → 422), so a client retrying after a lost answer never files twice.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use domain::access::Scope;
+use domain::catalogue::Procedure;
+use domain::dossier::{Actor, Applicant, ApplicantKind, ReturnMethod};
+use domain::paper::{check, safe_file_name};
+use serde::{Deserialize, Serialize};
+use storage::PaperStore;
+use storage::dossier::IdempotentResponse;
+use storage::papers::{NewDossierPaper, PaperPurpose};
+use time::OffsetDateTime;
+use utoipa::ToSchema;
+
+use super::ApiClient;
+use crate::AppState;
+use crate::dossiers::{
+    ApplicantDetails, Application, DossierService, DossierView, Opening, Outcome, ServiceError,
+};
+use crate::error::AppError;
+use crate::ui::Ui;
+
+/// Room for a few papers at the web upload's limit each, base64 adding a third.
+pub(crate) const BODY_LIMIT: usize = 48 * 1024 * 1024;
+
+/// A paper sent with an application.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ApplicationPaper {
+    /// The paper's name in the procedure's list (`components` of `GET /api/v1/procedures/{code}`).
+    pub component: String,
+    /// The file's name as the applicant had it.
+    pub file_name: String,
+    /// The file, base64 (standard alphabet). PDF, JPEG or PNG, sniffed by content, at most
+    /// 10 MiB, as on the portal.
+    pub content_base64: String,
+}
+
+/// An online application filed by a client on behalf of an applicant.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ApplicationRequest {
+    /// National procedure code; the procedure must accept online applications.
+    pub procedure: String,
+    /// Agency chosen among those settling the procedure.
+    pub agency: String,
+    /// `citizen`, `business`, `state_agency` or `other`.
+    pub applicant_kind: String,
+    /// Applicant's full name or organisation.
+    pub name: String,
+    /// Personal ID, 12 digits.
+    pub personal_id: String,
+    /// Date of birth, `YYYY-MM-DD`.
+    pub birth_date: String,
+    /// Phone number.
+    pub phone: String,
+    /// E-mail, if any.
+    #[serde(default)]
+    pub email: String,
+    /// Postal address.
+    pub address: String,
+    /// How the result goes back: `counter`, `post` or `online`.
+    pub return_method: String,
+    /// The client's own stable reference of the applicant (letters, digits, `.`, `_`, `-`; at
+    /// most 64); not personal data. The dossier's applicant becomes `api:{client}:{reference}`.
+    pub applicant_ref: String,
+    /// The papers, one per component; every required component must be there.
+    #[serde(default)]
+    pub papers: Vec<ApplicationPaper>,
+}
+
+/// A dossier a client filed, as it reads it.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct SubmittedApplication {
+    /// Dossier code, for tracking and for `GET /api/v1/applications/{code}`.
+    pub code: String,
+    /// Status, as the domain names it.
+    pub status: String,
+    /// The national portal's status code.
+    pub dvcqg_status: String,
+    /// Procedure code.
+    pub procedure_code: String,
+    /// Agency it was filed with.
+    pub agency: String,
+    /// Submission time, RFC 3339.
+    pub submitted_at: String,
+    /// Appointment: the receipt's once accepted, before that the one the receipt would carry
+    /// if the dossier is accepted as filed. RFC 3339.
+    pub appointment: Option<String>,
+}
+
+fn rfc3339(t: OffsetDateTime) -> String {
+    t.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
+fn answer_of(
+    view: &DossierView,
+    procedure: &Procedure,
+    data: &crate::ReferenceData,
+) -> SubmittedApplication {
+    let s = &view.state;
+    // Decree 45/2020/NĐ-CP: an online dossier received outside office hours counts from the
+    // next working day; the calendar applies it.
+    let appointment = s.appointment.or_else(|| {
+        data.calendar
+            .appointment(view.stored.submitted_at, procedure.duration)
+            .map(|t| t.assume_offset(domain::calendar::VIETNAM_OFFSET))
+    });
+    SubmittedApplication {
+        code: view.stored.code.clone(),
+        status: s.status.as_str().to_owned(),
+        dvcqg_status: s.status.dvcqg_code().to_owned(),
+        procedure_code: s.procedure_code.clone(),
+        agency: view.stored.agency_code.clone(),
+        submitted_at: rfc3339(view.stored.submitted_at),
+        appointment: appointment.map(rfc3339),
+    }
+}
+
+fn kind_of(text: &str) -> Option<ApplicantKind> {
+    match text {
+        "citizen" => Some(ApplicantKind::Citizen),
+        "business" => Some(ApplicantKind::Business),
+        "state_agency" => Some(ApplicantKind::StateAgency),
+        "other" => Some(ApplicantKind::Other),
+        _ => None,
+    }
+}
+
+/// Decodes standard base64 (padding optional, whitespace ignored); `None` when malformed.
+fn base64_decode(text: &str) -> Option<Vec<u8>> {
+    fn value(c: u8) -> Option<u32> {
+        match c {
+            b'A'..=b'Z' => Some(u32::from(c - b'A')),
+            b'a'..=b'z' => Some(u32::from(c - b'a') + 26),
+            b'0'..=b'9' => Some(u32::from(c - b'0') + 52),
+            b'+' => Some(62),
+            b'/' => Some(63),
+            _ => None,
+        }
+    }
+    let clean: Vec<u8> = text.bytes().filter(|c| !c.is_ascii_whitespace()).collect();
+    let body = clean
+        .strip_suffix(b"==")
+        .or_else(|| clean.strip_suffix(b"="))
+        .unwrap_or(&clean);
+    if body.len() % 4 == 1 {
+        return None;
+    }
+    let mut out = Vec::with_capacity(body.len() / 4 * 3 + 2);
+    for chunk in body.chunks(4) {
+        let mut n = 0u32;
+        for (i, c) in chunk.iter().enumerate() {
+            n |= value(*c)? << (18 - 6 * i);
+        }
+        let bytes = n.to_be_bytes();
+        out.extend_from_slice(&bytes[1..chunk.len()]);
+    }
+    Some(out)
+}
+
+fn valid_reference(r: &str) -> bool {
+    !r.is_empty()
+        && r.len() <= 64
+        && r.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+}
+
+/// Checks the fields as the portal's questions do; each error names its field.
+fn validate(ui: &Ui, r: &ApplicationRequest) -> Vec<String> {
+    let mut errors = Vec::new();
+    let mut err = |field: &str, key: &str| errors.push(format!("{field}: {}", ui.t(key)));
+    if kind_of(r.applicant_kind.trim()).is_none() {
+        err("applicant_kind", "api_clients.error.applicant_kind");
+    }
+    let name = r.name.trim();
+    if name.is_empty() {
+        err("name", "apply.error.name_missing");
+    } else if name.chars().count() > 200 {
+        err("name", "apply.error.name_long");
+    }
+    let id = r.personal_id.trim();
+    if id.len() != 12 || !id.chars().all(|c| c.is_ascii_digit()) {
+        err("personal_id", "apply.error.id_shape");
+    }
+    match time::Date::parse(
+        r.birth_date.trim(),
+        &time::format_description::well_known::Iso8601::DATE,
+    ) {
+        Ok(d) if d > OffsetDateTime::now_utc().date() => {
+            err("birth_date", "apply.error.birth_future")
+        }
+        Ok(_) => {}
+        Err(_) => err("birth_date", "api_clients.error.birth_date"),
+    }
+    let phone = r.phone.trim();
+    let digits = phone.chars().filter(char::is_ascii_digit).count();
+    if !(9..=12).contains(&digits)
+        || !phone
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '+' | '.' | '-'))
+    {
+        err("phone", "apply.error.phone_missing");
+    }
+    let email = r.email.trim();
+    if !email.is_empty() && (!email.contains('@') || email.len() > 254) {
+        err("email", "api_clients.error.email");
+    }
+    if r.address.trim().is_empty() {
+        err("address", "api_clients.error.address");
+    }
+    if ReturnMethod::parse(r.return_method.trim()).is_none() {
+        err("return_method", "api_clients.error.return_method");
+    }
+    if !valid_reference(r.applicant_ref.trim()) {
+        err("applicant_ref", "api_clients.error.applicant_ref");
+    }
+    errors
+}
+
+/// Sniffs, stores and records each paper, in the procedure's order; 422 with the paper's name
+/// when one is refused, missing or not in the procedure's list.
+async fn accept_papers(
+    state: &AppState,
+    ui: &Ui,
+    procedure: &Procedure,
+    papers: &[ApplicationPaper],
+) -> Result<Result<Vec<NewDossierPaper>, String>, AppError> {
+    let mut accepted = Vec::new();
+    for p in papers {
+        if !procedure.components.iter().any(|c| c.name == p.component) {
+            return Ok(Err(ui.t_s("api_clients.error.unknown_paper", &p.component)));
+        }
+        if papers.iter().filter(|q| q.component == p.component).count() > 1 {
+            return Ok(Err(ui.t_s("api_clients.error.paper_twice", &p.component)));
+        }
+    }
+    if let Some(missing) = procedure
+        .components
+        .iter()
+        .find(|c| c.required && !papers.iter().any(|p| p.component == c.name))
+    {
+        return Ok(Err(ui.t_s("api_clients.error.paper_missing", &missing.name)));
+    }
+    for c in &procedure.components {
+        let Some(p) = papers.iter().find(|p| p.component == c.name) else {
+            continue;
+        };
+        let Some(bytes) = base64_decode(&p.content_base64) else {
+            return Ok(Err(ui.t_s("api_clients.error.base64", &p.component)));
+        };
+        // The same sniffing and limits as the portal's upload (domain::paper, ASVS 5.2.1/5.2.2).
+        let kind = match check(&bytes) {
+            Ok(kind) => kind,
+            Err(problem) => {
+                return Ok(Err(format!(
+                    "{}: {}",
+                    p.component,
+                    ui.t(paper_problem_key(problem))
+                )));
+            }
+        };
+        let store = PaperStore::new(&state.attachments_dir);
+        let put = tokio::task::spawn_blocking(move || store.put(&bytes))
+            .await
+            .map_err(|e| AppError::Internal(format!("paper store task: {e}")))??;
+        state
+            .db
+            .record_paper_blob(&put.sha256, kind.media_type(), put.size_bytes)
+            .await?;
+        accepted.push(NewDossierPaper {
+            component: c.name.clone(),
+            sha256: put.sha256,
+            file_name: safe_file_name(&p.file_name, kind),
+            media_type: kind.media_type().to_owned(),
+            size_bytes: put.size_bytes,
+            purpose: PaperPurpose::Application,
+        });
+    }
+    Ok(Ok(accepted))
+}
+
+/// The portal's message key of a refused file.
+fn paper_problem_key(problem: domain::paper::PaperProblem) -> &'static str {
+    use domain::paper::PaperProblem;
+    match problem {
+        PaperProblem::Empty => "apply.error.file_empty",
+        PaperProblem::TooLarge => "apply.error.file_too_large",
+        PaperProblem::WrongType => "apply.error.file_type",
+    }
+}
+
+/// Submit an online dossier on behalf of an applicant (scope `submit_dossiers`).
+#[utoipa::path(
+    post,
+    path = "/api/v1/applications",
+    tag = "applications",
+    security(("api_key" = [])),
+    params(("Idempotency-Key" = String, Header, description = "Required: a retry with the same key and body answers as the first request, with no second dossier")),
+    request_body = ApplicationRequest,
+    responses(
+        (status = 201, description = "Filed; the dossier code and expected appointment (a retry answers the same)", body = SubmittedApplication),
+        (status = 400, description = "A field is missing or wrong, or no `Idempotency-Key`; `detail` names each", body = crate::api::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No key, or a wrong, revoked or expired key", body = crate::api::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The key lacks the scope `submit_dossiers`", body = crate::api::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The same key is being processed; retry", body = crate::api::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The rules or the papers refuse it (procedure not online, agency not competent, a paper missing or of a wrong type), or the key was used with another body", body = crate::api::Problem, content_type = "application/problem+json")
+    )
+)]
+pub async fn submit(
+    State(state): State<AppState>,
+    ui: Ui,
+    client: ApiClient,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Result<Response, AppError> {
+    if let Err(refusal) = client.require(&ui, Scope::SubmitDossiers) {
+        return Ok(refusal);
+    }
+    let Some(idempotency) = crate::desk::api::idempotency_of(
+        &headers,
+        format!("api:client:{}", client.id.simple()),
+        &[&body],
+    ) else {
+        return Err(AppError::BadRequest(
+            ui.t("api_clients.error.idempotency_key").to_owned(),
+        ));
+    };
+    let request: ApplicationRequest = serde_json::from_slice(&body)
+        .map_err(|e| AppError::BadRequest(ui.t_s("desk.api.bad_body", &e.to_string())))?;
+    // A retry of a filed application answers as the first time before anything is checked
+    // again (the papers are not stored twice, the procedure may have changed since).
+    if let Some(previous) = state
+        .db
+        .idempotent_answer(&idempotency)
+        .await
+        .map_err(|e| match ServiceError::from(e) {
+            ServiceError::KeyReused => {
+                AppError::Unprocessable(ui.t("desk.error.key_reused").to_owned())
+            }
+            other => crate::dossiers::service_error(other),
+        })?
+    {
+        return Ok(replay(&previous));
+    }
+    let errors = validate(&ui, &request);
+    if !errors.is_empty() {
+        return Err(AppError::BadRequest(errors.join(" ")));
+    }
+    let data = state.reference.get();
+    let Some(procedure) = data.procedure(request.procedure.trim()) else {
+        return Err(AppError::BadRequest(format!(
+            "procedure: {}",
+            ui.t_s("api_clients.error.procedure", request.procedure.trim())
+        )));
+    };
+    let papers = match accept_papers(&state, &ui, procedure, &request.papers).await? {
+        Ok(papers) => papers,
+        Err(detail) => return Err(AppError::Unprocessable(detail)),
+    };
+    let details = ApplicantDetails {
+        address: request.address.trim().to_owned(),
+        phone: request.phone.trim().to_owned(),
+        email: Some(request.email.trim().to_owned()).filter(|e| !e.is_empty()),
+        personal_id: request.personal_id.trim().to_owned(),
+        birth_date: request.birth_date.trim().to_owned(),
+        return_method: request.return_method.trim().to_owned(),
+    };
+    let applicant_id = client.applicant_id(request.applicant_ref.trim());
+    // The client files as the applicant it names: the rules let only the applicant submit
+    // online, and the id ties the dossier to this client for `read_own_dossiers`.
+    let actor = Actor::Applicant {
+        applicant_id: applicant_id.clone(),
+    };
+    let application = Application {
+        procedure_code: procedure.code.clone(),
+        opening: Opening::Online {
+            agency: request.agency.trim().to_owned(),
+        },
+        applicant: Applicant {
+            id: applicant_id,
+            kind: kind_of(request.applicant_kind.trim()).unwrap_or(ApplicantKind::Citizen),
+        },
+        applicant_name: request.name.trim().to_owned(),
+        applicant_contact: Some(details.to_json()),
+        phone: Some(details.phone.clone()),
+        personal_id: Some(details.personal_id.clone()),
+        papers,
+        from_draft: None,
+        // The client is the account that filed it, so "my dossiers" of a client can list it.
+        account: Some(format!("api:{}", client.id.simple())),
+    };
+    let answer = |view: &DossierView| IdempotentResponse {
+        status: 201,
+        body: serde_json::to_string(&answer_of(view, procedure, &data)).unwrap_or_default(),
+    };
+    let outcome = DossierService::new(&state.db, &data)
+        .open(
+            &actor,
+            &application,
+            OffsetDateTime::now_utc(),
+            Some((&idempotency, &answer as &crate::dossiers::Answer<'_>)),
+        )
+        .await;
+    match outcome {
+        Ok(Outcome::Done(view)) => {
+            tracing::info!(client = %client.id, code = %view.stored.code, "dossier filed over the API");
+            Ok((
+                StatusCode::CREATED,
+                Json(answer_of(&view, procedure, &data)),
+            )
+                .into_response())
+        }
+        Ok(Outcome::Replayed(previous)) => Ok(replay(&previous)),
+        Err(ServiceError::Refused { code, .. }) => Err(AppError::Unprocessable(
+            ui.t(&format!("desk.refusal.{code}")).to_owned(),
+        )),
+        Err(ServiceError::KeyReused) => Err(AppError::Unprocessable(
+            ui.t("desk.error.key_reused").to_owned(),
+        )),
+        Err(ServiceError::Conflict) => {
+            Err(AppError::Conflict(ui.t("desk.error.conflict").to_owned()))
+        }
+        Err(ServiceError::NotFound) => Err(AppError::BadRequest(format!(
+            "procedure: {}",
+            ui.t_s("api_clients.error.procedure", request.procedure.trim())
+        ))),
+        Err(e) => Err(crate::dossiers::service_error(e)),
+    }
+}
+
+/// The recorded answer of an earlier request with the same key.
+fn replay(previous: &IdempotentResponse) -> Response {
+    let status = StatusCode::from_u16(previous.status).unwrap_or(StatusCode::OK);
+    (
+        status,
+        [(
+            axum::http::header::CONTENT_TYPE,
+            axum::http::HeaderValue::from_static("application/json"),
+        )],
+        previous.body.clone(),
+    )
+        .into_response()
+}
+
+/// Read a dossier this client filed (scope `read_own_dossiers`).
+#[utoipa::path(
+    get,
+    path = "/api/v1/applications/{code}",
+    tag = "applications",
+    security(("api_key" = [])),
+    params(("code" = String, Path, description = "Dossier code")),
+    responses(
+        (status = 200, description = "The dossier", body = SubmittedApplication),
+        (status = 401, description = "No key, or a wrong, revoked or expired key", body = crate::api::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The key lacks the scope `read_own_dossiers`", body = crate::api::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No dossier with this code was filed by this client", body = crate::api::Problem, content_type = "application/problem+json")
+    )
+)]
+pub async fn read(
+    State(state): State<AppState>,
+    ui: Ui,
+    client: ApiClient,
+    Path(code): Path<String>,
+) -> Result<Response, AppError> {
+    if let Err(refusal) = client.require(&ui, Scope::ReadOwnDossiers) {
+        return Ok(refusal);
+    }
+    let data = state.reference.get();
+    let view = DossierService::new(&state.db, &data)
+        .get(&code)
+        .await
+        .map_err(crate::dossiers::service_error)?;
+    // Another client's dossier, or one filed at the counter, is "not found": its existence is
+    // not this client's to learn (ASVS 8.2.2).
+    if !view
+        .state
+        .applicant
+        .id
+        .starts_with(&client.applicant_prefix())
+    {
+        return Err(AppError::NotFound);
+    }
+    let procedure = data
+        .procedure(&view.state.procedure_code)
+        .ok_or(AppError::NotFound)?;
+    Ok(Json(answer_of(&view, procedure, &data)).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::base64_decode;
+
+    #[test]
+    fn base64_decodes_with_and_without_padding_and_refuses_garbage() {
+        assert_eq!(base64_decode("aGVsbG8=").as_deref(), Some(&b"hello"[..]));
+        assert_eq!(base64_decode("aGVsbG8").as_deref(), Some(&b"hello"[..]));
+        assert_eq!(base64_decode("aGVs\nbG8h").as_deref(), Some(&b"hello!"[..]));
+        assert_eq!(base64_decode(""), Some(Vec::new()));
+        assert_eq!(base64_decode("a"), None);
+        assert_eq!(base64_decode("a*=="), None);
+    }
+}

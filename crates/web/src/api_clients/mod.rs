@@ -1,0 +1,161 @@
+//! API clients: the province's specialised systems and the national public service portal call
+//! `/api/v1` with an API key of their own instead of an officer's session. A key is 32 bytes from
+//! the operating system's generator, shown once when issued and stored only as its SHA-256
+//! (OWASP ASVS 5.0 V11.4.2, V13.3.1); it carries scopes (`domain::access::Scope`) and nothing
+//! else grants it anything (V8.2.1); a revoked or expired key, or one of a revoked client, stops
+//! at once (V9.1.2 and V13.3.4: secrets can be rotated and revoked); its last use is recorded,
+//! at most once a minute so reading costs no write per request.
+
+pub(crate) mod applications;
+pub mod keys;
+
+use axum::Router;
+use axum::extract::FromRequestParts;
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use domain::access::{Scope, parse_scopes};
+use time::{Duration, OffsetDateTime};
+use uuid::Uuid;
+
+use crate::AppState;
+use crate::error::ErrorMark;
+use crate::sessions::constant_time_eq;
+use crate::ui::Ui;
+
+pub use applications::{ApplicationPaper, ApplicationRequest, SubmittedApplication};
+
+/// Last use is written back at most this often (as `desk::session` does for sessions).
+const TOUCH_EVERY: Duration = Duration::minutes(1);
+
+/// The client of an API request, authenticated by its key.
+#[derive(Debug, Clone)]
+pub struct ApiClient {
+    /// The client's id.
+    pub id: Uuid,
+    /// Its name, for logs.
+    pub name: String,
+    /// The unit it acts for, if any.
+    pub agency_code: Option<String>,
+    /// What its key allows.
+    pub scopes: Vec<Scope>,
+    /// The key's prefix, for logs (never the secret).
+    pub key_prefix: String,
+}
+
+/// A problem document with a detail in the caller's language.
+pub(crate) fn problem(status: StatusCode, detail: String) -> Response {
+    let mut response = status.into_response();
+    response.extensions_mut().insert(ErrorMark {
+        public_detail: Some(detail),
+    });
+    response
+}
+
+impl ApiClient {
+    /// Refuses with 403 unless the key carries `scope`.
+    pub fn require(&self, ui: &Ui, scope: Scope) -> Result<(), Response> {
+        if self.scopes.contains(&scope) {
+            Ok(())
+        } else {
+            // ASVS 16.3.2: failed authorisation decisions are logged.
+            tracing::info!(client = %self.id, key = %self.key_prefix, scope = %scope, "API scope missing");
+            Err(problem(
+                StatusCode::FORBIDDEN,
+                ui.t_s("api_clients.error.scope_missing", scope.as_str()),
+            ))
+        }
+    }
+
+    /// The applicant id of dossiers this client submits: `api:{client}:{reference}`, so the
+    /// dossier names the client that filed it and the client reads back only its own.
+    pub fn applicant_id(&self, reference: &str) -> String {
+        format!("{}{reference}", self.applicant_prefix())
+    }
+
+    /// The prefix every applicant id of this client starts with.
+    pub fn applicant_prefix(&self) -> String {
+        format!("api:{}:", self.id.simple())
+    }
+}
+
+fn refused(ui: &Ui) -> Response {
+    problem(
+        StatusCode::UNAUTHORIZED,
+        ui.t("api_clients.error.key_refused").to_owned(),
+    )
+}
+
+impl FromRequestParts<AppState> for ApiClient {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let ui = Ui::from_request(&parts.uri, &parts.headers);
+        let Some(key) = parts
+            .headers
+            .get(axum::http::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim)
+            .filter(|k| !k.is_empty() && k.len() <= 200)
+        else {
+            return Err(refused(&ui));
+        };
+        let hash = keys::hash(key);
+        let found = state
+            .db
+            .api_key_by_hash(&hash)
+            .await
+            .map_err(|e| crate::error::AppError::from(e).into_response())?;
+        let now = OffsetDateTime::now_utc();
+        // The look-up is by hash already; comparing again in constant time keeps the decision
+        // itself from depending on where two hashes differ (ASVS 11.2.4).
+        let Some(found) = found.filter(|f| {
+            constant_time_eq(&f.key.secret_hash, &hash)
+                && f.key.revoked_at.is_none()
+                && f.client.revoked_at.is_none()
+                && f.key.expires_at.is_none_or(|e| now < e)
+        }) else {
+            // ASVS 16.3.1: failed authentication is logged, without the key.
+            tracing::info!("API key refused");
+            return Err(refused(&ui));
+        };
+        if found
+            .key
+            .last_used_at
+            .is_none_or(|last| now - last >= TOUCH_EVERY)
+        {
+            state
+                .db
+                .touch_api_key(found.key.id, now, TOUCH_EVERY)
+                .await
+                .map_err(|e| crate::error::AppError::from(e).into_response())?;
+        }
+        let scopes = parse_scopes(&found.key.scopes).map_err(|e| {
+            crate::error::AppError::Internal(format!("stored scopes of a key: {e}")).into_response()
+        })?;
+        Ok(ApiClient {
+            id: found.client.id,
+            name: found.client.name,
+            agency_code: found.client.agency_code,
+            scopes,
+            key_prefix: found.key.prefix,
+        })
+    }
+}
+
+/// Routes for API clients.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/api/v1/applications",
+            post(applications::submit).layer(axum::extract::DefaultBodyLimit::max(
+                applications::BODY_LIMIT,
+            )),
+        )
+        .route("/api/v1/applications/{code}", get(applications::read))
+}
