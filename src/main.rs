@@ -42,6 +42,9 @@ enum Command {
     /// Check or anchor the tamper-evident dossier log.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Create or revoke API keys of integration clients (specialised systems, the national portal).
+    #[command(subcommand, name = "api-key")]
+    ApiKey(ApiKeyCommand),
     /// Run the simulators of outside services (the population registry behind LGSP, with a
     /// synthetic population) for development, demonstrations and tests; never in production.
     Sandbox {
@@ -58,6 +61,27 @@ enum AuditCommand {
     Verify,
     /// Record a checkpoint over every event older than five minutes.
     Checkpoint,
+}
+
+#[derive(Subcommand)]
+enum ApiKeyCommand {
+    /// Register a client and print its first key once (only its hash is kept).
+    Create {
+        /// The client's name, e.g. "Cổng Dịch vụ công quốc gia".
+        #[arg(long)]
+        name: String,
+        /// Identifier code of the unit it acts for; none for a province-wide client.
+        #[arg(long)]
+        agency: Option<String>,
+        /// Comma-separated: read_catalogue, submit_dossiers, read_own_dossiers, act_on_dossiers, receive_events.
+        #[arg(long)]
+        scopes: String,
+    },
+    /// Revoke a key by its prefix (as lists show it, e.g. mck_1a2b3c4d); it stops working at once.
+    Revoke {
+        /// The key's prefix.
+        prefix: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -147,6 +171,45 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         }
         Command::Calendar(cmd) => calendar(cmd, &config).await,
         Command::Audit(cmd) => audit(cmd, &config).await,
+        Command::ApiKey(ApiKeyCommand::Create {
+            name,
+            agency,
+            scopes,
+        }) => {
+            let db = open(&config).await?;
+            let issued = web::api_clients::keys::create_client_with_key(
+                &db,
+                &name,
+                agency.as_deref(),
+                &scopes,
+                "cli",
+            )
+            .await;
+            db.close().await;
+            let issued = issued.context("cannot create the API client")?;
+            println!("{}", issued.key);
+            eprintln!(
+                "key {} created; it is shown only this once: store it in the client's secret store now",
+                issued.prefix
+            );
+            Ok(())
+        }
+        Command::ApiKey(ApiKeyCommand::Revoke { prefix }) => {
+            let db = open(&config).await?;
+            let revoked = db
+                .revoke_api_key(prefix.trim(), None, time::OffsetDateTime::now_utc())
+                .await;
+            db.close().await;
+            if revoked? {
+                println!("key {} revoked", prefix.trim());
+                Ok(())
+            } else {
+                Err(anyhow::anyhow!(
+                    "no live key has the prefix {}",
+                    prefix.trim()
+                ))
+            }
+        }
         Command::Sandbox { listen } => sandbox::run(listen, shutdown_signal())
             .await
             .with_context(|| format!("cannot run the sandbox on {listen}")),

@@ -66,6 +66,51 @@ pub async fn issue(
     Ok(IssuedKey { key, prefix })
 }
 
+/// Registers a client and issues its first key, for `motcua api-key create`: the operator's
+/// way to onboard the national portal before any administrator account exists.
+pub async fn create_client_with_key(
+    db: &Db,
+    name: &str,
+    agency_code: Option<&str>,
+    scopes: &str,
+    created_by: &str,
+) -> Result<IssuedKey, CreateError> {
+    let scopes = domain::access::parse_scopes(scopes).map_err(CreateError::Scope)?;
+    if scopes.is_empty() {
+        return Err(CreateError::NoScope);
+    }
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(CreateError::NoName);
+    }
+    let id = Uuid::now_v7();
+    db.create_api_client(&storage::api_clients::NewApiClient {
+        id,
+        name: name.to_owned(),
+        agency_code: agency_code.map(str::to_owned),
+        created_by: created_by.to_owned(),
+    })
+    .await?;
+    Ok(issue(db, id, &scopes, None).await?)
+}
+
+/// Why a client could not be created.
+#[derive(Debug, thiserror::Error)]
+pub enum CreateError {
+    /// A scope name is unknown.
+    #[error(transparent)]
+    Scope(domain::access::ScopeError),
+    /// No scope at all: a key that allows nothing is a mistake.
+    #[error("give at least one scope")]
+    NoScope,
+    /// No name.
+    #[error("give the client a name")]
+    NoName,
+    /// Storage failed (an unknown agency code is refused by its foreign key).
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
