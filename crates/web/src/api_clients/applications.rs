@@ -321,7 +321,7 @@ pub async fn submit(
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Result<Response, AppError> {
-    if let Err(refusal) = client.require(&ui, Scope::SubmitDossiers) {
+    if let Some(refusal) = client.missing_scope(&ui, Scope::SubmitDossiers) {
         return Ok(refusal);
     }
     let Some(idempotency) = crate::desk::api::idempotency_of(
@@ -470,7 +470,7 @@ pub async fn read(
     client: ApiClient,
     Path(code): Path<String>,
 ) -> Result<Response, AppError> {
-    if let Err(refusal) = client.require(&ui, Scope::ReadOwnDossiers) {
+    if let Some(refusal) = client.missing_scope(&ui, Scope::ReadOwnDossiers) {
         return Ok(refusal);
     }
     let data = state.reference.get();

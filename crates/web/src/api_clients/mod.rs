@@ -54,14 +54,14 @@ pub(crate) fn problem(status: StatusCode, detail: String) -> Response {
 }
 
 impl ApiClient {
-    /// Refuses with 403 unless the key carries `scope`.
-    pub fn require(&self, ui: &Ui, scope: Scope) -> Result<(), Response> {
+    /// The 403 answer when the key does not carry `scope`; `None` when it does.
+    pub fn missing_scope(&self, ui: &Ui, scope: Scope) -> Option<Response> {
         if self.scopes.contains(&scope) {
-            Ok(())
+            None
         } else {
             // ASVS 16.3.2: failed authorisation decisions are logged.
             tracing::info!(client = %self.id, key = %self.key_prefix, scope = %scope, "API scope missing");
-            Err(problem(
+            Some(problem(
                 StatusCode::FORBIDDEN,
                 ui.t_s("api_clients.error.scope_missing", scope.as_str()),
             ))
