@@ -9,7 +9,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use domain::access::Scope;
+use domain::access::{Principal, Request, Scope, permits};
 use domain::catalogue::Procedure;
 use domain::dossier::{Actor, Applicant, ApplicantKind, ReturnMethod};
 use domain::paper::{check, safe_file_name};
@@ -395,7 +395,7 @@ pub async fn submit(
         papers,
         from_draft: None,
         // The client is the account that filed it, so "my dossiers" of a client can list it.
-        account: Some(format!("api:{}", client.id.simple())),
+        account: Some(client.account()),
     };
     let answer = |view: &DossierView| IdempotentResponse {
         status: 201,
@@ -480,11 +480,16 @@ pub async fn read(
         .map_err(crate::dossiers::service_error)?;
     // Another client's dossier, or one filed at the counter, is "not found": its existence is
     // not this client's to learn (ASVS 8.2.2).
-    if !view
-        .state
-        .applicant
-        .id
-        .starts_with(&client.applicant_prefix())
+    // This route reads what the client filed, even when its key could also reach its unit's
+    // dossiers: the policy must allow it and the dossier must be recorded under the client.
+    let account = client.account();
+    let principal = Principal::Client {
+        account: &account,
+        unit: client.agency_code.as_deref(),
+        scopes: &client.scopes,
+    };
+    if !permits(&principal, &Request::ReadDossier(view.facts()))
+        || view.stored.applicant_account.as_deref() != Some(account.as_str())
     {
         return Err(AppError::NotFound);
     }

@@ -74,6 +74,12 @@ impl ApiClient {
         format!("{}{reference}", self.applicant_prefix())
     }
 
+    /// The account the dossiers this client files are recorded under (`dossier.applicant_account`),
+    /// as `domain::access::Principal::Client` names it.
+    pub fn account(&self) -> String {
+        format!("api:{}", self.id.simple())
+    }
+
     /// The prefix every applicant id of this client starts with.
     pub fn applicant_prefix(&self) -> String {
         format!("api:{}:", self.id.simple())
