@@ -6,6 +6,7 @@
 //! at once (V9.1.2 and V13.3.4: secrets can be rotated and revoked); its last use is recorded,
 //! at most once a minute so reading costs no write per request.
 
+mod admin;
 pub(crate) mod applications;
 pub mod keys;
 
@@ -164,4 +165,13 @@ pub fn router() -> Router<AppState> {
             )),
         )
         .route("/api/v1/applications/{code}", get(applications::read))
+        .route(
+            "/back-office/api-clients",
+            get(admin::page).post(admin::create),
+        )
+        .route("/back-office/api-clients/{id}/keys", post(admin::issue))
+        .route(
+            "/back-office/api-clients/{id}/keys/{prefix}/revoke",
+            post(admin::revoke),
+        )
 }

@@ -314,3 +314,113 @@ async fn the_officer_sees_a_dossier_filed_over_the_api_in_the_inbox_as_an_online
         "the dossier page shows the online channel"
     );
 }
+
+fn hidden_value(html: &str, marker: &str) -> Option<String> {
+    let start = html.find(marker)? + marker.len();
+    let end = html[start..].find('"')?;
+    Some(html[start..start + end].to_owned())
+}
+
+async fn signed_in(app: &TestApp, username: &str) -> String {
+    let reply = app
+        .post_form(
+            "/back-office/sign-in",
+            &[
+                ("username", username),
+                ("password", web::desk::accounts::DEMO_PASSWORD),
+                ("next", "/back-office/inbox"),
+            ],
+        )
+        .await;
+    let cookie = reply
+        .headers
+        .get(header::SET_COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|c| c.split(';').next())
+        .expect("session cookie")
+        .to_owned();
+    app.browse_as(Some(&cookie));
+    cookie
+}
+
+#[tokio::test]
+async fn a_unit_administrator_creates_a_client_issues_a_key_shown_once_and_revokes_it() {
+    let app = TestApp::new().await;
+    let unit = commune(&app).await;
+    signed_in(&app, "quantri.xa").await;
+    let page = app.get("/back-office/api-clients?lang=en").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let csrf = hidden_value(&page.body, "name=\"csrf\" value=\"").expect("csrf");
+
+    let without_token = app
+        .post_form("/back-office/api-clients", &[("name", "Hệ thống hộ tịch")])
+        .await;
+    assert_eq!(without_token.status, StatusCode::FORBIDDEN);
+    let created = app
+        .post_form(
+            "/back-office/api-clients",
+            &[("csrf", &csrf), ("name", "Hệ thống hộ tịch")],
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER);
+    let clients = app
+        .db
+        .db
+        .api_clients(Some(&[unit.clone()]))
+        .await
+        .expect("clients");
+    assert_eq!(clients.len(), 1);
+    let id = clients[0].id.simple().to_string();
+
+    let issued = app
+        .post_form(
+            &format!("/back-office/api-clients/{id}/keys?lang=en"),
+            &[
+                ("csrf", &csrf),
+                ("scope", "submit_dossiers"),
+                ("scope", "read_own_dossiers"),
+            ],
+        )
+        .await;
+    assert_eq!(issued.status, StatusCode::OK, "{}", issued.body);
+    let key = hidden_value(
+        &issued.body,
+        "id=\"new-key\" class=\"input-wide\" type=\"text\" readonly value=\"",
+    )
+    .expect("the key, shown once");
+    assert!(key.starts_with("mck_"));
+    let prefix: String = key.chars().take(12).collect();
+    let again = app.get("/back-office/api-clients?lang=en").await;
+    assert!(!again.body.contains(&key), "the key is never shown again");
+    assert!(again.body.contains(&prefix), "its prefix is listed");
+
+    let filed = submit(
+        &app,
+        &key,
+        Some("admin-1"),
+        &application(&app, &unit, "x-1"),
+    )
+    .await;
+    assert_eq!(filed.status, StatusCode::CREATED, "{}", filed.body);
+
+    let revoked = app
+        .post_form(
+            &format!("/back-office/api-clients/{id}/keys/{prefix}/revoke"),
+            &[("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(revoked.status, StatusCode::SEE_OTHER);
+    let refused = submit(
+        &app,
+        &key,
+        Some("admin-2"),
+        &application(&app, &unit, "x-2"),
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::UNAUTHORIZED);
+
+    // A reception officer does not manage clients.
+    signed_in(&app, "tiepnhan.xa").await;
+    let forbidden = app.get("/back-office/api-clients").await;
+    assert_eq!(forbidden.status, StatusCode::FORBIDDEN);
+}

@@ -1,0 +1,261 @@
+//! The back-office page where unit administrators register their unit's API clients, issue keys
+//! (shown once), see each key's prefix, scopes and last use, and revoke keys. There is no
+//! province administrator role yet: a unit administrator of the province's root agency (the
+//! agency without a parent, the provincial People's Committee) manages every client, including
+//! province-wide ones. Every form carries the session's CSRF token (ASVS 3.5.1).
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use domain::access::{Principal, Request, Scope, parse_scopes, permits};
+use domain::dossier::OfficerRole;
+use storage::api_clients::{NewApiClient, StoredApiClient};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::AppState;
+use crate::desk::Officer;
+use crate::error::AppError;
+use crate::portal::render;
+use crate::ui::Ui;
+
+use super::keys;
+
+/// One key in the list.
+struct KeyRow {
+    prefix: String,
+    scopes: String,
+    created: String,
+    last_used: String,
+    revoked: bool,
+}
+
+/// One client with its keys.
+struct ClientRow {
+    id: String,
+    name: String,
+    unit: String,
+    revoked: bool,
+    keys: Vec<KeyRow>,
+}
+
+#[derive(Template)]
+#[template(path = "desk/api_clients.html")]
+struct ClientsPage {
+    ui: Ui,
+    officer: Officer,
+    clients: Vec<ClientRow>,
+    scopes: Vec<&'static str>,
+    /// A key just issued, shown this once.
+    new_key: Option<String>,
+}
+
+/// The province's root agency: the one without a parent.
+fn root_agency(state: &AppState) -> Option<String> {
+    let data = state.reference.get();
+    data.catalogue
+        .agencies
+        .iter()
+        .find(|a| a.parent.is_none())
+        .map(|a| a.code.clone())
+}
+
+/// Whether the officer administers the whole province (see the module documentation).
+fn is_province_admin(state: &AppState, officer: &Officer) -> bool {
+    officer.role == OfficerRole::UnitAdmin && root_agency(state).as_deref() == Some(&officer.unit)
+}
+
+/// May the officer manage clients of `unit` (`None`: a province-wide client)?
+fn may_manage(state: &AppState, officer: &Officer, unit: Option<&str>) -> bool {
+    is_province_admin(state, officer)
+        || unit.is_some_and(|u| {
+            permits(
+                &Principal::Officer {
+                    id: &officer.id,
+                    role: officer.role,
+                    unit: &officer.unit,
+                },
+                &Request::ManageApiClients { unit: u },
+            )
+        })
+}
+
+fn when(ui: &Ui, t: Option<OffsetDateTime>) -> String {
+    match t.map(|t| t.to_offset(domain::calendar::VIETNAM_OFFSET)) {
+        Some(t) if ui.is_en() => format!(
+            "{:04}-{:02}-{:02} {:02}:{:02}",
+            t.year(),
+            u8::from(t.month()),
+            t.day(),
+            t.hour(),
+            t.minute()
+        ),
+        Some(t) => format!(
+            "{:02}:{:02} {:02}/{:02}/{:04}",
+            t.hour(),
+            t.minute(),
+            t.day(),
+            u8::from(t.month()),
+            t.year()
+        ),
+        None => ui.t("api_clients.admin.never").to_owned(),
+    }
+}
+
+async fn page_with(
+    state: &AppState,
+    ui: Ui,
+    officer: Officer,
+    new_key: Option<String>,
+) -> Result<Response, AppError> {
+    if !may_manage(state, &officer, Some(&officer.unit)) {
+        return Err(AppError::Forbidden);
+    }
+    let units = [officer.unit.clone()];
+    let stored = if is_province_admin(state, &officer) {
+        state.db.api_clients(None).await?
+    } else {
+        state.db.api_clients(Some(&units)).await?
+    };
+    let mut clients = Vec::new();
+    for c in stored {
+        let keys = state
+            .db
+            .api_keys_of(c.id)
+            .await?
+            .into_iter()
+            .map(|k| KeyRow {
+                prefix: k.prefix,
+                scopes: k.scopes.replace(',', ", "),
+                created: when(&ui, Some(k.created_at)),
+                last_used: when(&ui, k.last_used_at),
+                revoked: k.revoked_at.is_some(),
+            })
+            .collect();
+        clients.push(ClientRow {
+            id: c.id.simple().to_string(),
+            name: c.name,
+            unit: c.agency_code.unwrap_or_default(),
+            revoked: c.revoked_at.is_some(),
+            keys,
+        });
+    }
+    render(&ClientsPage {
+        scopes: Scope::ALL.iter().map(|s| s.as_str()).collect(),
+        ui,
+        officer,
+        clients,
+        new_key,
+    })
+}
+
+/// The list of clients and keys.
+pub(crate) async fn page(
+    State(state): State<AppState>,
+    ui: Ui,
+    officer: Officer,
+) -> Result<Response, AppError> {
+    page_with(&state, ui, officer, None).await
+}
+
+fn field<'a>(fields: &'a [(String, String)], name: &str) -> &'a str {
+    fields
+        .iter()
+        .find(|(k, _)| k == name)
+        .map_or("", |(_, v)| v.trim())
+}
+
+/// Registers a client of the officer's unit.
+pub(crate) async fn create(
+    State(state): State<AppState>,
+    ui: Ui,
+    officer: Officer,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    officer.check_csrf(&fields)?;
+    if !may_manage(&state, &officer, Some(&officer.unit)) {
+        return Err(AppError::Forbidden);
+    }
+    let name = field(&fields, "name");
+    if name.is_empty() || name.chars().count() > 200 {
+        return Err(AppError::BadRequest(
+            ui.t("api_clients.admin.error_name").to_owned(),
+        ));
+    }
+    state
+        .db
+        .create_api_client(&NewApiClient {
+            id: Uuid::now_v7(),
+            name: name.to_owned(),
+            agency_code: Some(officer.unit.clone()),
+            created_by: officer.id.clone(),
+        })
+        .await?;
+    Ok(Redirect::to("/back-office/api-clients").into_response())
+}
+
+/// The client of `id` if the officer may manage it; "not found" otherwise.
+async fn managed(
+    state: &AppState,
+    officer: &Officer,
+    id: &str,
+) -> Result<StoredApiClient, AppError> {
+    let id = Uuid::try_parse(id).map_err(|_| AppError::NotFound)?;
+    let client = state.db.api_client(id).await?.ok_or(AppError::NotFound)?;
+    if may_manage(state, officer, client.agency_code.as_deref()) {
+        Ok(client)
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+/// Issues a key and shows it once.
+pub(crate) async fn issue(
+    State(state): State<AppState>,
+    ui: Ui,
+    officer: Officer,
+    Path(id): Path<String>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    officer.check_csrf(&fields)?;
+    let client = managed(&state, &officer, &id).await?;
+    if client.revoked_at.is_some() {
+        return Err(AppError::NotFound);
+    }
+    let chosen: Vec<&str> = fields
+        .iter()
+        .filter(|(k, _)| k == "scope")
+        .map(|(_, v)| v.as_str())
+        .collect();
+    let scopes = parse_scopes(&chosen.join(","))
+        .ok()
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| AppError::BadRequest(ui.t("api_clients.admin.error_scopes").to_owned()))?;
+    let issued = keys::issue(&state.db, client.id, &scopes, None).await?;
+    tracing::info!(officer = %officer.id, client = %client.id, key = %issued.prefix, "API key issued");
+    // The key is in this answer only; the page is not cached (no-store) so it is not kept either.
+    let mut response = page_with(&state, ui, officer, Some(issued.key)).await?;
+    response.headers_mut().insert(
+        axum::http::header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("no-store"),
+    );
+    Ok(response)
+}
+
+/// Revokes a key of a client.
+pub(crate) async fn revoke(
+    State(state): State<AppState>,
+    officer: Officer,
+    Path((id, prefix)): Path<(String, String)>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    officer.check_csrf(&fields)?;
+    let client = managed(&state, &officer, &id).await?;
+    state
+        .db
+        .revoke_api_key(&prefix, Some(client.id), OffsetDateTime::now_utc())
+        .await?;
+    tracing::info!(officer = %officer.id, client = %client.id, key = %prefix, "API key revoked");
+    Ok(Redirect::to("/back-office/api-clients").into_response())
+}
