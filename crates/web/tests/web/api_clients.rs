@@ -366,7 +366,7 @@ async fn a_unit_administrator_creates_a_client_issues_a_key_shown_once_and_revok
     let clients = app
         .db
         .db
-        .api_clients(Some(&[unit.clone()]))
+        .api_clients(Some(std::slice::from_ref(&unit)))
         .await
         .expect("clients");
     assert_eq!(clients.len(), 1);
