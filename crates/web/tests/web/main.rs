@@ -5,6 +5,7 @@ mod account;
 mod api;
 mod api_clients;
 pub(crate) mod apply;
+mod authorisation;
 mod desk;
 mod i18n;
 mod lifecycle;
