@@ -12,9 +12,7 @@ use axum::response::{IntoResponse, Response};
 use domain::access::{Principal, Request, Scope, permits};
 use domain::catalogue::Procedure;
 use domain::dossier::{Actor, Applicant, ApplicantKind, ReturnMethod};
-use domain::paper::{check, safe_file_name};
 use serde::{Deserialize, Serialize};
-use storage::PaperStore;
 use storage::dossier::IdempotentResponse;
 use storage::papers::{NewDossierPaper, PaperPurpose};
 use time::OffsetDateTime;
@@ -256,45 +254,14 @@ async fn accept_papers(
         let Some(bytes) = base64_decode(&p.content_base64) else {
             return Ok(Err(ui.t_s("api_clients.error.base64", &p.component)));
         };
-        // The same sniffing and limits as the portal's upload (domain::paper, ASVS 5.2.1/5.2.2).
-        let kind = match check(&bytes) {
-            Ok(kind) => kind,
-            Err(problem) => {
-                return Ok(Err(format!(
-                    "{}: {}",
-                    p.component,
-                    ui.t(paper_problem_key(problem))
-                )));
-            }
-        };
-        let store = PaperStore::new(&state.attachments_dir);
-        let put = tokio::task::spawn_blocking(move || store.put(&bytes))
-            .await
-            .map_err(|e| AppError::Internal(format!("paper store task: {e}")))??;
-        state
-            .db
-            .record_paper_blob(&put.sha256, kind.media_type(), put.size_bytes)
-            .await?;
-        accepted.push(NewDossierPaper {
-            component: c.name.clone(),
-            sha256: put.sha256,
-            file_name: safe_file_name(&p.file_name, kind),
-            media_type: kind.media_type().to_owned(),
-            size_bytes: put.size_bytes,
-            purpose: PaperPurpose::Application,
-        });
+        // The same sniffing, limits and store as the portal's upload (domain::paper, ASVS
+        // 5.2.1/5.2.2).
+        match crate::apply::accept_file(state, &p.file_name, bytes).await? {
+            Ok(upload) => accepted.push(upload.attach_as(&c.name, PaperPurpose::Application)),
+            Err(key) => return Ok(Err(format!("{}: {}", p.component, ui.t(key)))),
+        }
     }
     Ok(Ok(accepted))
-}
-
-/// The portal's message key of a refused file.
-fn paper_problem_key(problem: domain::paper::PaperProblem) -> &'static str {
-    use domain::paper::PaperProblem;
-    match problem {
-        PaperProblem::Empty => "apply.error.file_empty",
-        PaperProblem::TooLarge => "apply.error.file_too_large",
-        PaperProblem::WrongType => "apply.error.file_type",
-    }
 }
 
 /// Submit an online dossier on behalf of an applicant (scope `submit_dossiers`).

@@ -30,6 +30,24 @@ pub(crate) struct Upload {
     pub size_bytes: i64,
 }
 
+impl Upload {
+    /// The paper to attach to a dossier as `component`, for `purpose`.
+    pub fn attach_as(
+        &self,
+        component: &str,
+        purpose: storage::papers::PaperPurpose,
+    ) -> storage::papers::NewDossierPaper {
+        storage::papers::NewDossierPaper {
+            component: component.to_owned(),
+            sha256: self.sha256.clone(),
+            file_name: self.file_name.clone(),
+            media_type: self.media_type.clone(),
+            size_bytes: self.size_bytes,
+            purpose,
+        }
+    }
+}
+
 /// The answer for one required paper.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]

@@ -7,6 +7,9 @@
 
 mod draft;
 mod papers;
+
+/// Shared with the API's applications: one way to check, store and attach an uploaded paper.
+pub(crate) use papers::accept_file;
 mod questions;
 mod submit;
 mod supplement;

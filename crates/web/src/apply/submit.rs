@@ -10,7 +10,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use domain::catalogue::Procedure;
 use domain::dossier::{Actor, Applicant, ApplicantKind};
-use storage::papers::{NewDossierPaper, PaperPurpose};
+use storage::papers::PaperPurpose;
 use time::OffsetDateTime;
 
 use super::draft::{Draft, PaperAnswer, Step};
@@ -187,15 +187,10 @@ fn application(draft: &Draft, procedure: &Procedure) -> Option<(Actor, Applicati
     for (i, c) in procedure.components.iter().enumerate() {
         match a.papers.get(i) {
             Some(Some(PaperAnswer::File { sha256 })) => {
-                let u = a.upload(sha256)?;
-                papers.push(NewDossierPaper {
-                    component: c.name.clone(),
-                    sha256: u.sha256.clone(),
-                    file_name: u.file_name.clone(),
-                    media_type: u.media_type.clone(),
-                    size_bytes: u.size_bytes,
-                    purpose: PaperPurpose::Application,
-                });
+                papers.push(
+                    a.upload(sha256)?
+                        .attach_as(&c.name, PaperPurpose::Application),
+                );
             }
             Some(Some(PaperAnswer::Skipped)) if !c.required => {}
             _ => return None,

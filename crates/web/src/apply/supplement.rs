@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use domain::dossier::tracking::{open_supplement_request, proves_applicant};
 use domain::dossier::{Action, Actor, DossierCode, Status};
-use storage::papers::{NewDossierPaper, PaperPurpose};
+use storage::papers::PaperPurpose;
 use time::OffsetDateTime;
 
 use super::papers::{accept_file, read_multipart};
@@ -356,14 +356,7 @@ pub(crate) async fn save(
     let mut papers = Vec::new();
     for (component, file_name, bytes) in files {
         match accept_file(&state, &file_name, bytes).await? {
-            Ok(upload) => papers.push(NewDossierPaper {
-                component,
-                sha256: upload.sha256,
-                file_name: upload.file_name,
-                media_type: upload.media_type,
-                size_bytes: upload.size_bytes,
-                purpose: PaperPurpose::Supplement,
-            }),
+            Ok(upload) => papers.push(upload.attach_as(&component, PaperPurpose::Supplement)),
             Err(key) => {
                 return refuse(
                     vec![ErrorItem {
