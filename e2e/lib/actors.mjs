@@ -18,7 +18,8 @@ export function pointerActor(page) {
   };
 }
 
-async function navigate(page, act) {
+/** Does `act` and resolves to the response of the navigation it starts. */
+export async function navigate(page, act) {
   const nav = page.waitForNavigation({ waitUntil: 'load' });
   await act();
   return nav;

@@ -3,6 +3,7 @@
 // interface text, so the same steps run in Vietnamese and English.
 import assert from 'node:assert/strict';
 import { makePdf } from './pdf.mjs';
+import { navigate } from './actors.mjs';
 
 export const MARRIAGE = { code: '1.000894', vi: 'Đăng ký kết hôn', en: 'Marriage registration' };
 export const BIRTH = { code: '1.001193', vi: 'Đăng ký khai sinh', en: 'Birth registration' };
@@ -437,4 +438,38 @@ export async function citizenAccount(actor, audit, { width }) {
   await actor.fill('#password', password);
   resp = await actor.submit('main form[method=post] button[type=submit]');
   assert.equal(path(page), '/account', 'signing in should open the account page');
+}
+
+/** Whether this build has the API-client administration page. */
+export async function hasApiClients(baseUrl) {
+  return (await fetch(`${baseUrl}/back-office/api-clients`, { redirect: 'manual' })).status !== 404;
+}
+
+/** (f) A unit administrator registers an API client, issues a key (shown once) and revokes it. */
+export async function apiClients(actor, audit, { width }) {
+  const { page } = actor;
+  const name = `Hệ thống quản lý văn bản ${width.viewport.width}`;
+  await signIn(actor, 'quantri.so');
+  let resp = await actor.goto('/back-office/api-clients');
+  assert.equal(status(resp), 200);
+  const before = await page.locator('main section').count();
+  await audit.page(page, 'desk/api_clients.html', before ? 'clients' : 'no-clients');
+  await actor.fill('#client-name', name);
+  resp = await actor.submit('main form[action="/back-office/api-clients"] button[type=submit]');
+  assert.equal(status(resp), 200);
+  const mine = page.locator('main section').filter({ has: page.locator('h2', { hasText: name }) });
+  assert.equal(await mine.count(), 1, 'the new client is not listed');
+  await audit.page(page, 'desk/api_clients.html', 'client-added');
+  await mine.locator('form[action$="/keys"] input[type=checkbox][name=scope]').first().check();
+  resp = await navigate(page, () => mine.locator('form[action$="/keys"] button[type=submit]').click());
+  assert.equal(status(resp), 200);
+  assert.equal(resp.headers()['cache-control'], 'no-store', 'the page showing a new key must not be stored');
+  assert.ok((await page.locator('#new-key').inputValue()).length > 20, 'the new key is not shown');
+  await audit.page(page, 'desk/api_clients.html', 'key-issued');
+  assert.equal(await mine.locator('form[action$="/revoke"]').count(), 1);
+  resp = await navigate(page, () => mine.locator('form[action$="/revoke"] button[type=submit]').click());
+  assert.equal(status(resp), 200);
+  assert.equal(await mine.locator('form[action$="/revoke"]').count(), 0, 'the key was not revoked');
+  await audit.page(page, 'desk/api_clients.html', 'key-revoked');
+  await signOut(actor);
 }

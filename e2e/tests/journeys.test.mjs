@@ -10,7 +10,8 @@ import { launch, newContext, WIDTHS } from '../lib/browser.mjs';
 import { Audit, audited, failureShot } from '../lib/audit.mjs';
 import { PAGE_TEMPLATES, AXE_VERSION } from '../lib/axe.mjs';
 import { pointerActor, keyboardActor } from '../lib/actors.mjs';
-import { applyOnline, backOffice, signInOut, switchLanguage, otherPages, citizenAccount, hasAccounts } from '../lib/journeys.mjs';
+import { applyOnline, backOffice, signInOut, switchLanguage, otherPages, citizenAccount, hasAccounts,
+  apiClients, hasApiClients } from '../lib/journeys.mjs';
 
 let server;
 let chrome;
@@ -67,6 +68,10 @@ for (const width of WIDTHS) {
     test('e: citizen account: register, apply signed in, my dossiers, sign out and in', async (t) => {
       if (!(await hasAccounts(server.url))) return t.skip('this build has no citizen accounts');
       return run('account', width, {}, ({ actor, audit }) => citizenAccount(actor, audit, { width }));
+    });
+    test('f: API clients: a unit administrator adds a client, issues a key and revokes it', async (t) => {
+      if (!(await hasApiClients(server.url))) return t.skip('this build has no API-client administration');
+      return run('apiclients', width, {}, ({ actor, audit }) => apiClients(actor, audit, { width }));
     });
   });
 }
