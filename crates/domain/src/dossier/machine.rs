@@ -286,6 +286,22 @@ fn officer_in<'a>(
 
 /// The officer's unit must hold the dossier (the lead agency, or the agency it is transferred
 /// to while it is there).
+/// A leader answering the proposal that awaits them (approving it or sending it back): a leader
+/// of the holding unit, with a proposed result not yet approved.
+fn leader_on_proposal(
+    state: &DossierState,
+    actor: &Actor,
+    action: &Action,
+    rule: &'static str,
+) -> Result<(), Refusal> {
+    let o = officer_in(action, actor, &[OfficerRole::Leader], rule)?;
+    in_holder(state, &o)?;
+    if state.proposal.is_none() || state.approved {
+        return Err(Refusal::NothingToApprove);
+    }
+    Ok(())
+}
+
 fn in_holder(state: &DossierState, officer: &Officer<'_>) -> Result<(), Refusal> {
     if officer.unit == state.holder {
         Ok(())
@@ -718,32 +734,19 @@ fn step(
             if status != S::Processing {
                 return Err(wrong_status());
             }
-            let o = officer_in(
-                action,
-                actor,
-                &[OfficerRole::Leader],
-                "only a leader approves a result",
-            )?;
-            in_holder(state, &o)?;
-            if state.proposal.is_none() || state.approved {
-                return Err(Refusal::NothingToApprove);
-            }
+            leader_on_proposal(state, actor, action, "only a leader approves a result")?;
             Ok(Change::ResultApproved { note: note.clone() })
         }
         Action::SendBack { reasons } => {
             if status != S::Processing {
                 return Err(wrong_status());
             }
-            let o = officer_in(
-                action,
+            leader_on_proposal(
+                state,
                 actor,
-                &[OfficerRole::Leader],
+                action,
                 "only a leader sends a proposed result back",
             )?;
-            in_holder(state, &o)?;
-            if state.proposal.is_none() || state.approved {
-                return Err(Refusal::NothingToApprove);
-            }
             not_blank(reasons, "reasons")?;
             Ok(Change::ProposalSentBack {
                 reasons: reasons.clone(),
