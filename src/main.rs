@@ -46,11 +46,30 @@ enum Command {
     #[command(subcommand, name = "api-key")]
     ApiKey(ApiKeyCommand),
     /// Run the simulators of outside services (the population registry behind LGSP, with a
-    /// synthetic population) for development, demonstrations and tests; never in production.
+    /// synthetic population; the PayGov and VNPay payment gateways, with test cards) for
+    /// development, demonstrations and tests; never in production.
     Sandbox {
         /// Address to listen on.
         #[arg(long, default_value = "127.0.0.1:8090")]
         listen: std::net::SocketAddr,
+        /// PayGov partner code (MaDoiTac) the simulated platform accepts.
+        #[arg(long, default_value = "MOTCUA01")]
+        paygov_partner_code: String,
+        /// PayGov secret shared with that partner.
+        #[arg(long, default_value = "sandbox-paygov-secret")]
+        paygov_secret: String,
+        /// Where PayGov callbacks go when an INIT message names no callback URL.
+        #[arg(long, default_value = "http://127.0.0.1:8080/payments/paygov/callback")]
+        paygov_callback_url: String,
+        /// VNPay terminal code (vnp_TmnCode) the simulated gateway accepts.
+        #[arg(long, default_value = "MOTCUA01")]
+        vnpay_tmn_code: String,
+        /// VNPay hash secret (vnp_HashSecret) of that terminal.
+        #[arg(long, default_value = "sandbox-vnpay-secret")]
+        vnpay_hash_secret: String,
+        /// The merchant's VNPay IPN URL (VNPay sets it per merchant, not per request).
+        #[arg(long, default_value = "http://127.0.0.1:8080/payments/vnpay/callback")]
+        vnpay_ipn_url: String,
     },
 }
 
@@ -210,9 +229,28 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                 ))
             }
         }
-        Command::Sandbox { listen } => sandbox::run(listen, shutdown_signal())
-            .await
-            .with_context(|| format!("cannot run the sandbox on {listen}")),
+        Command::Sandbox {
+            listen,
+            paygov_partner_code,
+            paygov_secret,
+            paygov_callback_url,
+            vnpay_tmn_code,
+            vnpay_hash_secret,
+            vnpay_ipn_url,
+        } => {
+            let options = sandbox::Options {
+                paygov_partner_code,
+                paygov_secret,
+                paygov_callback_url,
+                vnpay_tmn_code,
+                vnpay_hash_secret,
+                vnpay_ipn_url,
+                ..sandbox::Options::default()
+            };
+            sandbox::run_with(listen, options, shutdown_signal())
+                .await
+                .with_context(|| format!("cannot run the sandbox on {listen}"))
+        }
     }
 }
 

@@ -38,7 +38,8 @@ fn state(registry: &Registry) -> serde_json::Value {
     })
 }
 
-/// `GET /_sandbox`: what is simulated here and the registry's switches and counters.
+/// `GET /_sandbox`: what is simulated here and the registry's switches and counters (the
+/// payment gateways have theirs at `/_sandbox/payments`).
 async fn overview(State(registry): State<Arc<Registry>>) -> Response {
     axum::Json(json!({
         "registry": {
@@ -46,7 +47,8 @@ async fn overview(State(registry): State<Arc<Registry>>) -> Response {
             "lookup": crate::registry::LOOKUP_PATH,
             "population": population::size(),
             "state": state(&registry),
-        }
+        },
+        "payments": "/_sandbox/payments",
     }))
     .into_response()
 }

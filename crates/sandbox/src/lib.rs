@@ -1,9 +1,10 @@
 //! Simulators of the services outside motcua, as real HTTP servers speaking the same protocols
 //! as the real services (DESIGN §7), so that development, demonstrations and tests exercise the
-//! production client code over real sockets. The first is the national population database
+//! production client code over real sockets. On one port: the national population database
 //! behind the province's data-sharing platform, answering from a synthetic population of Bắc
-//! Ninh province. Never deploy it: it has no persistence and its control endpoints have no
-//! authentication.
+//! Ninh province, and the payment gateways (PayGov and VNPay, [`payment`]) with a payment page,
+//! test cards and callbacks that can be delayed, duplicated, lost or forged. Never deploy it: it
+//! has no persistence and its control endpoints have no authentication.
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
@@ -13,6 +14,7 @@
 //! ```
 
 mod control;
+pub mod payment;
 pub mod population;
 mod registry;
 
@@ -26,7 +28,7 @@ use tokio::task::JoinHandle;
 
 pub use registry::{LOOKUP_PATH, TOKEN_PATH};
 
-/// The client credentials and token lifetime of a sandbox.
+/// The credentials and settings of a sandbox's simulated services.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Options {
     /// The OAuth client id the simulated platform accepts.
@@ -35,15 +37,36 @@ pub struct Options {
     pub client_secret: String,
     /// How long an issued token stays valid.
     pub token_lifetime: Duration,
+    /// PayGov `MaDoiTac` the simulated platform accepts.
+    pub paygov_partner_code: String,
+    /// PayGov's secret shared with that partner (last field of every checksum).
+    pub paygov_secret: String,
+    /// Where PayGov callbacks go when an INIT message names no `UrlThongBao`.
+    pub paygov_callback_url: String,
+    /// VNPay `vnp_TmnCode` the simulated gateway accepts.
+    pub vnpay_tmn_code: String,
+    /// VNPay `vnp_HashSecret` of that merchant.
+    pub vnpay_hash_secret: String,
+    /// The merchant's IPN URL (VNPay sets it per merchant, not per request).
+    pub vnpay_ipn_url: String,
 }
 
 impl Default for Options {
-    /// Client `motcua` with secret `sandbox-secret`; tokens valid for an hour.
+    /// Client `motcua` with secret `sandbox-secret`, tokens valid for an hour; PayGov partner
+    /// `MOTCUA01` with secret `sandbox-paygov-secret`, callbacks by default to
+    /// `http://127.0.0.1:8080/payments/paygov/callback`; VNPay terminal `MOTCUA01` with hash
+    /// secret `sandbox-vnpay-secret`, IPN to `http://127.0.0.1:8080/payments/vnpay/callback`.
     fn default() -> Self {
         Self {
             client_id: "motcua".to_owned(),
             client_secret: "sandbox-secret".to_owned(),
             token_lifetime: Duration::from_secs(3600),
+            paygov_partner_code: "MOTCUA01".to_owned(),
+            paygov_secret: "sandbox-paygov-secret".to_owned(),
+            paygov_callback_url: "http://127.0.0.1:8080/payments/paygov/callback".to_owned(),
+            vnpay_tmn_code: "MOTCUA01".to_owned(),
+            vnpay_hash_secret: "sandbox-vnpay-secret".to_owned(),
+            vnpay_ipn_url: "http://127.0.0.1:8080/payments/vnpay/callback".to_owned(),
         }
     }
 }
@@ -72,6 +95,26 @@ impl Sandbox {
     /// The client secret the simulated platform accepts.
     pub fn client_secret(&self) -> &str {
         &self.options.client_secret
+    }
+
+    /// The options the sandbox runs with (credentials, secrets, callback URLs).
+    pub fn options(&self) -> &Options {
+        &self.options
+    }
+
+    /// The PayGov endpoint to configure in the PayGov client (`{url}/paygov`).
+    pub fn paygov_endpoint(&self) -> String {
+        format!("{}{}", self.url, payment::PAYGOV_ENDPOINT_PATH)
+    }
+
+    /// VNPay's payment URL to configure in the VNPay client.
+    pub fn vnpay_payment_url(&self) -> String {
+        format!("{}{}", self.url, payment::VNPAY_PAYMENT_PATH)
+    }
+
+    /// VNPay's merchant web API URL to configure in the VNPay client.
+    pub fn vnpay_api_url(&self) -> String {
+        format!("{}{}", self.url, payment::VNPAY_API_PATH)
     }
 
     /// Stops the server and waits for it to finish.
@@ -106,9 +149,14 @@ pub async fn spawn_with(addr: SocketAddr, options: Options) -> std::io::Result<S
         options.client_secret.clone(),
         options.token_lifetime,
     ));
-    let app = registry::router(registry.clone()).merge(control::router(registry));
     let listener = tokio::net::TcpListener::bind(addr).await?;
     let url = format!("http://{}", listener.local_addr()?);
+    // The payment pages link to the sandbox itself, so its address is known first.
+    let payments = Arc::new(payment::Payments::new(url.clone(), &options));
+    let app = registry::router(registry.clone())
+        .merge(control::router(registry))
+        .merge(payment::router(payments.clone()))
+        .merge(payment::control_router(payments));
     let (shutdown, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         axum::serve(listener, app)
@@ -125,16 +173,27 @@ pub async fn spawn_with(addr: SocketAddr, options: Options) -> std::io::Result<S
     })
 }
 
-/// `motcua sandbox`: starts the sandbox on `addr`, prints how to use it and a few sample
-/// citizens, and serves until `shutdown` completes.
+/// `motcua sandbox`: starts the sandbox on `addr` with the default [`Options`], prints how to
+/// use it, and serves until `shutdown` completes.
 pub async fn run(addr: SocketAddr, shutdown: impl Future<Output = ()>) -> std::io::Result<()> {
-    let sandbox = spawn(addr).await?;
+    run_with(addr, Options::default(), shutdown).await
+}
+
+/// `motcua sandbox` with `options`: starts the sandbox on `addr`, prints how to use it (the
+/// registry's credentials and a few sample citizens, the payment gateways' endpoints, codes,
+/// secrets and test cards), and serves until `shutdown` completes.
+pub async fn run_with(
+    addr: SocketAddr,
+    options: Options,
+    shutdown: impl Future<Output = ()>,
+) -> std::io::Result<()> {
+    let sandbox = spawn_with(addr, options).await?;
     print!("{}", banner(&sandbox));
     shutdown.await;
     sandbox.stop().await
 }
 
-/// What `motcua sandbox` prints: where things are and whom to look up.
+/// What `motcua sandbox` prints: where things are, whom to look up, how to pay.
 fn banner(sandbox: &Sandbox) -> String {
     use std::fmt::Write as _;
     let url = sandbox.url();
@@ -181,5 +240,53 @@ fn banner(sandbox: &Sandbox) -> String {
             c.permanent.commune_name
         );
     }
+    let o = sandbox.options();
+    let _ = writeln!(out, "payment gateways:");
+    let _ = writeln!(
+        out,
+        "  PayGov: endpoint {}, messages POST {url}{}",
+        sandbox.paygov_endpoint(),
+        payment::PAYGOV_MESSAGE_PATH
+    );
+    let _ = writeln!(
+        out,
+        "    partner code \"{}\", secret \"{}\"; callbacks to the INIT's UrlThongBao, else {}",
+        o.paygov_partner_code, o.paygov_secret, o.paygov_callback_url
+    );
+    let _ = writeln!(
+        out,
+        "  VNPay 2.1.0: payment URL {}, API {}",
+        sandbox.vnpay_payment_url(),
+        sandbox.vnpay_api_url()
+    );
+    let _ = writeln!(
+        out,
+        "    tmn code \"{}\", hash secret \"{}\"; IPN to {}",
+        o.vnpay_tmn_code, o.vnpay_hash_secret, o.vnpay_ipn_url
+    );
+    let _ = writeln!(out, "  test cards (any name, no OTP):");
+    for card in payment::TEST_CARDS {
+        let _ = writeln!(
+            out,
+            "    {:<20} {} {} issued {}  {}",
+            card.number,
+            card.bank,
+            card.holder,
+            card.issued,
+            match card.outcome {
+                payment::CardOutcome::Approved => "approved",
+                payment::CardOutcome::InsufficientFunds => "declined: insufficient funds",
+                payment::CardOutcome::Expired => "declined: expired card",
+            }
+        );
+    }
+    let _ = writeln!(
+        out,
+        "  control: POST {url}/_sandbox/payments/callbacks?mode={{normal|delayed&seconds=N|duplicated|lost|bad-signature}},"
+    );
+    let _ = writeln!(
+        out,
+        "           POST {url}/_sandbox/payments/{{down|up|reset}}, GET {url}/_sandbox/payments"
+    );
     out
 }
