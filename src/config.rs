@@ -29,6 +29,122 @@ pub struct Config {
     /// Create demonstration officer accounts on first start (`MOTCUA_DEMO_ACCOUNTS`); default:
     /// only for the embedded SQLite database, never when a database URL is configured.
     pub demo_accounts: Option<bool>,
+    /// Online payment gateways (`[payments]` in motcua.toml). Absent: the embedded default uses
+    /// the gateways of `motcua sandbox` on 127.0.0.1:8090; a configured database uses none until
+    /// the province writes its own.
+    pub payments: Option<PaymentsConfig>,
+    /// The national population database through the province's LGSP (`[registry]` in
+    /// motcua.toml, `MOTCUA_REGISTRY_*`). Absent: the embedded default looks up in `motcua
+    /// sandbox` on 127.0.0.1:8090; a configured database looks up nowhere until configured.
+    pub registry: Option<RegistryConfig>,
+}
+
+/// The `[registry]` section: where the population database's gateway is and how to use it.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegistryConfig {
+    /// Base URL of the LGSP gateway (`MOTCUA_REGISTRY_ENDPOINT`); empty: no look-ups.
+    pub endpoint: Option<String>,
+    /// OAuth client id issued by the platform (`MOTCUA_REGISTRY_CLIENT_ID`).
+    pub client_id: Option<String>,
+    /// Its secret (`MOTCUA_REGISTRY_CLIENT_SECRET`).
+    pub client_secret: Option<String>,
+    /// A long-lived bearer token instead of client credentials (`MOTCUA_REGISTRY_TOKEN`).
+    pub token: Option<String>,
+    /// Longest wait for one exchange, in milliseconds; default 5000.
+    pub timeout_ms: Option<u64>,
+    /// Key of the look-up log's HMAC-SHA256 of personal IDs, in hex, at least 32 digits
+    /// (`MOTCUA_REGISTRY_HASH_KEY`); every process of a deployment needs the same one. Default,
+    /// for the embedded database only: generated into `<data_dir>/registry-hash.key`.
+    pub hash_key: Option<String>,
+    /// Look-ups one user may make in ten minutes; default 30.
+    pub lookups_per_user: Option<usize>,
+    /// Seconds between two rounds of retrying look-ups that got no answer; default 60.
+    pub retry_every_secs: Option<u64>,
+}
+
+impl RegistryConfig {
+    /// The registry of `motcua sandbox` with its default credentials (its banner prints the
+    /// same), for the embedded default and demonstrations.
+    pub fn sandbox(base: &str) -> Self {
+        RegistryConfig {
+            endpoint: Some(base.to_owned()),
+            client_id: Some("motcua".into()),
+            client_secret: Some("sandbox-secret".into()),
+            ..RegistryConfig::default()
+        }
+    }
+}
+
+/// `MOTCUA_REGISTRY_*` variables, read into `[registry]`.
+const REGISTRY_ENV_KEYS: [&str; 8] = [
+    "endpoint",
+    "client_id",
+    "client_secret",
+    "token",
+    "timeout_ms",
+    "hash_key",
+    "lookups_per_user",
+    "retry_every_secs",
+];
+
+/// The `[payments]` section: each gateway the province has a contract with.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PaymentsConfig {
+    /// The national payment platform (`[payments.paygov]`).
+    pub paygov: Option<PayGovSettings>,
+    /// VNPay (`[payments.vnpay]`).
+    pub vnpay: Option<VnPaySettings>,
+    /// Seconds between two reconciliation rounds of payments left pending; default 60.
+    pub reconcile_every_secs: Option<u64>,
+}
+
+/// How to reach the national payment platform.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PayGovSettings {
+    /// Base URL of the platform.
+    pub endpoint: String,
+    /// motcua's partner code (`MaDoiTac`).
+    pub partner_code: String,
+    /// The shared secret of the checksums.
+    pub secret: String,
+}
+
+/// How to reach VNPay.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VnPaySettings {
+    /// The payment page (`vpcpay.html`).
+    pub payment_url: String,
+    /// The merchant API (query and refund).
+    pub api_url: String,
+    /// motcua's terminal code (`vnp_TmnCode`).
+    pub tmn_code: String,
+    /// The HMAC-SHA512 secret (`vnp_HashSecret`).
+    pub hash_secret: String,
+}
+
+impl PaymentsConfig {
+    /// The gateways of `motcua sandbox` with its default codes and secrets (its start-up banner
+    /// prints the same), for the embedded default and demonstrations.
+    pub fn sandbox(base: &str) -> Self {
+        PaymentsConfig {
+            paygov: Some(PayGovSettings {
+                endpoint: format!("{base}/paygov"),
+                partner_code: "MOTCUA01".into(),
+                secret: "sandbox-paygov-secret".into(),
+            }),
+            vnpay: Some(VnPaySettings {
+                payment_url: format!("{base}/vnpay/paymentv2/vpcpay.html"),
+                api_url: format!("{base}/vnpay/merchant_webapi/api/transaction"),
+                tmn_code: "MOTCUA01".into(),
+                hash_secret: "sandbox-vnpay-secret".into(),
+            }),
+            reconcile_every_secs: None,
+        }
+    }
 }
 
 /// Keys read from `MOTCUA_*` variables; other variables with the prefix (set for other tools,
@@ -53,6 +169,8 @@ impl Default for Config {
             public_url: None,
             secure_cookies: false,
             demo_accounts: None,
+            payments: None,
+            registry: None,
         }
     }
 }
@@ -74,6 +192,11 @@ impl Config {
         }
         figment
             .merge(Env::prefixed("MOTCUA_").only(&ENV_KEYS))
+            .merge(
+                Env::prefixed("MOTCUA_REGISTRY_")
+                    .only(&REGISTRY_ENV_KEYS)
+                    .map(|k| format!("registry.{k}").into()),
+            )
             .extract()
             .context("check motcua.toml and the MOTCUA_* environment variables")
     }
@@ -121,6 +244,43 @@ impl Config {
         })
     }
 
+    /// The payment gateways in force: the configured ones, or the sandbox's for the embedded
+    /// default.
+    pub fn payments(&self) -> PaymentsConfig {
+        match &self.payments {
+            Some(p) => p.clone(),
+            None if self.demo_accounts() => PaymentsConfig::sandbox("http://127.0.0.1:8090"),
+            None => PaymentsConfig::default(),
+        }
+    }
+
+    /// Whether this is the embedded default (SQLite in the data folder, no database URL).
+    pub fn embedded(&self) -> bool {
+        self.database_url
+            .as_deref()
+            .is_none_or(|u| u.trim().is_empty())
+    }
+
+    /// The population database settings in force: the configured ones, or the sandbox's for
+    /// the embedded default; `None` when look-ups are off.
+    pub fn registry(&self) -> Option<RegistryConfig> {
+        let settings = match &self.registry {
+            Some(r) => r.clone(),
+            None if self.embedded() => RegistryConfig::sandbox("http://127.0.0.1:8090"),
+            None => return None,
+        };
+        settings
+            .endpoint
+            .as_deref()
+            .is_some_and(|e| !e.trim().is_empty())
+            .then_some(settings)
+    }
+
+    /// Where the embedded default keeps the generated key of the look-up log's hashes.
+    pub fn registry_key_file(&self) -> PathBuf {
+        self.data_dir.join("registry-hash.key")
+    }
+
     /// Where uploaded papers are stored (content-addressed files).
     pub fn attachments_dir(&self) -> PathBuf {
         self.data_dir.join("attachments")
@@ -153,6 +313,23 @@ mod tests {
         assert_eq!(config.database_url(), "sqlite://data/motcua.db");
         assert_eq!(config.database_display(), "data/motcua.db");
         assert_eq!(config.listen.to_string(), "127.0.0.1:8080");
+    }
+
+    #[test]
+    fn the_embedded_default_looks_up_in_the_sandbox_and_a_configured_database_nowhere() {
+        let embedded = Config::default().registry().expect("sandbox registry");
+        assert_eq!(embedded.endpoint.as_deref(), Some("http://127.0.0.1:8090"));
+        assert_eq!(embedded.client_id.as_deref(), Some("motcua"));
+        let production = Config {
+            database_url: Some("postgres://db/motcua".into()),
+            ..Config::default()
+        };
+        assert!(production.registry().is_none());
+        let switched_off = Config {
+            registry: Some(RegistryConfig::default()),
+            ..Config::default()
+        };
+        assert!(switched_off.registry().is_none());
     }
 
     #[test]

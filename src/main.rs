@@ -282,6 +282,26 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     state.attachments_dir = config.attachments_dir();
     state.public_url = config.public_url();
     state.secure_cookies = config.secure_cookies;
+    let payments = config.payments();
+    state.gateways = payment_gateways(&payments)?;
+    let registry = config.registry();
+    if let Some(settings) = &registry {
+        state.registry = Some(population_registry(&config, settings)?);
+    }
+    let retry_lookups = tokio::spawn(web::registry::retry_periodically(
+        state.clone(),
+        std::time::Duration::from_secs(
+            registry
+                .as_ref()
+                .and_then(|r| r.retry_every_secs)
+                .unwrap_or(60)
+                .max(5),
+        ),
+    ));
+    let reconcile = tokio::spawn(web::payments::reconcile::run(
+        state.clone(),
+        std::time::Duration::from_secs(payments.reconcile_every_secs.unwrap_or(60).max(5)),
+    ));
     let reload = tokio::spawn(web::reference::reload_periodically(
         db.clone(),
         state.reference.clone(),
@@ -326,10 +346,75 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     .await
     .context("server failed")?;
     reload.abort();
+    reconcile.abort();
+    retry_lookups.abort();
     db.close().await;
     // The terminal may be gone by now; failing to say goodbye is not a failure.
     let _ = writeln!(std::io::stdout(), "motcua stopped");
     Ok(())
+}
+
+/// The population database client of the configuration, with the key of its log's hashes.
+fn population_registry(
+    config: &Config,
+    settings: &config::RegistryConfig,
+) -> anyhow::Result<web::registry::Registry> {
+    use integrations::registry::{Credentials, HttpRegistry, HttpRegistryConfig};
+    let endpoint = settings.endpoint.clone().unwrap_or_default();
+    let credentials = match (
+        &settings.token,
+        &settings.client_id,
+        &settings.client_secret,
+    ) {
+        (Some(token), _, _) => Credentials::Token(token.clone()),
+        (None, Some(id), Some(secret)) => Credentials::Client {
+            id: id.clone(),
+            secret: secret.clone(),
+        },
+        _ => anyhow::bail!("registry: give either token, or client_id and client_secret"),
+    };
+    let mut client = HttpRegistryConfig::new(&endpoint, credentials);
+    if let Some(ms) = settings.timeout_ms {
+        client.timeout = std::time::Duration::from_millis(ms.max(100));
+    }
+    let client = HttpRegistry::new(client).context("registry.endpoint is not valid")?;
+    let key = match (&settings.hash_key, config.embedded()) {
+        (Some(hex), _) => web::registry::parse_key(hex)
+            .context("registry.hash_key must be hex, at least 32 digits")?,
+        (None, true) => web::registry::load_or_create_key(&config.registry_key_file())
+            .with_context(|| format!("cannot use {}", config.registry_key_file().display()))?,
+        (None, false) => anyhow::bail!(
+            "registry.hash_key is required with a database URL (every process needs the same key)"
+        ),
+    };
+    let mut registry = web::registry::Registry::new(std::sync::Arc::new(client), key);
+    if let Some(n) = settings.lookups_per_user {
+        registry = registry.with_limit(n.max(1), web::registry::DEFAULT_LIMIT_WINDOW);
+    }
+    println!("population database: {endpoint}");
+    Ok(registry)
+}
+
+/// Builds the payment gateway clients of the configuration.
+fn payment_gateways(payments: &config::PaymentsConfig) -> anyhow::Result<web::payments::Gateways> {
+    use integrations::payment::{PayGov, PayGovConfig, PaymentGateway, VnPay, VnPayConfig};
+    let mut list: Vec<std::sync::Arc<dyn PaymentGateway>> = Vec::new();
+    if let Some(p) = &payments.paygov {
+        let gateway = PayGov::new(PayGovConfig::new(&p.endpoint, &p.partner_code, &p.secret))
+            .context("payments.paygov is not valid")?;
+        list.push(std::sync::Arc::new(gateway));
+    }
+    if let Some(v) = &payments.vnpay {
+        let gateway = VnPay::new(VnPayConfig::new(
+            &v.payment_url,
+            &v.api_url,
+            &v.tmn_code,
+            &v.hash_secret,
+        ))
+        .context("payments.vnpay is not valid")?;
+        list.push(std::sync::Arc::new(gateway));
+    }
+    Ok(web::payments::Gateways::new(list))
 }
 
 async fn shutdown_signal() {

@@ -50,5 +50,6 @@ export const PAGE_TEMPLATES = [
   'back_office/calendar.html',
   'desk/sign_in.html', 'desk/inbox.html', 'desk/intake.html', 'desk/dossier.html', 'desk/verify.html',
   'account/register.html', 'account/home.html', 'account/dossier.html', 'account/sign_in.html',
-  'desk/api_clients.html',
+  'desk/api_clients.html', 'back_office/registry_lookups.html',
+  'payments/result.html', 'payments/receipt.html', 'back_office/payments_report.html',
 ];

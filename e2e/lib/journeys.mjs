@@ -258,20 +258,22 @@ export async function backOffice(actor, citizen, audit, { baseUrl }) {
   resp = await citizen.submit('form.tracking-form button[type=submit]');
   assert.equal(status(resp), 200);
   await audit.page(cp, 'tracking.html', 'tracking-supplement-requested');
-  resp = await citizen.follow('.tracking-result a[href^="/tracking/supplement"]');
+  // The button posts the code and digits (they never travel in a URL) and opens the form.
+  resp = await citizen.submit('.tracking-result form[action="/tracking/supplement"] button[type=submit]');
+  assert.equal(status(resp), 200, `the supplement button answered ${status(resp)}`);
   assert.equal(path(cp), '/tracking/supplement');
   assert.equal(await cp.locator('#code').inputValue(), code, 'the supplement form does not carry the code');
   await audit.page(cp, 'apply/supplement.html', 'supplement-form');
   // Error state: sent without the digits or a file.
-  resp = await citizen.submit('main form[method=post] button[type=submit]:not([formmethod])');
+  resp = await citizen.submit('main form[method=post] button[type=submit]:not([name=find])');
   assert.equal(status(resp), 400);
   assert.ok(await cp.locator('.error-summary').isVisible());
   await audit.page(cp, 'apply/supplement.html', 'supplement-error');
   await citizen.fill('#digits', digits);
   // Where the page first looks the dossier up (to list the papers asked for), do that.
-  const find = cp.locator('main form button[formmethod=get]');
+  const find = cp.locator('main form button[name=find]');
   if (await find.count()) {
-    await citizen.submit('main form button[formmethod=get]');
+    await citizen.submit('main form button[name=find]');
     await audit.page(cp, 'apply/supplement.html', 'supplement-found');
   }
   const slots = await cp.locator('main form input[type=file][name^="paper-"]').count();
@@ -281,10 +283,26 @@ export async function backOffice(actor, citizen, audit, { baseUrl }) {
     await citizen.file('#file-1', pdf('bo-sung.pdf', 'supplement'));
   }
   await citizen.fill('#note', 'Gửi bản sao Giấy chứng sinh.');
-  resp = await citizen.submit('main form[method=post] button[type=submit]:not([formmethod])');
+  resp = await citizen.submit('main form[method=post] button[type=submit]:not([name=find])');
   assert.equal(status(resp), 200, `supplement answered ${status(resp)}: ${(await cp.locator('.error-summary').allInnerTexts()).join(' ')}`);
   assert.equal(path(cp), '/tracking/supplement/sent');
   await audit.page(cp, 'apply/supplement_sent.html', 'supplement-sent');
+
+  // Fees: the handling officer asks for them, the counter takes them in cash, and the dossier's
+  // payment has an electronic receipt anyone can open from its link.
+  await signIn(actor, 'xuly.xa');
+  await openDossier(actor, code);
+  await act(actor, 'request_fees', { amount_vnd: '8000', note: 'Lệ phí cấp bản sao trích lục' });
+  await signOut(actor);
+  await signIn(actor, 'tiepnhan.xa');
+  await openDossier(actor, code);
+  await act(actor, 'record_fees_paid', { amount_vnd: '8000', channel: 'cash', reference: 'BL-000123' });
+  await audit.page(page, 'desk/dossier.html', 'fees-paid');
+  resp = await actor.follow('main section[aria-labelledby=payments-heading] a[href^="/payments/receipts/"]');
+  assert.equal(status(resp), 200, `the receipt answered ${status(resp)}`);
+  assert.ok((await text(page, 'main')).includes('8.000'), 'the receipt does not show the amount');
+  await audit.page(page, 'payments/receipt.html', 'receipt');
+  await signOut(actor);
 
   // Handling officer proposes the result; the leader approves and marks it ready.
   await signIn(actor, 'xuly.xa');
@@ -296,6 +314,10 @@ export async function backOffice(actor, citizen, audit, { baseUrl }) {
   await act(actor, 'approve', { note: 'Đồng ý.' });
   await audit.page(page, 'desk/dossier.html', 'approved');
   await act(actor, 'mark_result_ready');
+  // The leader reads the payment report, where the cash payment counts at the counter.
+  resp = await actor.follow('.officer-bar a[href="/back-office/reports/payments"]');
+  assert.equal(status(resp), 200, `the payment report answered ${status(resp)}`);
+  await audit.page(page, 'back_office/payments_report.html', 'payments-report');
   await signOut(actor);
 
   // The counter returns the result.
@@ -310,11 +332,18 @@ export async function backOffice(actor, citizen, audit, { baseUrl }) {
   const kinds = api.timeline.map((e) => e.kind);
   assert.equal(api.status, 'returned', `status after return: ${api.status}`);
   assert.deepEqual(kinds, ['submitted', 'accepted', 'assigned', 'supplement_requested', 'supplement_received',
-    'result_proposed', 'result_approved', 'result_ready', 'result_returned'], "the dossier's story on the tracking API");
-  await citizen.goto(`${baseUrl}/tracking?code=${encodeURIComponent(code)}&digits=${digits}`);
+    'fees_requested', 'fees_paid', 'result_proposed', 'result_approved', 'result_ready', 'result_returned'], "the dossier's story on the tracking API");
+  await citizen.goto(`${baseUrl}/tracking`);
+  await citizen.fill('#code', code);
+  await citizen.fill('#digits', digits);
+  await citizen.submit('form.tracking-form button[type=submit]');
   assert.equal(await cp.locator('.tracking-result .timeline li').count(), api.timeline.length,
     'the tracking page shows a different number of events from the API');
   await audit.page(cp, 'tracking.html', 'tracking-returned');
+  // A gateway's return that carries no valid signature: the payer is told plainly, nothing moves.
+  resp = await citizen.goto(`${baseUrl}/payments/vnpay/return?vnp_TxnRef=MC0&vnp_SecureHash=00`);
+  assert.equal(status(resp), 400, `an unsigned return answered ${status(resp)}`);
+  await audit.page(cp, 'payments/result.html', 'payment-unconfirmed');
   return { code, kinds };
 }
 
@@ -471,5 +500,40 @@ export async function apiClients(actor, audit, { width }) {
   assert.equal(status(resp), 200);
   assert.equal(await mine.locator('form[action$="/revoke"]').count(), 0, 'the key was not revoked');
   await audit.page(page, 'desk/api_clients.html', 'key-revoked');
+  await signOut(actor);
+}
+
+/** Whether this build has the population-database look-up report. */
+export async function hasRegistryReport(baseUrl) {
+  return (await fetch(`${baseUrl}/back-office/reports/registry-lookups`, { redirect: 'manual' })).status !== 404;
+}
+
+/**
+ * (g) At the counter the reception officer looks a walk-in up in the population database (the
+ * server's sandbox may be absent: the page then says the database is not answering, and the
+ * intake form is the same), then an inspector reads the monthly look-up report.
+ */
+export async function registryLookups(actor, audit) {
+  const { page } = actor;
+  await signIn(actor, 'tiepnhan.xa');
+  let resp = await actor.goto('/back-office/intake');
+  assert.equal(status(resp), 200);
+  const procedure = await page.locator('#choose-procedure option[value]:not([value=""])').first().getAttribute('value');
+  resp = await actor.goto(`/back-office/intake?procedure=${encodeURIComponent(procedure)}`);
+  assert.equal(status(resp), 200);
+  if (await page.locator('button[name=lookup]').count()) {
+    await actor.fill('#name', 'Nguyễn Văn An');
+    await actor.fill('#personal_id', '001085012345');
+    await actor.fill('#birth_date', '27/03/1985');
+    resp = await actor.submit('button[name=lookup]');
+    assert.ok([200, 422].includes(status(resp)), `look-up answered ${status(resp)}`);
+    assert.equal(await page.locator('#name').inputValue() !== '', true, 'what was typed is kept');
+    await audit.page(page, 'desk/intake.html', 'looked-up');
+  }
+  await signOut(actor);
+  await signIn(actor, 'kiemtra.xa');
+  resp = await actor.goto('/back-office/reports/registry-lookups');
+  assert.equal(status(resp), 200);
+  await audit.page(page, 'back_office/registry_lookups.html', 'report');
   await signOut(actor);
 }

@@ -11,7 +11,7 @@ import { Audit, audited, failureShot } from '../lib/audit.mjs';
 import { PAGE_TEMPLATES, AXE_VERSION } from '../lib/axe.mjs';
 import { pointerActor, keyboardActor } from '../lib/actors.mjs';
 import { applyOnline, backOffice, signInOut, switchLanguage, otherPages, citizenAccount, hasAccounts,
-  apiClients, hasApiClients } from '../lib/journeys.mjs';
+  apiClients, hasApiClients, registryLookups, hasRegistryReport } from '../lib/journeys.mjs';
 
 let server;
 let chrome;
@@ -73,6 +73,10 @@ for (const width of WIDTHS) {
       if (!(await hasApiClients(server.url))) return t.skip('this build has no API-client administration');
       return run('apiclients', width, {}, ({ actor, audit }) => apiClients(actor, audit, { width }));
     });
+    test('g: counter look-up in the population database and the look-up report', async (t) => {
+      if (!(await hasRegistryReport(server.url))) return t.skip('this build has no population look-ups');
+      return run('registry', width, {}, ({ actor, audit }) => registryLookups(actor, audit));
+    });
   });
 }
 
@@ -96,7 +100,7 @@ describe('application with the keyboard alone', () => {
 test('every page template was audited with axe at 1280 and 320 px', () => {
   const dir = join(E2E_DIR, '../crates/web/templates');
   const partials = new Set(['base.html', 'procedure_card.html', 'search_form.html',
-    'apply/error_summary.html', 'desk/officer_bar.html']);
+    'apply/error_summary.html', 'desk/officer_bar.html', 'payments/pay_panel.html']);
   const walk = (d) => readdirSync(d).flatMap((f) => (statSync(join(d, f)).isDirectory() ? walk(join(d, f)) : [join(d, f)]));
   const onDisk = walk(dir).map((f) => relative(dir, f)).filter((f) => f.endsWith('.html') && !partials.has(f)).sort();
   assert.deepEqual(onDisk.filter((t) => !PAGE_TEMPLATES.includes(t)), [],

@@ -10,4 +10,5 @@ pub mod contact;
 pub mod dossier;
 pub mod identity;
 pub mod paper;
+pub mod payment;
 pub mod search;

@@ -5,10 +5,11 @@
 use std::collections::HashMap;
 
 use domain::catalogue::{
-    Agency, AgencyKind, Catalogue, Channel, Component, Fee, FeeKind, FeeTier, Field, LegalDuration,
-    Level, PaperForm, Procedure, Role, ServiceMode, Workflow, WorkflowStep,
+    Agency, AgencyKind, ApplicantCategory, Catalogue, Channel, Component, Fee, FeeKind, FeeTier,
+    Field, LegalDuration, Level, OnlineDiscount, PaperForm, Procedure, Role, ServiceMode, Workflow,
+    WorkflowStep,
 };
-use time::OffsetDateTime;
+use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
 use crate::StorageError;
@@ -216,6 +217,7 @@ impl Tx {
             "delete from procedure_component where procedure_id = $1",
             "delete from procedure_fee_tier where procedure_id = $1",
             "delete from procedure_fee_exemption where procedure_id = $1",
+            "delete from procedure_fee_discount where procedure_id = $1",
             "delete from procedure_fee where procedure_id = $1",
         ] {
             exec_tx!(self, |c| sqlx::query(sql).bind(id).execute(c).await)?;
@@ -278,8 +280,8 @@ impl Tx {
         for (i, f) in p.fees.iter().enumerate() {
             exec_tx!(self, |c| {
                 sqlx::query(
-                    "insert into procedure_fee (procedure_id, position, name, kind, amount_vnd, cap_vnd, note) \
-                     values ($1, $2, $3, $4, $5, $6, $7)",
+                    "insert into procedure_fee (procedure_id, position, name, kind, amount_vnd, cap_vnd, note, exempt_categories) \
+                     values ($1, $2, $3, $4, $5, $6, $7, $8)",
                 )
                 .bind(id)
                 .bind(position(i))
@@ -288,9 +290,27 @@ impl Tx {
                 .bind(f.amount_vnd)
                 .bind(f.cap_vnd)
                 .bind(&f.note)
+                .bind(categories_text(&f.exempt_categories))
                 .execute(c)
                 .await
             })?;
+            for (j, d) in f.online_discounts.iter().enumerate() {
+                exec_tx!(self, |c| {
+                    sqlx::query(
+                        "insert into procedure_fee_discount (procedure_id, fee_position, position, percent, from_day, until_day, source) \
+                         values ($1, $2, $3, $4, $5, $6, $7)",
+                    )
+                    .bind(id)
+                    .bind(position(i))
+                    .bind(position(j))
+                    .bind(i64::from(d.percent))
+                    .bind(d.from)
+                    .bind(d.until)
+                    .bind(&d.source)
+                    .execute(c)
+                    .await
+                })?;
+            }
             for (j, t) in f.tiers.iter().enumerate() {
                 exec_tx!(self, |c| {
                     sqlx::query(
@@ -363,7 +383,16 @@ type ComponentRow = (
     Option<String>,
     bool,
 );
-type FeeRow = (Uuid, i64, String, String, i64, Option<i64>, Option<String>);
+type FeeRow = (
+    Uuid,
+    i64,
+    String,
+    String,
+    i64,
+    Option<i64>,
+    Option<String>,
+    String,
+);
 
 impl Db {
     /// Reads the whole catalogue back, in the order it was written.
@@ -571,7 +600,7 @@ impl Db {
     async fn load_fees(&self) -> Result<HashMap<Uuid, Vec<Fee>>, StorageError> {
         let fee_rows: Vec<FeeRow> = on_db!(self, |pool| {
             sqlx::query_as(
-                "select procedure_id, position, name, kind, amount_vnd, cap_vnd, note from procedure_fee \
+                "select procedure_id, position, name, kind, amount_vnd, cap_vnd, note, exempt_categories from procedure_fee \
                  order by procedure_id, position",
             )
             .fetch_all(pool)
@@ -593,6 +622,27 @@ impl Db {
             .fetch_all(pool)
             .await
         })?;
+        let discount_rows: Vec<DiscountRow> = on_db!(self, |pool| {
+            sqlx::query_as(
+                "select procedure_id, fee_position, percent, from_day, until_day, source from procedure_fee_discount \
+                 order by procedure_id, fee_position, position",
+            )
+            .fetch_all(pool)
+            .await
+        })?;
+        let mut discounts: HashMap<(Uuid, i64), Vec<OnlineDiscount>> = HashMap::new();
+        for (pid, fee, percent, from, until, source) in discount_rows {
+            discounts
+                .entry((pid, fee))
+                .or_default()
+                .push(OnlineDiscount {
+                    percent: u8::try_from(percent)
+                        .map_err(|_| corrupt("online reduction", &percent.to_string()))?,
+                    from,
+                    until,
+                    source,
+                });
+        }
         let mut tiers: HashMap<(Uuid, i64), Vec<FeeTier>> = HashMap::new();
         for (pid, fee, from, to, amount) in tier_rows {
             tiers.entry((pid, fee)).or_default().push(FeeTier {
@@ -606,8 +656,10 @@ impl Db {
             exemptions.entry((pid, fee)).or_default().push(text);
         }
         let mut fees: HashMap<Uuid, Vec<Fee>> = HashMap::new();
-        for (pid, pos, name, kind, amount, cap, note) in fee_rows {
+        for (pid, pos, name, kind, amount, cap, note, categories) in fee_rows {
             fees.entry(pid).or_default().push(Fee {
+                exempt_categories: parse_categories(&categories)?,
+                online_discounts: discounts.remove(&(pid, pos)).unwrap_or_default(),
                 kind: FeeKind::parse(&kind).ok_or_else(|| corrupt("fee kind", &kind))?,
                 tiers: tiers.remove(&(pid, pos)).unwrap_or_default(),
                 exemptions: exemptions.remove(&(pid, pos)).unwrap_or_default(),
@@ -619,4 +671,22 @@ impl Db {
         }
         Ok(fees)
     }
+}
+
+type DiscountRow = (Uuid, i64, i64, Date, Option<Date>, String);
+
+/// Exempt categories as stored: their names, comma-separated.
+fn categories_text(categories: &[ApplicantCategory]) -> String {
+    categories
+        .iter()
+        .map(|c| c.as_str())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+fn parse_categories(text: &str) -> Result<Vec<ApplicantCategory>, StorageError> {
+    text.split(',')
+        .filter(|t| !t.is_empty())
+        .map(|t| ApplicantCategory::parse(t).ok_or_else(|| corrupt("applicant category", t)))
+        .collect()
 }

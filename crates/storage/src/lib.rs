@@ -15,7 +15,9 @@ pub mod inbox;
 mod meta;
 pub mod officers;
 pub mod papers;
+pub mod payments;
 pub mod reference_data;
+pub mod registry_lookups;
 pub mod sessions;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;

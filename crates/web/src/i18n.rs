@@ -54,6 +54,10 @@ const VI: &str = concat!(
     include_str!("../locales/vi/api_clients.toml"),
     "\n",
     include_str!("../locales/vi/account.toml"),
+    "\n",
+    include_str!("../locales/vi/payment.toml"),
+    "\n",
+    include_str!("../locales/vi/registry.toml"),
 );
 const EN: &str = concat!(
     include_str!("../locales/en/common.toml"),
@@ -65,6 +69,10 @@ const EN: &str = concat!(
     include_str!("../locales/en/api_clients.toml"),
     "\n",
     include_str!("../locales/en/account.toml"),
+    "\n",
+    include_str!("../locales/en/payment.toml"),
+    "\n",
+    include_str!("../locales/en/registry.toml"),
 );
 
 type Table = HashMap<String, String>;

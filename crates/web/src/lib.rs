@@ -15,8 +15,10 @@ pub mod i18n;
 mod limits;
 mod ops;
 mod params;
+pub mod payments;
 mod portal;
 pub mod reference;
+pub mod registry;
 mod sessions;
 mod tracking;
 mod ui;
@@ -62,6 +64,11 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// Look-up limits shared by every request (tracking, sign-in).
     pub limits: limits::Limits,
+    /// The online payment gateways configured; none by default.
+    pub gateways: payments::Gateways,
+    /// The national population database; `None` (the default) when none is configured, and
+    /// then applicants are simply not verified (nothing is looked up, nothing is retried).
+    pub registry: Option<registry::Registry>,
 }
 
 impl AppState {
@@ -75,6 +82,8 @@ impl AppState {
             public_url: "http://127.0.0.1:8080".into(),
             secure_cookies: false,
             limits: limits::Limits::default(),
+            gateways: payments::Gateways::default(),
+            registry: None,
         }
     }
 
@@ -100,6 +109,8 @@ pub fn app(state: AppState) -> Router {
         .merge(tracking::router())
         .merge(apply::router())
         .merge(account::router())
+        .merge(payments::router())
+        .merge(registry::router())
         .merge(ops::router())
         .fallback(not_found)
         .with_state(state)

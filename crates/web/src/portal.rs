@@ -187,6 +187,8 @@ struct ComponentView {
 struct FeeView {
     name: String,
     amount_text: String,
+    /// The reduction for applying online in force today, in words.
+    online: Option<String>,
     exemptions: Vec<String>,
     note: Option<String>,
 }
@@ -283,6 +285,7 @@ async fn procedure(
             .map(|f| FeeView {
                 name: f.name.clone(),
                 amount_text: views::fee_amount_text(&ui, f),
+                online: views::online_discount_text(&ui, f, state.today()),
                 exemptions: f.exemptions.clone(),
                 note: f.note.clone(),
             })

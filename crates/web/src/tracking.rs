@@ -26,7 +26,7 @@ use crate::views::local_datetime;
 /// Routes of public tracking.
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/tracking", get(page))
+        .route("/tracking", get(form).post(page))
         .route("/api/v1/tracking", get(api))
 }
 
@@ -118,6 +118,27 @@ async fn lookup(
     Ok(Some((view, timeline)))
 }
 
+/// Finds a dossier for someone who proves it with its code and the four digits (the pay form
+/// posts them again): the same rules, limits and "not found" as the tracking page.
+pub(crate) async fn prove(
+    state: &AppState,
+    ui: &Ui,
+    client: &ClientAddr,
+    code: &str,
+    digits: &str,
+) -> Result<DossierView, AppError> {
+    match lookup(state, client, code, digits).await {
+        Ok(Some((view, _))) => Ok(view),
+        Ok(None) | Err(LookupError::Invalid(_)) | Err(LookupError::NotFound) => {
+            Err(AppError::NotFound)
+        }
+        Err(LookupError::Limited(wait)) => {
+            Err(AppError::Limited(ui.t_n("tracking.error.limited", wait)))
+        }
+        Err(LookupError::Failed(e)) => Err(e),
+    }
+}
+
 struct ErrorItem {
     field: &'static str,
     message: String,
@@ -135,10 +156,13 @@ struct Found {
     received: Option<String>,
     appointment: Option<String>,
     timeline: Vec<TimelineRow>,
-    /// The agency asked for more papers: offer the supplement upload.
-    supplement_href: Option<String>,
+    /// The agency asked for more papers: offer the supplement upload (a form posting the code
+    /// and digits, so the digits stay out of URLs).
+    supplement: bool,
     /// What the agency asked for: its reasons, one per line, and the papers named.
     asked: Option<(Vec<String>, Vec<String>)>,
+    /// Fees due, with the pay form.
+    pay: Option<crate::payments::online::PayPanel>,
 }
 
 #[derive(Template)]
@@ -160,11 +184,25 @@ impl TrackingPage {
     }
 }
 
+/// The empty form; `?code=` pre-fills the code (links from a confirmation or an account page).
+/// The four digits never travel in a URL, where logs and browser history would keep them
+/// (OWASP ASVS 5.0 V14.2.1): the look-up is a POST.
+async fn form(ui: Ui, Query(pairs): Query<Vec<(String, String)>>) -> Result<Response, AppError> {
+    render(&TrackingPage {
+        ui,
+        code: param(&pairs, "code").chars().take(64).collect(),
+        digits: String::new(),
+        errors: Vec::new(),
+        found: None,
+    })
+}
+
+/// The look-up.
 async fn page(
     State(state): State<AppState>,
     ui: Ui,
     client: ClientAddr,
-    Query(pairs): Query<Vec<(String, String)>>,
+    axum::Form(pairs): axum::Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
     let code = param(&pairs, "code").chars().take(64).collect::<String>();
     let digits = param(&pairs, "digits").chars().take(32).collect::<String>();
@@ -176,21 +214,22 @@ async fn page(
                 .procedure(&view.state.procedure_code)
                 .map(|p| ui.pick(&p.name, &p.name_en).to_owned())
                 .unwrap_or_else(|| view.state.procedure_code.clone());
+            let pay = crate::payments::online::pay_panel(
+                &state,
+                &ui,
+                &view,
+                Some(digits.trim().to_owned()),
+                None,
+            )
+            .await?;
             let found = Found {
+                pay,
                 code: view.stored.code.clone(),
                 procedure,
                 status: ui.t(&format!("dossier_status.{}", view.state.status.as_str())),
                 received: view.state.received_at.map(|t| local_datetime(&ui, t)),
                 appointment: view.state.effective_due().map(|t| local_datetime(&ui, t)),
-                supplement_href: (view.state.status
-                    == domain::dossier::Status::SupplementRequested)
-                    .then(|| {
-                        format!(
-                            "/tracking/supplement?code={}&digits={}",
-                            crate::ui::percent_encode(&view.stored.code),
-                            crate::ui::percent_encode(digits.trim())
-                        )
-                    }),
+                supplement: view.state.status == domain::dossier::Status::SupplementRequested,
                 asked: open_supplement_request(&events).map(|r| {
                     (
                         r.reasons

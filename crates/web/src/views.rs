@@ -73,6 +73,41 @@ pub fn fee_amount_text(ui: &Ui, fee: &Fee) -> String {
     text
 }
 
+/// The reduction for an online application in force on `today`, in words ("Online: 50 % off
+/// (25,000 VND) until 31/12/2026"), computed by the same rules as the amount asked.
+pub fn online_discount_text(ui: &Ui, fee: &Fee, today: time::Date) -> Option<String> {
+    use domain::payment::fees::{FeeBasis, LineAdjustment, assess_fees};
+    let basis = FeeBasis::simple(domain::catalogue::Channel::Online, today);
+    let line = assess_fees(std::slice::from_ref(fee), &basis).lines.pop()?;
+    let LineAdjustment::OnlineDiscount { percent, .. } = line.adjustment else {
+        return None;
+    };
+    let mut text = ui.t_n("fee.online", percent);
+    if fee.kind == FeeKind::Fixed {
+        text.push(' ');
+        text.push_str(&ui.t_s("fee.online_amount", &ui.money(line.net_vnd)));
+    }
+    let until = fee
+        .online_discounts
+        .iter()
+        .filter(|d| d.applies_on(today) && d.percent == percent)
+        .filter_map(|d| d.until)
+        .max();
+    if let Some(until) = until {
+        text.push(' ');
+        text.push_str(&ui.t_s(
+            "fee.online_until",
+            &format!(
+                "{:02}/{:02}/{}",
+                until.day(),
+                u8::from(until.month()),
+                until.year()
+            ),
+        ));
+    }
+    Some(text)
+}
+
 /// A one-line summary of all fees, for lists.
 pub fn fee_summary(ui: &Ui, fees: &[Fee]) -> String {
     let charged: Vec<&Fee> = fees

@@ -74,6 +74,12 @@ pub enum Request<'a> {
         /// The unit.
         unit: &'a str,
     },
+    /// Record fees paid in cash or by card at the counter of the dossier's unit.
+    RecordCounterPayment(DossierFacts<'a>),
+    /// Refund a payment of a dossier of the unit.
+    RefundPayment(DossierFacts<'a>),
+    /// Read the province's reports (payments, look-ups, Decision 766 figures).
+    ReadReports,
 }
 
 /// Roles that act on dossiers; the others only read.
@@ -112,6 +118,19 @@ pub fn permits(principal: &Principal<'_>, request: &Request<'_>) -> bool {
         (P::Officer { role, unit, .. }, R::ManageApiClients { unit: target }) => {
             *role == OfficerRole::UnitAdmin && unit == target
         }
+        // The one-stop counter takes the money (Decree 61/2018/NĐ-CP, Art. 19: fees are paid at
+        // the counter or online); a refund is decided by the unit's leader, never by the officer
+        // who took the money alone.
+        (P::Officer { role, unit, .. }, R::RecordCounterPayment(d)) => {
+            *role == OfficerRole::Reception && unit_reaches(unit, d)
+        }
+        (P::Officer { role, unit, .. }, R::RefundPayment(d)) => {
+            *role == OfficerRole::Leader && unit_reaches(unit, d)
+        }
+        (P::Officer { role, .. }, R::ReadReports) => matches!(
+            role,
+            OfficerRole::Leader | OfficerRole::UnitAdmin | OfficerRole::Auditor
+        ),
 
         (
             P::Client {

@@ -5,6 +5,9 @@
 mod validate;
 
 use serde::{Deserialize, Serialize};
+use time::Date;
+
+time::serde::format_description!(iso_date, Date, "[year]-[month]-[day]");
 
 pub use validate::{CatalogueError, validate};
 
@@ -222,9 +225,89 @@ pub struct Fee {
     /// Who is exempt, as the legal text says it.
     #[serde(default)]
     pub exemptions: Vec<String>,
+    /// The exemptions the program can apply by itself: applicants of these categories pay
+    /// nothing for this fee (see [`crate::payment::fees`]).
+    #[serde(default)]
+    pub exempt_categories: Vec<ApplicantCategory>,
+    /// Reductions for applications made online, each valid over a period (the province cuts
+    /// fees to encourage online use; Circular 64/2025/TT-BTC and provincial resolutions).
+    #[serde(default)]
+    pub online_discounts: Vec<OnlineDiscount>,
     /// Anything else a citizen should know about the fee.
     #[serde(default)]
     pub note: Option<String>,
+}
+
+/// A category of applicant that fee laws exempt (đối tượng được miễn phí, lệ phí). Only the
+/// categories an officer can check on a paper or in the population database are listed; anything
+/// rarer stays in the fee's free-text `exemptions` and is handled by the officer's amount.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ApplicantCategory {
+    /// Người có công với cách mạng và thân nhân (Ordinance 02/2020/UBTVQH14).
+    MeritoriousPerson,
+    /// Người thuộc hộ nghèo, hộ cận nghèo.
+    PoorHousehold,
+    /// Trẻ em (under 16), including orphans.
+    Child,
+    /// Đồng bào dân tộc thiểu số ở xã có điều kiện kinh tế - xã hội đặc biệt khó khăn.
+    EthnicMinorityInHardshipArea,
+    /// Người khuyết tật.
+    PersonWithDisability,
+    /// Người cao tuổi (60 and over).
+    Elderly,
+}
+
+impl ApplicantCategory {
+    /// Every category, in the order forms list them.
+    pub const ALL: [ApplicantCategory; 6] = [
+        ApplicantCategory::MeritoriousPerson,
+        ApplicantCategory::PoorHousehold,
+        ApplicantCategory::Child,
+        ApplicantCategory::EthnicMinorityInHardshipArea,
+        ApplicantCategory::PersonWithDisability,
+        ApplicantCategory::Elderly,
+    ];
+
+    /// Stable text form used in forms, storage and the API.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ApplicantCategory::MeritoriousPerson => "meritorious_person",
+            ApplicantCategory::PoorHousehold => "poor_household",
+            ApplicantCategory::Child => "child",
+            ApplicantCategory::EthnicMinorityInHardshipArea => "ethnic_minority_in_hardship_area",
+            ApplicantCategory::PersonWithDisability => "person_with_disability",
+            ApplicantCategory::Elderly => "elderly",
+        }
+    }
+
+    /// Parses the text form produced by [`ApplicantCategory::as_str`].
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+}
+
+/// A reduction of a fee for applications made online, valid from `from` to `until` inclusive.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OnlineDiscount {
+    /// Share taken off, in percent (1–100).
+    pub percent: u8,
+    /// First day it applies.
+    #[serde(with = "iso_date")]
+    pub from: Date,
+    /// Last day it applies; `None` while no end is set.
+    #[serde(default, with = "iso_date::option")]
+    pub until: Option<Date>,
+    /// The legal text that grants it.
+    pub source: String,
+}
+
+impl OnlineDiscount {
+    /// Whether it applies on `day`.
+    pub fn applies_on(&self, day: Date) -> bool {
+        day >= self.from && self.until.is_none_or(|u| day <= u)
+    }
 }
 
 /// In what form a paper must be handed in.

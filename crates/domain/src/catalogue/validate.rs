@@ -160,6 +160,33 @@ pub fn validate(catalogue: &Catalogue) -> Result<(), Vec<CatalogueError>> {
                 problem: "lists no papers".into(),
             });
         }
+        // Decree 104/2022/NĐ-CP: household books and residence confirmations are not asked for
+        // where the population database proves them, so such a paper must say so; a form to
+        // fill in is never something the database proves.
+        for c in &p.components {
+            let name = c.name.to_lowercase();
+            let proves = ["hộ khẩu", "nơi cư trú", "nơi thường trú", "xác nhận cư trú"]
+                .iter()
+                .any(|w| name.contains(w));
+            if proves && !c.waived_if_population_verified {
+                errors.push(CatalogueError::Invalid {
+                    owner: owner.clone(),
+                    problem: format!(
+                        "paper {:?} is a household book or residence confirmation: set waived_if_population_verified",
+                        c.name
+                    ),
+                });
+            }
+            if c.waived_if_population_verified && c.template.is_some() {
+                errors.push(CatalogueError::Invalid {
+                    owner: owner.clone(),
+                    problem: format!(
+                        "paper {:?} is a form to fill in; the population database cannot prove it",
+                        c.name
+                    ),
+                });
+            }
+        }
         if p.channels.is_empty() {
             errors.push(CatalogueError::Invalid {
                 owner: owner.clone(),
@@ -196,6 +223,42 @@ pub fn validate(catalogue: &Catalogue) -> Result<(), Vec<CatalogueError>> {
                     owner: owner.clone(),
                     problem: format!("fixed fee {:?} cannot have tiers", fee.name),
                 });
+            }
+            // Bands must cover units 1, 2, 3… without gap or overlap, so that every page or
+            // copy has exactly one price (Circular 226/2016/TT-BTC prices pages by rank).
+            let mut next = 1u32;
+            let mut open_ended = false;
+            for tier in &fee.tiers {
+                let ok =
+                    !open_ended && tier.from == next && tier.to.is_none_or(|to| to >= tier.from);
+                if !ok {
+                    errors.push(CatalogueError::Invalid {
+                        owner: owner.clone(),
+                        problem: format!(
+                            "fee {:?}: price bands must start at 1 and follow each other without gaps",
+                            fee.name
+                        ),
+                    });
+                    break;
+                }
+                match tier.to {
+                    Some(to) => next = to.saturating_add(1),
+                    None => open_ended = true,
+                }
+            }
+            for discount in &fee.online_discounts {
+                if !(1..=100).contains(&discount.percent)
+                    || discount.until.is_some_and(|u| u < discount.from)
+                    || discount.source.trim().is_empty()
+                {
+                    errors.push(CatalogueError::Invalid {
+                        owner: owner.clone(),
+                        problem: format!(
+                            "fee {:?}: an online reduction needs 1–100 %, an end after its start and a legal source",
+                            fee.name
+                        ),
+                    });
+                }
             }
         }
     }

@@ -6,6 +6,7 @@ use time::OffsetDateTime;
 
 use super::actor::Applicant;
 use super::code::DossierCode;
+use super::identity::IdentityCheck;
 use crate::catalogue::Channel;
 
 /// How a result goes back to the applicant (Decree 118/2025/NĐ-CP: at the counter, by public
@@ -167,6 +168,12 @@ pub enum Action {
         #[serde(with = "time::serde::rfc3339")]
         new_due: OffsetDateTime,
     },
+    /// Record a check of the applicant's identity: the population database's answer (by the
+    /// system) or an officer's manual verification with reasons (see [`super::identity`]).
+    VerifyIdentity {
+        /// The check.
+        check: IdentityCheck,
+    },
 }
 
 impl Action {
@@ -192,6 +199,7 @@ impl Action {
             Action::Withdraw { .. } => "withdraw",
             Action::Stop { .. } => "stop",
             Action::Apologise { .. } => "apologise",
+            Action::VerifyIdentity { .. } => "verify_identity",
         }
     }
 }

@@ -8,6 +8,7 @@ use time::OffsetDateTime;
 use super::action::ReturnMethod;
 use super::actor::{Actor, Applicant};
 use super::code::DossierCode;
+use super::identity::IdentityCheck;
 use super::state::StepPlan;
 use crate::catalogue::{Channel, LegalDuration};
 
@@ -173,6 +174,11 @@ pub enum Change {
         #[serde(with = "time::serde::rfc3339")]
         new_due: OffsetDateTime,
     },
+    /// The applicant's identity was checked (population database or an officer).
+    IdentityChecked {
+        /// The check.
+        check: IdentityCheck,
+    },
 }
 
 impl Change {
@@ -197,6 +203,7 @@ impl Change {
             Change::Withdrawn { .. } => "withdrawn",
             Change::Stopped { .. } => "stopped",
             Change::Apologised { .. } => "apologised",
+            Change::IdentityChecked { .. } => "identity_checked",
         }
     }
 }

@@ -151,6 +151,9 @@ pub enum Refusal {
     /// A date outside the calendar's range.
     #[error("the date is outside the range the calendar can count")]
     OutOfCalendar,
+    /// The applicant is already verified; nothing is left to check.
+    #[error("the applicant's identity is already verified")]
+    IdentityAlreadyVerified,
 }
 
 fn channel_words(channel: Channel) -> &'static str {
@@ -188,6 +191,7 @@ impl Refusal {
             Refusal::Amount => "amount",
             Refusal::TimeBeforeLastEvent => "time_before_last_event",
             Refusal::OutOfCalendar => "out_of_calendar",
+            Refusal::IdentityAlreadyVerified => "identity_already_verified",
         }
     }
 }
@@ -237,6 +241,9 @@ fn status_rule(action: &Action) -> &'static str {
         }
         Action::Apologise { .. } => {
             "an apology can only be issued while an accepted dossier is in progress and its clock is running"
+        }
+        Action::VerifyIdentity { .. } => {
+            "an applicant's identity is checked only while the dossier is open"
         }
     }
 }
@@ -933,6 +940,14 @@ fn step(
             Ok(Change::Apologised {
                 reasons: reasons.clone(),
                 new_due: *new_due,
+            })
+        }
+
+        // Decree 104/2022/NĐ-CP: a verified applicant needs no household book (see identity.rs).
+        Action::VerifyIdentity { check } => {
+            super::identity::check(state, actor, action, check)?;
+            Ok(Change::IdentityChecked {
+                check: check.clone(),
             })
         }
     }

@@ -42,6 +42,7 @@
 //! | withdraw | submitted, accepted, processing, supplement requested, awaiting fees, transferred | the applicant, reception of lead | withdrawn |
 //! | stop | accepted, processing, awaiting fees, supplement requested (after acceptance) | assigned handling officer, leader of holder | stopped |
 //! | apologise | accepted, processing, awaiting fees, transferred | handling officer or leader of holder | unchanged |
+//! | verify identity | any but terminal, applicant not yet verified | system (population database); reception or handling of holder, with reasons (manual) | unchanged |
 //!
 //! Refused, withdrawn, stopped and returned are terminal.
 
@@ -50,6 +51,7 @@ mod actor;
 mod code;
 mod deadline;
 mod event;
+mod identity;
 mod machine;
 mod offer;
 mod state;
@@ -64,6 +66,7 @@ pub use deadline::{
     plan_receipt, step_urgency, urgency,
 };
 pub use event::{Change, Event};
+pub use identity::{IdentityCheck, IdentityMethod, IdentityResult};
 pub use machine::{Context, Refusal, decide};
 pub use offer::{ACTION_NAMES, offered_actions};
 pub use state::{Apology, ApplyError, DossierState, StepPlan, apply, replay};

@@ -11,7 +11,7 @@ use super::state::DossierState;
 
 /// The actions on an existing dossier, in the order a page lists them, as
 /// [`Action::name`] writes them.
-pub const ACTION_NAMES: [&str; 17] = [
+pub const ACTION_NAMES: [&str; 18] = [
     "accept",
     "refuse",
     "request_supplement",
@@ -29,6 +29,7 @@ pub const ACTION_NAMES: [&str; 17] = [
     "apologise",
     "stop",
     "withdraw",
+    "verify_identity",
 ];
 
 /// A representative action of each kind, with placeholder details that every rule accepts, so
@@ -76,6 +77,9 @@ fn sample(name: &str, state: &DossierState, actor: &Actor, at: OffsetDateTime) -
         },
         "stop" => Action::Stop { reasons: text() },
         "withdraw" => Action::Withdraw { reasons: text() },
+        "verify_identity" => Action::VerifyIdentity {
+            check: super::identity::IdentityCheck::manual(&text()),
+        },
         _ => return None,
     })
 }

@@ -9,6 +9,7 @@ use super::action::ReturnMethod;
 use super::actor::Applicant;
 use super::code::DossierCode;
 use super::event::{Change, Event};
+use super::identity::IdentityCheck;
 use super::status::Status;
 use crate::catalogue::{Channel, LegalDuration, Role};
 
@@ -115,6 +116,9 @@ pub struct DossierState {
     pub returned_at: Option<OffsetDateTime>,
     /// How the result was returned.
     pub return_method: Option<ReturnMethod>,
+    /// The latest check of the applicant's identity, if any was made.
+    #[serde(default)]
+    pub identity: Option<IdentityCheck>,
     /// Time of the last event.
     #[serde(with = "time::serde::rfc3339")]
     pub updated_at: OffsetDateTime,
@@ -296,6 +300,7 @@ impl DossierState {
                     reasons: reasons.clone(),
                 });
             }
+            Change::IdentityChecked { check } => self.identity = Some(check.clone()),
         }
         self.updated_at = at;
         self.version += 1;
@@ -368,6 +373,7 @@ pub fn apply(state: Option<DossierState>, event: &Event) -> Result<DossierState,
             processing_ended_at: None,
             returned_at: None,
             return_method: None,
+            identity: None,
             updated_at: event.at,
             version: 1,
         }),

@@ -51,7 +51,10 @@ fn new_dossier() -> NewDossier {
     }
 }
 
-async fn create(db: &Db, idem: Option<&Idempotency>) -> Written<crate::dossier::StoredDossier> {
+pub(super) async fn create(
+    db: &Db,
+    idem: Option<&Idempotency>,
+) -> Written<crate::dossier::StoredDossier> {
     db.create_dossier(
         &new_dossier(),
         Creation {
@@ -83,7 +86,7 @@ async fn create(db: &Db, idem: Option<&Idempotency>) -> Written<crate::dossier::
     .expect("create")
 }
 
-fn done<T>(w: Written<T>) -> T {
+pub(super) fn done<T>(w: Written<T>) -> T {
     match w {
         Written::Done(v) => v,
         Written::Replayed(r) => panic!("unexpected replay {r:?}"),

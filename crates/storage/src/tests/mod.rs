@@ -6,4 +6,5 @@ mod citizens;
 mod desk;
 mod dossier;
 mod papers;
+mod payments;
 mod reference;

@@ -107,6 +107,7 @@ struct DossierPage {
     asked: Option<Vec<String>>,
     supplement_href: Option<String>,
     forms_href: String,
+    pay: Option<crate::payments::online::PayPanel>,
 }
 
 /// One of the citizen's dossiers; another account's answers "not found".
@@ -145,7 +146,11 @@ pub async fn dossier(
             )
             .collect()
     });
+    let pay =
+        crate::payments::online::pay_panel(&state, &ui, &view, None, Some(citizen.csrf.clone()))
+            .await?;
     render(&DossierPage {
+        pay,
         procedure: data.procedure(&s.procedure_code).map_or_else(
             || s.procedure_code.clone(),
             |p| ui.pick(&p.name, &p.name_en).to_owned(),

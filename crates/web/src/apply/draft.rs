@@ -92,6 +92,20 @@ pub(crate) struct Answers {
     pub uploads: Vec<Upload>,
     /// `counter`, `post` or `online`.
     pub return_method: Option<String>,
+    /// What the population database said about the applicant, when it was asked.
+    #[serde(default)]
+    pub identity: Option<DraftIdentity>,
+}
+
+/// The population database's answer kept in a draft (a mismatch is not kept: the applicant
+/// corrects the page instead).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum DraftIdentity {
+    /// Number, name and birth date match: papers the database proves are not asked for.
+    Verified,
+    /// No answer; the dossier is looked up again after submission.
+    Unavailable,
 }
 
 /// A page of the application.
@@ -145,14 +159,19 @@ pub(crate) fn asks_agency(procedure: &Procedure) -> bool {
     procedure.agencies.len() > 1
 }
 
-/// The pages of a procedure's application, in order.
-pub(crate) fn steps(procedure: &Procedure) -> Vec<Step> {
+/// The pages of a procedure's application, in order; a verified applicant is not asked for the
+/// papers the population database proves.
+pub(crate) fn steps(procedure: &Procedure, verified: bool) -> Vec<Step> {
     let mut steps = Vec::new();
     if asks_agency(procedure) {
         steps.push(Step::Agency);
     }
     steps.extend([Step::Applicant, Step::Identity, Step::Contact]);
-    steps.extend((0..procedure.components.len()).map(Step::Paper));
+    steps.extend(
+        (0..procedure.components.len())
+            .filter(|n| !crate::registry::spared(&procedure.components[*n], verified))
+            .map(Step::Paper),
+    );
     steps.push(Step::Return);
     steps
 }
@@ -171,9 +190,14 @@ impl Answers {
         }
     }
 
+    /// Whether the population database verified the applicant.
+    pub fn verified(&self) -> bool {
+        self.identity == Some(DraftIdentity::Verified)
+    }
+
     /// The first page without an answer, or "check your answers".
     pub fn next(&self, procedure: &Procedure) -> Step {
-        steps(procedure)
+        steps(procedure, self.verified())
             .into_iter()
             .find(|s| !self.has(*s))
             .unwrap_or(Step::Check)

@@ -11,6 +11,8 @@ mod papers;
 /// Shared with the API's applications: one way to check, store and attach an uploaded paper.
 pub(crate) use papers::accept_file;
 mod questions;
+/// Dates as people type them, shared with the counter intake.
+pub(crate) use questions::parse_date;
 mod submit;
 mod supplement;
 

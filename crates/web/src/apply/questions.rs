@@ -89,7 +89,7 @@ fn value(fields: &[(String, String)], name: &str) -> String {
 
 /// The page before `step` in the journey, for the back link.
 pub(crate) fn back_href(draft: &Draft, procedure: &Procedure, step: Step) -> String {
-    let all = super::draft::steps(procedure);
+    let all = super::draft::steps(procedure, draft.answers.verified());
     match all.iter().position(|s| *s == step) {
         Some(0) | None => format!("/procedures/{}", procedure.code),
         Some(i) => all[i - 1].href(draft.id),
@@ -295,6 +295,7 @@ pub(crate) async fn show(
 pub(crate) async fn save(
     State(state): State<AppState>,
     viewer: Viewer,
+    addr: crate::limits::ClientAddr,
     ui: Ui,
     Path((id, slug)): Path<(String, String)>,
     Form(fields): Form<Vec<(String, String)>>,
@@ -306,7 +307,11 @@ pub(crate) async fn save(
     }
     let data = state.reference.get();
     let procedure = draft.procedure(&data)?;
-    let errors = apply_answers(&mut draft.answers, procedure, step, &fields, &ui);
+    let mut errors = apply_answers(&mut draft.answers, procedure, step, &fields, &ui);
+    if step == Step::Identity && errors.is_empty() {
+        let key = viewer.account().map_or_else(|| addr.key(), str::to_owned);
+        errors = check_identity(&state, &ui, &key, &mut draft.answers, procedure).await?;
+    }
     if !errors.is_empty() {
         return render_with(
             StatusCode::BAD_REQUEST,
@@ -317,6 +322,81 @@ pub(crate) async fn save(
         return Ok(see_other(&draft.done_href()));
     }
     Ok(see_other(&draft.next_href(procedure)))
+}
+
+/// Looks the applicant up in the population database, when one is configured: a match fills in
+/// the name as recorded and the permanent address (unless one was given already) and spares the
+/// papers the database proves; a mismatch or an unknown number is an error on the page; no
+/// answer lets the applicant go on, unverified, and the dossier is looked up again later.
+async fn check_identity(
+    state: &AppState,
+    ui: &Ui,
+    requester: &str,
+    answers: &mut Answers,
+    procedure: &Procedure,
+) -> Result<Vec<ErrorItem>, AppError> {
+    use crate::registry::{Answer, Lookup, Purpose, Requester, look_up};
+    answers.identity = None;
+    let Some(registry) = state.registry.clone() else {
+        return Ok(Vec::new());
+    };
+    let (Some(name), Some(id), Some(birth)) = (
+        answers.full_name.clone(),
+        answers
+            .personal_id
+            .as_deref()
+            .and_then(|p| domain::identity::PersonalId::parse(p).ok()),
+        answers.birth_date.as_deref().and_then(parse_date),
+    ) else {
+        return Ok(Vec::new());
+    };
+    let agency = answers.agency_for(procedure).unwrap_or_default();
+    let (_, answer) = look_up(
+        state,
+        &registry,
+        Lookup {
+            requester: Requester::Portal(requester),
+            agency: &agency,
+            dossier_code: None,
+            purpose: Purpose::OnlineApplication,
+            personal_id: &id,
+            full_name: &name,
+            birth_date: birth,
+        },
+        |minutes| ui.t_n("registry.error.limited", minutes),
+    )
+    .await?;
+    let mut errors = Vec::new();
+    match answer {
+        Answer::Verified(person) => {
+            answers.identity = Some(super::draft::DraftIdentity::Verified);
+            answers.full_name = Some(person.full_name.clone());
+            if answers.address.as_deref().is_none_or(str::is_empty) {
+                answers.address = Some(person.permanent_address.one_line());
+            }
+        }
+        Answer::Mismatch {
+            name: name_differs,
+            birth_date,
+        } => {
+            if name_differs {
+                errors.push(err("personal_id", ui, "registry.error.name_mismatch"));
+            }
+            if birth_date || !name_differs {
+                errors.push(err("birth_date", ui, "registry.error.birth_mismatch"));
+            }
+        }
+        Answer::NotFound => errors.push(err("personal_id", ui, "registry.error.not_found")),
+        Answer::Unavailable { .. } => {
+            answers.identity = Some(super::draft::DraftIdentity::Unavailable);
+        }
+    }
+    if !errors.is_empty() {
+        // Nothing of a refused identity is kept.
+        answers.personal_id = None;
+        answers.birth_date = None;
+    }
+    Ok(errors)
 }
 
 fn err(field: &'static str, ui: &Ui, key: &str) -> ErrorItem {
@@ -357,6 +437,13 @@ fn apply_answers(
                 errors.push(err("full_name", ui, "apply.error.name_long"));
             }
             if errors.is_empty() {
+                // The population database checked the number with the name given before: a new
+                // name needs a new look-up, so the identity page is asked again.
+                if answers.identity.is_some() && answers.full_name.as_deref() != Some(&name) {
+                    answers.identity = None;
+                    answers.personal_id = None;
+                    answers.birth_date = None;
+                }
                 answers.applicant_kind = Some(kind);
                 answers.full_name = Some(name);
             }
@@ -366,10 +453,17 @@ fn apply_answers(
                 .chars()
                 .filter(|c| !c.is_whitespace() && *c != '.' && *c != '-')
                 .collect();
+            // The number's own rules (Decree 137/2015/NĐ-CP Art. 13): a typing mistake is caught
+            // here, before a look-up in the population database is spent on it.
+            let parsed_id = domain::identity::PersonalId::parse(&id);
             if id.is_empty() {
                 errors.push(err("personal_id", ui, "apply.error.id_missing"));
-            } else if id.len() != 12 || !id.chars().all(|c| c.is_ascii_digit()) {
-                errors.push(err("personal_id", ui, "apply.error.id_shape"));
+            } else if let Err(e) = &parsed_id {
+                errors.push(err(
+                    "personal_id",
+                    ui,
+                    &format!("identity.error.{}", e.code()),
+                ));
             }
             let birth = v("birth_date");
             let parsed = parse_date(&birth);
@@ -379,6 +473,15 @@ fn apply_answers(
                 errors.push(err("birth_date", ui, "apply.error.birth_shape"));
             } else if parsed.is_some_and(|d| d > time::OffsetDateTime::now_utc().date()) {
                 errors.push(err("birth_date", ui, "apply.error.birth_future"));
+            }
+            if let (Ok(pid), Some(d), true) = (&parsed_id, parsed, errors.is_empty())
+                && let Err(e) = pid.check_birth(d, None)
+            {
+                errors.push(err(
+                    "personal_id",
+                    ui,
+                    &format!("identity.error.{}", e.code()),
+                ));
             }
             if let (true, Some(d)) = (errors.is_empty(), parsed) {
                 answers.personal_id = Some(id);

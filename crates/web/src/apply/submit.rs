@@ -42,6 +42,9 @@ struct CheckPage {
     back_href: String,
     action: String,
     token: String,
+    /// What the fees come to for an online application today, with the counter price when the
+    /// online one is lower; `None` when the procedure is free.
+    fees: Option<(String, Option<String>)>,
 }
 
 fn kind_of(text: &str) -> Option<ApplicantKind> {
@@ -132,6 +135,18 @@ pub(crate) async fn check(
             change_href: step.href(draft.id),
         });
     }
+    if let Some(identity) = a.identity {
+        rows.push(Row {
+            label: ui.t("registry.check.label").to_owned(),
+            value: ui
+                .t(match identity {
+                    super::draft::DraftIdentity::Verified => "registry.check.verified",
+                    super::draft::DraftIdentity::Unavailable => "registry.check.unavailable",
+                })
+                .to_owned(),
+            change_href: Step::Identity.href(draft.id),
+        });
+    }
     rows.push(Row {
         label: ui.t("apply.check.return_method").to_owned(),
         value: a
@@ -145,6 +160,7 @@ pub(crate) async fn check(
         .components
         .iter()
         .enumerate()
+        .filter(|(_, c)| !crate::registry::spared(c, a.verified()))
         .map(|(i, c)| Row {
             label: c.name.clone(),
             value: match a.papers.get(i) {
@@ -166,6 +182,24 @@ pub(crate) async fn check(
             back_href: Step::Return.href(draft.id),
             action: format!("/applications/{}/submit", draft.id),
             token: forms::new_token(),
+            fees: {
+                // Amounts by the catalogue's rules for one page and one copy; the officer asks
+                // for the exact amount (status 6) when pages or copies differ.
+                let assessed = domain::payment::fees::assess(
+                    procedure,
+                    &domain::payment::fees::FeeBasis::simple(
+                        domain::catalogue::Channel::Online,
+                        state.today(),
+                    ),
+                );
+                (!assessed.is_free()).then(|| {
+                    (
+                        ui.money(assessed.total_vnd),
+                        (assessed.counter_total_vnd > assessed.total_vnd)
+                            .then(|| ui.money(assessed.counter_total_vnd)),
+                    )
+                })
+            },
             ui,
         },
     )
@@ -185,6 +219,10 @@ fn application(draft: &Draft, procedure: &Procedure) -> Option<(Actor, Applicati
     };
     let mut papers = Vec::new();
     for (i, c) in procedure.components.iter().enumerate() {
+        // Decree 104/2022/NĐ-CP: not asked for, so not attached, once the database proves it.
+        if crate::registry::spared(c, a.verified()) {
+            continue;
+        }
         match a.papers.get(i) {
             Some(Some(PaperAnswer::File { sha256 })) => {
                 papers.push(
@@ -244,10 +282,19 @@ pub(crate) async fn submit(
     let done_href = draft.done_href();
     let answer = |_: &crate::dossiers::DossierView| forms::redirect_answer(&done_href);
     let service = DossierService::new(&state.db, &data);
+    let identity = draft.answers.identity.map(|i| {
+        domain::dossier::IdentityCheck::registry(match i {
+            super::draft::DraftIdentity::Verified => domain::dossier::IdentityResult::Verified,
+            super::draft::DraftIdentity::Unavailable => {
+                domain::dossier::IdentityResult::Unavailable
+            }
+        })
+    });
     let outcome = service
-        .open(
+        .open_checked(
             &actor,
             &application,
+            identity.as_ref(),
             OffsetDateTime::now_utc(),
             idempotency
                 .as_ref()

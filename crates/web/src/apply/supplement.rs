@@ -114,45 +114,24 @@ fn page(
     }
 }
 
-/// The supplement form. `?code=` pre-fills the dossier code; with `&digits=` too (the tracking
-/// page's button) the visitor has proved the dossier is theirs, and the form lists what the
-/// agency asked for, one upload per paper.
+/// The blank supplement form; `?code=` pre-fills the dossier code. Digits in the address are
+/// ignored: they would stay in logs and browser history (OWASP ASVS 5.0 V14.2.1), so the tracking
+/// page's button and the form's "find" button post them, and [`save`] shows what was asked.
 pub(crate) async fn show(
-    State(state): State<AppState>,
     ui: Ui,
-    client: crate::limits::ClientAddr,
     Query(pairs): Query<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
     let code: String = param(&pairs, "code").chars().take(64).collect();
-    let digits: String = param(&pairs, "digits").chars().take(32).collect();
-    if code.is_empty() || digits.is_empty() {
-        return render_with(
-            StatusCode::OK,
-            &page(
-                ui,
-                code,
-                digits,
-                String::new(),
-                Vec::new(),
-                Asked::default(),
-            ),
-        );
-    }
-    let (status, errors, asked) = match find(&state, &ui, &client, &code, &digits).await? {
-        Ok(view) if view.state.status != Status::SupplementRequested => (
-            StatusCode::CONFLICT,
-            vec![ErrorItem {
-                field: "code",
-                message: ui.t("apply.supplement.not_waiting"),
-            }],
+    render_with(
+        StatusCode::OK,
+        &page(
+            ui,
+            code,
+            String::new(),
+            String::new(),
+            Vec::new(),
             Asked::default(),
         ),
-        Ok(view) => (StatusCode::OK, Vec::new(), asked_of(&state, &view).await?),
-        Err(errors) => (StatusCode::BAD_REQUEST, errors, Asked::default()),
-    };
-    render_with(
-        status,
-        &page(ui, code, digits, String::new(), errors, asked),
     )
 }
 
@@ -281,6 +260,22 @@ pub(crate) async fn save(
     };
     if view.state.status == Status::SupplementRequested {
         asked = asked_of(&state, &view).await?;
+    }
+    // The tracking page's button and the form's "find" button post the code and digits to
+    // show what the agency asked for; nothing is saved.
+    if !param(&posted.fields, "find").is_empty() {
+        let (status, errors) = if view.state.status == Status::SupplementRequested {
+            (StatusCode::OK, Vec::new())
+        } else {
+            (
+                StatusCode::CONFLICT,
+                vec![ErrorItem {
+                    field: "code",
+                    message: ui.t("apply.supplement.not_waiting"),
+                }],
+            )
+        };
+        return render_with(status, &page(ui, code, digits, note, errors, asked));
     }
     // Errors about files point at the first upload on the page.
     let first_file = if asked.papers.is_empty() {

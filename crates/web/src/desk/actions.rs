@@ -7,6 +7,7 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::dossier::{Action, ReturnMethod};
+use domain::payment::ledger::PaymentChannel;
 use time::OffsetDateTime;
 
 use super::Officer;
@@ -130,6 +131,9 @@ fn parse(
         "withdraw" => Action::Withdraw {
             reasons: text("reasons", true),
         },
+        "verify_identity" => Action::VerifyIdentity {
+            check: domain::dossier::IdentityCheck::manual(&text("reasons", true)),
+        },
         _ => return Err(vec![("action", "desk.error.unknown_action")]),
     };
     let errors = errors.into_inner();
@@ -189,6 +193,30 @@ pub async fn submit(
                 .map(|i| (i, &answer as &crate::dossiers::Answer<'_>)),
         )
         .await;
+    // Money taken at the counter also goes to the payment ledger, once per form (the ledger
+    // row is keyed by the form's token), so the report compares counter and online payments.
+    if let (
+        Ok(_),
+        Action::RecordFeesPaid {
+            amount_vnd,
+            reference,
+        },
+    ) = (&outcome, &action)
+    {
+        let channel = PaymentChannel::parse(value(&fields, "channel"))
+            .filter(|c| !c.is_online())
+            .unwrap_or(PaymentChannel::Cash);
+        crate::payments::counter::record_counter_payment(
+            &state,
+            &officer,
+            &view,
+            channel,
+            *amount_vnd,
+            reference,
+            forms::token_of(&fields).unwrap_or_default(),
+        )
+        .await?;
+    }
     match outcome {
         Ok(Outcome::Done(_)) => Ok(Redirect::to(&location).into_response()),
         Ok(Outcome::Replayed(answer)) => Ok(forms::replay(&answer)),

@@ -7,6 +7,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use domain::dossier::{Actor, Context, DossierState, Event, Status, offered_actions, urgency};
+use domain::payment::ledger::{PaymentChannel, PaymentStatus};
 use time::OffsetDateTime;
 
 use super::Officer;
@@ -129,6 +130,19 @@ struct DossierPage {
     actions: Vec<ActionForm>,
     errors: Vec<(String, String)>,
     done: Option<&'static str>,
+    payments: Vec<PaymentRow>,
+}
+
+/// A payment of the dossier, with the refund form when the officer may refund it.
+struct PaymentRow {
+    reference: String,
+    channel: &'static str,
+    amount: String,
+    status: &'static str,
+    at: String,
+    receipt_href: Option<String>,
+    /// (action URL, amount left to refund) when this officer may refund it.
+    refund: Option<(String, i64)>,
 }
 
 /// The officer may see the dossier (the policy: their unit received it or holds it now).
@@ -178,6 +192,9 @@ fn actor_text(ui: &Ui, actor: &Actor) -> String {
 /// The free-text part of an event (reasons, note, summary, officer, agency), if any; coded
 /// values (how a result was returned) in the page's language.
 fn event_detail(ui: &Ui, event: &Event) -> Option<String> {
+    if let domain::dossier::Change::IdentityChecked { check } = &event.change {
+        return Some(crate::registry::status_text(ui, Some(check)));
+    }
     let value = serde_json::to_value(&event.change).ok()?;
     let parts: Vec<String> = [
         "reasons",
@@ -334,7 +351,7 @@ async fn action_forms(
             field(ui, attempt, name, n, kind, required)
         };
         let fields = match name {
-            "refuse" | "stop" | "withdraw" | "send_back" => {
+            "refuse" | "stop" | "withdraw" | "send_back" | "verify_identity" => {
                 vec![f("reasons", FieldKind::LongText, true)]
             }
             "request_supplement" => {
@@ -393,10 +410,24 @@ async fn action_forms(
                 f("amount_vnd", FieldKind::Number, true),
                 f("note", FieldKind::Text, true),
             ],
-            "record_fees_paid" => vec![
-                f("amount_vnd", FieldKind::Number, true),
-                f("reference", FieldKind::Text, true),
-            ],
+            "record_fees_paid" => {
+                let current = attempt.value(name, "channel");
+                let options = [PaymentChannel::Cash, PaymentChannel::CardTerminal]
+                    .iter()
+                    .map(|c| {
+                        SelectOption::new(
+                            c.as_str(),
+                            ui.t(&format!("payment.channel.{}", c.as_str())),
+                            Some(&current),
+                        )
+                    })
+                    .collect();
+                vec![
+                    f("amount_vnd", FieldKind::Number, true),
+                    f("channel", FieldKind::Select(options), true),
+                    f("reference", FieldKind::Text, true),
+                ]
+            }
             "return_result" => {
                 let current = attempt.value(name, "method");
                 let options = ["counter", "post", "online"]
@@ -523,6 +554,10 @@ pub async fn render_page(
         value: view.stored.applicant_name.clone(),
     }];
     applicant.extend(contact_facts(&ui, view.stored.applicant_contact.as_deref()));
+    applicant.push(Fact {
+        label: ui.t("registry.status.label"),
+        value: crate::registry::status_text(&ui, s.identity.as_ref()),
+    });
     let workflow_steps = data
         .catalogue
         .workflows
@@ -569,6 +604,32 @@ pub async fn render_page(
         .map(|(name, href, detail)| PaperRow { name, href, detail })
         .collect();
     let actions = action_forms(state, &ui, &data, procedure, &officer, &offered, &attempt).await?;
+    let may_refund = officer.may(&domain::access::Request::RefundPayment(view.facts()));
+    let payments = state
+        .db
+        .payments_of(&view.stored.code)
+        .await?
+        .into_iter()
+        .filter(|p| p.status != PaymentStatus::Created)
+        .map(|p| PaymentRow {
+            refund: (may_refund && p.status == PaymentStatus::Paid).then(|| {
+                (
+                    format!(
+                        "/back-office/dossiers/{}/payments/{}/refund",
+                        view.stored.code, p.reference
+                    ),
+                    p.amount_vnd - p.refunded_vnd,
+                )
+            }),
+            receipt_href: matches!(p.status, PaymentStatus::Paid | PaymentStatus::Refunded)
+                .then(|| crate::payments::online::receipt_href(&p)),
+            channel: ui.t(&format!("payment.channel.{}", p.channel.as_str())),
+            amount: ui.money(p.amount_vnd),
+            status: ui.t(&format!("payment.status.{}", p.status.as_str())),
+            at: local_datetime(&ui, p.paid_at.unwrap_or(p.updated_at)),
+            reference: p.reference,
+        })
+        .collect();
     let status = ui.t(&format!("dossier_status.{}", s.status.as_str()));
     let mark = urgency(&data.calendar, s, now).map(|u| super::inbox::mark(&ui, u));
     let page = DossierPage {
@@ -589,6 +650,7 @@ pub async fn render_page(
         actions,
         errors: attempt.errors.clone(),
         done: done.map(|action| ui.t(&format!("desk.done.{action}"))),
+        payments,
         ui,
         officer,
     };
@@ -615,7 +677,7 @@ pub async fn page(
         .and_then(|(_, v)| {
             domain::dossier::ACTION_NAMES
                 .iter()
-                .chain(&["receive"])
+                .chain(&["receive", "refund"])
                 .find(|n| **n == v.as_str())
         })
         .copied();

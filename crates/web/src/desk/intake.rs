@@ -9,7 +9,8 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use domain::catalogue::Channel;
-use domain::dossier::{Action, Applicant, ApplicantKind};
+use domain::dossier::{Action, Applicant, ApplicantKind, IdentityCheck, IdentityResult};
+use domain::identity::PersonalId;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -39,6 +40,10 @@ struct IntakePage {
     errors: Vec<(&'static str, String)>,
     token: String,
     allowed: bool,
+    /// Whether a population database is configured (the look-up button is shown).
+    registry: bool,
+    /// The result of the last look-up: (`success`, `warning` or `info`, message).
+    lookup_notice: Option<(&'static str, String)>,
 }
 
 impl IntakePage {
@@ -89,6 +94,7 @@ fn build_page(
     // Alphabetical as Vietnamese readers expect, not by byte order ("Cấp" before "Chứng").
     procedures.sort_by_cached_key(|o| domain::search::fold(&o.label));
     let handed_in = super::fields_named(&values, "papers");
+    let verified = value(&values, "registry_result") == "verified";
     let papers = data
         .procedure(&chosen)
         .map(|p| {
@@ -100,7 +106,9 @@ fn build_page(
                         "{} ({}){}",
                         c.name,
                         crate::views::paper_form_text(&ui, c.form, c.count),
-                        if c.required {
+                        if crate::registry::spared(c, verified) {
+                            format!(" – {}", ui.t("registry.intake.paper_spared"))
+                        } else if c.required {
                             String::new()
                         } else {
                             format!(" – {}", ui.t("desk.intake.paper_optional"))
@@ -135,6 +143,8 @@ fn build_page(
         "accept",
     );
     IntakePage {
+        registry: state.registry.is_some(),
+        lookup_notice: None,
         allowed: officer.may(&domain::access::Request::RegisterAtCounter),
         procedures,
         papers,
@@ -228,6 +238,11 @@ pub(super) async fn register(
     if personal_id.is_empty() && phone.is_empty() {
         error("phone", "desk.intake.error.contact");
     }
+    let birth_text = value(fields, "birth_date");
+    let birth_date = crate::apply::parse_date(birth_text);
+    if !birth_text.is_empty() && birth_date.is_none() {
+        error("birth_date", "apply.error.birth_shape");
+    }
     let kind = KINDS
         .iter()
         .find(|(k, _)| *k == value(fields, "kind"))
@@ -242,12 +257,15 @@ pub(super) async fn register(
     let decision = value(fields, "decision").to_owned();
     let reasons = value(fields, "reasons").to_owned();
     let handed_in = super::fields_named(fields, "papers");
+    let identity = looked_up(state, officer, fields).await?;
+    let verified = identity.as_ref().is_some_and(|c| c.is_verified());
     // A dossier is accepted only when complete (Decree 118/2025/NĐ-CP, Art. 15); what is missing
     // is what Form 02 asks for.
     let missing: Vec<String> = procedure
         .map(|p| {
             p.missing_papers(&handed_in)
                 .into_iter()
+                .filter(|c| !crate::registry::spared(c, verified))
                 .map(|c| c.name.clone())
                 .collect()
         })
@@ -273,6 +291,7 @@ pub(super) async fn register(
     };
     let contact = serde_json::json!({
         "personal_id": personal_id,
+        "birth_date": birth_date.map(|d| format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())),
         "phone": phone,
         "email": value(fields, "email"),
         "address": value(fields, "address"),
@@ -313,9 +332,10 @@ pub(super) async fn register(
     };
     let now = OffsetDateTime::now_utc();
     let outcome = service
-        .open(
+        .open_checked(
             &officer.actor(),
             &application,
+            identity.as_ref(),
             now,
             idempotency.map(|i| (i, &answer as &crate::dossiers::Answer<'_>)),
         )
@@ -354,7 +374,178 @@ pub(super) async fn register(
     Ok(Registered::Done { code })
 }
 
-/// Registers the dossier and records the decision.
+/// The population database's answer a counter look-up of this officer obtained for the number
+/// on the form (the form carries the look-up's id; the log proves who made it, for which unit,
+/// for which number and what came back, so the form cannot claim a verification it did not get).
+async fn looked_up(
+    state: &AppState,
+    officer: &Officer,
+    fields: &[(String, String)],
+) -> Result<Option<IdentityCheck>, AppError> {
+    let (Some(registry), Ok(id), Ok(personal_id)) = (
+        state.registry.as_ref(),
+        Uuid::parse_str(value(fields, "registry_lookup")),
+        PersonalId::parse(value(fields, "personal_id")),
+    ) else {
+        return Ok(None);
+    };
+    let Some(lookup) = state.db.registry_lookup(id).await? else {
+        return Ok(None);
+    };
+    let fresh = OffsetDateTime::now_utc() - lookup.looked_up_at < time::Duration::hours(2);
+    if lookup.requested_by != officer.id
+        || lookup.agency_code != officer.unit
+        || lookup.personal_id_hash != registry.personal_id_hash(&personal_id)
+        || !fresh
+    {
+        return Ok(None);
+    }
+    Ok(Some(IdentityCheck::registry(
+        match lookup.result.as_str() {
+            "verified" => IdentityResult::Verified,
+            "mismatch" => IdentityResult::Mismatch,
+            "not_found" => IdentityResult::NotFound,
+            _ => IdentityResult::Unavailable,
+        },
+    )))
+}
+
+/// "Look up" on the intake form: checks the applicant in the population database and shows the
+/// form again with everything typed kept, the name and permanent address filled in from the
+/// record on a match, and the answer above the applicant's fields.
+async fn lookup(
+    state: &AppState,
+    ui: Ui,
+    officer: Officer,
+    fields: Vec<(String, String)>,
+) -> Result<Response, AppError> {
+    use crate::registry::{Answer, Lookup, Purpose, Requester, look_up};
+    if !officer.may(&domain::access::Request::RegisterAtCounter) {
+        return Err(AppError::Forbidden);
+    }
+    let mut values: Vec<(String, String)> = fields
+        .into_iter()
+        .filter(|(k, _)| !["lookup", "registry_lookup", "registry_result"].contains(&k.as_str()))
+        .collect();
+    let Some(registry) = state.registry.clone() else {
+        let mut page = build_page(state, ui, officer, values, Vec::new());
+        page.lookup_notice = Some((
+            "info",
+            page.ui.t("registry.intake.not_configured").to_owned(),
+        ));
+        return respond(&page);
+    };
+    let mut errors: Vec<(&'static str, String)> = Vec::new();
+    let name = value(&values, "name").to_owned();
+    if name.is_empty() {
+        errors.push(("name", ui.t("desk.intake.error.name").to_owned()));
+    }
+    let personal_id = match PersonalId::parse(value(&values, "personal_id")) {
+        Ok(id) => Some(id),
+        Err(e) => {
+            errors.push((
+                "personal_id",
+                ui.t(&format!("identity.error.{}", e.code())).to_owned(),
+            ));
+            None
+        }
+    };
+    let birth = crate::apply::parse_date(value(&values, "birth_date"));
+    if birth.is_none() {
+        errors.push((
+            "birth_date",
+            ui.t("registry.intake.birth_needed").to_owned(),
+        ));
+    }
+    if let (Some(id), Some(b)) = (&personal_id, birth)
+        && let Err(e) = id.check_birth(b, None)
+    {
+        errors.push((
+            "personal_id",
+            ui.t(&format!("identity.error.{}", e.code())).to_owned(),
+        ));
+    }
+    let (Some(personal_id), Some(birth), true) = (personal_id, birth, errors.is_empty()) else {
+        let page = build_page(state, ui, officer, values, errors);
+        return respond(&page);
+    };
+    let (id, answer) = look_up(
+        state,
+        &registry,
+        Lookup {
+            requester: Requester::Officer(&officer.id),
+            agency: &officer.unit,
+            dossier_code: None,
+            purpose: Purpose::CounterIntake,
+            personal_id: &personal_id,
+            full_name: &name,
+            birth_date: birth,
+        },
+        |minutes| ui.t_n("registry.error.limited", minutes),
+    )
+    .await?;
+    let set = |values: &mut Vec<(String, String)>, key: &str, v: String| {
+        values.retain(|(k, _)| k != key);
+        values.push((key.to_owned(), v));
+    };
+    set(&mut values, "registry_lookup", id.to_string());
+    set(
+        &mut values,
+        "registry_result",
+        answer.result().as_str().to_owned(),
+    );
+    let notice = match &answer {
+        Answer::Verified(person) => {
+            set(&mut values, "name", person.full_name.clone());
+            if value(&values, "address").is_empty() {
+                set(&mut values, "address", person.permanent_address.one_line());
+            }
+            let head = person
+                .household_head
+                .as_ref()
+                .map(|h| {
+                    format!(
+                        " {} {} ({}).",
+                        ui.t("registry.intake.household_head"),
+                        h.full_name,
+                        h.relationship
+                    )
+                })
+                .unwrap_or_default();
+            (
+                "success",
+                format!(
+                    "{} {}: {}.{head}",
+                    ui.t("registry.intake.verified"),
+                    ui.t("registry.intake.permanent_address"),
+                    person.permanent_address.one_line()
+                ),
+            )
+        }
+        Answer::Mismatch { name, birth_date } => {
+            if *name {
+                errors.push(("name", ui.t("registry.error.name_mismatch").to_owned()));
+            }
+            if *birth_date || !*name {
+                errors.push((
+                    "birth_date",
+                    ui.t("registry.error.birth_mismatch").to_owned(),
+                ));
+            }
+            ("warning", ui.t("registry.intake.mismatch").to_owned())
+        }
+        Answer::NotFound => {
+            errors.push(("personal_id", ui.t("registry.error.not_found").to_owned()));
+            ("warning", ui.t("registry.intake.mismatch").to_owned())
+        }
+        Answer::Unavailable { .. } => ("warning", ui.t("registry.intake.unavailable").to_owned()),
+    };
+    let mut page = build_page(state, ui, officer, values, errors);
+    page.lookup_notice = Some((notice.0, notice.1));
+    respond(&page)
+}
+
+/// Registers the dossier and records the decision, or looks the applicant up.
 pub async fn submit(
     State(state): State<AppState>,
     ui: Ui,
@@ -362,6 +553,9 @@ pub async fn submit(
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
     officer.check_csrf(&fields)?;
+    if !value(&fields, "lookup").is_empty() {
+        return lookup(&state, ui, officer, fields).await;
+    }
     let token = forms::token_of(&fields).unwrap_or_default().to_owned();
     let idempotency = forms::idempotency(&format!("form:intake:{}", officer.id), &token, &fields);
     match register(&state, &ui, &officer, &fields, idempotency.as_ref()).await? {

@@ -69,6 +69,11 @@ impl Officer {
         ui.t(&format!("desk.role.{}", self.role.as_str()))
     }
 
+    /// Whether the officer reads the province's reports (the link in the officer bar).
+    pub fn may_read_reports(&self) -> bool {
+        self.may(&domain::access::Request::ReadReports)
+    }
+
     /// Refuses a post that does not carry this session's CSRF token.
     pub fn check_csrf(&self, fields: &[(String, String)]) -> Result<(), AppError> {
         if csrf_matches(fields, &self.csrf) {

@@ -202,13 +202,17 @@ fn fold(mut state: Option<DossierState>, events: &[Event]) -> Result<DossierStat
 /// the national portal gets the new status (DESIGN §7).
 fn outbox_for(state: &DossierState, events: &[Event]) -> Result<Vec<OutboxMessage>, ServiceError> {
     let kinds: Vec<&str> = events.iter().map(Event::kind).collect();
+    let retry = events.iter().any(|e| {
+        matches!(&e.change, domain::dossier::Change::IdentityChecked { check }
+            if check.result == domain::dossier::IdentityResult::Unavailable)
+    });
     let payload = json(&serde_json::json!({
         "code": state.code.to_string(),
         "status": state.status.as_str(),
         "dvcqg_status": state.status.dvcqg_code(),
         "events": kinds,
     }))?;
-    Ok(vec![
+    let mut messages = vec![
         OutboxMessage {
             topic: "notify.applicant".into(),
             payload: payload.clone(),
@@ -217,7 +221,15 @@ fn outbox_for(state: &DossierState, events: &[Event]) -> Result<Vec<OutboxMessag
             topic: "dvcqg.sync".into(),
             payload,
         },
-    ])
+    ];
+    // The population database did not answer: look the applicant up again later.
+    if retry {
+        messages.push(OutboxMessage {
+            topic: storage::registry_lookups::RETRY_TOPIC.into(),
+            payload: json(&serde_json::json!({ "code": state.code.to_string() }))?,
+        });
+    }
+    Ok(messages)
 }
 
 /// The dossier service over one database and one reference snapshot.
@@ -254,6 +266,21 @@ impl<'a> DossierService<'a> {
         &self,
         actor: &Actor,
         application: &Application,
+        at: OffsetDateTime,
+        idempotency: Option<(&Idempotency, &Answer<'_>)>,
+    ) -> Result<Outcome, ServiceError> {
+        self.open_checked(actor, application, None, at, idempotency)
+            .await
+    }
+
+    /// [`Self::open`], recording as well the population database's answer about the applicant
+    /// obtained before the dossier existed (by the system, in the creating transaction; an
+    /// "unavailable" answer queues its retry there too, so it cannot be lost).
+    pub async fn open_checked(
+        &self,
+        actor: &Actor,
+        application: &Application,
+        identity: Option<&domain::dossier::IdentityCheck>,
         at: OffsetDateTime,
         idempotency: Option<(&Idempotency, &Answer<'_>)>,
     ) -> Result<Outcome, ServiceError> {
@@ -299,6 +326,17 @@ impl<'a> DossierService<'a> {
             let mut state = fold(None, &events)?;
             if accept {
                 let more = decide(Some(&state), &context, actor, &Action::Accept, at)?;
+                state = fold(Some(state), &more)?;
+                events.extend(more);
+            }
+            if let Some(check) = identity {
+                let system = Actor::System {
+                    job: crate::registry::JOB.to_owned(),
+                };
+                let action = Action::VerifyIdentity {
+                    check: check.clone(),
+                };
+                let more = decide(Some(&state), &context, &system, &action, at)?;
                 state = fold(Some(state), &more)?;
                 events.extend(more);
             }

@@ -421,7 +421,7 @@ async fn an_uploaded_supplement_moves_the_dossier_out_of_waiting_for_papers() {
         .await
         .expect("supplement requested");
 
-    let tracking = app.get(&format!("/tracking?code={code}&digits=5678")).await;
+    let tracking = app.track(&code, "5678").await;
     assert!(tracking.body.contains("Nộp bổ sung giấy tờ"));
     let form = app.get(&format!("/tracking/supplement?code={code}")).await;
     assert_eq!(form.status, StatusCode::OK);

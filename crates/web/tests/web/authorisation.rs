@@ -421,6 +421,13 @@ async fn every_route_answers_every_actor_as_the_policy_says() {
             expect: all(303),
         },
         get("/tracking", "/tracking".into(), all(200)),
+        Row {
+            method: "POST",
+            route: "/tracking",
+            uri: "/tracking".into(),
+            body: form(&[("code", ""), ("digits", "")]),
+            expect: all(200),
+        },
         get("/api/v1/tracking", "/api/v1/tracking".into(), all(400)),
         get(
             "/tracking/supplement",
@@ -706,6 +713,75 @@ async fn every_route_answers_every_actor_as_the_policy_says() {
             "/api/v1/applications/{code}",
             format!("/api/v1/applications/{code}"),
             all(401),
+        ),
+        // Payments: paying takes the dossier's owner or its code and digits; this app has no
+        // gateway configured, so the owner reaches "not available" and the gateways' own
+        // addresses do not exist.
+        Row {
+            method: "POST",
+            route: "/payments/start",
+            uri: "/payments/start".into(),
+            body: form(&[
+                ("csrf", ""),
+                ("code", code.as_str()),
+                ("digits", ""),
+                ("channel", "vnpay"),
+                ("form_token", "matrix-pay"),
+            ]),
+            expect: {
+                let mut row = all(404);
+                row[1] = Reaches;
+                row
+            },
+        },
+        get(
+            "/payments/{channel}/callback",
+            "/payments/vnpay/callback?vnp_TxnRef=MC1".into(),
+            all(404),
+        ),
+        Row {
+            method: "POST",
+            route: "/payments/{channel}/callback",
+            uri: "/payments/paygov/callback".into(),
+            body: Body2::Json("{}".into()),
+            expect: all(404),
+        },
+        get(
+            "/payments/{channel}/return",
+            "/payments/vnpay/return?vnp_TxnRef=MC1".into(),
+            all(404),
+        ),
+        get(
+            "/payments/receipts/{reference}",
+            "/payments/receipts/MC1?k=0000".into(),
+            all(404),
+        ),
+        Row {
+            method: "POST",
+            route: "/back-office/dossiers/{code}/payments/{reference}/refund",
+            uri: format!("/back-office/dossiers/{code}/payments/MC1/refund"),
+            body: form(&[("csrf", ""), ("amount_vnd", "1"), ("reason", "matrix")]),
+            expect: officers_only(
+                [Is(403), Is(403), Is(404), Is(403), Is(403)],
+                [Is(404), Is(404)],
+            ),
+        },
+        get(
+            "/back-office/reports/payments",
+            "/back-office/reports/payments".into(),
+            officers_only(
+                [Is(403), Is(403), Is(200), Is(200), Is(200)],
+                [Is(403), Is(200)],
+            ),
+        ),
+        // Look-ups in the population database: read by those who read reports.
+        get(
+            "/back-office/reports/registry-lookups",
+            "/back-office/reports/registry-lookups".into(),
+            officers_only(
+                [Is(403), Is(403), Is(200), Is(200), Is(200)],
+                [Is(403), Is(200)],
+            ),
         ),
     ];
 

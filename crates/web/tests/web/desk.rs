@@ -17,12 +17,12 @@ const BIRTH_PAPERS: [&str; 3] = [
 ];
 
 /// A signed-in officer: the session cookie and the CSRF token of their forms.
-struct Session {
-    cookie: String,
-    csrf: String,
+pub(crate) struct Session {
+    pub(crate) cookie: String,
+    pub(crate) csrf: String,
 }
 
-async fn demo_officers(app: &TestApp) {
+pub(crate) async fn demo_officers(app: &TestApp) {
     let data = app.state.reference.get();
     let created = web::desk::accounts::ensure_demo_officers(&app.db.db, &data)
         .await
@@ -34,14 +34,14 @@ async fn demo_officers(app: &TestApp) {
     );
 }
 
-fn hidden(html: &str, name: &str) -> Option<String> {
+pub(crate) fn hidden(html: &str, name: &str) -> Option<String> {
     let marker = format!("name=\"{name}\" value=\"");
     let start = html.find(&marker)? + marker.len();
     let end = html[start..].find('"')?;
     Some(html[start..start + end].to_owned())
 }
 
-async fn sign_in(app: &TestApp, username: &str) -> Session {
+pub(crate) async fn sign_in(app: &TestApp, username: &str) -> Session {
     let reply = app
         .post_form(
             "/back-office/sign-in",
@@ -68,7 +68,7 @@ async fn sign_in(app: &TestApp, username: &str) -> Session {
     }
 }
 
-async fn get(app: &TestApp, cookie: &str, uri: &str) -> Reply {
+pub(crate) async fn get(app: &TestApp, cookie: &str, uri: &str) -> Reply {
     app.request(
         Request::get(uri)
             .header(header::COOKIE, cookie)
@@ -78,7 +78,12 @@ async fn get(app: &TestApp, cookie: &str, uri: &str) -> Reply {
     .await
 }
 
-async fn post(app: &TestApp, session: &Session, uri: &str, fields: &[(&str, &str)]) -> Reply {
+pub(crate) async fn post(
+    app: &TestApp,
+    session: &Session,
+    uri: &str,
+    fields: &[(&str, &str)],
+) -> Reply {
     let mut all: Vec<(&str, &str)> = vec![("csrf", session.csrf.as_str())];
     all.extend_from_slice(fields);
     let body = all
@@ -96,7 +101,7 @@ async fn post(app: &TestApp, session: &Session, uri: &str, fields: &[(&str, &str
     .await
 }
 
-fn location(reply: &Reply) -> String {
+pub(crate) fn location(reply: &Reply) -> String {
     reply
         .headers
         .get(header::LOCATION)
@@ -107,7 +112,12 @@ fn location(reply: &Reply) -> String {
 
 /// Registers a walk-in birth registration at the commune's counter, with every required paper
 /// handed in, and returns its code.
-async fn intake(app: &TestApp, reception: &Session, decision: &str, reasons: &str) -> String {
+pub(crate) async fn intake(
+    app: &TestApp,
+    reception: &Session,
+    decision: &str,
+    reasons: &str,
+) -> String {
     intake_with(app, reception, decision, reasons, &BIRTH_PAPERS).await
 }
 
@@ -154,7 +164,12 @@ async fn intake_post(
 }
 
 /// Posts an action from the dossier page as the page would (version and a fresh token).
-async fn act(app: &TestApp, session: &Session, code: &str, fields: &[(&str, &str)]) -> Reply {
+pub(crate) async fn act(
+    app: &TestApp,
+    session: &Session,
+    code: &str,
+    fields: &[(&str, &str)],
+) -> Reply {
     let page = get(
         app,
         &session.cookie,
@@ -188,7 +203,7 @@ async fn act(app: &TestApp, session: &Session, code: &str, fields: &[(&str, &str
     .await
 }
 
-async fn act_ok(app: &TestApp, session: &Session, code: &str, fields: &[(&str, &str)]) {
+pub(crate) async fn act_ok(app: &TestApp, session: &Session, code: &str, fields: &[(&str, &str)]) {
     let reply = act(app, session, code, fields).await;
     assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
 }
@@ -376,7 +391,7 @@ async fn a_dossier_goes_from_the_counter_to_its_returned_result_through_the_desk
     ] {
         assert!(page.body.contains(step), "the timeline tells: {step}");
     }
-    let tracking = app.get(&format!("/tracking?code={code}&digits=5678")).await;
+    let tracking = app.track(&code, "5678").await;
     assert_eq!(tracking.status, StatusCode::OK);
     assert!(
         !tracking.body.contains("Nguyễn Thị Hồng Nhung"),
@@ -790,16 +805,14 @@ async fn an_incomplete_dossier_is_not_accepted_and_the_citizen_answers_the_reque
         &handed_in,
     )
     .await;
-    let tracking = app.get(&format!("/tracking?code={code}&digits=5678")).await;
+    let tracking = app.track(&code, "5678").await;
     assert!(tracking.body.contains("Nội dung cơ quan yêu cầu bổ sung"));
     assert!(
         tracking
             .body
             .contains("Cần bổ sung giấy chứng sinh do bệnh viện cấp")
     );
-    let form = app
-        .get(&format!("/tracking/supplement?code={code}&digits=5678"))
-        .await;
+    let form = app.supplement_form(&code, "5678").await;
     assert_eq!(form.status, StatusCode::OK, "{}", form.body);
     assert!(
         form.body.contains("name=\"paper-1\"")
@@ -809,9 +822,7 @@ async fn an_incomplete_dossier_is_not_accepted_and_the_citizen_answers_the_reque
         "one upload for the paper asked for: {}",
         form.body
     );
-    let guessed = app
-        .get(&format!("/tracking/supplement?code={code}&digits=0000"))
-        .await;
+    let guessed = app.supplement_form(&code, "0000").await;
     assert!(
         !guessed.body.contains("name=\"paper-1\""),
         "wrong digits show nothing of the request"

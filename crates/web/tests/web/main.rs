@@ -6,11 +6,13 @@ mod api;
 mod api_clients;
 pub(crate) mod apply;
 mod authorisation;
-mod desk;
+pub(crate) mod desk;
 mod i18n;
 mod lifecycle;
 mod ops;
 mod pages;
+mod payments;
+mod registry;
 mod tracking;
 
 use axum::body::Body;
@@ -158,6 +160,22 @@ impl TestApp {
                 )
                 .body(Body::from(body))
                 .expect("request"),
+        )
+        .await
+    }
+
+    /// A tracking look-up as the page's form posts it.
+    pub(crate) async fn track(&self, code: &str, digits: &str) -> Reply {
+        self.post_form("/tracking", &[("code", code), ("digits", digits)])
+            .await
+    }
+
+    /// What the tracking page's "send papers" button posts: the supplement form for a dossier.
+    pub(crate) async fn supplement_form(&self, code: &str, digits: &str) -> Reply {
+        self.post_multipart(
+            "/tracking/supplement",
+            &[("code", code), ("digits", digits), ("find", "1")],
+            &[],
         )
         .await
     }

@@ -59,9 +59,7 @@ async fn the_applicant_follows_a_dossier_with_its_code_and_four_digits() {
     let app = TestApp::new().await;
     let code = walk_in(&app).await;
     for digits in ["5678", "2345", "0912345678"] {
-        let page = app
-            .get(&format!("/tracking?code={code}&digits={digits}"))
-            .await;
+        let page = app.track(&code, digits).await;
         assert_eq!(page.status, StatusCode::OK, "{digits}");
         assert!(page.body.contains("Đã tiếp nhận"), "{}", page.body);
         assert!(page.body.contains("Hẹn trả kết quả"));
@@ -76,7 +74,7 @@ async fn the_applicant_follows_a_dossier_with_its_code_and_four_digits() {
     }
     // Code and four digits show no forms: those carry the applicant's name and address, and
     // only the QR code (or the confirmation page of an online application) carries their key.
-    let page = app.get(&format!("/tracking?code={code}&digits=5678")).await;
+    let page = app.track(&code, "5678").await;
     assert!(!page.body.contains("/verify/"));
     let api = app
         .get(&format!("/api/v1/tracking?code={code}&digits=5678"))
@@ -92,10 +90,8 @@ async fn the_applicant_follows_a_dossier_with_its_code_and_four_digits() {
 async fn wrong_digits_and_unknown_codes_get_the_same_answer() {
     let app = TestApp::new().await;
     let code = walk_in(&app).await;
-    let wrong = app.get(&format!("/tracking?code={code}&digits=1111")).await;
-    let unknown = app
-        .get("/tracking?code=000.00.00.H27-261124-0999&digits=5678")
-        .await;
+    let wrong = app.track(&code, "1111").await;
+    let unknown = app.track("000.00.00.H27-261124-0999", "5678").await;
     for page in [&wrong, &unknown] {
         assert_eq!(page.status, StatusCode::NOT_FOUND);
         assert!(
@@ -116,7 +112,7 @@ async fn a_malformed_look_up_is_explained_field_by_field_and_keeps_what_was_type
     let empty = app.get("/tracking").await;
     assert_eq!(empty.status, StatusCode::OK);
     assert!(!empty.body.contains("error-summary"));
-    let bad = app.get("/tracking?code=HS-123&digits=12").await;
+    let bad = app.track("HS-123", "12").await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
     assert!(bad.body.contains("<title>Lỗi: Tra cứu hồ sơ"));
     assert!(bad.body.contains("href=\"#code\">Mã hồ sơ chưa đúng dạng"));
@@ -126,7 +122,18 @@ async fn a_malformed_look_up_is_explained_field_by_field_and_keeps_what_was_type
         bad.body
             .contains("aria-describedby=\"code-hint code-error\"")
     );
-    let en = app.get_in("/tracking?code=&digits=5678", "en").await;
+    let en = app
+        .request(
+            axum::http::Request::post("/tracking")
+                .header(axum::http::header::COOKIE, "lang=en")
+                .header(
+                    axum::http::header::CONTENT_TYPE,
+                    "application/x-www-form-urlencoded",
+                )
+                .body(axum::body::Body::from("code=&digits=5678"))
+                .expect("request"),
+        )
+        .await;
     assert!(en.body.contains("Enter the dossier code"));
 }
 
@@ -143,7 +150,7 @@ async fn guessing_the_digits_of_one_code_is_stopped_after_ten_failures_and_the_r
             .await;
         assert_eq!(reply.status, StatusCode::NOT_FOUND);
     }
-    let page = app.get(&format!("/tracking?code={code}&digits=1999")).await;
+    let page = app.track(&code, "1999").await;
     assert_eq!(page.status, StatusCode::TOO_MANY_REQUESTS);
     assert!(page.body.contains("Đã tra cứu sai quá nhiều lần"));
     let api = app

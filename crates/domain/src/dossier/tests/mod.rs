@@ -3,6 +3,7 @@
 mod actions;
 mod code;
 mod deadlines;
+mod identity;
 mod offer;
 mod properties;
 mod status;

@@ -1,0 +1,118 @@
+//! The electronic receipt of a payment (biên lai điện tử), open to anyone holding its address:
+//! the key in the link (also in the receipt's QR code) is random, so the receipt proves itself
+//! without an account, and a wrong key answers "not found" like an unknown receipt. It shows no
+//! personal data beyond the masked payer name (Decree 123/2020/NĐ-CP, Art. 32, on what an
+//! electronic receipt of fees carries: who collected, what for, how much, when).
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::error::AppError;
+use crate::portal::render;
+use crate::ui::Ui;
+use crate::views::local_datetime;
+
+/// The receipt's key.
+#[derive(Debug, Deserialize)]
+pub struct ReceiptKey {
+    /// Random key of the receipt.
+    #[serde(default)]
+    pub k: String,
+}
+
+#[derive(Template)]
+#[template(path = "payments/receipt.html")]
+struct ReceiptPage {
+    ui: Ui,
+    reference: String,
+    code: String,
+    procedure: String,
+    agency: String,
+    payer: String,
+    amount: String,
+    refunded: Option<String>,
+    channel: &'static str,
+    paid_at: String,
+    transaction: Option<String>,
+    status: &'static str,
+}
+
+/// Masks a name to its initials but the given name ("Nguyễn Văn An" → "N. V. An").
+pub fn masked_name(name: &str) -> String {
+    let parts: Vec<&str> = name.split_whitespace().collect();
+    match parts.split_last() {
+        None => String::new(),
+        Some((last, rest)) => {
+            rest.iter()
+                .filter_map(|p| p.chars().next())
+                .map(|c| format!("{c}. "))
+                .collect::<String>()
+                + last
+        }
+    }
+}
+
+/// Shows a paid payment's receipt.
+pub async fn page(
+    State(state): State<AppState>,
+    ui: Ui,
+    Path(reference): Path<String>,
+    Query(key): Query<ReceiptKey>,
+) -> Result<Response, AppError> {
+    let payment = state
+        .db
+        .payment(&reference)
+        .await?
+        .filter(|p| {
+            crate::sessions::constant_time_eq(p.receipt_key.as_bytes(), key.k.as_bytes())
+                && (p.status.is_paid()
+                    || p.status == domain::payment::ledger::PaymentStatus::Refunded)
+        })
+        .ok_or(AppError::NotFound)?;
+    let data = state.reference.get();
+    let dossier = state
+        .db
+        .dossier_by_code(&payment.dossier_code)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let procedure = data.procedure(&dossier.procedure_code).map_or_else(
+        || dossier.procedure_code.clone(),
+        |p| ui.pick(&p.name, &p.name_en).to_owned(),
+    );
+    let agency = data.agency(&dossier.agency_code).map_or_else(
+        || dossier.agency_code.clone(),
+        |a| ui.pick(&a.name, &a.name_en).to_owned(),
+    );
+    render(&ReceiptPage {
+        reference: payment.reference.clone(),
+        code: payment.dossier_code.clone(),
+        procedure,
+        agency,
+        payer: masked_name(&dossier.applicant_name),
+        amount: ui.money(payment.amount_vnd),
+        refunded: (payment.refunded_vnd > 0).then(|| ui.money(payment.refunded_vnd)),
+        channel: ui.t(&format!("payment.channel.{}", payment.channel.as_str())),
+        paid_at: payment
+            .paid_at
+            .map(|t| local_datetime(&ui, t))
+            .unwrap_or_default(),
+        transaction: payment.gateway_transaction.clone(),
+        status: ui.t(&format!("payment.status.{}", payment.status.as_str())),
+        ui,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::masked_name;
+
+    #[test]
+    fn a_masked_name_keeps_initials_and_the_given_name() {
+        assert_eq!(masked_name("Nguyễn Văn An"), "N. V. An");
+        assert_eq!(masked_name("An"), "An");
+        assert_eq!(masked_name("  "), "");
+    }
+}

@@ -1,0 +1,182 @@
+//! The payment report in the back office: online and counter payments and their sums per month,
+//! procedure and agency for a year, and the share of fee-bearing dossiers paid online (the
+//! figures the province reports against its target of more online payment). Leaders, unit
+//! administrators and auditors read it.
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::response::Response;
+use domain::calendar::VIETNAM_OFFSET;
+use domain::payment::ledger::PaymentChannel;
+use domain::payment::report::{PaidItem, Tally, summarise};
+use serde::Deserialize;
+use time::{Date, Month, OffsetDateTime, Time};
+
+use crate::AppState;
+use crate::desk::Officer;
+use crate::error::AppError;
+use crate::portal::render;
+use crate::ui::Ui;
+
+/// The year asked for.
+#[derive(Debug, Deserialize)]
+pub struct YearQuery {
+    /// Calendar year; this year when absent.
+    #[serde(default)]
+    pub year: Option<String>,
+}
+
+struct Row {
+    label: String,
+    online_count: u64,
+    online: String,
+    counter_count: u64,
+    counter: String,
+}
+
+impl Row {
+    fn new(ui: &Ui, label: String, t: &Tally) -> Row {
+        Row {
+            label,
+            online_count: t.online_count,
+            online: ui.money(t.online_vnd),
+            counter_count: t.counter_count,
+            counter: ui.money(t.counter_vnd),
+        }
+    }
+}
+
+struct Section {
+    caption: &'static str,
+    id: &'static str,
+    rows: Vec<Row>,
+}
+
+#[derive(Template)]
+#[template(path = "back_office/payments_report.html")]
+struct ReportPage {
+    ui: Ui,
+    officer: Officer,
+    year: i32,
+    years: Vec<i32>,
+    sections: Vec<Section>,
+    total: Row,
+    channels: Vec<(String, u64, String)>,
+    share: Option<String>,
+    paying_dossiers: u64,
+    paid_online_dossiers: u64,
+}
+
+fn start_of_year(year: i32) -> Option<OffsetDateTime> {
+    Date::from_calendar_date(year, Month::January, 1)
+        .ok()
+        .map(|d| d.with_time(Time::MIDNIGHT).assume_offset(VIETNAM_OFFSET))
+}
+
+/// Shows the report for a year.
+pub async fn page(
+    State(state): State<AppState>,
+    ui: Ui,
+    officer: Officer,
+    Query(q): Query<YearQuery>,
+) -> Result<Response, AppError> {
+    if !officer.may(&domain::access::Request::ReadReports) {
+        return Err(AppError::Forbidden);
+    }
+    let this_year = state.today().year();
+    let year = match q.year.as_deref().map(str::trim).filter(|y| !y.is_empty()) {
+        None => this_year,
+        Some(y) => y
+            .parse::<i32>()
+            .ok()
+            .filter(|y| (2000..=this_year + 1).contains(y))
+            .ok_or_else(|| AppError::BadRequest(ui.t("payment.report.bad_year").to_owned()))?,
+    };
+    let (Some(from), Some(to)) = (start_of_year(year), start_of_year(year + 1)) else {
+        return Err(AppError::BadRequest(
+            ui.t("payment.report.bad_year").to_owned(),
+        ));
+    };
+    let rows = state.db.paid_payments(from, to).await?;
+    let items: Vec<PaidItem> = rows
+        .into_iter()
+        .filter_map(|r| {
+            Some(PaidItem {
+                channel: PaymentChannel::parse(&r.channel)?,
+                amount_vnd: r.amount_vnd,
+                month: r.paid_at.to_offset(VIETNAM_OFFSET).month() as u8,
+                dossier_code: r.dossier_code,
+                procedure_code: r.procedure_code,
+                agency_code: r.agency_code,
+            })
+        })
+        .collect();
+    let report = summarise(&items);
+    let data = state.reference.get();
+    let months = report
+        .by_month
+        .iter()
+        .map(|(m, t)| Row::new(&ui, ui.t_n("payment.report.month", m), t))
+        .collect();
+    let procedures = report
+        .by_procedure
+        .iter()
+        .map(|(code, t)| {
+            let name = data.procedure(code).map_or_else(
+                || code.clone(),
+                |p| format!("{} ({code})", ui.pick(&p.name, &p.name_en)),
+            );
+            Row::new(&ui, name, t)
+        })
+        .collect();
+    let agencies = report
+        .by_agency
+        .iter()
+        .map(|(code, t)| {
+            let name = data
+                .agency(code)
+                .map_or_else(|| code.clone(), |a| ui.pick(&a.name, &a.name_en).to_owned());
+            Row::new(&ui, name, t)
+        })
+        .collect();
+    render(&ReportPage {
+        sections: vec![
+            Section {
+                caption: ui.t("payment.report.by_month"),
+                id: "by-month",
+                rows: months,
+            },
+            Section {
+                caption: ui.t("payment.report.by_procedure"),
+                id: "by-procedure",
+                rows: procedures,
+            },
+            Section {
+                caption: ui.t("payment.report.by_agency"),
+                id: "by-agency",
+                rows: agencies,
+            },
+        ],
+        total: Row::new(&ui, ui.t("payment.report.total").to_owned(), &report.total),
+        channels: report
+            .by_channel
+            .iter()
+            .map(|(c, n, vnd)| {
+                (
+                    ui.t(&format!("payment.channel.{}", c.as_str())).to_owned(),
+                    *n,
+                    ui.money(*vnd),
+                )
+            })
+            .collect(),
+        share: report
+            .online_share_per_mille()
+            .map(|pm| format!("{},{} %", pm / 10, pm % 10)),
+        paying_dossiers: report.paying_dossiers,
+        paid_online_dossiers: report.paid_online_dossiers,
+        years: (2020..=this_year).rev().collect(),
+        year,
+        officer,
+        ui,
+    })
+}

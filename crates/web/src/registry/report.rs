@@ -1,0 +1,96 @@
+//! The report of look-ups in the national population database ("số lượng truy cập CSDL dân
+//! cư"): per month and agency, how many look-ups and with which result, for the province's
+//! reports (the source figure: 18,468 look-ups in five months). Read by the officers who read
+//! reports (`domain::access::Request::ReadReports`).
+
+use askama::Template;
+use axum::extract::State;
+use axum::response::Response;
+
+use crate::AppState;
+use crate::desk::Officer;
+use crate::error::AppError;
+use crate::portal::render;
+use crate::ui::Ui;
+
+/// The results, in the order of the columns.
+const RESULTS: [&str; 5] = [
+    "verified",
+    "mismatch",
+    "not_found",
+    "unavailable",
+    "timeout",
+];
+
+/// One line: a month and an agency.
+struct Line {
+    month: String,
+    agency: String,
+    /// Counts in the order of [`RESULTS`].
+    counts: Vec<i64>,
+    total: i64,
+}
+
+#[derive(Template)]
+#[template(path = "back_office/registry_lookups.html")]
+struct ReportPage {
+    ui: Ui,
+    officer: Officer,
+    results: Vec<&'static str>,
+    lines: Vec<Line>,
+    total: i64,
+}
+
+/// `GET /back-office/reports/registry-lookups`.
+pub async fn page(
+    State(state): State<AppState>,
+    ui: Ui,
+    officer: Officer,
+) -> Result<Response, AppError> {
+    if !officer.may(&domain::access::Request::ReadReports) {
+        return Err(AppError::Forbidden);
+    }
+    let counts = state.db.registry_lookup_counts(None).await?;
+    let data = state.reference.get();
+    let mut lines: Vec<Line> = Vec::new();
+    for c in counts {
+        let agency = data.agency(&c.agency_code).map_or_else(
+            || c.agency_code.clone(),
+            |a| ui.pick(&a.name, &a.name_en).to_owned(),
+        );
+        let month = match c.month.split_once('-') {
+            Some((y, m)) if ui.is_en() => format!("{y}-{m}"),
+            Some((y, m)) => format!("{m}/{y}"),
+            None => c.month.clone(),
+        };
+        let index = RESULTS.iter().position(|r| *r == c.result);
+        let at = match lines
+            .iter()
+            .position(|l| l.month == month && l.agency == agency)
+        {
+            Some(at) => at,
+            None => {
+                lines.push(Line {
+                    month,
+                    agency,
+                    counts: vec![0; RESULTS.len()],
+                    total: 0,
+                });
+                lines.len() - 1
+            }
+        };
+        let line = &mut lines[at];
+        if let Some(i) = index {
+            line.counts[i] += c.lookups;
+        }
+        line.total += c.lookups;
+    }
+    let total = lines.iter().map(|l| l.total).sum();
+    render(&ReportPage {
+        results: RESULTS.to_vec(),
+        lines,
+        total,
+        ui,
+        officer,
+    })
+}
