@@ -1,5 +1,6 @@
-//! Writes every sample form as `formNN.pdf` (A4) and `formNN-a5.pdf` into the directory given
-//! as first argument (default: the current directory), to look at them.
+//! Writes every sample form as `formNN.pdf` (A4) and `formNN-a5.pdf` (the fee receipt as
+//! `formBL.pdf`) into the directory given as first argument (default: the current directory),
+//! to look at them.
 
 use documents::{PaperSize, RenderOptions, render_with, samples};
 

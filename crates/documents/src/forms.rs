@@ -5,6 +5,9 @@
 //! those of Annex I of Circular 03/2025/TT-VPCP (15/09/2025), which guides Decree
 //! 118/2025/NĐ-CP on the one-stop mechanism and replaced Circular 01/2018/TT-VPCP.
 //! Every string is printed literally: typst markup characters in it are not interpreted.
+//!
+//! Besides the five forms, [`FeeReceipt`] is the electronic receipt of fees and charges (biên
+//! lai thu phí, lệ phí) issued for a payment; it is not a form of that circular.
 
 use serde::Serialize;
 
@@ -200,6 +203,67 @@ pub struct StopNotice {
     pub verification_url: String,
 }
 
+/// One fee or charge on a [`FeeReceipt`] (a line of its amounts table).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FeeLine {
+    /// Name of the fee or charge, e.g. "Lệ phí đăng ký khai sinh" or "Phí cấp bản sao trích
+    /// lục hộ tịch (02 bản)".
+    pub name: String,
+    /// Amount in đồng (VND has no minor unit in use).
+    pub amount_vnd: u64,
+}
+
+/// The electronic receipt of fees and charges (biên lai thu phí, lệ phí điện tử) of a payment.
+///
+/// Legal source: Decree 123/2020/NĐ-CP on invoices and documents, Chapter III (receipts of
+/// taxes, fees and charges: the collecting organisation, the kind of fee or charge, the amount in
+/// figures and in words, the time of collection), guided by Circular 78/2021/TT-BTC; the State
+/// Treasury's side of the collection is in Decree 11/2020/NĐ-CP (administrative procedures of the
+/// State Treasury), which says nothing of the receipt's layout. This is the
+/// rendering of the payment recorded by the one-stop system, checked through its QR code; it
+/// carries no receipt template symbol (ký hiệu mẫu biên lai) of the tax authority and no digital
+/// signature, so it is not a Circular 03/2025/TT-VPCP form and its footer does not say so.
+///
+/// The total is the sum of [`lines`](Self::lines), printed in figures and in Vietnamese words
+/// ([`crate::amount_in_words`]); rendering fails with [`crate::DocumentError::InvalidAmounts`]
+/// when there is no line, the sum overflows or more is refunded than was paid.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FeeReceipt {
+    /// Letterhead of the collecting agency (đơn vị thu); `place_and_date` is the receipt's date.
+    pub letterhead: Letterhead,
+    /// Receipt number: the payment reference, e.g. "MC01962A7F3B".
+    pub reference: String,
+    /// The payer's name as it may be shown to anyone holding the link, already masked by the
+    /// caller, e.g. "N. T. H. Nhung".
+    pub payer: String,
+    /// Code of the dossier the fees are for, e.g. "000.00.15.H56-261127-0001".
+    pub dossier_code: String,
+    /// The procedure, e.g. "Đăng ký khai sinh".
+    pub procedure: String,
+    /// The fees and charges paid, at least one.
+    pub lines: Vec<FeeLine>,
+    /// How the money was paid, as the caller words it, e.g. "Trực tuyến qua PayGov".
+    pub channel: String,
+    /// The gateway's transaction number; `None` (cash at the counter) leaves the line out.
+    pub transaction: Option<String>,
+    /// When it was paid, e.g. "09 giờ 15 phút, ngày 27 tháng 11 năm 2026".
+    pub paid_at: String,
+    /// Amount refunded in đồng, printed in a box with the amount kept; `None` or `Some(0)`
+    /// prints nothing.
+    pub refunded_vnd: Option<u64>,
+    /// URL of the public receipt page, encoded in the QR code and printed under it.
+    pub verification_url: String,
+}
+
+impl FeeReceipt {
+    /// The sum of the lines in đồng; `None` when it does not fit in a `u64`.
+    pub fn total_vnd(&self) -> Option<u64> {
+        self.lines
+            .iter()
+            .try_fold(0u64, |sum, line| sum.checked_add(line.amount_vnd))
+    }
+}
+
 /// One of the documents this crate renders.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(untagged)]
@@ -214,10 +278,14 @@ pub enum Document {
     Apology(Apology),
     /// Form 05, processing stopped.
     StopNotice(StopNotice),
+    /// The electronic receipt of fees and charges of a payment (not a form of the circular).
+    FeeReceipt(FeeReceipt),
 }
 
 impl Document {
-    /// The form number in Annex I of Circular 03/2025/TT-VPCP, "01" to "05".
+    /// The form number in Annex I of Circular 03/2025/TT-VPCP, "01" to "05"; for the fee
+    /// receipt, which is not a form of that circular, "BL" (biên lai). Used in file names, in the
+    /// PDF's identifier and in error messages; the printed reference is [`Self::legal_reference`].
     pub fn form_number(&self) -> &'static str {
         match self {
             Self::Receipt(_) => "01",
@@ -225,10 +293,42 @@ impl Document {
             Self::Refusal(_) => "03",
             Self::Apology(_) => "04",
             Self::StopNotice(_) => "05",
+            Self::FeeReceipt(_) => "BL",
         }
     }
 
-    /// The title printed in bold capitals, as in the circular.
+    /// The legal reference printed in the footer of every page: the form's place in Circular
+    /// 03/2025/TT-VPCP, or for the fee receipt the decree its content follows.
+    pub fn legal_reference(&self) -> &'static str {
+        match self {
+            Self::Receipt(_) => "Mẫu số 01, Phụ lục I, Thông tư số 03/2025/TT-VPCP",
+            Self::SupplementRequest(_) => "Mẫu số 02, Phụ lục I, Thông tư số 03/2025/TT-VPCP",
+            Self::Refusal(_) => "Mẫu số 03, Phụ lục I, Thông tư số 03/2025/TT-VPCP",
+            Self::Apology(_) => "Mẫu số 04, Phụ lục I, Thông tư số 03/2025/TT-VPCP",
+            Self::StopNotice(_) => "Mẫu số 05, Phụ lục I, Thông tư số 03/2025/TT-VPCP",
+            // What the receipt's content follows, not a claim that it is a registered e-receipt
+            // template: see [`FeeReceipt`].
+            Self::FeeReceipt(_) => {
+                "Biên lai thu phí, lệ phí điện tử của Hệ thống một cửa điện tử; \
+                 nội dung theo Nghị định số 123/2020/NĐ-CP"
+            }
+        }
+    }
+
+    /// The template that lays the document out (a path of `world::TEMPLATES`).
+    pub(crate) fn template(&self) -> &'static str {
+        match self {
+            Self::Receipt(_) => "/form01.typ",
+            Self::SupplementRequest(_) => "/form02.typ",
+            Self::Refusal(_) => "/form03.typ",
+            Self::Apology(_) => "/form04.typ",
+            Self::StopNotice(_) => "/form05.typ",
+            Self::FeeReceipt(_) => "/receipt.typ",
+        }
+    }
+
+    /// The title printed in bold capitals, as in the circular (for the fee receipt, the name
+    /// Decree 123/2020/NĐ-CP gives the document).
     pub fn title(&self) -> &'static str {
         match self {
             Self::Receipt(_) => "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ",
@@ -236,6 +336,7 @@ impl Document {
             Self::Refusal(_) => "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ",
             Self::Apology(_) => "VĂN BẢN XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT",
             Self::StopNotice(_) => "THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ",
+            Self::FeeReceipt(_) => "BIÊN LAI THU PHÍ, LỆ PHÍ",
         }
     }
 
@@ -247,6 +348,7 @@ impl Document {
             Self::Refusal(d) => &d.verification_url,
             Self::Apology(d) => &d.verification_url,
             Self::StopNotice(d) => &d.verification_url,
+            Self::FeeReceipt(d) => &d.verification_url,
         }
     }
 
@@ -258,6 +360,7 @@ impl Document {
             Self::Refusal(d) => &d.letterhead,
             Self::Apology(d) => &d.letterhead,
             Self::StopNotice(d) => &d.letterhead,
+            Self::FeeReceipt(d) => &d.letterhead,
         }
     }
 }

@@ -1,6 +1,8 @@
 //! PDF documents of the one-stop office: forms 01–05 of Annex I of Circular 03/2025/TT-VPCP
 //! (receipt and appointment, request to complete the papers, refusal at intake, apology and
-//! new date, processing stopped), each with a QR code that opens the public verification page.
+//! new date, processing stopped), and the electronic receipt of fees and charges of a payment
+//! ([`FeeReceipt`], biên lai thu phí, lệ phí), each with a QR code that opens the public
+//! verification page.
 //!
 //! A pure library: data in ([`Document`], plain strings the caller has already formatted),
 //! PDF bytes out. Layout is done by typst with templates and fonts compiled into the binary.
@@ -17,6 +19,7 @@
 //! ```
 
 mod forms;
+mod money;
 mod qr;
 pub mod samples;
 mod world;
@@ -27,9 +30,10 @@ use typst::foundations::Smart;
 use typst_layout::PagedDocument;
 
 pub use forms::{
-    Apology, Applicant, Document, Letterhead, Paper, Receipt, Refusal, Signatory, StopNotice,
-    SupplementRequest,
+    Apology, Applicant, Document, FeeLine, FeeReceipt, Letterhead, Paper, Receipt, Refusal,
+    Signatory, StopNotice, SupplementRequest,
 };
+pub use money::{amount_in_words, format_amount, number_in_words};
 pub use qr::qr_matrix;
 
 /// Why a document could not be rendered.
@@ -41,13 +45,17 @@ pub enum DocumentError {
     /// The verification URL is too long for a QR code.
     #[error("the verification URL cannot be encoded as a QR code: {0}")]
     Qr(#[from] qrcode::types::QrError),
+    /// The amounts of a fee receipt cannot be printed: no fee line, a total too large for a
+    /// `u64`, or more refunded than paid.
+    #[error("the receipt's amounts are invalid: {0}")]
+    InvalidAmounts(&'static str),
     /// The data could not be serialised for the template (should not happen).
     #[error("the document data could not be serialised: {0}")]
     Data(#[from] serde_json::Error),
     /// Typst reported errors while laying out the document (a bug in a template).
     #[error("typst could not lay out form {form}: {message}")]
     Layout {
-        /// The form number, "01" to "05".
+        /// The form number, "01" to "05", or "BL" for the fee receipt.
         form: &'static str,
         /// The typst diagnostics, joined.
         message: String,
@@ -83,12 +91,81 @@ pub struct RenderOptions {
 struct TemplateData<'a> {
     /// "a4" or "a5".
     paper: PaperSize,
-    /// Form number, "01" to "05".
+    /// Form number, "01" to "05" ("BL" for the fee receipt).
     form_number: &'static str,
+    /// The legal reference printed in the footer.
+    footer: &'static str,
     /// Title in capitals (also the PDF's title metadata).
     title: &'static str,
     /// The form's own fields.
     form: &'a Document,
+    /// The fee receipt's amounts, formatted (`None` for the other documents).
+    amounts: Option<ReceiptAmounts>,
+}
+
+/// The amounts of a [`FeeReceipt`] as printed: in figures with dots between thousands, the total
+/// and the refund also in words. Computed here so the template does no arithmetic.
+#[derive(Serialize)]
+struct ReceiptAmounts {
+    /// Each line's amount in figures, in the order of `lines`.
+    lines: Vec<String>,
+    /// The total in figures.
+    total: String,
+    /// The total in words, e.g. "Năm mươi nghìn đồng".
+    total_words: String,
+    /// The refund, when there is one.
+    refund: Option<Refund>,
+}
+
+/// A refund printed on a fee receipt.
+#[derive(Serialize)]
+struct Refund {
+    /// Amount refunded in figures.
+    amount: String,
+    /// Amount refunded in words.
+    words: String,
+    /// What the agency keeps (total less refund) in figures.
+    kept: String,
+    /// What the agency keeps in words.
+    kept_words: String,
+}
+
+impl ReceiptAmounts {
+    /// Checks and formats the amounts of `receipt`.
+    fn of(receipt: &FeeReceipt) -> Result<Self, DocumentError> {
+        if receipt.lines.is_empty() {
+            return Err(DocumentError::InvalidAmounts("the receipt has no fee line"));
+        }
+        let total = receipt.total_vnd().ok_or(DocumentError::InvalidAmounts(
+            "the total of the fee lines is too large",
+        ))?;
+        let refund = match receipt.refunded_vnd {
+            None | Some(0) => None,
+            Some(refunded) => {
+                let kept = total
+                    .checked_sub(refunded)
+                    .ok_or(DocumentError::InvalidAmounts(
+                        "the refund is larger than the total",
+                    ))?;
+                Some(Refund {
+                    amount: format_amount(refunded),
+                    words: amount_in_words(refunded),
+                    kept: format_amount(kept),
+                    kept_words: amount_in_words(kept),
+                })
+            }
+        };
+        Ok(Self {
+            lines: receipt
+                .lines
+                .iter()
+                .map(|l| format_amount(l.amount_vnd))
+                .collect(),
+            total: format_amount(total),
+            total_words: amount_in_words(total),
+            refund,
+        })
+    }
 }
 
 /// Renders `document` as an A4 PDF.
@@ -119,14 +196,20 @@ fn layout(
     options: &RenderOptions,
 ) -> Result<(PagedDocument, Vec<String>), DocumentError> {
     let form = document.form_number();
+    let amounts = match document {
+        Document::FeeReceipt(receipt) => Some(ReceiptAmounts::of(receipt)?),
+        _ => None,
+    };
     let data = serde_json::to_vec(&TemplateData {
         paper: options.paper,
         form_number: form,
+        footer: document.legal_reference(),
         title: document.title(),
         form: document,
+        amounts,
     })?;
     let qr_svg = qr::svg(document.verification_url())?;
-    let world = world::DocumentWorld::new(&format!("/form{form}.typ"), data, qr_svg)?;
+    let world = world::DocumentWorld::new(document.template(), data, qr_svg)?;
     let result = typst::compile::<PagedDocument>(&world);
     // Typst memoises across compilations; drop what older compilations left so a long-running
     // server does not grow without bound.
@@ -243,6 +326,45 @@ mod tests {
             .collect();
         let want: String = nasty.chars().filter(|c| !c.is_whitespace()).collect();
         assert!(text.contains(&want), "{want} not in {text}");
+    }
+
+    #[test]
+    fn typst_markup_in_a_fee_receipt_payer_is_laid_out_literally() {
+        let nasty = r#"N. *T.* _H._ #strong[x] $x^2$ [a] \ "q" <l> @ref // c = - + 1."#;
+        let mut receipt = crate::samples::fee_receipt();
+        receipt.payer = nasty.to_owned();
+        let (doc, _) =
+            layout(&Document::FeeReceipt(receipt), &RenderOptions::default()).expect("lays out");
+        let text: String = laid_out_text(&doc)
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        let want: String = nasty.chars().filter(|c| !c.is_whitespace()).collect();
+        assert!(text.contains(&want), "{want} not in {text}");
+    }
+
+    #[test]
+    fn the_fee_receipt_lays_out_its_amount_in_words_code_and_reference() {
+        let (doc, _) = layout(
+            &Document::FeeReceipt(crate::samples::fee_receipt()),
+            &RenderOptions::default(),
+        )
+        .expect("lays out");
+        let text: String = laid_out_text(&doc)
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        for want in [
+            "BIÊN LAI THU PHÍ, LỆ PHÍ",
+            "Ba mươi chín nghìn đồng",
+            crate::samples::DOSSIER_CODE,
+            crate::samples::PAYMENT_REFERENCE,
+            "N. T. H. Nhung",
+            "39.000",
+        ] {
+            let want: String = want.chars().filter(|c| !c.is_whitespace()).collect();
+            assert!(text.contains(&want), "{want} not in {text}");
+        }
     }
 
     #[test]

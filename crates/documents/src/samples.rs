@@ -1,9 +1,9 @@
-//! Realistic example documents, one per form: used by the tests, and by callers that want a
-//! preview of a form (e.g. an admin page showing what a receipt looks like).
+//! Realistic example documents, one per form and one fee receipt: used by the tests, and by
+//! callers that want a preview of a form (e.g. an admin page showing what a receipt looks like).
 
 use crate::{
-    Apology, Applicant, Document, Letterhead, Paper, Receipt, Refusal, Signatory, StopNotice,
-    SupplementRequest,
+    Apology, Applicant, Document, FeeLine, FeeReceipt, Letterhead, Paper, Receipt, Refusal,
+    Signatory, StopNotice, SupplementRequest,
 };
 
 /// Letterhead of Bắc Ninh's public administration service centre.
@@ -174,7 +174,50 @@ pub fn stop_notice() -> StopNotice {
     }
 }
 
-/// One sample of every form, in form order.
+/// Payment reference (receipt number) used by the fee receipt sample.
+pub const PAYMENT_REFERENCE: &str = "MC01962A7F3B5C";
+
+/// Verification URL of the fee receipt sample: the public receipt page with its key.
+pub fn fee_receipt_url() -> String {
+    format!("https://dichvucong.bacninh.gov.vn/payments/receipts/{PAYMENT_REFERENCE}?k=h3Xq9TzV2m")
+}
+
+/// Procedure of the fee receipt sample (a procedure with fees: civil-status correction).
+pub const FEE_PROCEDURE: &str = "Đăng ký thay đổi, cải chính, bổ sung thông tin hộ tịch";
+
+/// Fee receipt sample: a civil-status correction with three copies of the extract, paid online,
+/// 15.000 + 24.000 = 39.000 đồng (amounts as in the catalogue).
+pub fn fee_receipt() -> FeeReceipt {
+    FeeReceipt {
+        letterhead: Letterhead {
+            parent_agency: "TỈNH BẮC NINH".to_owned(),
+            agency: "ỦY BAN NHÂN DÂN PHƯỜNG KINH BẮC".to_owned(),
+            number: None,
+            place_and_date: "Kinh Bắc, ngày 27 tháng 11 năm 2026".to_owned(),
+        },
+        reference: PAYMENT_REFERENCE.to_owned(),
+        payer: "N. T. H. Nhung".to_owned(),
+        dossier_code: DOSSIER_CODE.to_owned(),
+        procedure: FEE_PROCEDURE.to_owned(),
+        lines: vec![
+            FeeLine {
+                name: "Lệ phí đăng ký thay đổi, cải chính, bổ sung thông tin hộ tịch".to_owned(),
+                amount_vnd: 15_000,
+            },
+            FeeLine {
+                name: "Phí cấp bản sao trích lục hộ tịch (03 bản × 8.000 đồng)".to_owned(),
+                amount_vnd: 24_000,
+            },
+        ],
+        channel: "Trực tuyến qua Nền tảng thanh toán PayGov".to_owned(),
+        transaction: Some("PG2611270915004711".to_owned()),
+        paid_at: "09 giờ 15 phút, ngày 27 tháng 11 năm 2026".to_owned(),
+        refunded_vnd: None,
+        verification_url: fee_receipt_url(),
+    }
+}
+
+/// One sample of every form, in form order, then the fee receipt.
 pub fn all() -> Vec<Document> {
     vec![
         Document::Receipt(receipt()),
@@ -182,5 +225,6 @@ pub fn all() -> Vec<Document> {
         Document::Refusal(refusal()),
         Document::Apology(apology()),
         Document::StopNotice(stop_notice()),
+        Document::FeeReceipt(fee_receipt()),
     ]
 }

@@ -36,13 +36,14 @@ pub(crate) const FONT_FILES: [(&str, &[u8]); 4] = [
 ];
 
 /// The templates, by virtual path. `common.typ` holds the shared layout.
-pub(crate) const TEMPLATES: [(&str, &str); 6] = [
+pub(crate) const TEMPLATES: [(&str, &str); 7] = [
     ("/common.typ", include_str!("../templates/common.typ")),
     ("/form01.typ", include_str!("../templates/form01.typ")),
     ("/form02.typ", include_str!("../templates/form02.typ")),
     ("/form03.typ", include_str!("../templates/form03.typ")),
     ("/form04.typ", include_str!("../templates/form04.typ")),
     ("/form05.typ", include_str!("../templates/form05.typ")),
+    ("/receipt.typ", include_str!("../templates/receipt.typ")),
 ];
 
 /// Virtual path of the document's data, read by the templates with `json(...)`.
@@ -81,7 +82,7 @@ fn file_id(path: &str) -> Result<FileId, DocumentError> {
 
 /// The world one document is compiled in.
 pub(crate) struct DocumentWorld {
-    /// The form's template, the main file.
+    /// The document's template, the main file.
     main: FileId,
     /// Every template (including `main`) as parsed sources.
     sources: Vec<Source>,

@@ -5,7 +5,9 @@
 use std::io::Write;
 use std::process::{Command, Stdio};
 
-use documents::{Document, PaperSize, RenderOptions, render, render_with, samples};
+use documents::{
+    Document, DocumentError, FeeLine, PaperSize, RenderOptions, render, render_with, samples,
+};
 
 /// Every Vietnamese letter: the 12 base vowels with the 5 tone marks, đ, in both cases, plus the
 /// consonants and the punctuation the forms use.
@@ -210,7 +212,7 @@ fn every_form_pdf_contains_its_title_and_reasons() {
             Document::Refusal(d) => d.reasons.clone(),
             Document::Apology(d) => d.reasons.clone(),
             Document::StopNotice(d) => d.reasons.clone(),
-            Document::Receipt(_) => vec![],
+            Document::Receipt(_) | Document::FeeReceipt(_) => vec![],
         };
         for r in reasons {
             assert!(squash(&text).contains(&squash(&r)), "{r:?} not in:\n{text}");
@@ -287,6 +289,7 @@ fn the_printed_qr_code_scans_back_to_the_verification_url() {
     for doc in [
         Document::Receipt(samples::receipt()),
         Document::StopNotice(samples::stop_notice()),
+        Document::FeeReceipt(samples::fee_receipt()),
     ] {
         let pdf = render(&doc).expect("renders");
         let Some(pgm) = poppler(
@@ -313,4 +316,175 @@ fn the_qr_matrix_is_a_square_of_a_valid_qr_size() {
     assert!(matrix.iter().all(|row| row.len() == n));
     // The three finder patterns have a dark top-left corner.
     assert!(matrix[0][0] && matrix[0][n - 1] && matrix[n - 1][0]);
+}
+
+#[test]
+fn a_fee_receipt_pdf_contains_its_amounts_in_figures_and_words() {
+    let pdf = render(&Document::FeeReceipt(samples::fee_receipt())).expect("renders");
+    assert_well_formed(&pdf, 1);
+    let Some(text) = pdftotext(&pdf) else { return };
+    for want in [
+        "TỈNH BẮC NINH",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Kinh Bắc, ngày 27 tháng 11 năm 2026",
+        "BIÊN LAI THU PHÍ, LỆ PHÍ",
+        "(Biên lai điện tử)",
+        "Số biên lai: MC01962A7F3B5C",
+        "Họ và tên người nộp: N. T. H. Nhung",
+        "Mã hồ sơ: 000.00.15.H56-261127-0001",
+        "Thủ tục hành chính: Đăng ký thay đổi, cải chính, bổ sung thông tin hộ tịch",
+        "Tên loại phí, lệ phí",
+        "Lệ phí đăng ký thay đổi, cải chính, bổ sung thông tin hộ tịch",
+        "Phí cấp bản sao trích lục hộ tịch (03 bản × 8.000 đồng)",
+        "15.000",
+        "24.000",
+        "Tổng cộng",
+        "39.000",
+        "Số tiền bằng chữ: Ba mươi chín nghìn đồng",
+        "Hình thức nộp: Trực tuyến qua Nền tảng thanh toán PayGov",
+        "Mã giao dịch: PG2611270915004711",
+        "Thời điểm nộp: 09 giờ 15 phút, ngày 27 tháng 11 năm 2026",
+    ] {
+        assert!(text.contains(want), "{want:?} not in:\n{text}");
+    }
+    // The URL wraps under the QR code beside the explanation: read the columns one by one.
+    let columns = pdftotext_reading_order(&pdf).expect("pdftotext ran above");
+    assert!(squash(&columns).contains(&squash(&samples::fee_receipt_url())));
+    let squashed = squash(&text);
+    assert!(squashed.contains(&squash("Đây là biên lai điện tử")));
+    assert!(squashed.contains(&squash("Quét mã QR")));
+    // Nothing was refunded: no refund box.
+    assert!(!text.contains("HOÀN TRẢ:"), "{text}");
+}
+
+#[test]
+fn the_fee_receipt_footer_cites_its_own_legal_basis_and_forms_keep_theirs() {
+    let fee = render(&Document::FeeReceipt(samples::fee_receipt())).expect("renders");
+    let Some(fee_text) = pdftotext_reading_order(&fee) else {
+        return;
+    };
+    // Not a form of Circular 03/2025/TT-VPCP, and it does not pretend to be.
+    assert!(!fee_text.contains("Mẫu số"), "{fee_text}");
+    assert!(!fee_text.contains("03/2025/TT-VPCP"), "{fee_text}");
+    assert!(
+        squash(&fee_text).contains(&squash("nội dung theo Nghị định số 123/2020/NĐ-CP")),
+        "{fee_text}"
+    );
+    // Forms 01-05 print the footer they printed before.
+    for doc in samples::all() {
+        if matches!(doc, Document::FeeReceipt(_)) {
+            continue;
+        }
+        let pdf = render(&doc).expect("renders");
+        let text = pdftotext_reading_order(&pdf).expect("pdftotext ran above");
+        let want = format!(
+            "Mẫu số {}, Phụ lục I, Thông tư số 03/2025/TT-VPCP",
+            doc.form_number()
+        );
+        assert!(text.contains(&want), "{want:?} not in:\n{text}");
+        assert_eq!(doc.legal_reference(), want);
+    }
+}
+
+#[test]
+fn a_refund_is_printed_in_figures_and_words_with_the_amount_kept() {
+    let mut receipt = samples::fee_receipt();
+    receipt.refunded_vnd = Some(24_000);
+    let pdf = render(&Document::FeeReceipt(receipt)).expect("renders");
+    assert_well_formed(&pdf, 1);
+    let Some(text) = pdftotext(&pdf) else { return };
+    let squashed = squash(&text);
+    for want in [
+        "ĐÃ HOÀN TRẢ: 24.000 đồng (Hai mươi tư nghìn đồng)",
+        "Số tiền thực thu sau hoàn trả: 15.000 đồng (Mười lăm nghìn đồng)",
+        "Số tiền bằng chữ: Ba mươi chín nghìn đồng",
+    ] {
+        assert!(squashed.contains(&squash(want)), "{want:?} not in:\n{text}");
+    }
+}
+
+#[test]
+fn a_zero_refund_and_a_missing_transaction_print_nothing() {
+    let mut receipt = samples::fee_receipt();
+    receipt.refunded_vnd = Some(0);
+    receipt.transaction = None;
+    receipt.channel = "Nộp tiền mặt tại Bộ phận Một cửa".to_owned();
+    let pdf = render(&Document::FeeReceipt(receipt)).expect("renders");
+    let Some(text) = pdftotext(&pdf) else { return };
+    assert!(!text.contains("HOÀN TRẢ"), "{text}");
+    assert!(!text.contains("Mã giao dịch"), "{text}");
+    assert!(text.contains("Hình thức nộp: Nộp tiền mặt tại Bộ phận Một cửa"));
+}
+
+#[test]
+fn a_large_fee_receipt_prints_hundreds_of_billions_in_words() {
+    let mut receipt = samples::fee_receipt();
+    receipt.lines = vec![
+        FeeLine {
+            name: "Phí thẩm định".to_owned(),
+            amount_vnd: 105_024_000_000,
+        },
+        FeeLine {
+            name: "Lệ phí cấp phép".to_owned(),
+            amount_vnd: 15,
+        },
+    ];
+    let pdf = render(&Document::FeeReceipt(receipt)).expect("renders");
+    let Some(text) = pdftotext_reading_order(&pdf) else {
+        return;
+    };
+    assert!(text.contains("105.024.000.015"), "{text}");
+    assert!(
+        squash(&text).contains(&squash(
+            "Một trăm linh năm tỷ không trăm hai mươi tư triệu không trăm mười lăm đồng"
+        )),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_payer_name_with_typst_markup_prints_literally_on_a_fee_receipt() {
+    let nasty = r#"N. *T.* _H._ #strong[x] $x^2$ [a] \ "q" <l> @ref // c = - + 1. `raw` ~"#;
+    let mut receipt = samples::fee_receipt();
+    receipt.payer = nasty.to_owned();
+    receipt.lines[0].name = "#panic(\"line\") ]) }".to_owned();
+    receipt.channel = "#set page(width: 1cm)".to_owned();
+    let pdf = render(&Document::FeeReceipt(receipt)).expect("renders without interpreting markup");
+    assert_well_formed(&pdf, 1);
+    let Some(text) = pdftotext(&pdf) else { return };
+    let squashed = squash(&text);
+    for want in [nasty, "#panic(\"line\") ]) }", "#set page(width: 1cm)"] {
+        assert!(squashed.contains(&squash(want)), "{want:?} not in:\n{text}");
+    }
+}
+
+#[test]
+fn fee_receipt_amounts_that_do_not_add_up_are_errors() {
+    let mut no_lines = samples::fee_receipt();
+    no_lines.lines.clear();
+    let mut overflow = samples::fee_receipt();
+    overflow.lines[0].amount_vnd = u64::MAX;
+    let mut over_refund = samples::fee_receipt();
+    over_refund.refunded_vnd = Some(39_001);
+    for receipt in [no_lines, overflow, over_refund] {
+        assert!(matches!(
+            render(&Document::FeeReceipt(receipt)),
+            Err(DocumentError::InvalidAmounts(_))
+        ));
+    }
+    // A refund of everything is fine.
+    let mut full_refund = samples::fee_receipt();
+    full_refund.refunded_vnd = Some(39_000);
+    assert!(render(&Document::FeeReceipt(full_refund)).is_ok());
+}
+
+#[test]
+fn the_fee_receipt_total_is_the_sum_of_its_lines() {
+    assert_eq!(samples::fee_receipt().total_vnd(), Some(39_000));
+    assert_eq!(
+        documents::amount_in_words(39_000),
+        "Ba mươi chín nghìn đồng"
+    );
+    assert_eq!(documents::format_amount(39_000), "39.000");
+    assert_eq!(documents::number_in_words(21), "hai mươi mốt");
 }
