@@ -3,6 +3,7 @@
 //! carries a one-time token, so a double click opens one transaction at the gateway and both
 //! clicks land on the same gateway page.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use askama::Template;
@@ -13,7 +14,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::dossier::Status;
 use domain::payment::ledger::{PaymentChannel, PaymentStatus};
-use integrations::payment::{CallbackAck, CallbackError, PaymentOrder};
+use integrations::payment::{CallbackAck, CallbackError, PaymentGateway, PaymentOrder};
 use storage::payments::{NewPayment, PaymentChange, Recorded, StoredPayment};
 use uuid::Uuid;
 
@@ -316,19 +317,45 @@ pub fn receipt_href(payment: &StoredPayment) -> String {
     )
 }
 
-fn channel_in_path(state: &AppState, name: &str) -> Result<PaymentChannel, AppError> {
-    PaymentChannel::parse(name)
-        .filter(|c| state.gateways.get(*c).is_some())
-        .ok_or(AppError::NotFound)
+/// The configured gateway a callback or return address names; "not found" for any other.
+fn gateway_in_path(
+    state: &AppState,
+    name: &str,
+) -> Result<(PaymentChannel, Arc<dyn PaymentGateway>), AppError> {
+    let channel = PaymentChannel::parse(name).ok_or(AppError::NotFound)?;
+    let gateway = state
+        .gateways
+        .get(channel)
+        .cloned()
+        .ok_or(AppError::NotFound)?;
+    Ok((channel, gateway))
 }
 
 /// Keeps a trace of a report that could not be read, without personal data (the query string of
-/// a gateway report holds amounts, references and bank codes only).
-fn refused_detail(query: &str, error: &CallbackError) -> String {
-    format!(
+/// a gateway report holds amounts, references and bank codes only), and answers its verdict.
+async fn log_unreadable(
+    state: &AppState,
+    channel: PaymentChannel,
+    source: &'static str,
+    query: &str,
+    error: &CallbackError,
+) -> &'static str {
+    let verdict = match error {
+        CallbackError::BadSignature => "bad_signature",
+        CallbackError::Malformed(_) => "malformed",
+    };
+    tracing::warn!(
+        channel = channel.as_str(),
+        source,
+        verdict,
+        "payment report refused"
+    );
+    let detail = format!(
         "{error}; query={}",
         query.chars().take(300).collect::<String>()
-    )
+    );
+    ledger::log(state, None, channel, source, verdict, detail).await;
+    verdict
 }
 
 /// The gateway's server-to-server callback (PayGov callback, VNPay IPN).
@@ -338,31 +365,11 @@ pub async fn callback(
     RawQuery(query): RawQuery,
     body: Bytes,
 ) -> Result<Response, AppError> {
-    let channel = channel_in_path(&state, &channel)?;
-    let Some(gateway) = state.gateways.get(channel).cloned() else {
-        return Err(AppError::NotFound);
-    };
+    let (channel, gateway) = gateway_in_path(&state, &channel)?;
     let query = query.unwrap_or_default();
     let ack = match gateway.read_callback(&query, &body) {
         Err(e) => {
-            let verdict = match e {
-                CallbackError::BadSignature => "bad_signature",
-                CallbackError::Malformed(_) => "malformed",
-            };
-            tracing::warn!(
-                channel = channel.as_str(),
-                verdict,
-                "payment callback refused"
-            );
-            ledger::log(
-                &state,
-                None,
-                channel,
-                "callback",
-                verdict,
-                refused_detail(&query, &e),
-            )
-            .await;
+            log_unreadable(&state, channel, "callback", &query, &e).await;
             match e {
                 CallbackError::BadSignature => CallbackAck::BadSignature,
                 CallbackError::Malformed(_) => CallbackAck::Malformed,
@@ -410,26 +417,11 @@ pub async fn returned(
     Path(channel): Path<String>,
     RawQuery(query): RawQuery,
 ) -> Result<Response, AppError> {
-    let channel = channel_in_path(&state, &channel)?;
-    let Some(gateway) = state.gateways.get(channel).cloned() else {
-        return Err(AppError::NotFound);
-    };
+    let (channel, gateway) = gateway_in_path(&state, &channel)?;
     let query = query.unwrap_or_default();
     let payment = match gateway.read_callback(&query, b"") {
         Err(e) => {
-            let verdict = match e {
-                CallbackError::BadSignature => "bad_signature",
-                CallbackError::Malformed(_) => "malformed",
-            };
-            ledger::log(
-                &state,
-                None,
-                channel,
-                "return",
-                verdict,
-                refused_detail(&query, &e),
-            )
-            .await;
+            log_unreadable(&state, channel, "return", &query, &e).await;
             None
         }
         Ok(report) => ledger::apply(&state, channel, Source::Return, &report)
