@@ -414,7 +414,14 @@ fn payment_gateways(payments: &config::PaymentsConfig) -> anyhow::Result<web::pa
         .context("payments.vnpay is not valid")?;
         list.push(std::sync::Arc::new(gateway));
     }
-    Ok(web::payments::Gateways::new(list))
+    // The pay form redirects to these pages, so the portal's pages must allow them as form
+    // targets. PayGov's page is on the platform's own address.
+    let pages = payments
+        .paygov
+        .iter()
+        .map(|p| p.endpoint.as_str())
+        .chain(payments.vnpay.iter().map(|v| v.payment_url.as_str()));
+    Ok(web::payments::Gateways::new(list).with_payment_pages(pages))
 }
 
 async fn shutdown_signal() {

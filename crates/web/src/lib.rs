@@ -100,6 +100,7 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 pub fn app(state: AppState) -> Router {
     // Install the recorder before the first request is counted.
     let _ = ops::prometheus();
+    let gateways = state.gateways.clone();
     Router::new()
         .merge(portal::router())
         .merge(back_office::router())
@@ -135,10 +136,7 @@ pub fn app(state: AppState) -> Router {
         ))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(
-                "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
-                 frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
-            ),
+            content_security_policy(&gateways),
         ))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(TraceLayer::new_for_http().make_span_with(|request: &Request| {
@@ -151,6 +149,27 @@ pub fn app(state: AppState) -> Router {
             tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), request_id = %id)
         }))
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+}
+
+/// Same-origin everything; forms may also lead to the payment gateways' pages, since "Pay"
+/// answers with a redirect there and browsers hold a form's redirects to `form-action`.
+fn content_security_policy(gateways: &payments::Gateways) -> HeaderValue {
+    let mut form_action = String::from("'self'");
+    for origin in gateways.page_origins() {
+        form_action.push(' ');
+        form_action.push_str(origin);
+    }
+    let policy = format!(
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
+         frame-ancestors 'none'; form-action {form_action}; base-uri 'none'"
+    );
+    // Origins are ASCII serialisations of parsed URLs, so the value is always valid.
+    HeaderValue::from_str(&policy).unwrap_or_else(|_| {
+        HeaderValue::from_static(
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
+             frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+        )
+    })
 }
 
 async fn not_found() -> AppError {

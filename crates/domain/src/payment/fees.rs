@@ -84,6 +84,16 @@ impl FeeAssessment {
     }
 }
 
+/// The exempting categories an applicant may claim against `fees`: those of any of them,
+/// in the order forms list them; empty when nothing can be waived (Law 97/2015/QH13, Art. 10:
+/// the exemptions are the fee's own, as its decree or resolution lists them).
+pub fn claimable_exemptions(fees: &[Fee]) -> Vec<ApplicantCategory> {
+    ApplicantCategory::ALL
+        .into_iter()
+        .filter(|c| fees.iter().any(|f| f.exempt_categories.contains(c)))
+        .collect()
+}
+
 /// Assesses every fee of `procedure` for `basis`.
 pub fn assess(procedure: &Procedure, basis: &FeeBasis) -> FeeAssessment {
     assess_fees(&procedure.fees, basis)

@@ -339,6 +339,7 @@ pub async fn submit(
         personal_id: request.personal_id.trim().to_owned(),
         birth_date: request.birth_date.trim().to_owned(),
         return_method: request.return_method.trim().to_owned(),
+        fee_exemption: None,
     };
     let applicant_id = client.applicant_id(request.applicant_ref.trim());
     // The client files as the applicant it names: the rules let only the applicant submit

@@ -95,6 +95,11 @@ pub(crate) struct Answers {
     /// What the population database said about the applicant, when it was asked.
     #[serde(default)]
     pub identity: Option<DraftIdentity>,
+    /// The exempting category the applicant says they belong to
+    /// (`domain::catalogue::ApplicantCategory::as_str`), asked only where a fee of the
+    /// procedure can be waived; `None` when they claim none or were not asked.
+    #[serde(default)]
+    pub fee_exemption: Option<String>,
 }
 
 /// The population database's answer kept in a draft (a mismatch is not kept: the applicant
@@ -188,6 +193,13 @@ impl Answers {
             Step::Return => self.return_method.is_some(),
             Step::Check => false,
         }
+    }
+
+    /// The exempting category claimed, if any.
+    pub fn claimed_exemption(&self) -> Option<domain::catalogue::ApplicantCategory> {
+        self.fee_exemption
+            .as_deref()
+            .and_then(domain::catalogue::ApplicantCategory::parse)
     }
 
     /// Whether the population database verified the applicant.

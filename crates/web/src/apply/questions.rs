@@ -7,7 +7,7 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use domain::catalogue::Procedure;
+use domain::catalogue::{ApplicantCategory, Procedure};
 use domain::dossier::ReturnMethod;
 
 use super::draft::{Answers, Draft, Step, asks_agency};
@@ -158,7 +158,31 @@ fn page(
             );
             n.hint = Some(ui.t("apply.applicant.name_hint"));
             n.autocomplete = "name";
-            (ui.t("apply.applicant.heading"), None, vec![k, n], false)
+            let mut fields = vec![k, n];
+            // Asked only where a fee of the procedure can be waived, so the applicant sees the
+            // amount they will owe before submitting (Law 97/2015/QH13, Art. 10).
+            let claimable = domain::payment::fees::claimable_exemptions(&procedure.fees);
+            if !claimable.is_empty() {
+                let claimed = get("fee_exemption", &a.fee_exemption);
+                let mut e = Field::text(
+                    "fee_exemption",
+                    ui.t("apply.fee_exemption.label"),
+                    claimed.clone(),
+                );
+                e.kind = "radios";
+                e.optional = true;
+                e.hint = Some(ui.t("apply.fee_exemption.hint"));
+                e.choices = std::iter::once("none")
+                    .chain(claimable.iter().map(|c| c.as_str()))
+                    .map(|v| Choice {
+                        value: v.to_owned(),
+                        label: ui.t(&format!("apply.fee_exemption.{v}")).to_owned(),
+                        checked: claimed == v || (v == "none" && claimed.is_empty()),
+                    })
+                    .collect();
+                fields.push(e);
+            }
+            (ui.t("apply.applicant.heading"), None, fields, false)
         }
         Step::Identity => {
             let mut id = Field::text(
@@ -436,6 +460,22 @@ fn apply_answers(
             } else if name.chars().count() > 200 {
                 errors.push(err("full_name", ui, "apply.error.name_long"));
             }
+            let claimed = v("fee_exemption");
+            let exemption = match claimed.as_str() {
+                "" | "none" => None,
+                c => match ApplicantCategory::parse(c) {
+                    Some(category)
+                        if domain::payment::fees::claimable_exemptions(&procedure.fees)
+                            .contains(&category) =>
+                    {
+                        Some(category.as_str().to_owned())
+                    }
+                    _ => {
+                        errors.push(err("fee_exemption", ui, "apply.error.exemption_unknown"));
+                        None
+                    }
+                },
+            };
             if errors.is_empty() {
                 // The population database checked the number with the name given before: a new
                 // name needs a new look-up, so the identity page is asked again.
@@ -446,6 +486,7 @@ fn apply_answers(
                 }
                 answers.applicant_kind = Some(kind);
                 answers.full_name = Some(name);
+                answers.fee_exemption = exemption;
             }
         }
         Step::Identity => {

@@ -135,6 +135,18 @@ pub(crate) async fn check(
             change_href: step.href(draft.id),
         });
     }
+    if !domain::payment::fees::claimable_exemptions(&procedure.fees).is_empty() {
+        rows.push(Row {
+            label: ui.t("apply.fee_exemption.label").to_owned(),
+            value: ui
+                .t(&format!(
+                    "apply.fee_exemption.{}",
+                    a.fee_exemption.as_deref().unwrap_or("none")
+                ))
+                .to_owned(),
+            change_href: Step::Applicant.href(draft.id),
+        });
+    }
     if let Some(identity) = a.identity {
         rows.push(Row {
             label: ui.t("registry.check.label").to_owned(),
@@ -185,14 +197,14 @@ pub(crate) async fn check(
             fees: {
                 // Amounts by the catalogue's rules for one page and one copy; the officer asks
                 // for the exact amount (status 6) when pages or copies differ.
-                let assessed = domain::payment::fees::assess(
-                    procedure,
-                    &domain::payment::fees::FeeBasis::simple(
-                        domain::catalogue::Channel::Online,
-                        state.today(),
-                    ),
+                let mut basis = domain::payment::fees::FeeBasis::simple(
+                    domain::catalogue::Channel::Online,
+                    state.today(),
                 );
-                (!assessed.is_free()).then(|| {
+                basis.categories.extend(a.claimed_exemption());
+                let assessed = domain::payment::fees::assess(procedure, &basis);
+                // A claimed exemption shows its zero, so the applicant sees it was understood.
+                (!assessed.is_free() || a.claimed_exemption().is_some()).then(|| {
                     (
                         ui.money(assessed.total_vnd),
                         (assessed.counter_total_vnd > assessed.total_vnd)
@@ -216,6 +228,7 @@ fn application(draft: &Draft, procedure: &Procedure) -> Option<(Actor, Applicati
         personal_id: a.personal_id.clone()?,
         birth_date: a.birth_date.clone()?,
         return_method: a.return_method.clone()?,
+        fee_exemption: a.claimed_exemption().map(|c| c.as_str().to_owned()),
     };
     let mut papers = Vec::new();
     for (i, c) in procedure.components.iter().enumerate() {

@@ -23,7 +23,7 @@ use crate::ui::Ui;
 use crate::views;
 
 /// "08 giờ 30 phút, ngày 27 tháng 11 năm 2026", as the forms write a moment.
-fn moment_vi(at: OffsetDateTime) -> String {
+pub(crate) fn moment_vi(at: OffsetDateTime) -> String {
     let t = at.to_offset(VIETNAM_OFFSET);
     format!(
         "{:02} giờ {:02} phút, ngày {:02} tháng {:02} năm {}",
@@ -46,7 +46,7 @@ fn day_vi(at: OffsetDateTime) -> String {
     )
 }
 
-fn vi() -> Ui {
+pub(crate) fn vi() -> Ui {
     Ui {
         lang: Lang::Vi,
         path: "/".into(),
@@ -72,7 +72,11 @@ fn place(data: &ReferenceData) -> String {
         .unwrap_or_default()
 }
 
-fn letterhead(data: &ReferenceData, agency_code: &str, at: OffsetDateTime) -> Letterhead {
+pub(crate) fn letterhead(
+    data: &ReferenceData,
+    agency_code: &str,
+    at: OffsetDateTime,
+) -> Letterhead {
     let agency = data.agency(agency_code);
     let parent = agency
         .and_then(|a| a.parent.as_deref())
@@ -325,7 +329,11 @@ async fn build(
 }
 
 /// Renders a form as a PDF response; typesetting is CPU work, so it runs off the async threads.
-async fn pdf_response(document: Document, code: &str, form: &str) -> Result<Response, AppError> {
+pub(crate) async fn pdf_response(
+    document: Document,
+    code: &str,
+    form: &str,
+) -> Result<Response, AppError> {
     let bytes = tokio::task::spawn_blocking(move || documents::render(&document))
         .await
         .map_err(|e| AppError::Internal(format!("render task: {e}")))?

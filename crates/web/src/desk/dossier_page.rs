@@ -227,6 +227,58 @@ fn event_detail(ui: &Ui, event: &Event) -> Option<String> {
     (!parts.is_empty()).then(|| parts.join(" · "))
 }
 
+/// What the catalogue's rules make this dossier's fees: one page and one copy, the channel it
+/// came by, the reductions in force the day it was submitted, and the exemption the applicant
+/// claimed (Law 97/2015/QH13, Art. 10; the officer checks its proof before relying on it).
+fn catalogue_fees(
+    procedure: &domain::catalogue::Procedure,
+    view: &DossierView,
+) -> domain::payment::fees::FeeAssessment {
+    use domain::catalogue::{ApplicantCategory, Channel};
+    let channel = if view.stored.channel == Channel::Online.as_str() {
+        Channel::Online
+    } else {
+        Channel::Counter
+    };
+    let on = view
+        .stored
+        .submitted_at
+        .to_offset(domain::calendar::VIETNAM_OFFSET)
+        .date();
+    let mut basis = domain::payment::fees::FeeBasis::simple(channel, on);
+    basis.categories.extend(
+        crate::dossiers::ApplicantDetails::from_contact(view.stored.applicant_contact.as_deref())
+            .and_then(|d| d.fee_exemption)
+            .as_deref()
+            .and_then(ApplicantCategory::parse),
+    );
+    domain::payment::fees::assess(procedure, &basis)
+}
+
+/// "10.000 đ (giảm 50 %)", "0 đ (miễn: người cao tuổi)".
+fn fees_text(ui: &Ui, a: &domain::payment::fees::FeeAssessment) -> String {
+    use domain::payment::fees::LineAdjustment;
+    let why: Vec<String> = a
+        .lines
+        .iter()
+        .filter_map(|l| match &l.adjustment {
+            LineAdjustment::None => None,
+            LineAdjustment::Exempt(c) => Some(ui.t_s(
+                "desk.dossier.fees_exempt",
+                ui.t(&format!("apply.fee_exemption.{}", c.as_str())),
+            )),
+            LineAdjustment::OnlineDiscount { percent, .. } => {
+                Some(ui.t_s("desk.dossier.fees_discount", &percent.to_string()))
+            }
+        })
+        .collect();
+    if why.is_empty() {
+        ui.money(a.total_vnd)
+    } else {
+        format!("{} ({})", ui.money(a.total_vnd), why.join("; "))
+    }
+}
+
 /// Contact details as the application recorded them (JSON), or the plain line of older records.
 fn contact_facts(ui: &Ui, contact: Option<&str>) -> Vec<Fact> {
     let Some(contact) = contact.filter(|c| !c.trim().is_empty()) else {
@@ -239,6 +291,7 @@ fn contact_facts(ui: &Ui, contact: Option<&str>) -> Vec<Fact> {
             ("phone", "desk.applicant.phone"),
             ("email", "desk.applicant.email"),
             ("address", "desk.applicant.address"),
+            ("fee_exemption", "desk.applicant.fee_exemption"),
         ]
         .iter()
         .filter_map(|(k, label)| {
@@ -246,6 +299,7 @@ fn contact_facts(ui: &Ui, contact: Option<&str>) -> Vec<Fact> {
             let shown = match (*k, v.split('-').collect::<Vec<_>>().as_slice()) {
                 // Stored as ISO; read as people in Vietnam write dates.
                 ("birth_date", [y, m, d]) if !ui.is_en() => format!("{d}/{m}/{y}"),
+                ("fee_exemption", _) => ui.t(&format!("apply.fee_exemption.{v}")).to_owned(),
                 _ => v.to_owned(),
             };
             (!v.is_empty()).then(|| Fact {
@@ -331,6 +385,10 @@ fn field(
     }
 }
 
+#[expect(
+    clippy::too_many_arguments,
+    reason = "each is one thing the forms show; a struct would only rename them"
+)]
 async fn action_forms(
     state: &AppState,
     ui: &Ui,
@@ -339,6 +397,7 @@ async fn action_forms(
     officer: &Officer,
     names: &[&'static str],
     attempt: &Attempt,
+    suggested_fee: Option<i64>,
 ) -> Result<Vec<ActionForm>, AppError> {
     let colleagues = if names.contains(&"assign") {
         state.db.officers_of(&officer.unit).await?
@@ -406,10 +465,17 @@ async fn action_forms(
                 ]
             }
             "propose_result" => vec![f("summary", FieldKind::LongText, true)],
-            "request_fees" => vec![
-                f("amount_vnd", FieldKind::Number, true),
-                f("note", FieldKind::Text, true),
-            ],
+            "request_fees" => {
+                let mut amount = f("amount_vnd", FieldKind::Number, true);
+                // What the catalogue's rules give for this application, for the officer to
+                // confirm or correct (pages, copies, an exemption proven or not).
+                if amount.value.is_empty()
+                    && let Some(fee) = suggested_fee
+                {
+                    amount.value = fee.to_string();
+                }
+                vec![amount, f("note", FieldKind::Text, true)]
+            }
             "record_fees_paid" => {
                 let current = attempt.value(name, "channel");
                 let options = [PaymentChannel::Cash, PaymentChannel::CardTerminal]
@@ -539,6 +605,14 @@ pub async fn render_page(
             value: assignee.clone(),
         });
     }
+    if let Some(a) = procedure.map(|p| catalogue_fees(p, &view))
+        && a.lines.iter().any(|l| l.gross_vnd > 0)
+    {
+        facts.push(Fact {
+            label: ui.t("desk.dossier.fees_catalogue"),
+            value: fees_text(&ui, &a),
+        });
+    }
     if s.fees_requested_vnd > 0 {
         facts.push(Fact {
             label: ui.t("desk.dossier.fees"),
@@ -603,7 +677,21 @@ pub async fn render_page(
         .into_iter()
         .map(|(name, href, detail)| PaperRow { name, href, detail })
         .collect();
-    let actions = action_forms(state, &ui, &data, procedure, &officer, &offered, &attempt).await?;
+    let assessed = procedure.map(|p| catalogue_fees(p, &view));
+    let actions = action_forms(
+        state,
+        &ui,
+        &data,
+        procedure,
+        &officer,
+        &offered,
+        &attempt,
+        assessed
+            .as_ref()
+            .map(|a| a.total_vnd)
+            .filter(|amount| *amount > 0),
+    )
+    .await?;
     let may_refund = officer.may(&domain::access::Request::RefundPayment(view.facts()));
     let payments = state
         .db

@@ -6,7 +6,7 @@
 pub mod accounts;
 mod actions;
 pub mod api;
-mod documents;
+pub(crate) mod documents;
 mod dossier_page;
 mod inbox;
 mod intake;

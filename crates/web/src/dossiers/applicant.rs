@@ -28,6 +28,11 @@ pub struct ApplicantDetails {
     /// (see `domain::dossier::ReturnMethod`).
     #[serde(default)]
     pub return_method: String,
+    /// The exempting category the applicant claimed
+    /// (`domain::catalogue::ApplicantCategory::as_str`); the officer checks the paper that
+    /// proves it before waiving the fee.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fee_exemption: Option<String>,
 }
 
 impl ApplicantDetails {

@@ -9,7 +9,13 @@ use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use serde::Deserialize;
 
+use documents::{Document, FeeLine, FeeReceipt};
+use domain::payment::ledger::PaymentStatus;
+use storage::dossier::StoredDossier;
+use storage::payments::StoredPayment;
+
 use crate::AppState;
+use crate::desk::documents::{letterhead, moment_vi, pdf_response, vi};
 use crate::error::AppError;
 use crate::portal::render;
 use crate::ui::Ui;
@@ -27,6 +33,7 @@ pub struct ReceiptKey {
 #[template(path = "payments/receipt.html")]
 struct ReceiptPage {
     ui: Ui,
+    pdf_href: String,
     reference: String,
     code: String,
     procedure: String,
@@ -55,6 +62,30 @@ pub fn masked_name(name: &str) -> String {
     }
 }
 
+/// A paid (or refunded) payment with its dossier, found by reference and receipt key; "not
+/// found" for a wrong key, so a guessed reference reveals nothing.
+async fn receipt_of(
+    state: &AppState,
+    reference: &str,
+    key: &ReceiptKey,
+) -> Result<(StoredPayment, StoredDossier), AppError> {
+    let payment = state
+        .db
+        .payment(reference)
+        .await?
+        .filter(|p| {
+            crate::sessions::constant_time_eq(p.receipt_key.as_bytes(), key.k.as_bytes())
+                && (p.status.is_paid() || p.status == PaymentStatus::Refunded)
+        })
+        .ok_or(AppError::NotFound)?;
+    let dossier = state
+        .db
+        .dossier_by_code(&payment.dossier_code)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok((payment, dossier))
+}
+
 /// Shows a paid payment's receipt.
 pub async fn page(
     State(state): State<AppState>,
@@ -62,22 +93,8 @@ pub async fn page(
     Path(reference): Path<String>,
     Query(key): Query<ReceiptKey>,
 ) -> Result<Response, AppError> {
-    let payment = state
-        .db
-        .payment(&reference)
-        .await?
-        .filter(|p| {
-            crate::sessions::constant_time_eq(p.receipt_key.as_bytes(), key.k.as_bytes())
-                && (p.status.is_paid()
-                    || p.status == domain::payment::ledger::PaymentStatus::Refunded)
-        })
-        .ok_or(AppError::NotFound)?;
+    let (payment, dossier) = receipt_of(&state, &reference, &key).await?;
     let data = state.reference.get();
-    let dossier = state
-        .db
-        .dossier_by_code(&payment.dossier_code)
-        .await?
-        .ok_or(AppError::NotFound)?;
     let procedure = data.procedure(&dossier.procedure_code).map_or_else(
         || dossier.procedure_code.clone(),
         |p| ui.pick(&p.name, &p.name_en).to_owned(),
@@ -87,6 +104,10 @@ pub async fn page(
         |a| ui.pick(&a.name, &a.name_en).to_owned(),
     );
     render(&ReceiptPage {
+        pdf_href: format!(
+            "/payments/receipts/{}/pdf?k={}",
+            payment.reference, payment.receipt_key
+        ),
         reference: payment.reference.clone(),
         code: payment.dossier_code.clone(),
         procedure,
@@ -103,6 +124,52 @@ pub async fn page(
         status: ui.t(&format!("payment.status.{}", payment.status.as_str())),
         ui,
     })
+}
+
+/// The same receipt as a PDF (biên lai điện tử), always in Vietnamese as a legal document is,
+/// with a QR code that opens the receipt page above (Decree 123/2020/NĐ-CP, Art. 32).
+pub async fn pdf(
+    State(state): State<AppState>,
+    Path(reference): Path<String>,
+    Query(key): Query<ReceiptKey>,
+) -> Result<Response, AppError> {
+    let (payment, dossier) = receipt_of(&state, &reference, &key).await?;
+    let data = state.reference.get();
+    let procedure = data
+        .procedure(&dossier.procedure_code)
+        .map_or_else(|| dossier.procedure_code.clone(), |p| p.name.clone());
+    let amount_vnd = u64::try_from(payment.amount_vnd)
+        .map_err(|_| AppError::Internal(format!("payment {reference}: negative amount")))?;
+    let refunded_vnd = u64::try_from(payment.refunded_vnd)
+        .map_err(|_| AppError::Internal(format!("payment {reference}: negative refund")))?;
+    let paid_at = payment.paid_at.unwrap_or(payment.updated_at);
+    let ui = vi();
+    let document = Document::FeeReceipt(FeeReceipt {
+        letterhead: letterhead(&data, &dossier.agency_code, paid_at),
+        reference: payment.reference.clone(),
+        payer: masked_name(&dossier.applicant_name),
+        dossier_code: payment.dossier_code.clone(),
+        // The ledger keeps what was paid, not how the officer broke it down, so the receipt
+        // has one line: the fees and charges of this procedure.
+        lines: vec![FeeLine {
+            name: format!("Phí, lệ phí giải quyết thủ tục «{procedure}»"),
+            amount_vnd,
+        }],
+        procedure,
+        channel: ui
+            .t(&format!("payment.channel.{}", payment.channel.as_str()))
+            .to_owned(),
+        transaction: payment.gateway_transaction.clone(),
+        paid_at: moment_vi(paid_at),
+        refunded_vnd: Some(refunded_vnd),
+        verification_url: format!(
+            "{}/payments/receipts/{}?k={}",
+            state.public_url.trim_end_matches('/'),
+            payment.reference,
+            payment.receipt_key
+        ),
+    });
+    pdf_response(document, &payment.reference, "bien-lai").await
 }
 
 #[cfg(test)]

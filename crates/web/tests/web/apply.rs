@@ -48,6 +48,16 @@ pub(crate) fn online_procedure(app: &TestApp) -> Procedure {
 /// Starts an application and answers every question up to "check your answers"; returns the
 /// draft's address prefix.
 pub(crate) async fn answer_everything(app: &TestApp, procedure: &Procedure) -> String {
+    answer_everything_at(app, procedure, &procedure.agencies[1], &[]).await
+}
+
+/// [`answer_everything`] at `agency`, with `more` answers on the applicant page.
+pub(crate) async fn answer_everything_at(
+    app: &TestApp,
+    procedure: &Procedure,
+    agency: &str,
+    more: &[(&str, &str)],
+) -> String {
     let start = app
         .post_form(
             &format!("/procedures/{}/apply", procedure.code),
@@ -61,17 +71,14 @@ pub(crate) async fn answer_everything(app: &TestApp, procedure: &Procedure) -> S
         let page = app.get(&next).await;
         assert_eq!(page.status, StatusCode::OK, "{next}: {}", page.body);
         let reply = if next.ends_with("/agency") {
-            app.post_form(&next, &[("agency", &procedure.agencies[1])])
-                .await
+            app.post_form(&next, &[("agency", agency)]).await
         } else if next.ends_with("/applicant") {
-            app.post_form(
-                &next,
-                &[
-                    ("applicant_kind", "citizen"),
-                    ("full_name", "Nguyễn Thị Hoa"),
-                ],
-            )
-            .await
+            let mut answers = vec![
+                ("applicant_kind", "citizen"),
+                ("full_name", "Nguyễn Thị Hoa"),
+            ];
+            answers.extend_from_slice(more);
+            app.post_form(&next, &answers).await
         } else if next.ends_with("/identity") {
             app.post_form(
                 &next,
@@ -110,6 +117,102 @@ pub(crate) async fn answer_everything(app: &TestApp, procedure: &Procedure) -> S
         next = location(&reply);
     }
     panic!("the journey never reached check your answers")
+}
+
+#[tokio::test]
+async fn a_claimed_exemption_waives_the_fee_before_submitting_and_the_officer_checks_it() {
+    let app = TestApp::new().await;
+    let data = app.state.reference.get();
+    let officers = web::desk::accounts::ensure_demo_officers(&app.db.db, &data)
+        .await
+        .expect("demo officers");
+    // Permanent residence registration: 20,000 VND, waived for the elderly among others.
+    let procedure = data.procedure("1.004222").expect("residence").clone();
+    let unit = officers
+        .iter()
+        .find(|o| o.username == "tiepnhan.xa")
+        .map(|o| o.unit.clone())
+        .expect("commune reception");
+
+    // A category the procedure's fee does not list is refused with its own message.
+    let base = answer_everything_at(&app, &procedure, &unit, &[]).await;
+    let wrong = app
+        .post_form(
+            &format!("{base}/applicant"),
+            &[
+                ("applicant_kind", "citizen"),
+                ("full_name", "Nguyễn Thị Hoa"),
+                ("fee_exemption", "astronaut"),
+            ],
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::BAD_REQUEST, "{}", wrong.body);
+    assert!(
+        wrong
+            .body
+            .contains("Chọn một diện được miễn trong danh sách")
+    );
+    let check = app.get(&format!("{base}/check")).await;
+    assert!(check.body.contains("Không thuộc diện được miễn"));
+    assert!(check.body.contains("10.000"), "the online fee is quoted");
+
+    let claimed = app
+        .post_form(
+            &format!("{base}/applicant"),
+            &[
+                ("applicant_kind", "citizen"),
+                ("full_name", "Nguyễn Thị Hoa"),
+                ("fee_exemption", "elderly"),
+            ],
+        )
+        .await;
+    assert_eq!(claimed.status, StatusCode::SEE_OTHER, "{}", claimed.body);
+    let check = app.get(&format!("{base}/check")).await;
+    assert!(check.body.contains("Người cao tuổi (từ đủ 60 tuổi)"));
+    assert!(!check.body.contains("10.000"), "{}", check.body);
+    assert!(check.body.contains("Nộp trực tuyến: 0"), "{}", check.body);
+    let submitted = app
+        .post_form(
+            &format!("{base}/submit"),
+            &[("form_token", "submit-exempt")],
+        )
+        .await;
+    let done = app.get(&location(&submitted)).await;
+    let code_start = done.body.find("class=\"dossier-code\">").expect("code") + 21;
+    let code = &done.body[code_start..code_start + done.body[code_start..].find('<').expect("end")];
+
+    // The officer reads the claim and the amount it leads to, and is offered it to confirm.
+    let reception = crate::desk::sign_in(&app, "tiepnhan.xa").await;
+    crate::desk::act_ok(&app, &reception, code, &[("action", "accept")]).await;
+    let handler = crate::desk::sign_in(&app, "xuly.xa").await;
+    crate::desk::act_ok(
+        &app,
+        &handler,
+        code,
+        &[("action", "assign"), ("officer_id", "xuly.xa")],
+    )
+    .await;
+    let page = crate::desk::get(
+        &app,
+        &handler.cookie,
+        &format!("/back-office/dossiers/{code}"),
+    )
+    .await;
+    assert!(
+        page.body.contains("Khai thuộc diện miễn phí, lệ phí"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("miễn: Người cao tuổi"), "{}", page.body);
+    // Nothing is owed, so no amount is put forward for a fee request.
+    let form = &page.body[page
+        .body
+        .find("id=\"request_fees-amount_vnd\"")
+        .expect("fee form")..];
+    assert!(
+        form[..form.find('>').expect("tag")].contains("value=\"\""),
+        "{form}"
+    );
 }
 
 #[tokio::test]

@@ -756,6 +756,11 @@ async fn every_route_answers_every_actor_as_the_policy_says() {
             "/payments/receipts/MC1?k=0000".into(),
             all(404),
         ),
+        get(
+            "/payments/receipts/{reference}/pdf",
+            "/payments/receipts/MC1/pdf?k=0000".into(),
+            all(404),
+        ),
         Row {
             method: "POST",
             route: "/back-office/dossiers/{code}/payments/{reference}/refund",

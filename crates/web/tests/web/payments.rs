@@ -242,7 +242,10 @@ async fn live() -> Live {
     ];
     let mut state = app.state.clone();
     state.public_url = base.clone();
-    state.gateways = web::payments::Gateways::new(gateways);
+    state.gateways = web::payments::Gateways::new(gateways).with_payment_pages([
+        sandbox.paygov_endpoint().as_str(),
+        sandbox.vnpay_payment_url().as_str(),
+    ]);
     let router = web::app(state.clone());
     let server = tokio::spawn(async move {
         let _ = axum::serve(
@@ -300,6 +303,12 @@ impl Live {
             .post("/tracking", &[("code", code), ("digits", "5678")])
             .await;
         assert_eq!(page.status(), 200);
+        let policy = page
+            .headers()
+            .get("content-security-policy")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
         let html = page.text().await.expect("html");
         assert!(
             html.contains("action=\"/payments/start\""),
@@ -328,6 +337,19 @@ impl Live {
             to.push(location_of(&reply));
         }
         assert!(to.windows(2).all(|w| w[0] == w[1]), "{to:?}");
+        // A browser follows the form's redirect only to an origin `form-action` names.
+        let gateway = reqwest::Url::parse(&to[0]).expect("gateway address");
+        let form_action = policy
+            .split(';')
+            .map(str::trim)
+            .find(|d| d.starts_with("form-action"))
+            .unwrap_or_default();
+        assert!(
+            form_action
+                .split_whitespace()
+                .any(|o| o == gateway.origin().ascii_serialization()),
+            "the page's policy does not let the pay form reach {gateway}: {policy}"
+        );
         to.remove(0)
     }
 
@@ -509,6 +531,41 @@ async fn a_double_click_and_a_duplicated_callback_make_one_vnpay_payment_that_mo
         .await
         .expect("receipt");
     assert_eq!(forged.status(), 404);
+    // Its PDF carries the amount in words and the receipt's own address in the QR code.
+    let pdf = live
+        .browser
+        .get(format!(
+            "{}/payments/receipts/{}/pdf?k={}",
+            live.base, paid.reference, paid.receipt_key
+        ))
+        .send()
+        .await
+        .expect("receipt pdf");
+    assert_eq!(pdf.status(), 200);
+    assert_eq!(
+        pdf.headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok()),
+        Some("application/pdf")
+    );
+    let pdf = pdf.bytes().await.expect("pdf bytes");
+    assert!(pdf.starts_with(b"%PDF"));
+    if let Some(text) = pdf_text(&pdf) {
+        assert!(
+            text.contains("Năm mươi nghìn đồng") && text.contains(&paid.reference),
+            "{text}"
+        );
+    }
+    let forged_pdf = live
+        .browser
+        .get(format!(
+            "{}/payments/receipts/{}/pdf?k=0000",
+            live.base, paid.reference
+        ))
+        .send()
+        .await
+        .expect("receipt pdf");
+    assert_eq!(forged_pdf.status(), 404);
 
     // The handler sees it; the leader refunds it through VNPay.
     let page = get(
@@ -646,4 +703,27 @@ async fn a_declined_card_leaves_the_dossier_waiting_and_a_new_pay_form_pays_it()
     live.browser.get(&back).send().await.expect("return");
     live.wait_for(&code, PaymentStatus::Paid).await;
     assert_eq!(live.fees_paid_events(&code).await, 1);
+}
+
+/// The text of a PDF as poppler's `pdftotext` reads it; `None` (and a notice) where poppler is
+/// not installed (`.ci/run` installs it).
+fn pdf_text(pdf: &[u8]) -> Option<String> {
+    use std::io::Write as _;
+    use std::process::{Command, Stdio};
+    let Ok(mut child) = Command::new("pdftotext")
+        .args(["-enc", "UTF-8", "-", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+    else {
+        println!("NOTICE: pdftotext (poppler-utils) is not installed; receipt text not checked");
+        return None;
+    };
+    let mut stdin = child.stdin.take().expect("stdin");
+    let input = pdf.to_vec();
+    let writer = std::thread::spawn(move || stdin.write_all(&input));
+    let out = child.wait_with_output().expect("pdftotext runs");
+    writer.join().expect("writer").expect("write the pdf");
+    assert!(out.status.success(), "pdftotext failed");
+    Some(String::from_utf8(out.stdout).expect("UTF-8"))
 }

@@ -145,6 +145,27 @@ fn an_exempt_applicant_pays_nothing_even_online() {
 }
 
 #[test]
+fn the_claimable_exemptions_are_every_fee_s_in_the_order_forms_list_them() {
+    let a = Fee {
+        exempt_categories: vec![ApplicantCategory::Elderly, ApplicantCategory::Child],
+        ..fixed(10_000)
+    };
+    let b = Fee {
+        exempt_categories: vec![ApplicantCategory::PoorHousehold, ApplicantCategory::Child],
+        ..fixed(20_000)
+    };
+    assert_eq!(
+        claimable_exemptions(&[a, b, fixed(5_000)]),
+        vec![
+            ApplicantCategory::PoorHousehold,
+            ApplicantCategory::Child,
+            ApplicantCategory::Elderly
+        ]
+    );
+    assert!(claimable_exemptions(&[fixed(5_000)]).is_empty());
+}
+
+#[test]
 fn a_category_the_fee_does_not_exempt_changes_nothing() {
     let fee = Fee {
         exempt_categories: vec![ApplicantCategory::Child],
