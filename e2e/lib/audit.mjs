@@ -30,6 +30,15 @@ export class Audit {
     await page.screenshot({ path: join(SCREENSHOTS, file), fullPage: true });
     const dom = await page.evaluate(() => ({
       overflowX: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      // What sticks out, so a reflow failure names what to fix: the innermost elements whose
+      // content (a long word, a wide child) reaches past the viewport, outside scroll containers.
+      wide: [...document.body.querySelectorAll('*')]
+        .filter((e) => !e.closest('.table-scroll, pre'))
+        .filter((e) => e.getBoundingClientRect().left + e.scrollWidth > document.documentElement.clientWidth + 1)
+        .filter((e, _, all) => !all.some((o) => o !== e && e.contains(o)))
+        .slice(0, 3)
+        .map((e) => `<${e.tagName.toLowerCase()}${e.id ? `#${e.id}` : ''}${e.className ? `.${String(e.className).split(' ').join('.')}` : ''}> "${
+          (e.textContent ?? '').trim().slice(0, 40)}"`),
       h1: document.querySelectorAll('h1').length,
       lang: document.documentElement.getAttribute('lang'),
       formsWithoutAction: [...document.forms].filter((f) => !f.getAttribute('action')).length,
@@ -38,7 +47,7 @@ export class Audit {
         .map((a) => a.getAttribute('href').slice(1)).filter((id) => !document.getElementById(id)),
     }));
     const problems = [];
-    if (dom.overflowX > 0) problems.push(`reflow: ${dom.overflowX}px of horizontal scroll`);
+    if (dom.overflowX > 0) problems.push(`reflow: ${dom.overflowX}px of horizontal scroll (widest: ${dom.wide.join(', ')})`);
     if (dom.h1 !== 1) problems.push(`${dom.h1} h1 elements (want 1)`);
     if (!dom.lang) problems.push('no lang on <html>');
     if (dom.formsWithoutAction) problems.push(`${dom.formsWithoutAction} form(s) without action`);

@@ -539,3 +539,136 @@ export async function registryLookups(actor, audit) {
   await audit.page(page, 'back_office/registry_lookups.html', 'report');
   await signOut(actor);
 }
+
+export const RESIDENCE = { code: '1.004222', vi: 'Đăng ký thường trú', en: 'Permanent residence registration' };
+
+/** The look-up total of the monthly report, read as the inspector sees it. */
+async function lookupTotal(actor) {
+  const resp = await actor.goto('/back-office/reports/registry-lookups');
+  assert.equal(status(resp), 200);
+  return Number((await text(actor.page, '#lookup-total')).replace(/\D/g, ''));
+}
+
+/**
+ * (h) Against `motcua sandbox` (population registry and payment gateways), as a new user would:
+ * a citizen of the synthetic population applies online for permanent residence; the identity
+ * page fills in their name and address from the population database and the paper it proves is
+ * not asked for; the monthly look-up count goes up by one. The commune asks for the fee, the
+ * citizen pays it through VNPay with the sandbox's test card, comes back to a "paid" page with
+ * the receipt and its PDF, and the officer's dossier page shows the payment paid.
+ */
+export async function sandboxServices(actor, citizen, audit, { baseUrl, sandboxUrl }) {
+  const { page } = actor;
+  const cp = citizen.page;
+  const people = await (await fetch(`${sandboxUrl}/_sandbox/registry/citizens?household=3&count=40`)).json();
+  // The registry writes birth dates as yyyymmdd.
+  const person = people.find((c) => Number(c.NgayThangNamSinh.slice(0, 4)) < 2000);
+  assert.ok(person, 'no adult in the sandbox households listed');
+
+  await signIn(actor, 'kiemtra.xa');
+  const before = await lookupTotal(actor);
+  await signOut(actor);
+
+  // The citizen applies online, in the first commune (the demonstration officers' unit).
+  let resp = await citizen.goto(`${baseUrl}/procedures/${RESIDENCE.code}`);
+  assert.equal(status(resp), 200);
+  resp = await citizen.submit('form.apply-start button[type=submit]');
+  assert.match(path(cp), /\/agency$/);
+  const draft = path(cp).split('/')[2];
+  const agencies = await cp.locator('#agency option[value]:not([value=""])').evaluateAll((os) => os.map((o) => o.value));
+  await citizen.select('#agency', [...agencies].sort()[0]);
+  await citizen.submit('main form button[type=submit]');
+  await citizen.radio('applicant_kind', 'citizen');
+  // Typed in lower case: the database's spelling of the name is kept.
+  await citizen.fill('#full_name', person.HoVaTen.toLowerCase());
+  await citizen.submit('main form button[type=submit]');
+  assert.equal(path(cp), `/applications/${draft}/identity`);
+  await citizen.fill('#personal_id', person.SoDinhDanh);
+  const b = person.NgayThangNamSinh;
+  await citizen.fill('#birth_date', `${b.slice(6, 8)}/${b.slice(4, 6)}/${b.slice(0, 4)}`);
+  resp = await citizen.submit('main form button[type=submit]');
+  assert.equal(path(cp), `/applications/${draft}/contact`, `identity answered ${status(resp)}: ${
+    (await cp.locator('.error-summary').allInnerTexts()).join(' ')}`);
+  const address = await cp.locator('#address').inputValue();
+  assert.ok(address.includes(person.ThuongTru.TenPhuongXa), `the address was not filled in: "${address}"`);
+  await audit.page(cp, 'apply/question.html', 'contact-prefilled');
+  const phone = '0933 222 111';
+  await citizen.fill('#phone', phone);
+  await citizen.submit('main form button[type=submit]');
+  const asked = [];
+  for (let n = 1; n <= 20 && /\/papers\/\d+$/.test(path(cp)); n++) {
+    asked.push(await text(cp, 'h1'));
+    if (await cp.locator('button[name=skip]').count()) {
+      await citizen.submit('button[name=skip]');
+    } else {
+      if (await cp.locator('#reuse-new').count()) await citizen.radio('reuse', 'new');
+      await citizen.file('#file', pdf(`thuong-tru-${n}.pdf`, `paper ${n}`));
+      await citizen.submit('main form button[type=submit]:not([name=skip])');
+    }
+  }
+  assert.ok(!asked.some((h) => h.includes('quan hệ nhân thân')),
+    `a paper the population database proves was asked for: ${asked.join(' | ')}`);
+  assert.equal(path(cp), `/applications/${draft}/return`);
+  await citizen.radio('return_method', 'counter');
+  await citizen.submit('main form button[type=submit]');
+  assert.equal(path(cp), `/applications/${draft}/check`);
+  const summary = await text(cp, 'main');
+  assert.ok(summary.includes(person.HoVaTen), 'check answers does not show the name as recorded');
+  assert.ok(summary.includes('10.000'), 'check answers does not show the online fee');
+  await audit.page(cp, 'apply/check.html', 'check-verified');
+  await citizen.submit('main form button[type=submit]');
+  assert.equal(path(cp), `/applications/${draft}/done`);
+  const code = await text(cp, '.dossier-code');
+
+  // The commune receives it and asks for the online fee.
+  await signIn(actor, 'kiemtra.xa');
+  assert.equal(await lookupTotal(actor), before + 1, 'the monthly look-up count did not go up by one');
+  await signOut(actor);
+  await signIn(actor, 'tiepnhan.xa');
+  await openDossier(actor, code);
+  await act(actor, 'accept');
+  await signOut(actor);
+  await signIn(actor, 'xuly.xa');
+  await openDossier(actor, code);
+  await act(actor, 'assign', { officer_id: 'xuly.xa' });
+  assert.equal(await page.locator('#request_fees-amount_vnd').inputValue(), '10000',
+    'the fee request does not put forward what the catalogue gives for an online application');
+  await act(actor, 'request_fees', { amount_vnd: '10000', note: 'Lệ phí đăng ký thường trú (nộp trực tuyến)' });
+  await signOut(actor);
+
+  // The citizen finds the dossier, pays through VNPay with the approved test card.
+  await citizen.goto(`${baseUrl}/tracking`);
+  await citizen.fill('#code', code);
+  await citizen.fill('#digits', phone.replace(/\D/g, '').slice(-4));
+  resp = await citizen.submit('form.tracking-form button[type=submit]');
+  assert.equal(status(resp), 200);
+  assert.ok(await cp.locator('form[action="/payments/start"]').count(), 'no pay button on the tracking page');
+  await audit.page(cp, 'tracking.html', 'tracking-fees-due');
+  await citizen.radio('channel', 'vnpay');
+  resp = await citizen.submit('form[action="/payments/start"] button[type=submit]');
+  assert.ok(cp.url().startsWith(sandboxUrl), `"Pay" did not lead to the gateway: ${cp.url()}`);
+  const approved = cp.locator('input[type=radio][name=card]').first();
+  await approved.check();
+  resp = await citizen.submit('button[name=action][value=pay]');
+  assert.ok(cp.url().startsWith(`${baseUrl}/payments/vnpay/return`), `the gateway did not send the payer back: ${cp.url()}`);
+  assert.equal(status(resp), 200);
+  assert.ok(await cp.locator('main a[href^="/payments/receipts/"]').count(), 'no receipt link on the result page');
+  await audit.page(cp, 'payments/result.html', 'paid');
+  resp = await citizen.follow('main a[href^="/payments/receipts/"]');
+  assert.equal(status(resp), 200);
+  assert.ok((await text(cp, 'main')).includes('10.000'), 'the receipt does not show the amount');
+  await audit.page(cp, 'payments/receipt.html', 'online-receipt');
+  const pdfHref = await cp.locator('main a[href*="/pdf?k="]').getAttribute('href');
+  const receipt = await cp.request.get(`${baseUrl}${pdfHref}`);
+  assert.equal(receipt.status(), 200);
+  assert.equal(receipt.headers()['content-type'], 'application/pdf');
+
+  // The officer's dossier page shows it paid, and the dossier moved on.
+  await signIn(actor, 'xuly.xa');
+  await openDossier(actor, code);
+  const payments = await text(page, 'main section[aria-labelledby=payments-heading]');
+  assert.ok(payments.includes('Đã thanh toán') && payments.includes('10.000'), `the dossier page does not show the payment paid: ${payments}`);
+  await audit.page(page, 'desk/dossier.html', 'paid-online');
+  await signOut(actor);
+  return { code };
+}

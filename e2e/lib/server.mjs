@@ -2,7 +2,7 @@
 // the demonstration officers are created), waits for /healthz, and stops it again: on stop(), at
 // process exit and on SIGINT/SIGTERM, so a failed or interrupted run never leaves it behind.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, rmSync, existsSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
@@ -33,50 +33,36 @@ for (const sig of ['SIGINT', 'SIGTERM']) {
   process.on(sig, () => { killAll(); process.exit(130); });
 }
 
-/** Starts motcua; resolves to { url, dataDir, output(), stop() }. */
-export async function startServer({ timeoutMs = 60_000 } = {}) {
-  if (!existsSync(MOTCUA_BIN)) {
-    throw new Error(`motcua binary not found at ${MOTCUA_BIN} (build it with "cargo build" or set MOTCUA_BIN)`);
+/** Waits until `url` answers 2xx, or throws with the process output once `deadline` passes. */
+async function waitFor(url, deadline, exited, out, what) {
+  for (;;) {
+    if (exited()) throw new Error(`${what} exited before answering (${JSON.stringify(exited())}):\n${out()}`);
+    try {
+      const r = await fetch(url);
+      if (r.ok) return;
+    } catch { /* not listening yet */ }
+    if (Date.now() > deadline) throw new Error(`${what} did not answer ${url} in time:\n${out()}`);
+    await new Promise((r) => setTimeout(r, 200));
   }
-  const port = await freePort();
-  const dataDir = mkdtempSync(join(tmpdir(), 'motcua-e2e-'));
-  // Only the variables the suite means: a MOTCUA_DATABASE_URL or MOTCUA_CONFIG from the caller's
-  // environment must not point the test server at a real database.
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('MOTCUA_')));
-  Object.assign(env, {
-    MOTCUA_DATA_DIR: dataDir,
-    MOTCUA_LISTEN: `127.0.0.1:${port}`,
-    MOTCUA_LOG: 'warn',
-  });
+}
+
+/** Spawns `motcua args…`, collecting its output; the handle is killed at exit. */
+function spawnMotcua(args, { cwd, env }) {
   let out = '';
-  // cwd is the fresh folder, so no ./motcua.toml of the caller is read.
-  const child = spawn(MOTCUA_BIN, ['serve'], { cwd: dataDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(MOTCUA_BIN, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout.on('data', (d) => { out += d; });
   child.stderr.on('data', (d) => { out += d; });
   let exited = null;
-  child.on('exit', (code, signal) => { exited = { code, signal }; running.delete(handle); });
   const handle = {
     kill() { if (!exited) child.kill('SIGKILL'); },
   };
+  child.on('exit', (code, signal) => { exited = { code, signal }; running.delete(handle); });
   running.add(handle);
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (exited) throw new Error(`motcua exited before answering (${JSON.stringify(exited)}):\n${out}`);
-    try {
-      const r = await fetch(`${url}/healthz`);
-      if (r.ok) break;
-    } catch { /* not listening yet */ }
-    if (Date.now() > deadline) {
-      handle.kill();
-      throw new Error(`motcua did not answer /healthz within ${timeoutMs} ms:\n${out}`);
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
   return {
-    url,
-    dataDir,
+    child,
+    handle,
     output: () => out,
+    exited: () => exited,
     async stop() {
       if (!exited) {
         child.kill('SIGTERM');
@@ -87,6 +73,70 @@ export async function startServer({ timeoutMs = 60_000 } = {}) {
         handle.kill();
       }
       running.delete(handle);
+    },
+  };
+}
+
+/**
+ * Starts motcua; resolves to { url, dataDir, sandboxUrl, output(), stop() }. With `sandbox`,
+ * `motcua sandbox` (population registry, PayGov and VNPay) runs first on its own free port and
+ * the server is configured, through a motcua.toml in its data folder, to use it, as an operator
+ * would configure the province's real services; without, the server looks up nowhere reachable.
+ */
+export async function startServer({ timeoutMs = 60_000, sandbox = false } = {}) {
+  if (!existsSync(MOTCUA_BIN)) {
+    throw new Error(`motcua binary not found at ${MOTCUA_BIN} (build it with "cargo build" or set MOTCUA_BIN)`);
+  }
+  const port = await freePort();
+  const dataDir = mkdtempSync(join(tmpdir(), 'motcua-e2e-'));
+  // Only the variables the suite means: a MOTCUA_DATABASE_URL or MOTCUA_CONFIG from the caller's
+  // environment must not point the test server at a real database.
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('MOTCUA_')));
+  const url = `http://127.0.0.1:${port}`;
+  Object.assign(env, {
+    MOTCUA_DATA_DIR: dataDir,
+    MOTCUA_LISTEN: `127.0.0.1:${port}`,
+    MOTCUA_PUBLIC_URL: url,
+    MOTCUA_LOG: 'warn',
+  });
+  const deadline = Date.now() + timeoutMs;
+  let sim = null;
+  let sandboxUrl = null;
+  if (sandbox) {
+    const sport = await freePort();
+    sandboxUrl = `http://127.0.0.1:${sport}`;
+    sim = spawnMotcua(['sandbox', '--listen', `127.0.0.1:${sport}`,
+      '--paygov-callback-url', `${url}/payments/paygov/callback`,
+      '--vnpay-ipn-url', `${url}/payments/vnpay/callback`], { cwd: dataDir, env });
+    await waitFor(`${sandboxUrl}/_sandbox`, deadline, sim.exited, sim.output, 'motcua sandbox')
+      .catch((e) => { sim.handle.kill(); throw e; });
+    // The sandbox's default codes and secrets (its banner prints the same).
+    writeFileSync(join(dataDir, 'motcua.toml'), [
+      '[registry]', `endpoint = "${sandboxUrl}"`, 'client_id = "motcua"', 'client_secret = "sandbox-secret"', '',
+      '[payments.paygov]', `endpoint = "${sandboxUrl}/paygov"`, 'partner_code = "MOTCUA01"',
+      'secret = "sandbox-paygov-secret"', '',
+      '[payments.vnpay]', `payment_url = "${sandboxUrl}/vnpay/paymentv2/vpcpay.html"`,
+      `api_url = "${sandboxUrl}/vnpay/merchant_webapi/api/transaction"`, 'tmn_code = "MOTCUA01"',
+      'hash_secret = "sandbox-vnpay-secret"', '',
+    ].join('\n'));
+  }
+  // cwd is the fresh folder, so no ./motcua.toml of the caller is read (only the one above).
+  const srv = spawnMotcua(['serve'], { cwd: dataDir, env });
+  try {
+    await waitFor(`${url}/healthz`, deadline, srv.exited, srv.output, 'motcua');
+  } catch (e) {
+    srv.handle.kill();
+    sim?.handle.kill();
+    throw e;
+  }
+  return {
+    url,
+    dataDir,
+    sandboxUrl,
+    output: () => srv.output() + (sim ? `\n--- sandbox ---\n${sim.output()}` : ''),
+    async stop() {
+      await srv.stop();
+      await sim?.stop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -11,25 +11,30 @@ import { Audit, audited, failureShot } from '../lib/audit.mjs';
 import { PAGE_TEMPLATES, AXE_VERSION } from '../lib/axe.mjs';
 import { pointerActor, keyboardActor } from '../lib/actors.mjs';
 import { applyOnline, backOffice, signInOut, switchLanguage, otherPages, citizenAccount, hasAccounts,
-  apiClients, hasApiClients, registryLookups, hasRegistryReport } from '../lib/journeys.mjs';
+  apiClients, hasApiClients, registryLookups, hasRegistryReport, sandboxServices } from '../lib/journeys.mjs';
 
 let server;
+// A second server configured to use `motcua sandbox` (registry and payment gateways), for (h).
+let sandboxed;
 let chrome;
 
 before(async () => {
   server = await startServer();
+  sandboxed = await startServer({ sandbox: true });
   chrome = await launch();
-  console.log(`# motcua at ${server.url}, chromium ${chrome.browser.version()}, axe-core ${AXE_VERSION}`);
+  console.log(`# motcua at ${server.url} and ${sandboxed.url} (sandbox ${sandboxed.sandboxUrl}), chromium ${
+    chrome.browser.version()}, axe-core ${AXE_VERSION}`);
 });
 
 after(async () => {
   await chrome?.close();
   await server?.stop();
+  await sandboxed?.stop();
 });
 
 /** Runs a journey in fresh contexts; screenshots the page where it broke. */
-async function run(name, width, { js = true, keyboard = false, citizen = false } = {}, body) {
-  const opts = { baseURL: server.url, viewport: width.viewport, javaScriptEnabled: js };
+async function run(name, width, { js = true, keyboard = false, citizen = false, on = server } = {}, body) {
+  const opts = { baseURL: on.url, viewport: width.viewport, javaScriptEnabled: js };
   const ctx = await newContext(chrome.browser, opts);
   const other = citizen ? await newContext(chrome.browser, opts) : null;
   const page = await ctx.newPage();
@@ -77,6 +82,9 @@ for (const width of WIDTHS) {
       if (!(await hasRegistryReport(server.url))) return t.skip('this build has no population look-ups');
       return run('registry', width, {}, ({ actor, audit }) => registryLookups(actor, audit));
     });
+    test('h: with the sandbox: identity filled in from the population database, fee paid through VNPay', () =>
+      run('sandbox', width, { citizen: true, on: sandboxed }, ({ actor, audit, citizen }) =>
+        sandboxServices(actor, citizen, audit, { baseUrl: sandboxed.url, sandboxUrl: sandboxed.sandboxUrl })));
   });
 }
 
