@@ -95,7 +95,12 @@ struct BenchArgs {
     max_requests: u64,
     /// An API key with submit_dossiers and read_own_dossiers (`motcua api-key create`); without
     /// it, submissions, reads and tracking are skipped.
-    #[arg(long, global = true, env = "MOTCUA_BENCH_API_KEY", hide_env_values = true)]
+    #[arg(
+        long,
+        global = true,
+        env = "MOTCUA_BENCH_API_KEY",
+        hide_env_values = true
+    )]
     api_key: Option<String>,
     /// National code of the procedure the submissions file (online, papers required).
     #[arg(long, global = true, default_value = "1.001193")]
@@ -534,7 +539,8 @@ async fn bench_command(args: BenchArgs, config: &Config) -> anyhow::Result<()> {
         }
         Some(BenchMode::Verify { ledger }) => {
             let key = api_key()?;
-            let verdict = bench::ledger::verify(&args.url, &key, ledger, bounds.concurrency).await?;
+            let verdict =
+                bench::ledger::verify(&args.url, &key, ledger, bounds.concurrency).await?;
             println!(
                 "{} acknowledged submissions: {} codes given twice, {} missing, {} retries answered differently",
                 verdict.acknowledged,
@@ -553,10 +559,14 @@ async fn bench_command(args: BenchArgs, config: &Config) -> anyhow::Result<()> {
                 println!("  {line}");
             }
             if verdict.passed() {
-                println!("every acknowledged submission is there once, and retries did not duplicate");
+                println!(
+                    "every acknowledged submission is there once, and retries did not duplicate"
+                );
                 Ok(())
             } else {
-                Err(anyhow::anyhow!("acknowledged submissions were lost or duplicated"))
+                Err(anyhow::anyhow!(
+                    "acknowledged submissions were lost or duplicated"
+                ))
             }
         }
         None => {

@@ -95,7 +95,11 @@ pub async fn submit_to_ledger(
     let filing: Filing = server::filing(&http, base, procedure).await?;
     let writer = Arc::new(Writer::create(ledger)?);
     let run = uuid::Uuid::new_v4().simple().to_string();
-    let (base, api_key, filing) = (Arc::new(base.to_owned()), Arc::new(api_key.to_owned()), Arc::new(filing));
+    let (base, api_key, filing) = (
+        Arc::new(base.to_owned()),
+        Arc::new(api_key.to_owned()),
+        Arc::new(filing),
+    );
     Ok(drive("acknowledged submissions", bounds, move |n| {
         let (http, base, api_key, filing, writer, run) = (
             http.clone(),
@@ -259,7 +263,10 @@ mod tests {
         let w = Writer::create(&path).expect("create");
         w.append(&entry("A-1", "k1")).expect("append");
         w.append(&entry("A-2", "k2")).expect("append");
-        let mut f = std::fs::OpenOptions::new().append(true).open(&path).expect("open");
+        let mut f = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .expect("open");
         f.write_all(b"{\"code\":\"A-3\",\"ke").expect("torn");
         let read = read_ledger(&path).expect("read");
         assert_eq!(read, vec![entry("A-1", "k1"), entry("A-2", "k2")]);

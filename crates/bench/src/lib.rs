@@ -132,9 +132,10 @@ pub async fn run(options: &Options) -> Result<Report, BenchError> {
         notes: Vec::new(),
     };
     if ceiling_path != "/livez" {
-        report
-            .notes
-            .push("the server has no /livez: the HTTP ceiling is /healthz, which pings the database".into());
+        report.notes.push(
+            "the server has no /livez: the HTTP ceiling is /healthz, which pings the database"
+                .into(),
+        );
     }
 
     let pid = match options.server_pid {
@@ -143,11 +144,14 @@ pub async fn run(options: &Options) -> Result<Report, BenchError> {
     };
     let sampler = match pid {
         Ok(pid) => match memory::read(pid) {
-            Some(before) => Some((memory::Sampler::start(pid, Duration::from_millis(200)), before)),
+            Some(before) => Some((
+                memory::Sampler::start(pid, Duration::from_millis(200)),
+                before,
+            )),
             None => {
-                report
-                    .notes
-                    .push(format!("memory not measured: cannot read /proc/{pid}/status"));
+                report.notes.push(format!(
+                    "memory not measured: cannot read /proc/{pid}/status"
+                ));
                 None
             }
         },
@@ -244,9 +248,9 @@ async fn dossier_phases(
     let filing = match server::filing(http, base, &options.procedure).await {
         Ok(f) => Arc::new(f),
         Err(e) => {
-            report
-                .notes
-                .push(format!("dossier submission, read and tracking skipped: {e}"));
+            report.notes.push(format!(
+                "dossier submission, read and tracking skipped: {e}"
+            ));
             return;
         }
     };

@@ -107,8 +107,7 @@ fn holds_socket(pid: u32, inodes: &[String]) -> bool {
 /// Finds the server: the motcua process listening on `port`, else the only motcua server
 /// running. `Err` says why none was chosen.
 pub fn find_server(port: u16) -> Result<u32, String> {
-    let entries =
-        std::fs::read_dir("/proc").map_err(|e| format!("cannot read /proc: {e}"))?;
+    let entries = std::fs::read_dir("/proc").map_err(|e| format!("cannot read /proc: {e}"))?;
     let servers: Vec<u32> = entries
         .flatten()
         .filter_map(|e| e.file_name().to_str().and_then(|n| n.parse::<u32>().ok()))

@@ -78,7 +78,15 @@ impl Report {
     /// The table printed at the end of a run.
     pub fn table(&self) -> String {
         let header = [
-            "operation", "ok", "errors", "req/s", "p50", "p95", "p99", "max", "of ceiling",
+            "operation",
+            "ok",
+            "errors",
+            "req/s",
+            "p50",
+            "p95",
+            "p99",
+            "max",
+            "of ceiling",
         ];
         let mut rows: Vec<[String; 9]> = Vec::new();
         let row = |m: &Measured, share: String| {
@@ -94,7 +102,10 @@ impl Report {
                 share,
             ]
         };
-        for c in [&self.http_ceiling, &self.storage_ceiling].into_iter().flatten() {
+        for c in [&self.http_ceiling, &self.storage_ceiling]
+            .into_iter()
+            .flatten()
+        {
             rows.push(row(c, "(ceiling)".to_owned()));
         }
         for op in &self.operations {

@@ -44,7 +44,11 @@ pub async fn ceiling_path(http: &reqwest::Client, base: &str) -> Result<&'static
     } else {
         Err(BenchError::Unreachable {
             url: base.to_owned(),
-            reason: format!("/livez answered {}, /healthz {}", live.status(), health.status()),
+            reason: format!(
+                "/livez answered {}, /healthz {}",
+                live.status(),
+                health.status()
+            ),
         })
     }
 }

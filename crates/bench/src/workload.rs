@@ -126,10 +126,7 @@ pub async fn submit(
         .await
         .map_err(|e| format!("submit: {e}"))?;
     let status = response.status().as_u16();
-    let text = response
-        .text()
-        .await
-        .map_err(|e| format!("submit: {e}"))?;
+    let text = response.text().await.map_err(|e| format!("submit: {e}"))?;
     if status != 200 && status != 201 {
         return Err(format!("submit: {status}: {}", first_chars(&text)));
     }
@@ -139,7 +136,12 @@ pub async fn submit(
 }
 
 /// Reads a dossier the key filed; `Ok` with 200 and the same code.
-pub async fn read(http: &reqwest::Client, base: &str, api_key: &str, code: &str) -> Result<(), String> {
+pub async fn read(
+    http: &reqwest::Client,
+    base: &str,
+    api_key: &str,
+    code: &str,
+) -> Result<(), String> {
     let response = http
         .get(format!("{base}/api/v1/applications/{code}"))
         .bearer_auth(api_key)
@@ -153,24 +155,29 @@ pub async fn read(http: &reqwest::Client, base: &str, api_key: &str, code: &str)
     }
     match serde_json::from_str::<Filed>(&text) {
         Ok(f) if f.code == code => Ok(()),
-        _ => Err(format!("read {code}: another dossier: {}", first_chars(&text))),
+        _ => Err(format!(
+            "read {code}: another dossier: {}",
+            first_chars(&text)
+        )),
     }
 }
 
 /// A GET that must answer 200; `cookie` for pages behind a session.
-pub async fn get_ok(
-    http: &reqwest::Client,
-    url: &str,
-    cookie: Option<&str>,
-) -> Result<(), String> {
+pub async fn get_ok(http: &reqwest::Client, url: &str, cookie: Option<&str>) -> Result<(), String> {
     let mut request = http.get(url);
     if let Some(c) = cookie {
         request = request.header(reqwest::header::COOKIE, c);
     }
-    let response = request.send().await.map_err(|e| format!("GET {url}: {e}"))?;
+    let response = request
+        .send()
+        .await
+        .map_err(|e| format!("GET {url}: {e}"))?;
     let status = response.status().as_u16();
     // Read the whole body: it is part of what a client waits for.
-    let _ = response.bytes().await.map_err(|e| format!("GET {url}: {e}"))?;
+    let _ = response
+        .bytes()
+        .await
+        .map_err(|e| format!("GET {url}: {e}"))?;
     if status == 200 {
         Ok(())
     } else {
@@ -200,7 +207,10 @@ pub async fn track_page(
         .await
         .map_err(|e| format!("tracking: {e}"))?;
     let status = response.status().as_u16();
-    let _ = response.bytes().await.map_err(|e| format!("tracking: {e}"))?;
+    let _ = response
+        .bytes()
+        .await
+        .map_err(|e| format!("tracking: {e}"))?;
     if status == 200 {
         Ok(())
     } else {

@@ -25,7 +25,11 @@ impl Db {
 
     /// Inserts one row in a transaction of its own and commits it, as a dossier submission
     /// commits: the write lock taken at once on SQLite, and the commit synced before returning.
-    pub async fn insert_scratch_row(&self, recorded_at: &str, payload: &str) -> Result<(), StorageError> {
+    pub async fn insert_scratch_row(
+        &self,
+        recorded_at: &str,
+        payload: &str,
+    ) -> Result<(), StorageError> {
         let mut tx = self.begin().await?;
         exec_tx!(&mut tx, |c| sqlx::query(
             "insert into bench_insert (id, recorded_at, payload) values ($1, $2, $3)"
@@ -42,9 +46,11 @@ impl Db {
 
     /// Drops the scratch table.
     pub async fn drop_scratch_table(&self) -> Result<(), StorageError> {
-        exec_db!(self, |pool| sqlx::query("drop table if exists bench_insert")
-            .execute(pool)
-            .await)?;
+        exec_db!(self, |pool| sqlx::query(
+            "drop table if exists bench_insert"
+        )
+        .execute(pool)
+        .await)?;
         Ok(())
     }
 }
