@@ -18,6 +18,7 @@ pub mod papers;
 pub mod payments;
 pub mod reference_data;
 pub mod registry_lookups;
+pub mod scratch;
 pub mod sessions;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;

@@ -8,3 +8,4 @@ mod dossier;
 mod papers;
 mod payments;
 mod reference;
+mod scratch;

@@ -453,6 +453,7 @@ async fn every_route_answers_every_actor_as_the_policy_says() {
             all(404),
         ),
         get("/language", "/language?lang=en&next=/".into(), all(303)),
+        get("/livez", "/livez".into(), all(200)),
         get("/healthz", "/healthz".into(), all(200)),
         get("/metrics", "/metrics".into(), all(200)),
         get("/static/site.css", "/static/site.css".into(), all(200)),

@@ -15,6 +15,15 @@ async fn health_reports_the_database_and_the_catalogue() {
 }
 
 #[tokio::test]
+async fn liveness_answers_without_the_database() {
+    let app = TestApp::new().await;
+    app.state.db.close().await;
+    let reply = app.get("/livez").await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(reply.body, "ok");
+}
+
+#[tokio::test]
 async fn metrics_count_requests_by_route_in_prometheus_format() {
     let app = TestApp::new().await;
     app.get("/procedures?q=khai+sinh").await;
