@@ -149,21 +149,18 @@ pub async fn sign_in(
     username: &str,
     password: &str,
 ) -> Result<String, BenchError> {
-    let body = form_urlencoded::Serializer::new(String::new())
-        .append_pair("username", username)
-        .append_pair("password", password)
-        .append_pair("next", "/back-office/inbox")
-        .finish();
-    let response = http
-        .post(format!("{base}/back-office/sign-in"))
-        .header(
-            reqwest::header::CONTENT_TYPE,
-            "application/x-www-form-urlencoded",
-        )
-        .body(body)
-        .send()
-        .await
-        .map_err(|e| BenchError::Http(format!("sign-in: {e}")))?;
+    let response = crate::workload::form_post(
+        http,
+        &format!("{base}/back-office/sign-in"),
+        &[
+            ("username", username),
+            ("password", password),
+            ("next", "/back-office/inbox"),
+        ],
+    )
+    .send()
+    .await
+    .map_err(|e| BenchError::Http(format!("sign-in: {e}")))?;
     response
         .headers()
         .get_all(reqwest::header::SET_COOKIE)

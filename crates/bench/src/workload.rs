@@ -185,6 +185,23 @@ pub async fn get_ok(http: &reqwest::Client, url: &str, cookie: Option<&str>) -> 
     }
 }
 
+/// A POST of `fields` as an HTML form would send them (`application/x-www-form-urlencoded`).
+pub fn form_post(
+    http: &reqwest::Client,
+    url: &str,
+    fields: &[(&str, &str)],
+) -> reqwest::RequestBuilder {
+    let body = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(fields)
+        .finish();
+    http.post(url)
+        .header(
+            reqwest::header::CONTENT_TYPE,
+            "application/x-www-form-urlencoded",
+        )
+        .body(body)
+}
+
 /// The tracking page's look-up, a form POST (the digits stay out of URLs); must answer 200.
 pub async fn track_page(
     http: &reqwest::Client,
@@ -192,20 +209,14 @@ pub async fn track_page(
     code: &str,
     digits: &str,
 ) -> Result<(), String> {
-    let body = form_urlencoded::Serializer::new(String::new())
-        .append_pair("code", code)
-        .append_pair("digits", digits)
-        .finish();
-    let response = http
-        .post(format!("{base}/tracking"))
-        .header(
-            reqwest::header::CONTENT_TYPE,
-            "application/x-www-form-urlencoded",
-        )
-        .body(body)
-        .send()
-        .await
-        .map_err(|e| format!("tracking: {e}"))?;
+    let response = form_post(
+        http,
+        &format!("{base}/tracking"),
+        &[("code", code), ("digits", digits)],
+    )
+    .send()
+    .await
+    .map_err(|e| format!("tracking: {e}"))?;
     let status = response.status().as_u16();
     let _ = response
         .bytes()

@@ -605,12 +605,13 @@ pub async fn render_page(
             value: assignee.clone(),
         });
     }
-    if let Some(a) = procedure.map(|p| catalogue_fees(p, &view))
+    let assessed = procedure.map(|p| catalogue_fees(p, &view));
+    if let Some(a) = &assessed
         && a.lines.iter().any(|l| l.gross_vnd > 0)
     {
         facts.push(Fact {
             label: ui.t("desk.dossier.fees_catalogue"),
-            value: fees_text(&ui, &a),
+            value: fees_text(&ui, a),
         });
     }
     if s.fees_requested_vnd > 0 {
@@ -677,7 +678,6 @@ pub async fn render_page(
         .into_iter()
         .map(|(name, href, detail)| PaperRow { name, href, detail })
         .collect();
-    let assessed = procedure.map(|p| catalogue_fees(p, &view));
     let actions = action_forms(
         state,
         &ui,

@@ -163,10 +163,9 @@ pub async fn pdf(
         paid_at: moment_vi(paid_at),
         refunded_vnd: Some(refunded_vnd),
         verification_url: format!(
-            "{}/payments/receipts/{}?k={}",
+            "{}{}",
             state.public_url.trim_end_matches('/'),
-            payment.reference,
-            payment.receipt_key
+            super::online::receipt_href(&payment)
         ),
     });
     pdf_response(document, &payment.reference, "bien-lai").await
