@@ -29,6 +29,15 @@ pub struct Config {
     /// Create demonstration officer accounts on first start (`MOTCUA_DEMO_ACCOUNTS`); default:
     /// only for the embedded SQLite database, never when a database URL is configured.
     pub demo_accounts: Option<bool>,
+    /// Officers must enrol an authenticator app before using the back office
+    /// (`MOTCUA_OFFICER_SECOND_FACTOR`); default: required, except where demonstration
+    /// accounts are created (the embedded default), whose passwords are public anyway.
+    pub officer_second_factor: Option<bool>,
+    /// Secret that seals applicants' personal IDs at rest and keys their look-up hash, in hex,
+    /// at least 32 digits (`MOTCUA_PERSONAL_DATA_KEY`); every process of a deployment needs the
+    /// same one, kept apart from the database's backups. Default: generated into
+    /// `<data_dir>/personal-data.key` on first start.
+    pub personal_data_key: Option<String>,
     /// Online payment gateways (`[payments]` in motcua.toml). Absent: the embedded default uses
     /// the gateways of `motcua sandbox` on 127.0.0.1:8090; a configured database uses none until
     /// the province writes its own.
@@ -37,7 +46,32 @@ pub struct Config {
     /// motcua.toml, `MOTCUA_REGISTRY_*`). Absent: the embedded default looks up in `motcua
     /// sandbox` on 127.0.0.1:8090; a configured database looks up nowhere until configured.
     pub registry: Option<RegistryConfig>,
+    /// Single sign-on for citizens through an OpenID Connect provider, such as the national
+    /// portal's accounts or VNeID (`[oidc]` in motcua.toml, `MOTCUA_OIDC_*`). Absent: citizens
+    /// sign in with a password only.
+    pub oidc: Option<OidcSettings>,
 }
+
+/// The `[oidc]` section: how motcua is registered with the identity provider.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OidcSettings {
+    /// Issuer URL, exactly as the provider's metadata spells it (`MOTCUA_OIDC_ISSUER`).
+    pub issuer: String,
+    /// Client id issued by the provider (`MOTCUA_OIDC_CLIENT_ID`).
+    pub client_id: String,
+    /// Its secret (`MOTCUA_OIDC_CLIENT_SECRET`).
+    pub client_secret: String,
+    /// The provider's name on the sign-in button; default "VNeID".
+    pub name: Option<String>,
+    /// Scopes asked for besides `openid`; default profile, email and phone.
+    pub scopes: Option<Vec<String>>,
+    /// Longest wait for one call to the provider, in milliseconds; default 5000.
+    pub timeout_ms: Option<u64>,
+}
+
+/// `MOTCUA_OIDC_*` variables, read into `[oidc]`.
+const OIDC_ENV_KEYS: [&str; 5] = ["issuer", "client_id", "client_secret", "name", "timeout_ms"];
 
 /// The `[registry]` section: where the population database's gateway is and how to use it.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -149,7 +183,7 @@ impl PaymentsConfig {
 
 /// Keys read from `MOTCUA_*` variables; other variables with the prefix (set for other tools,
 /// or by a typo) are ignored rather than fatal.
-const ENV_KEYS: [&str; 7] = [
+const ENV_KEYS: [&str; 9] = [
     "listen",
     "data_dir",
     "database_url",
@@ -157,6 +191,8 @@ const ENV_KEYS: [&str; 7] = [
     "public_url",
     "secure_cookies",
     "demo_accounts",
+    "officer_second_factor",
+    "personal_data_key",
 ];
 
 impl Default for Config {
@@ -169,8 +205,11 @@ impl Default for Config {
             public_url: None,
             secure_cookies: false,
             demo_accounts: None,
+            officer_second_factor: None,
+            personal_data_key: None,
             payments: None,
             registry: None,
+            oidc: None,
         }
     }
 }
@@ -196,6 +235,11 @@ impl Config {
                 Env::prefixed("MOTCUA_REGISTRY_")
                     .only(&REGISTRY_ENV_KEYS)
                     .map(|k| format!("registry.{k}").into()),
+            )
+            .merge(
+                Env::prefixed("MOTCUA_OIDC_")
+                    .only(&OIDC_ENV_KEYS)
+                    .map(|k| format!("oidc.{k}").into()),
             )
             .extract()
             .context("check motcua.toml and the MOTCUA_* environment variables")
@@ -254,6 +298,12 @@ impl Config {
         }
     }
 
+    /// Whether officers must use a second factor.
+    pub fn officer_second_factor(&self) -> bool {
+        self.officer_second_factor
+            .unwrap_or_else(|| !self.demo_accounts())
+    }
+
     /// Whether this is the embedded default (SQLite in the data folder, no database URL).
     pub fn embedded(&self) -> bool {
         self.database_url
@@ -279,6 +329,11 @@ impl Config {
     /// Where the embedded default keeps the generated key of the look-up log's hashes.
     pub fn registry_key_file(&self) -> PathBuf {
         self.data_dir.join("registry-hash.key")
+    }
+
+    /// Where the generated personal-data key is kept when none is configured.
+    pub fn personal_data_key_file(&self) -> PathBuf {
+        self.data_dir.join("personal-data.key")
     }
 
     /// Where uploaded papers are stored (content-addressed files).

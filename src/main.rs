@@ -45,6 +45,11 @@ enum Command {
     /// Create or revoke API keys of integration clients (specialised systems, the national portal).
     #[command(subcommand, name = "api-key")]
     ApiKey(ApiKeyCommand),
+    /// Create officer accounts from the command line: the first administrator of a production
+    /// deployment (which has no demonstration accounts), who then manages the others in the
+    /// back office.
+    #[command(subcommand)]
+    Officer(OfficerCommand),
     /// Measure a running motcua over HTTP on loopback: each operation's throughput, latencies
     /// and errors beside the HTTP and storage ceilings, and the server's memory
     /// (docs/PERFORMANCE.md). `submit` and `verify` are the two halves of the crash test.
@@ -172,6 +177,25 @@ enum ApiKeyCommand {
 }
 
 #[derive(Subcommand)]
+enum OfficerCommand {
+    /// Create an account and print its temporary password once (only its hash is kept).
+    Create {
+        /// Sign-in name: lowercase letters, digits, '.', '_' or '-', 3 to 64 characters.
+        #[arg(long)]
+        username: String,
+        /// Full name.
+        #[arg(long)]
+        name: String,
+        /// Identifier code of the unit (an agency of the catalogue).
+        #[arg(long)]
+        agency: String,
+        /// reception, handling, leader, unit_admin or auditor.
+        #[arg(long)]
+        role: String,
+    },
+}
+
+#[derive(Subcommand)]
 enum CalendarCommand {
     /// List the special days of a year.
     List {
@@ -282,6 +306,60 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             );
             Ok(())
         }
+        Command::Officer(OfficerCommand::Create {
+            username,
+            name,
+            agency,
+            role,
+        }) => {
+            use web::desk::accounts::{AccountError, NewAccount, create_officer_account};
+            let username = username.trim().to_lowercase();
+            anyhow::ensure!(
+                web::desk::accounts::valid_username(&username),
+                "the username must have 3 to 64 of a-z, 0-9, '.', '_' and '-'"
+            );
+            anyhow::ensure!(
+                !name.trim().is_empty() && name.chars().count() <= 200,
+                "give the full name (at most 200 characters)"
+            );
+            let role = domain::dossier::OfficerRole::parse(role.trim()).with_context(|| {
+                format!("unknown role {role:?}: reception, handling, leader, unit_admin or auditor")
+            })?;
+            let db = open(&config).await?;
+            db.seed_if_empty().await?;
+            let known = db.agency_exists(agency.trim()).await;
+            let created = match known {
+                Ok(true) => {
+                    create_officer_account(
+                        &db,
+                        &NewAccount {
+                            username: &username,
+                            full_name: name.trim(),
+                            agency_code: agency.trim(),
+                            role,
+                        },
+                    )
+                    .await
+                }
+                Ok(false) => {
+                    db.close().await;
+                    anyhow::bail!("no agency has the code {:?}", agency.trim());
+                }
+                Err(e) => Err(AccountError::Failed(e.into())),
+            };
+            db.close().await;
+            let password = match created {
+                Ok(p) => p,
+                Err(AccountError::Taken) => anyhow::bail!("the username {username} is taken"),
+                Err(AccountError::Failed(e)) => anyhow::bail!("cannot create the account: {e}"),
+            };
+            println!("{password}");
+            eprintln!(
+                "officer {username} ({}) created; the temporary password is shown only this once",
+                role.as_str()
+            );
+            Ok(())
+        }
         Command::ApiKey(ApiKeyCommand::Revoke { prefix }) => {
             let db = open(&config).await?;
             let revoked = db
@@ -351,11 +429,16 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     state.attachments_dir = config.attachments_dir();
     state.public_url = config.public_url();
     state.secure_cookies = config.secure_cookies;
+    state.officer_second_factor_required = config.officer_second_factor();
+    state.vault = personal_data_vault(&config)?;
     let payments = config.payments();
     state.gateways = payment_gateways(&payments)?;
     let registry = config.registry();
     if let Some(settings) = &registry {
         state.registry = Some(population_registry(&config, settings)?);
+    }
+    if let Some(settings) = &config.oidc {
+        state.sso = Some(single_sign_on(&config, settings)?);
     }
     let retry_lookups = tokio::spawn(web::registry::retry_periodically(
         state.clone(),
@@ -424,6 +507,50 @@ async fn serve(config: Config) -> anyhow::Result<()> {
 }
 
 /// The population database client of the configuration, with the key of its log's hashes.
+fn personal_data_vault(config: &Config) -> anyhow::Result<web::personal_data::PersonalDataVault> {
+    let key = match config.personal_data_key.as_deref() {
+        Some(hex) => web::registry::parse_key(hex)
+            .context("personal_data_key must be hex, at least 32 digits")?,
+        None => {
+            if !config.embedded() {
+                tracing::warn!(
+                    "no personal_data_key configured: using {}; every server of this database needs the same key",
+                    config.personal_data_key_file().display()
+                );
+            }
+            std::fs::create_dir_all(&config.data_dir)
+                .with_context(|| format!("cannot create {}", config.data_dir.display()))?;
+            web::registry::load_or_create_key(&config.personal_data_key_file()).with_context(
+                || format!("cannot use {}", config.personal_data_key_file().display()),
+            )?
+        }
+    };
+    Ok(web::personal_data::PersonalDataVault::new(&key))
+}
+
+fn single_sign_on(
+    config: &Config,
+    settings: &config::OidcSettings,
+) -> anyhow::Result<web::account::SingleSignOn> {
+    use integrations::oidc::{OidcClient, OidcConfig};
+    let client = OidcClient::new(OidcConfig {
+        issuer: settings.issuer.trim().to_owned(),
+        client_id: settings.client_id.clone(),
+        client_secret: settings.client_secret.clone(),
+        redirect_url: format!("{}/account/sso/callback", config.public_url()),
+        scopes: settings
+            .scopes
+            .clone()
+            .unwrap_or_else(|| vec!["profile".into(), "email".into(), "phone".into()]),
+        timeout: std::time::Duration::from_millis(settings.timeout_ms.unwrap_or(5000)),
+    })
+    .context("oidc: cannot build the client")?;
+    Ok(web::account::SingleSignOn {
+        client: std::sync::Arc::new(client),
+        name: settings.name.clone().unwrap_or_else(|| "VNeID".into()),
+    })
+}
+
 fn population_registry(
     config: &Config,
     settings: &config::RegistryConfig,

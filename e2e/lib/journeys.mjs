@@ -2,6 +2,7 @@
 // JavaScript on or off. Selectors come from the templates (ids, names, form actions), not from the
 // interface text, so the same steps run in Vietnamese and English.
 import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
 import { makePdf } from './pdf.mjs';
 import { navigate } from './actors.mjs';
 
@@ -485,6 +486,7 @@ export async function apiClients(actor, audit, { width }) {
   assert.equal(status(resp), 200);
   const before = await page.locator('main section').count();
   await audit.page(page, 'desk/api_clients.html', before ? 'clients' : 'no-clients');
+  await emptySubmit(actor, audit, 'desk/api_clients.html', 'create-error');
   await actor.fill('#client-name', name);
   resp = await actor.submit('main form[action="/back-office/api-clients"] button[type=submit]');
   assert.equal(status(resp), 200);
@@ -671,4 +673,127 @@ export async function sandboxServices(actor, citizen, audit, { baseUrl, sandboxU
   await audit.page(page, 'desk/dossier.html', 'paid-online');
   await signOut(actor);
   return { code };
+}
+
+/**
+ * (i) Single sign-on through a real OpenID Connect provider (lib/oidc.mjs, standing in for
+ * VNeID): the button on the sign-in page, the provider's own login and consent pages, back to
+ * "my dossiers" with the name the provider released; signing out and in again reaches the same
+ * account; and another applicant's dossier stays out of reach when its code is typed in the URL.
+ */
+export async function singleSignOn(actor, other, audit, { width }) {
+  const { page } = actor;
+  const subject = `0010990${width.viewport.width}${String(Date.now()).slice(-4)}`;
+  let resp = await actor.goto('/account/sign-in?next=/account');
+  assert.equal(status(resp), 200);
+  await audit.page(page, 'account/sign_in.html', 'sso-button');
+  const origin = new URL(page.url()).origin;
+  const signInWithProvider = async () => {
+    resp = await actor.follow('main a[href^="/account/sso"]');
+    assert.notEqual(new URL(page.url()).origin, origin, `the button stayed on motcua (${page.url()})`);
+    // The provider's development login page (any login name becomes the subject), then its
+    // consent page the first time; a provider that remembers the person may skip both.
+    for (let i = 0; i < 3 && new URL(page.url()).origin !== origin; i += 1) {
+      if (await page.locator('input[name=login]').count()) {
+        await page.locator('input[name=login]').fill(subject);
+        await page.locator('input[name=password]').fill('any password');
+      }
+      resp = await actor.submit('button[type=submit]');
+    }
+    assert.equal(path(page), '/account',
+      `after the provider, expected "my dossiers", got ${page.url()}: ${(await text(page, 'body')).slice(0, 300)}`);
+    assert.ok((await text(page, 'main')).includes('Phạm Thị Định Danh'), 'the name from the provider is not shown');
+  };
+  await signInWithProvider();
+  await audit.page(page, 'account/home.html', 'sso-signed-in');
+
+  // Another applicant's dossier, by its code in the URL: not found, and nothing of it shown.
+  const theirs = await applyOnline(other, audit, { errors: false, tracking: false });
+  resp = await actor.goto(`/account/dossiers/${theirs.code}`);
+  assert.equal(status(resp), 404, `someone else's dossier answered ${status(resp)}`);
+  const body = await text(page, 'body');
+  assert.ok(!body.includes('Nguyễn Thị Hồng Nhung') && !body.includes(theirs.phone), 'the 404 page leaks the applicant');
+
+  // Out, then in again through the provider: the same account (the provider remembers the
+  // person, so it may come straight back).
+  await actor.goto('/account');
+  await actor.submit('main form[action="/account/sign-out"] button[type=submit]');
+  await actor.goto('/account/sign-in');
+  await signInWithProvider();
+
+  // A return that does not belong to this browser's attempt is refused with a clear message.
+  resp = await actor.goto('/account/sso/callback?code=forged&state=forged');
+  assert.equal(status(resp), 400);
+  assert.ok(await page.locator('.error-summary').isVisible(), 'a forged return shows no error');
+  await audit.page(page, 'account/sign_in.html', 'sso-forged');
+}
+
+/** The 6-digit code an authenticator app shows for a base32 `secret` at `unixSeconds` (RFC 6238). */
+export function totp(secret, unixSeconds = Math.floor(Date.now() / 1000)) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const c of secret.replace(/[\s=]/g, '').toUpperCase()) bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
+  const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(unixSeconds / 30)));
+  const mac = createHmac('sha1', key).update(counter).digest();
+  const offset = mac[mac.length - 1] & 0x0f;
+  return String((mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).padStart(6, '0');
+}
+
+/**
+ * (j) Officer accounts and two-step verification: the commune's administrator creates an
+ * account (an empty form first), reads the temporary password shown once; the new officer signs
+ * in with it, turns on two-step verification by scanning (here: reading) the key and typing a
+ * code, signs out, is asked for a code, and signs in with a fresh one.
+ */
+export async function officerAccounts(actor, audit, { width }) {
+  const { page } = actor;
+  const username = `canbo${width.viewport.width}.${String(Date.now()).slice(-5)}`;
+  await signIn(actor, 'quantri.xa');
+  let resp = await actor.goto('/back-office/officers');
+  assert.equal(status(resp), 200);
+  await audit.page(page, 'desk/officers.html', 'list');
+  resp = await actor.submit('main form[action="/back-office/officers"] button[type=submit]');
+  assert.equal(status(resp), 400, `an empty account form answered ${status(resp)}`);
+  assert.ok(await page.locator('.error-summary').isVisible(), 'no error summary');
+  await audit.page(page, 'desk/officers.html', 'create-error');
+  await actor.fill('#new-username', username);
+  await actor.fill('#new-full_name', 'Đỗ Thị Cán Bộ');
+  await actor.select('#new-role', 'handling');
+  resp = await actor.submit('main form[action="/back-office/officers"] button[type=submit]');
+  assert.equal(status(resp), 200);
+  assert.equal(resp.headers()['cache-control'], 'no-store', 'the page showing a password must not be stored');
+  const password = await page.locator('#issued-password').inputValue();
+  assert.equal(password.length, 20, 'no temporary password shown');
+  await audit.page(page, 'desk/officers.html', 'created');
+  await signOut(actor);
+
+  const signInWith = async (code) => {
+    await actor.goto('/back-office/sign-in');
+    await actor.fill('#username', username);
+    await actor.fill('#password', password);
+    if (code !== undefined) await actor.fill('#code', code);
+    return actor.submit('main form button[type=submit]');
+  };
+  await signInWith();
+  assert.ok(await page.locator('.officer-bar').count(), 'the new officer could not sign in');
+  resp = await actor.follow('.officer-bar a[href="/back-office/security"]');
+  assert.equal(status(resp), 200);
+  await audit.page(page, 'desk/security.html', 'enrol');
+  const secret = await page.locator('input[name=secret]').inputValue();
+  await actor.fill('#code', totp(secret));
+  resp = await actor.submit('main form[action="/back-office/security"] button[type=submit]');
+  assert.equal(status(resp), 200);
+  assert.ok(await page.locator('form input[name=action][value=disable]').count(), 'two-step verification is not on');
+  await audit.page(page, 'desk/security.html', 'enabled');
+  await signOut(actor);
+
+  await signInWith('');
+  assert.ok(await page.locator('.error-summary').isVisible(), 'no code asked for');
+  await audit.page(page, 'desk/sign_in.html', 'code-missing');
+  // The code of the next step: the one used to enrol works only once.
+  resp = await signInWith(totp(secret, Math.floor(Date.now() / 1000) + 30));
+  assert.ok(await page.locator('.officer-bar').count(), `not signed in with a fresh code (at ${page.url()})`);
+  await signOut(actor);
 }

@@ -2,11 +2,12 @@
 // the demonstration officers are created), waits for /healthz, and stops it again: on stop(), at
 // process exit and on SIGINT/SIGTERM, so a failed or interrupted run never leaves it behind.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, existsSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, existsSync, writeFileSync, appendFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startOidcProvider, OIDC_CLIENT } from './oidc.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const E2E_DIR = resolve(here, '..');
@@ -82,8 +83,10 @@ function spawnMotcua(args, { cwd, env }) {
  * `motcua sandbox` (population registry, PayGov and VNPay) runs first on its own free port and
  * the server is configured, through a motcua.toml in its data folder, to use it, as an operator
  * would configure the province's real services; without, the server looks up nowhere reachable.
+ * With `oidc`, a real OpenID Connect provider (lib/oidc.mjs) runs in this
+ * process and citizens may sign in through it; its issuer is `oidcIssuer`.
  */
-export async function startServer({ timeoutMs = 60_000, sandbox = false } = {}) {
+export async function startServer({ timeoutMs = 60_000, sandbox = false, oidc = false } = {}) {
   if (!existsSync(MOTCUA_BIN)) {
     throw new Error(`motcua binary not found at ${MOTCUA_BIN} (build it with "cargo build" or set MOTCUA_BIN)`);
   }
@@ -102,6 +105,7 @@ export async function startServer({ timeoutMs = 60_000, sandbox = false } = {}) 
   const deadline = Date.now() + timeoutMs;
   let sim = null;
   let sandboxUrl = null;
+  let idp = null;
   if (sandbox) {
     const sport = await freePort();
     sandboxUrl = `http://127.0.0.1:${sport}`;
@@ -120,6 +124,13 @@ export async function startServer({ timeoutMs = 60_000, sandbox = false } = {}) 
       'hash_secret = "sandbox-vnpay-secret"', '',
     ].join('\n'));
   }
+  if (oidc) {
+    idp = await startOidcProvider({ port: await freePort(), rpUrl: url });
+    appendFileSync(join(dataDir, 'motcua.toml'), [
+      '', '[oidc]', `issuer = "${idp.issuer}"`, `client_id = "${OIDC_CLIENT.id}"`,
+      `client_secret = "${OIDC_CLIENT.secret}"`, 'name = "VNeID"', 'scopes = ["profile", "email"]', '',
+    ].join('\n'));
+  }
   // cwd is the fresh folder, so no ./motcua.toml of the caller is read (only the one above).
   const srv = spawnMotcua(['serve'], { cwd: dataDir, env });
   try {
@@ -127,16 +138,19 @@ export async function startServer({ timeoutMs = 60_000, sandbox = false } = {}) 
   } catch (e) {
     srv.handle.kill();
     sim?.handle.kill();
+    await idp?.close();
     throw e;
   }
   return {
     url,
     dataDir,
     sandboxUrl,
+    oidcIssuer: idp?.issuer ?? null,
     output: () => srv.output() + (sim ? `\n--- sandbox ---\n${sim.output()}` : ''),
     async stop() {
       await srv.stop();
       await sim?.stop();
+      await idp?.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -11,15 +11,17 @@ import { Audit, audited, failureShot } from '../lib/audit.mjs';
 import { PAGE_TEMPLATES, AXE_VERSION } from '../lib/axe.mjs';
 import { pointerActor, keyboardActor } from '../lib/actors.mjs';
 import { applyOnline, backOffice, signInOut, switchLanguage, otherPages, citizenAccount, hasAccounts,
-  apiClients, hasApiClients, registryLookups, hasRegistryReport, sandboxServices } from '../lib/journeys.mjs';
+  apiClients, hasApiClients, registryLookups, hasRegistryReport, sandboxServices, singleSignOn,
+  officerAccounts } from '../lib/journeys.mjs';
 
 let server;
 // A second server configured to use `motcua sandbox` (registry and payment gateways), for (h).
+// The first signs citizens on through a real OpenID Connect provider, for (i).
 let sandboxed;
 let chrome;
 
 before(async () => {
-  server = await startServer();
+  server = await startServer({ oidc: true });
   sandboxed = await startServer({ sandbox: true });
   chrome = await launch();
   console.log(`# motcua at ${server.url} and ${sandboxed.url} (sandbox ${sandboxed.sandboxUrl}), chromium ${
@@ -85,6 +87,11 @@ for (const width of WIDTHS) {
     test('h: with the sandbox: identity filled in from the population database, fee paid through VNPay', () =>
       run('sandbox', width, { citizen: true, on: sandboxed }, ({ actor, audit, citizen }) =>
         sandboxServices(actor, citizen, audit, { baseUrl: sandboxed.url, sandboxUrl: sandboxed.sandboxUrl })));
+    test('i: single sign-on through an OpenID Connect provider; another applicant\'s dossier stays out of reach', () =>
+      run('sso', width, { citizen: true }, ({ actor, audit, citizen }) =>
+        singleSignOn(actor, citizen, audit, { width })));
+    test('j: officer accounts: an administrator creates one; its officer turns on two-step verification', () =>
+      run('officers', width, {}, ({ actor, audit }) => officerAccounts(actor, audit, { width })));
   });
 }
 

@@ -34,7 +34,7 @@ pub use forms::{
     Signatory, StopNotice, SupplementRequest,
 };
 pub use money::{amount_in_words, format_amount, number_in_words};
-pub use qr::qr_matrix;
+pub use qr::{qr_matrix, svg as qr_svg};
 
 /// Why a document could not be rendered.
 #[derive(Debug, thiserror::Error)]

@@ -23,7 +23,7 @@ fn code(url: &str) -> Result<QrCode, DocumentError> {
 }
 
 /// The QR code for `url` as an SVG document, with the 4-module quiet zone the standard asks for.
-pub(crate) fn svg(url: &str) -> Result<String, DocumentError> {
+pub fn svg(url: &str) -> Result<String, DocumentError> {
     Ok(code(url)?
         .render::<svg::Color<'_>>()
         .min_dimensions(200, 200)

@@ -16,6 +16,7 @@ mod meta;
 pub mod officers;
 pub mod papers;
 pub mod payments;
+pub mod personal_data_views;
 pub mod reference_data;
 pub mod registry_lookups;
 pub mod scratch;

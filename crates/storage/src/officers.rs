@@ -40,6 +40,8 @@ pub struct StoredOfficer {
     pub password_hash: String,
     /// When the account was disabled; a disabled officer has no session.
     pub disabled_at: Option<OffsetDateTime>,
+    /// Base32 secret of the officer's authenticator app (RFC 6238), once enrolled.
+    pub totp_secret: Option<String>,
 }
 
 /// A live session with its officer.
@@ -67,8 +69,8 @@ struct SessionRow {
     expires_at: OffsetDateTime,
 }
 
-const OFFICER_COLUMNS: &str =
-    "o.id, o.username, o.full_name, o.agency_code, o.role, o.password_hash, o.disabled_at";
+const OFFICER_COLUMNS: &str = "o.id, o.username, o.full_name, o.agency_code, o.role, o.password_hash, \
+     o.disabled_at, o.totp_secret";
 
 impl Db {
     /// Creates an officer account.
@@ -127,6 +129,135 @@ impl Db {
                 .fetch_all(pool)
                 .await
         })?)
+    }
+
+    /// Whether an agency of the catalogue has this identifier code (officers belong to one).
+    pub async fn agency_exists(&self, code: &str) -> Result<bool, StorageError> {
+        let (n,): (i64,) = on_db!(self, |pool| {
+            sqlx::query_as("select count(*) from agency where code = $1")
+                .bind(code)
+                .fetch_one(pool)
+                .await
+        })?;
+        Ok(n > 0)
+    }
+
+    /// Every account of `agency_code` (every account of the province when `None`), disabled ones
+    /// included, for the administrators' list.
+    pub async fn officer_directory(
+        &self,
+        agency_code: Option<&str>,
+    ) -> Result<Vec<StoredOfficer>, StorageError> {
+        let sql = format!(
+            "select {OFFICER_COLUMNS} from officer o where $1 is null or o.agency_code = $1 \
+             order by o.agency_code, o.disabled_at is not null, o.full_name"
+        );
+        Ok(on_db!(self, |pool| {
+            sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                .bind(agency_code)
+                .fetch_all(pool)
+                .await
+        })?)
+    }
+
+    /// The account with this id, disabled or not.
+    pub async fn officer_by_id(&self, id: &str) -> Result<Option<StoredOfficer>, StorageError> {
+        let sql = format!("select {OFFICER_COLUMNS} from officer o where o.id = $1");
+        Ok(on_db!(self, |pool| {
+            sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                .bind(id)
+                .fetch_optional(pool)
+                .await
+        })?)
+    }
+
+    /// Gives an account another role in its unit; its sessions end, so the new role applies
+    /// from the next sign-in and no open page acts with the old one.
+    pub async fn set_officer_role(&self, id: &str, role: &str) -> Result<(), StorageError> {
+        let mut tx = self.begin().await?;
+        crate::db::exec_tx!(&mut tx, |c| {
+            sqlx::query("update officer set role = $1 where id = $2")
+                .bind(role)
+                .bind(id)
+                .execute(c)
+                .await
+        })?;
+        crate::db::exec_tx!(&mut tx, |c| {
+            sqlx::query("delete from officer_session where officer_id = $1")
+                .bind(id)
+                .execute(c)
+                .await
+        })?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Replaces the account's password hash; its sessions end.
+    pub async fn set_officer_password(
+        &self,
+        id: &str,
+        password_hash: &str,
+    ) -> Result<(), StorageError> {
+        let mut tx = self.begin().await?;
+        crate::db::exec_tx!(&mut tx, |c| {
+            sqlx::query("update officer set password_hash = $1 where id = $2")
+                .bind(password_hash)
+                .bind(id)
+                .execute(c)
+                .await
+        })?;
+        crate::db::exec_tx!(&mut tx, |c| {
+            sqlx::query("delete from officer_session where officer_id = $1")
+                .bind(id)
+                .execute(c)
+                .await
+        })?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Lets a disabled account sign in again.
+    pub async fn enable_officer(&self, id: &str) -> Result<(), StorageError> {
+        exec_db!(self, |pool| {
+            sqlx::query("update officer set disabled_at = null where id = $1")
+                .bind(id)
+                .execute(pool)
+                .await
+        })?;
+        Ok(())
+    }
+
+    /// Enrols (`Some`) or removes (`None`) the account's authenticator secret; the record of
+    /// codes already used starts again.
+    pub async fn set_officer_second_factor(
+        &self,
+        id: &str,
+        secret: Option<&str>,
+    ) -> Result<(), StorageError> {
+        exec_db!(self, |pool| {
+            sqlx::query("update officer set totp_secret = $1, totp_last_step = null where id = $2")
+                .bind(secret)
+                .bind(id)
+                .execute(pool)
+                .await
+        })?;
+        Ok(())
+    }
+
+    /// Records that the code of time step `step` was used; `false` when that step or a later
+    /// one was already used, so a code seen over a shoulder or replayed signs in nobody.
+    pub async fn use_second_factor_step(&self, id: &str, step: i64) -> Result<bool, StorageError> {
+        let done = exec_db!(self, |pool| {
+            sqlx::query(
+                "update officer set totp_last_step = $1 \
+                 where id = $2 and (totp_last_step is null or totp_last_step < $1)",
+            )
+            .bind(step)
+            .bind(id)
+            .execute(pool)
+            .await
+        })?;
+        Ok(done == 1)
     }
 
     /// Disables an account and ends its sessions at once.

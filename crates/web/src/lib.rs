@@ -16,6 +16,7 @@ mod limits;
 mod ops;
 mod params;
 pub mod payments;
+pub mod personal_data;
 mod portal;
 pub mod reference;
 pub mod registry;
@@ -69,6 +70,14 @@ pub struct AppState {
     /// The national population database; `None` (the default) when none is configured, and
     /// then applicants are simply not verified (nothing is looked up, nothing is retried).
     pub registry: Option<registry::Registry>,
+    /// The identity provider citizens may sign in with; `None` (the default): passwords only.
+    pub sso: Option<account::SingleSignOn>,
+    /// Officers must enrol an authenticator app before using the back office (a production
+    /// deployment); `false` (the default, and the embedded demonstration) leaves it to each.
+    pub officer_second_factor_required: bool,
+    /// Seals personal IDs at rest and hashes them for look-up (`personal_data`); a random key
+    /// unless the binary gives the deployment's.
+    pub vault: personal_data::PersonalDataVault,
 }
 
 impl AppState {
@@ -84,6 +93,9 @@ impl AppState {
             limits: limits::Limits::default(),
             gateways: payments::Gateways::default(),
             registry: None,
+            sso: None,
+            officer_second_factor_required: false,
+            vault: personal_data::PersonalDataVault::random(),
         }
     }
 

@@ -11,7 +11,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use domain::dossier::tracking::{open_supplement_request, proves_applicant};
 use domain::dossier::{DossierCode, Event};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use utoipa::ToSchema;
 
@@ -24,10 +24,11 @@ use crate::ui::Ui;
 use crate::views::local_datetime;
 
 /// Routes of public tracking.
+#[allow(deprecated)] // the query-string API stays for existing clients
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/tracking", get(form).post(page))
-        .route("/api/v1/tracking", get(api))
+        .route("/api/v1/tracking", get(api).post(api_post))
 }
 
 /// Why a look-up found nothing to show.
@@ -97,7 +98,7 @@ async fn lookup(
         LookupError::NotFound
     };
     let data = state.reference.get();
-    let service = DossierService::new(&state.db, &data);
+    let service = DossierService::new(&state.db, &state.vault, &data);
     let view = match service.get(code).await {
         Ok(view) => view,
         Err(ServiceError::NotFound) => return Err(failed()),
@@ -324,10 +325,48 @@ fn rfc3339(at: OffsetDateTime) -> String {
         .unwrap_or_default()
 }
 
-/// Follow a dossier by its code and the last four digits of the applicant's phone or personal ID.
+/// What a tracking look-up sends in its body.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct TrackingQuery {
+    /// Dossier code, e.g. 000.00.15.H56-230915-0001.
+    pub code: String,
+    /// Last four digits of the applicant's phone or personal ID.
+    pub digits: String,
+}
+
+/// Follow a dossier by its code and the last four digits of the applicant's phone or personal
+/// ID, sent in the body so the digits stay out of URLs, proxies' logs and browser history
+/// (OWASP ASVS 5.0, 14.2.1).
+#[utoipa::path(
+    post,
+    path = "/api/v1/tracking",
+    operation_id = "track_dossier",
+    tag = "dossiers",
+    request_body = TrackingQuery,
+    responses(
+        (status = 200, description = "The dossier", body = TrackedDossier),
+        (status = 400, description = "A field is missing or malformed", body = crate::api::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No dossier with this code and these digits", body = crate::api::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many failed look-ups from this client or for this code", body = crate::api::Problem, content_type = "application/problem+json")
+    )
+)]
+pub async fn api_post(
+    State(state): State<AppState>,
+    ui: Ui,
+    client: ClientAddr,
+    body: axum::body::Bytes,
+) -> Result<Json<TrackedDossier>, AppError> {
+    let query: TrackingQuery = serde_json::from_slice(&body)
+        .map_err(|_| AppError::BadRequest(ui.t("tracking.error.body").to_owned()))?;
+    answer(&state, &ui, &client, &query.code, &query.digits).await
+}
+
+/// The same look-up with the code and digits in the query string: kept for clients written
+/// against the first version of the API; new clients use the POST.
 #[utoipa::path(
     get,
     path = "/api/v1/tracking",
+    operation_id = "track_dossier_by_query",
     tag = "dossiers",
     params(
         ("code" = String, Query, description = "Dossier code, e.g. 000.00.15.H56-230915-0001"),
@@ -340,20 +379,31 @@ fn rfc3339(at: OffsetDateTime) -> String {
         (status = 429, description = "Too many failed look-ups from this client or for this code", body = crate::api::Problem, content_type = "application/problem+json")
     )
 )]
+#[deprecated(note = "the digits end up in URLs; use POST /api/v1/tracking")]
 pub async fn api(
     State(state): State<AppState>,
     ui: Ui,
     client: ClientAddr,
     Query(pairs): Query<Vec<(String, String)>>,
 ) -> Result<Json<TrackedDossier>, AppError> {
-    match lookup(
+    answer(
         &state,
+        &ui,
         &client,
         param(&pairs, "code"),
         param(&pairs, "digits"),
     )
     .await
-    {
+}
+
+async fn answer(
+    state: &AppState,
+    ui: &Ui,
+    client: &ClientAddr,
+    code: &str,
+    digits: &str,
+) -> Result<Json<TrackedDossier>, AppError> {
+    match lookup(state, client, code, digits).await {
         Ok(Some((view, events))) => Ok(Json(TrackedDossier {
             code: view.stored.code.clone(),
             procedure_code: view.state.procedure_code.clone(),

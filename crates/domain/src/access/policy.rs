@@ -74,6 +74,12 @@ pub enum Request<'a> {
         /// The unit.
         unit: &'a str,
     },
+    /// Create, change the role of, disable and reset the second factor of the officers of a
+    /// unit (Decree 45/2020/NĐ-CP, Art. 13: the agency runs its one-stop system's accounts).
+    ManageOfficers {
+        /// The unit.
+        unit: &'a str,
+    },
     /// Record fees paid in cash or by card at the counter of the dossier's unit.
     RecordCounterPayment(DossierFacts<'a>),
     /// Refund a payment of a dossier of the unit.
@@ -115,9 +121,10 @@ pub fn permits(principal: &Principal<'_>, request: &Request<'_>) -> bool {
         (P::Officer { .. }, R::OpenDraft { owner }) => owner.is_none(),
         (P::Officer { .. }, R::UseBackOffice) => true,
         (P::Officer { role, .. }, R::RegisterAtCounter) => *role == OfficerRole::Reception,
-        (P::Officer { role, unit, .. }, R::ManageApiClients { unit: target }) => {
-            *role == OfficerRole::UnitAdmin && unit == target
-        }
+        (
+            P::Officer { role, unit, .. },
+            R::ManageApiClients { unit: target } | R::ManageOfficers { unit: target },
+        ) => *role == OfficerRole::UnitAdmin && unit == target,
         // The one-stop counter takes the money (Decree 61/2018/NĐ-CP, Art. 19: fees are paid at
         // the counter or online); a refund is decided by the unit's leader, never by the officer
         // who took the money alone.
@@ -249,6 +256,14 @@ mod tests {
             assert!(!permits(
                 &officer(role, X),
                 &Request::ManageApiClients { unit: Y }
+            ));
+            assert_eq!(
+                permits(&officer(role, X), &Request::ManageOfficers { unit: X }),
+                role == OfficerRole::UnitAdmin
+            );
+            assert!(!permits(
+                &officer(role, X),
+                &Request::ManageOfficers { unit: Y }
             ));
         }
     }

@@ -118,7 +118,7 @@ pub async fn dossier(
     Path(code): Path<String>,
 ) -> Result<Response, AppError> {
     let data = state.reference.get();
-    let service = DossierService::new(&state.db, &data);
+    let service = DossierService::new(&state.db, &state.vault, &data);
     let view = match service.get(&code).await {
         Ok(view) => view,
         Err(ServiceError::NotFound) => return Err(AppError::NotFound),

@@ -1,5 +1,5 @@
 //! Citizens' accounts on the portal (tài khoản công dân): registering with a phone number or an
-//! e-mail and a password, signing in and out, and "my dossiers" — the dossiers and drafts that
+//! e-mail and a password or through the province's identity provider, signing in and out, and "my dossiers" — the dossiers and drafts that
 //! belong to the signed-in account. Applying stays open to everyone without an account (Decree
 //! 45/2020/NĐ-CP lets an applicant use the portal's identification or give contact details);
 //! an account adds a place to follow everything one has applied for.
@@ -8,11 +8,13 @@ pub mod demo;
 mod mine;
 mod session;
 mod sign_in;
+mod single_sign_on;
 
 use axum::Router;
 use axum::routing::get;
 
 pub use session::Viewer;
+pub use single_sign_on::SingleSignOn;
 
 use crate::AppState;
 
@@ -27,6 +29,8 @@ pub fn router() -> Router<AppState> {
             "/account/sign-in",
             get(sign_in::sign_in_page).post(sign_in::sign_in),
         )
+        .route("/account/sso", get(single_sign_on::start))
+        .route("/account/sso/callback", get(single_sign_on::callback))
         .route("/account/sign-out", axum::routing::post(sign_in::sign_out))
         .route("/account", get(mine::home))
         .route("/account/dossiers/{code}", get(mine::dossier))

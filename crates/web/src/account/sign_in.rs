@@ -20,14 +20,14 @@ use crate::error::AppError;
 use crate::limits::{ClientAddr, minutes};
 use crate::portal::render;
 use crate::sessions::{SameSite, SessionPlace};
-use crate::ui::Ui;
+use crate::ui::{Ui, percent_encode};
 
 /// Shortest password accepted.
 const MIN_PASSWORD: usize = 10;
 /// Longest password accepted.
 const MAX_PASSWORD: usize = 128;
 
-fn field<'a>(fields: &'a [(String, String)], name: &str) -> &'a str {
+pub(super) fn field<'a>(fields: &'a [(String, String)], name: &str) -> &'a str {
     fields
         .iter()
         .find(|(k, _)| k == name)
@@ -35,7 +35,7 @@ fn field<'a>(fields: &'a [(String, String)], name: &str) -> &'a str {
 }
 
 /// Where to go after signing in: a page of the portal, never another site or the back office.
-fn safe_next(next: &str) -> String {
+pub(super) fn safe_next(next: &str) -> String {
     let allowed = ["/account", "/applications/", "/procedures", "/tracking"];
     if allowed.iter().any(|p| next.starts_with(p))
         && !next
@@ -56,6 +56,42 @@ struct SignInPage {
     login: String,
     next: String,
     error: Option<String>,
+    /// The identity provider's name, when single sign-on is configured.
+    sso: Option<String>,
+    /// Where its button goes.
+    sso_href: String,
+}
+
+impl SignInPage {
+    fn new(state: &AppState, ui: Ui, login: String, next: String, error: Option<String>) -> Self {
+        SignInPage {
+            ui,
+            login,
+            sso: state.sso.as_ref().map(|s| s.name.clone()),
+            sso_href: format!("/account/sso?next={}", percent_encode(&next)),
+            next,
+            error,
+        }
+    }
+}
+
+/// The sign-in page again with `message`, for a refusal of single sign-on.
+pub(super) fn refused(
+    state: &AppState,
+    ui: Ui,
+    status: StatusCode,
+    message: String,
+    next: &str,
+) -> Result<Response, AppError> {
+    let mut response = render(&SignInPage::new(
+        state,
+        ui,
+        String::new(),
+        next.to_owned(),
+        Some(message),
+    ))?;
+    *response.status_mut() = status;
+    Ok(response)
 }
 
 #[derive(Template)]
@@ -78,15 +114,17 @@ impl RegisterPage {
 
 /// The sign-in form.
 pub async fn sign_in_page(
+    State(state): State<AppState>,
     ui: Ui,
     Query(q): Query<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    render(&SignInPage {
+    render(&SignInPage::new(
+        &state,
         ui,
-        login: String::new(),
-        next: safe_next(field(&q, "next")),
-        error: None,
-    })
+        String::new(),
+        safe_next(field(&q, "next")),
+        None,
+    ))
 }
 
 /// Citizens' sessions: the cookie comes along on a top-level return from another site (an
@@ -97,7 +135,7 @@ const PLACE: SessionPlace = SessionPlace {
     same_site: SameSite::Lax,
 };
 
-async fn start_session(
+pub(super) async fn start_session(
     state: &AppState,
     headers: &HeaderMap,
     account: &str,
@@ -126,12 +164,13 @@ pub async fn sign_in(
     let password = field(&fields, "password").to_owned();
     let next = safe_next(field(&fields, "next"));
     let again = |status: StatusCode, error: String| -> Result<Response, AppError> {
-        let mut response = render(&SignInPage {
-            ui: ui.clone(),
-            login: typed.clone(),
-            next: next.clone(),
-            error: Some(error),
-        })?;
+        let mut response = render(&SignInPage::new(
+            &state,
+            ui.clone(),
+            typed.clone(),
+            next.clone(),
+            Some(error),
+        ))?;
         *response.status_mut() = status;
         Ok(response)
     };

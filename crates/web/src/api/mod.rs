@@ -20,6 +20,7 @@ pub use dto::*;
 const DEFAULT_PER_PAGE: usize = 20;
 
 /// The OpenAPI description of every route under `/api/v1`.
+#[allow(deprecated)] // it describes the deprecated query-string tracking too
 #[derive(OpenApi)]
 #[openapi(
     info(
@@ -36,6 +37,7 @@ const DEFAULT_PER_PAGE: usize = 20;
         list_fields,
         list_agencies,
         list_calendar_days,
+        crate::tracking::api_post,
         crate::tracking::api,
         crate::desk::api::register,
         crate::desk::api::get_dossier,
@@ -56,6 +58,7 @@ const DEFAULT_PER_PAGE: usize = 20;
         AgencyDto,
         CalendarDayDto,
         crate::tracking::TrackedDossier,
+        crate::tracking::TrackingQuery,
         crate::tracking::TrackedEvent,
         crate::desk::api::OfficerDossier,
         crate::desk::api::ActionRequest,

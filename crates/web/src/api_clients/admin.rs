@@ -49,6 +49,8 @@ struct ClientsPage {
     scopes: Vec<&'static str>,
     /// A key just issued, shown this once.
     new_key: Option<String>,
+    /// A refused form: the id of the field to fix and the message.
+    error: Option<(String, String)>,
 }
 
 /// The province's root agency: the one without a parent.
@@ -62,7 +64,7 @@ fn root_agency(state: &AppState) -> Option<String> {
 }
 
 /// Whether the officer administers the whole province (see the module documentation).
-fn is_province_admin(state: &AppState, officer: &Officer) -> bool {
+pub(crate) fn is_province_admin(state: &AppState, officer: &Officer) -> bool {
     officer.role == OfficerRole::UnitAdmin && root_agency(state).as_deref() == Some(&officer.unit)
 }
 
@@ -108,6 +110,7 @@ async fn page_with(
     ui: Ui,
     officer: Officer,
     new_key: Option<String>,
+    error: Option<(String, String)>,
 ) -> Result<Response, AppError> {
     if !may_manage(state, &officer, Some(&officer.unit)) {
         return Err(AppError::Forbidden);
@@ -141,13 +144,19 @@ async fn page_with(
             keys,
         });
     }
-    render(&ClientsPage {
+    let refused = error.is_some();
+    let mut response = render(&ClientsPage {
         scopes: Scope::ALL.iter().map(|s| s.as_str()).collect(),
         ui,
         officer,
         clients,
         new_key,
-    })
+        error,
+    })?;
+    if refused {
+        *response.status_mut() = axum::http::StatusCode::BAD_REQUEST;
+    }
+    Ok(response)
 }
 
 /// The list of clients and keys.
@@ -156,7 +165,7 @@ pub(crate) async fn page(
     ui: Ui,
     officer: Officer,
 ) -> Result<Response, AppError> {
-    page_with(&state, ui, officer, None).await
+    page_with(&state, ui, officer, None, None).await
 }
 
 fn field<'a>(fields: &'a [(String, String)], name: &str) -> &'a str {
@@ -179,9 +188,11 @@ pub(crate) async fn create(
     }
     let name = field(&fields, "name");
     if name.is_empty() || name.chars().count() > 200 {
-        return Err(AppError::BadRequest(
+        let error = (
+            "client-name".to_owned(),
             ui.t("api_clients.admin.error_name").to_owned(),
-        ));
+        );
+        return page_with(&state, ui, officer, None, Some(error)).await;
     }
     state
         .db
@@ -228,14 +239,21 @@ pub(crate) async fn issue(
         .filter(|(k, _)| k == "scope")
         .map(|(_, v)| v.as_str())
         .collect();
-    let scopes = parse_scopes(&chosen.join(","))
+    let Some(scopes) = parse_scopes(&chosen.join(","))
         .ok()
         .filter(|s| !s.is_empty())
-        .ok_or_else(|| AppError::BadRequest(ui.t("api_clients.admin.error_scopes").to_owned()))?;
+    else {
+        let first = Scope::ALL.first().map_or("", |s| s.as_str());
+        let error = (
+            format!("scope-{}-{first}", client.id.simple()),
+            ui.t("api_clients.admin.error_scopes").to_owned(),
+        );
+        return page_with(&state, ui, officer, None, Some(error)).await;
+    };
     let issued = keys::issue(&state.db, client.id, &scopes, None).await?;
     tracing::info!(officer = %officer.id, client = %client.id, key = %issued.prefix, "API key issued");
     // The key is in this answer only; the page is not cached (no-store) so it is not kept either.
-    let mut response = page_with(&state, ui, officer, Some(issued.key)).await?;
+    let mut response = page_with(&state, ui, officer, Some(issued.key), None).await?;
     response.headers_mut().insert(
         axum::http::header::CACHE_CONTROL,
         axum::http::HeaderValue::from_static("no-store"),

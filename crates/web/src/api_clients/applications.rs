@@ -369,7 +369,7 @@ pub async fn submit(
         status: 201,
         body: serde_json::to_string(&answer_of(view, procedure, &data)).unwrap_or_default(),
     };
-    let outcome = DossierService::new(&state.db, &data)
+    let outcome = DossierService::new(&state.db, &state.vault, &data)
         .open(
             &actor,
             &application,
@@ -442,7 +442,7 @@ pub async fn read(
         return Ok(refusal);
     }
     let data = state.reference.get();
-    let view = DossierService::new(&state.db, &data)
+    let view = DossierService::new(&state.db, &state.vault, &data)
         .get(&code)
         .await
         .map_err(crate::dossiers::service_error)?;

@@ -6,7 +6,7 @@
 //! at once (V9.1.2 and V13.3.4: secrets can be rotated and revoked); its last use is recorded,
 //! at most once a minute so reading costs no write per request.
 
-mod admin;
+pub(crate) mod admin;
 pub(crate) mod applications;
 pub mod keys;
 

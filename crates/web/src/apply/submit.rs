@@ -294,7 +294,7 @@ pub(crate) async fn submit(
     let idempotency = forms::idempotency(&format!("form:apply:{}", draft.id), token, &fields);
     let done_href = draft.done_href();
     let answer = |_: &crate::dossiers::DossierView| forms::redirect_answer(&done_href);
-    let service = DossierService::new(&state.db, &data);
+    let service = DossierService::new(&state.db, &state.vault, &data);
     let identity = draft.answers.identity.map(|i| {
         domain::dossier::IdentityCheck::registry(match i {
             super::draft::DraftIdentity::Verified => domain::dossier::IdentityResult::Verified,
@@ -364,7 +364,7 @@ pub(crate) async fn done(
         .calendar
         .appointment(stored.submitted_at, procedure.duration)
         .map(|t| local_date(&ui, t.date()));
-    let view = crate::dossiers::DossierService::new(&state.db, &data)
+    let view = crate::dossiers::DossierService::new(&state.db, &state.vault, &data)
         .get(&code)
         .await
         .map_err(crate::dossiers::service_error)?;

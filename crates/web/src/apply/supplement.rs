@@ -137,7 +137,7 @@ pub(crate) async fn show(
 
 async fn asked_of(state: &AppState, view: &DossierView) -> Result<Asked, AppError> {
     let data = state.reference.get();
-    let events = DossierService::new(&state.db, &data)
+    let events = DossierService::new(&state.db, &state.vault, &data)
         .timeline(view)
         .await
         .map_err(|e| AppError::Internal(e.to_string()))?;
@@ -203,7 +203,10 @@ async fn find(
             message: ui.t("tracking.error.not_found"),
         }]
     };
-    let view = match DossierService::new(&state.db, &data).get(code).await {
+    let view = match DossierService::new(&state.db, &state.vault, &data)
+        .get(code)
+        .await
+    {
         Ok(view) => view,
         Err(ServiceError::NotFound) => return Ok(Err(not_found())),
         Err(ServiceError::Storage(e)) => return Err(e.into()),
@@ -364,7 +367,7 @@ pub(crate) async fn save(
         }
     }
     let data = state.reference.get();
-    let service = DossierService::new(&state.db, &data);
+    let service = DossierService::new(&state.db, &state.vault, &data);
     let actor = Actor::Applicant {
         applicant_id: view.state.applicant.id.clone(),
     };

@@ -142,3 +142,70 @@ pub async fn ensure_demo_officers(
     }
     Ok(created)
 }
+
+/// A temporary password: 20 characters of base32 (100 bits), given to the officer in person.
+pub fn temporary_password() -> String {
+    super::second_factor::new_secret()
+        .chars()
+        .take(20)
+        .collect::<String>()
+        .to_lowercase()
+}
+
+/// Whether `name` may be a sign-in name: 3 to 64 of lowercase ASCII letters, digits, `.`, `_`
+/// and `-`, so it is typed the same on every keyboard and never confused once lowercased.
+pub fn valid_username(name: &str) -> bool {
+    (3..=64).contains(&name.len())
+        && name.bytes().all(|b| {
+            b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-')
+        })
+}
+
+/// An officer account to create with a generated password.
+#[derive(Debug, Clone, Copy)]
+pub struct NewAccount<'a> {
+    /// Sign-in name (also the account id), already checked with [`valid_username`].
+    pub username: &'a str,
+    /// Full name.
+    pub full_name: &'a str,
+    /// Identifier code of the unit.
+    pub agency_code: &'a str,
+    /// Role in the unit.
+    pub role: OfficerRole,
+}
+
+/// Why an account was not created.
+#[derive(Debug)]
+pub enum AccountError {
+    /// The sign-in name is already used.
+    Taken,
+    /// Anything else.
+    Failed(AppError),
+}
+
+/// Creates an officer account with a temporary password and returns the password, to be shown
+/// once (only its argon2 hash is kept). Used by the administrators' page and `motcua officer`.
+pub async fn create_officer_account(
+    db: &Db,
+    account: &NewAccount<'_>,
+) -> Result<String, AccountError> {
+    let password = temporary_password();
+    let hash = hash_password(password.clone())
+        .await
+        .map_err(AccountError::Failed)?;
+    match db
+        .create_officer(&NewOfficer {
+            id: account.username.to_owned(),
+            username: account.username.to_owned(),
+            full_name: account.full_name.to_owned(),
+            agency_code: account.agency_code.to_owned(),
+            role: account.role.as_str().to_owned(),
+            password_hash: hash,
+        })
+        .await
+    {
+        Ok(()) => Ok(password),
+        Err(e) if e.is_unique_violation() => Err(AccountError::Taken),
+        Err(e) => Err(AccountError::Failed(e.into())),
+    }
+}

@@ -162,6 +162,7 @@ pub async fn submit(
         action: name.clone(),
         fields: fields.clone(),
         errors,
+        reveal_personal_id: false,
     };
     let action = match parse(&name, &fields) {
         Ok(action) => action,
@@ -180,7 +181,7 @@ pub async fn submit(
     });
     let answer_location = location.clone();
     let answer = move |_: &crate::dossiers::DossierView| forms::redirect_answer(&answer_location);
-    let service = DossierService::new(&state.db, &data);
+    let service = DossierService::new(&state.db, &state.vault, &data);
     let outcome = service
         .act(
             &view.stored.code,

@@ -80,7 +80,7 @@ async fn dossier_json(
     code: &str,
 ) -> Result<OfficerDossier, AppError> {
     let view = load(state, data, officer, code).await?;
-    let events = DossierService::new(&state.db, data)
+    let events = DossierService::new(&state.db, &state.vault, data)
         .timeline(&view)
         .await
         .map_err(service_error)?;
@@ -180,7 +180,7 @@ pub async fn act(
         format!("api:officer:{}", officer.id),
         &[view.stored.code.as_bytes(), &body],
     );
-    let service = DossierService::new(&state.db, &data);
+    let service = DossierService::new(&state.db, &state.vault, &data);
     let answer = |after: &DossierView| IdempotentResponse {
         status: 200,
         body: serde_json::json!({ "code": after.stored.code, "version": after.stored.event_count })

@@ -360,7 +360,7 @@ async fn document_of(
     view: &DossierView,
     form: &str,
 ) -> Result<Response, AppError> {
-    let service = DossierService::new(&state.db, data);
+    let service = DossierService::new(&state.db, &state.vault, data);
     let events = service.timeline(view).await.map_err(service_error)?;
     let document = build(state, data, view, &events, form)
         .await

@@ -29,6 +29,8 @@ pub struct Attempt {
     pub fields: Vec<(String, String)>,
     /// Errors: (field id, message).
     pub errors: Vec<(String, String)>,
+    /// The officer asked to see the applicant's personal ID whole, and it was recorded.
+    pub reveal_personal_id: bool,
 }
 
 impl Attempt {
@@ -131,6 +133,8 @@ struct DossierPage {
     errors: Vec<(String, String)>,
     done: Option<&'static str>,
     payments: Vec<PaymentRow>,
+    /// The personal-ID panel, when the applicant gave one.
+    identity: Option<super::personal_id::Panel>,
 }
 
 /// A payment of the dossier, with the refund form when the officer may refund it.
@@ -168,7 +172,7 @@ pub async fn load(
     officer: &Officer,
     code: &str,
 ) -> Result<DossierView, AppError> {
-    let service = DossierService::new(&state.db, data);
+    let service = DossierService::new(&state.db, &state.vault, data);
     let view = service.get(code).await.map_err(service_error)?;
     if !may_see(officer, &view) {
         return Err(AppError::NotFound);
@@ -279,8 +283,9 @@ fn fees_text(ui: &Ui, a: &domain::payment::fees::FeeAssessment) -> String {
     }
 }
 
-/// Contact details as the application recorded them (JSON), or the plain line of older records.
-fn contact_facts(ui: &Ui, contact: Option<&str>) -> Vec<Fact> {
+/// Contact details as the application recorded them (JSON), or the plain line of older records;
+/// the personal ID masked unless `reveal`.
+fn contact_facts(ui: &Ui, contact: Option<&str>, reveal: bool) -> Vec<Fact> {
     let Some(contact) = contact.filter(|c| !c.trim().is_empty()) else {
         return Vec::new();
     };
@@ -300,6 +305,7 @@ fn contact_facts(ui: &Ui, contact: Option<&str>) -> Vec<Fact> {
                 // Stored as ISO; read as people in Vietnam write dates.
                 ("birth_date", [y, m, d]) if !ui.is_en() => format!("{d}/{m}/{y}"),
                 ("fee_exemption", _) => ui.t(&format!("apply.fee_exemption.{v}")).to_owned(),
+                ("personal_id", _) if !reveal => crate::personal_data::masked(v),
                 _ => v.to_owned(),
             };
             (!v.is_empty()).then(|| Fact {
@@ -536,7 +542,7 @@ pub async fn render_page(
 ) -> Result<Response, AppError> {
     let data = state.reference.get();
     let view = load(state, &data, &officer, code).await?;
-    let service = DossierService::new(&state.db, &data);
+    let service = DossierService::new(&state.db, &state.vault, &data);
     let events = service.timeline(&view).await.map_err(service_error)?;
     let procedure = data.procedure(&view.state.procedure_code);
     let now = OffsetDateTime::now_utc();
@@ -628,7 +634,31 @@ pub async fn render_page(
         label: ui.t("desk.applicant.name"),
         value: view.stored.applicant_name.clone(),
     }];
-    applicant.extend(contact_facts(&ui, view.stored.applicant_contact.as_deref()));
+    applicant.extend(contact_facts(
+        &ui,
+        view.stored.applicant_contact.as_deref(),
+        attempt.reveal_personal_id,
+    ));
+    // Counter intake and online applications write different contact JSON; both name it so.
+    let has_personal_id = view
+        .stored
+        .applicant_contact
+        .as_deref()
+        .and_then(|c| serde_json::from_str::<serde_json::Value>(c).ok())
+        .and_then(|c| {
+            c.get("personal_id")?
+                .as_str()
+                .map(|id| !id.trim().is_empty())
+        })
+        .unwrap_or(false);
+    let identity = if has_personal_id {
+        Some(
+            super::personal_id::panel(state, &ui, &view.stored.code, attempt.reveal_personal_id)
+                .await?,
+        )
+    } else {
+        None
+    };
     applicant.push(Fact {
         label: ui.t("registry.status.label"),
         value: crate::registry::status_text(&ui, s.identity.as_ref()),
@@ -739,6 +769,7 @@ pub async fn render_page(
         errors: attempt.errors.clone(),
         done: done.map(|action| ui.t(&format!("desk.done.{action}"))),
         payments,
+        identity,
         ui,
         officer,
     };

@@ -318,7 +318,7 @@ pub(super) async fn register(
         from_draft: None,
         account: None,
     };
-    let service = DossierService::new(&state.db, &data);
+    let service = DossierService::new(&state.db, &state.vault, &data);
     let answer = |view: &crate::dossiers::DossierView| {
         forms::redirect_answer(&format!(
             "/back-office/dossiers/{}?done={}",

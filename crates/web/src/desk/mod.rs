@@ -1,6 +1,7 @@
 //! The officers' desk in the back office: signing in, the inbox of each unit and officer, the
 //! dossier page with its timeline, papers and action forms, counter intake of walk-in
-//! applicants, and the forms (PDF) each decision produces. Every page here needs a signed-in
+//! applicants, the forms (PDF) each decision produces, the officer's second factor and the unit
+//! administrator's officer accounts. Every page here needs a signed-in
 //! officer; the rules of who may do what stay in `domain::dossier`.
 
 pub mod accounts;
@@ -10,6 +11,10 @@ pub(crate) mod documents;
 mod dossier_page;
 mod inbox;
 mod intake;
+mod officers;
+mod personal_id;
+pub mod second_factor;
+mod security;
 pub mod session;
 mod verify;
 
@@ -49,7 +54,36 @@ pub fn router() -> Router<AppState> {
             "/back-office/intake",
             get(intake::page).post(intake::submit),
         )
+        .route(
+            "/back-office/officers",
+            get(officers::page).post(officers::create),
+        )
+        .route(
+            "/back-office/officers/{id}/role",
+            post(officers::change_role),
+        )
+        .route(
+            "/back-office/officers/{id}/disable",
+            post(officers::disable),
+        )
+        .route("/back-office/officers/{id}/enable", post(officers::enable))
+        .route(
+            "/back-office/officers/{id}/password",
+            post(officers::reset_password),
+        )
+        .route(
+            "/back-office/officers/{id}/second-factor/reset",
+            post(officers::reset_second_factor),
+        )
+        .route(
+            "/back-office/security",
+            get(security::page).post(security::submit),
+        )
         .route("/back-office/dossiers/{code}", get(dossier_page::page))
+        .route(
+            "/back-office/dossiers/{code}/personal-id",
+            post(personal_id::reveal),
+        )
         .route(
             "/back-office/dossiers/{code}/actions",
             post(actions::submit),

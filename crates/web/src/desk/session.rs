@@ -2,7 +2,9 @@
 //! cookie whose SHA-256 alone is stored, with an idle and an absolute timeout; signing in makes
 //! a new token (no fixation), signing out deletes it on the server, and disabling an officer
 //! ends their sessions at once (the session look-up joins on active accounts). Every form of a
-//! session carries its CSRF token as well.
+//! session carries its CSRF token as well. An officer who enrolled an authenticator app gives
+//! its current code with the password; where the configuration requires it, an officer without
+//! one is kept on the enrolment page until they have one.
 
 use axum::extract::{FromRequestParts, State};
 use axum::http::HeaderMap;
@@ -12,6 +14,7 @@ use axum::{Form, Router};
 use domain::dossier::{Actor, OfficerRole};
 use storage::officers::StoredOfficer;
 
+use super::second_factor;
 use crate::AppState;
 use crate::error::AppError;
 use crate::limits::{ClientAddr, minutes};
@@ -38,6 +41,8 @@ pub struct Officer {
     pub role: OfficerRole,
     /// The token every form of this session must carry.
     pub csrf: String,
+    /// Whether the officer has enrolled an authenticator app.
+    pub second_factor: bool,
 }
 
 impl Officer {
@@ -69,6 +74,11 @@ impl Officer {
         ui.t(&format!("desk.role.{}", self.role.as_str()))
     }
 
+    /// Whether the officer manages their unit's accounts (the link in the officer bar).
+    pub fn may_manage_officers(&self) -> bool {
+        self.may(&domain::access::Request::ManageOfficers { unit: &self.unit })
+    }
+
     /// Whether the officer reads the province's reports (the link in the officer bar).
     pub fn may_read_reports(&self) -> bool {
         self.may(&domain::access::Request::ReadReports)
@@ -91,6 +101,7 @@ fn officer_of(stored: StoredOfficer, csrf: String) -> Option<Officer> {
         name: stored.full_name,
         unit: stored.agency_code,
         csrf,
+        second_factor: stored.totp_secret.is_some(),
     })
 }
 
@@ -124,6 +135,20 @@ impl FromRequestParts<AppState> for Officer {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         match current(state, &parts.headers).await {
+            // Where the second factor is required, an officer without one can only enrol it
+            // (or sign out) until they do.
+            Ok(Some(officer))
+                if state.officer_second_factor_required
+                    && !officer.second_factor
+                    && !parts.uri.path().starts_with("/back-office/security")
+                    && parts.uri.path() != "/back-office/sign-out" =>
+            {
+                if parts.uri.path().starts_with("/api/") {
+                    Err(super::api::unauthorized())
+                } else {
+                    Err(Redirect::to("/back-office/security").into_response())
+                }
+            }
             Ok(Some(officer)) => Ok(officer),
             Ok(None) if parts.uri.path().starts_with("/api/") => Err(super::api::unauthorized()),
             Ok(None) => {
@@ -202,6 +227,7 @@ async fn sign_in(
 ) -> Result<Response, AppError> {
     let username = field(&fields, "username").trim().to_lowercase();
     let password = field(&fields, "password").to_owned();
+    let code = field(&fields, "code").trim().to_owned();
     let next = safe_next(field(&fields, "next"));
     let client = client.key();
     let again = |error: String| {
@@ -240,6 +266,22 @@ async fn sign_in(
         tracing::info!("officer sign-in refused");
         return again(ui.t("desk.sign_in.error_wrong").to_owned());
     };
+    if let Some(secret) = &stored.totp_secret {
+        if code.is_empty() {
+            return again(ui.t("desk.sign_in.error_code_missing").to_owned());
+        }
+        let now = time::OffsetDateTime::now_utc().unix_timestamp();
+        let fresh = match second_factor::matching_step(secret, &code, now) {
+            Some(step) => state.db.use_second_factor_step(&stored.id, step).await?,
+            None => false,
+        };
+        if !fresh {
+            limits.sign_in_by_account.fail(&username);
+            limits.sign_in_by_client.fail(&client);
+            tracing::info!(officer = %stored.id, "officer sign-in refused: second factor");
+            return again(ui.t("desk.sign_in.error_code_wrong").to_owned());
+        }
+    }
     limits.sign_in_by_account.clear(&username);
     tracing::info!(officer = %stored.id, "officer signed in");
     sessions::start(

@@ -45,7 +45,7 @@ pub async fn load_with_key(
         .iter()
         .find(|(k, _)| k == "k")
         .map_or("", |(_, v)| v.trim());
-    let service = DossierService::new(&state.db, data);
+    let service = DossierService::new(&state.db, &state.vault, data);
     let view = service.get(code).await.map_err(service_error)?;
     if !constant_time_eq(
         key.to_ascii_lowercase().as_bytes(),

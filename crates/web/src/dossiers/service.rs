@@ -235,13 +235,24 @@ fn outbox_for(state: &DossierState, events: &[Event]) -> Result<Vec<OutboxMessag
 /// The dossier service over one database and one reference snapshot.
 pub struct DossierService<'a> {
     db: &'a Db,
+    vault: &'a crate::personal_data::PersonalDataVault,
     reference: &'a ReferenceData,
 }
 
 impl<'a> DossierService<'a> {
     /// A service for one request.
-    pub fn new(db: &'a Db, reference: &'a ReferenceData) -> Self {
-        DossierService { db, reference }
+    /// Personal IDs in applicants' contact details are sealed with `vault` on the way in and
+    /// opened on the way out (`crate::personal_data`).
+    pub fn new(
+        db: &'a Db,
+        vault: &'a crate::personal_data::PersonalDataVault,
+        reference: &'a ReferenceData,
+    ) -> Self {
+        DossierService {
+            db,
+            vault,
+            reference,
+        }
     }
 
     fn procedure(&self, code: &str) -> Result<&'a Procedure, ServiceError> {
@@ -361,7 +372,10 @@ impl<'a> DossierService<'a> {
                 Opening::Counter { channel, .. } => channel.as_str().to_owned(),
             },
             applicant_name: application.applicant_name.clone(),
-            applicant_contact: application.applicant_contact.clone(),
+            applicant_contact: application
+                .applicant_contact
+                .as_deref()
+                .map(|c| self.vault.seal_contact(c)),
             phone_last4: application.phone.as_deref().and_then(last_four_digits),
             id_last4: application
                 .personal_id
@@ -527,7 +541,10 @@ impl<'a> DossierService<'a> {
         }
     }
 
-    fn decode(&self, stored: StoredDossier) -> Result<DossierView, ServiceError> {
+    fn decode(&self, mut stored: StoredDossier) -> Result<DossierView, ServiceError> {
+        stored.applicant_contact = stored
+            .applicant_contact
+            .map(|c| self.vault.open_contact(&c));
         let state: DossierState = serde_json::from_str(&stored.state)
             .map_err(|e| ServiceError::Corrupt(format!("{}: {e}", stored.code)))?;
         Ok(DossierView { stored, state })

@@ -104,7 +104,10 @@ pub async fn refund(
 ) -> Result<Response, AppError> {
     officer.check_csrf(&fields)?;
     let data = state.reference.get();
-    let view = match DossierService::new(&state.db, &data).get(&code).await {
+    let view = match DossierService::new(&state.db, &state.vault, &data)
+        .get(&code)
+        .await
+    {
         Ok(v) => v,
         Err(e) => return Err(crate::dossiers::service_error(e)),
     };

@@ -206,7 +206,7 @@ pub async fn apply(
 /// the payment is logged for an officer to refund.
 pub async fn settle_dossier(state: &AppState, payment: &StoredPayment) {
     let data = state.reference.get();
-    let service = DossierService::new(&state.db, &data);
+    let service = DossierService::new(&state.db, &state.vault, &data);
     let action = Action::RecordFeesPaid {
         amount_vnd: payment.amount_vnd,
         reference: payment.reference.clone(),

@@ -69,7 +69,10 @@ async fn dossier_for(
     {
         citizen.check_csrf(fields)?;
         let data = state.reference.get();
-        let view = match DossierService::new(&state.db, &data).get(code).await {
+        let view = match DossierService::new(&state.db, &state.vault, &data)
+            .get(code)
+            .await
+        {
             Ok(v) => v,
             Err(ServiceError::NotFound) => return Err(AppError::NotFound),
             Err(ServiceError::Storage(e)) => return Err(e.into()),

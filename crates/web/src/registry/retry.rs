@@ -64,7 +64,7 @@ pub async fn retry_due(state: &AppState) -> Result<usize, AppError> {
             .ok()
             .and_then(|v| v.get("code")?.as_str().map(str::to_owned));
         let data = state.reference.get();
-        let service = DossierService::new(&state.db, &data);
+        let service = DossierService::new(&state.db, &state.vault, &data);
         let view = match code.as_deref() {
             Some(c) => match service.get(c).await {
                 Ok(view) => Some(view),

@@ -292,8 +292,13 @@ async fn a_citizen_applies_online_with_papers_and_gets_a_dossier_code() {
     if procedure.agencies.len() > 1 {
         assert_eq!(stored.agency_code, procedure.agencies[1]);
     }
-    let details =
-        ApplicantDetails::from_contact(stored.applicant_contact.as_deref()).expect("details");
+    let contact = stored.applicant_contact.expect("contact");
+    assert!(
+        !contact.contains("001085012345"),
+        "the personal ID is stored in clear"
+    );
+    let opened = app.state.vault.open_contact(&contact);
+    let details = ApplicantDetails::from_contact(Some(&opened)).expect("details");
     assert_eq!(details.personal_id, "001085012345");
     assert_eq!(details.birth_date, "1985-03-27");
     assert_eq!(details.return_method, "online");
@@ -502,7 +507,7 @@ async fn an_uploaded_supplement_moves_the_dossier_out_of_waiting_for_papers() {
     let code = done.body[code_start..code_start + done.body[code_start..].find('<').expect("end")]
         .to_owned();
     let data = app.state.reference.get();
-    let service = DossierService::new(&app.state.db, &data);
+    let service = DossierService::new(&app.state.db, &app.state.vault, &data);
     let view = service.get(&code).await.expect("dossier");
     let reception = Actor::Officer {
         officer_id: "r1".into(),

@@ -305,7 +305,7 @@ async fn every_route_answers_every_actor_as_the_policy_says() {
         .record_paper_blob(&put.sha256, "application/pdf", put.size_bytes)
         .await
         .expect("blob");
-    let service = DossierService::new(&app.state.db, &data);
+    let service = DossierService::new(&app.state.db, &app.state.vault, &data);
     let opened = service
         .open(
             &Actor::Applicant {
@@ -429,6 +429,13 @@ async fn every_route_answers_every_actor_as_the_policy_says() {
             expect: all(200),
         },
         get("/api/v1/tracking", "/api/v1/tracking".into(), all(400)),
+        Row {
+            method: "POST",
+            route: "/api/v1/tracking",
+            uri: "/api/v1/tracking".into(),
+            body: Body2::Json(r#"{"code": "", "digits": ""}"#.into()),
+            expect: all(400),
+        },
         get(
             "/tracking/supplement",
             "/tracking/supplement".into(),
@@ -511,6 +518,14 @@ async fn every_route_answers_every_actor_as_the_policy_says() {
             body: form(&[("login", ""), ("password", "")]),
             expect: all(400),
         },
+        // Single sign-on is off in this app (no provider configured): both answer 404. The
+        // browser suite signs in through a real provider (e2e journey i).
+        get("/account/sso", "/account/sso".into(), all(404)),
+        get(
+            "/account/sso/callback",
+            "/account/sso/callback?code=x&state=y".into(),
+            all(404),
+        ),
         get(
             "/back-office/sign-in",
             "/back-office/sign-in".into(),
@@ -619,6 +634,14 @@ async fn every_route_answers_every_actor_as_the_policy_says() {
             ]),
             expect: officers_only(acting_x, [Is(404); 2]),
         },
+        // Unmasking the applicant's personal ID: whoever reads the dossier, with a reason.
+        Row {
+            method: "POST",
+            route: "/back-office/dossiers/{code}/personal-id",
+            uri: format!("/back-office/dossiers/{code}/personal-id"),
+            body: form(&[("csrf", ""), ("reason", "verify_papers")]),
+            expect: officers_only([Is(200); 5], [Is(404); 2]),
+        },
         get(
             "/back-office/dossiers/{code}/forms/{form}",
             format!("/back-office/dossiers/{code}/forms/receipt"),
@@ -674,6 +697,90 @@ async fn every_route_answers_every_actor_as_the_policy_says() {
                 [Is(404), Is(404), Is(404), Is(303), Is(404)],
                 [Is(404), Is(404)],
             ),
+        },
+        // Officer accounts: the unit's administrator manages them; others learn nothing of
+        // them. The target is the administrator's own account, so no row changes another's
+        // (the administrator may not lock, demote or reset their own: 400).
+        get(
+            "/back-office/officers",
+            "/back-office/officers".into(),
+            officers_only(
+                [Is(403), Is(403), Is(403), Is(200), Is(403)],
+                [Is(403), Is(403)],
+            ),
+        ),
+        Row {
+            method: "POST",
+            route: "/back-office/officers",
+            uri: "/back-office/officers".into(),
+            body: form(&[("csrf", ""), ("username", "")]),
+            expect: officers_only(
+                [Is(403), Is(403), Is(403), Is(400), Is(403)],
+                [Is(403), Is(403)],
+            ),
+        },
+        Row {
+            method: "POST",
+            route: "/back-office/officers/{id}/role",
+            uri: "/back-office/officers/quantri.xa/role".into(),
+            body: form(&[("csrf", ""), ("role", "reception")]),
+            expect: officers_only(
+                [Is(404), Is(404), Is(404), Is(400), Is(404)],
+                [Is(404), Is(404)],
+            ),
+        },
+        Row {
+            method: "POST",
+            route: "/back-office/officers/{id}/disable",
+            uri: "/back-office/officers/quantri.xa/disable".into(),
+            body: form(&[("csrf", "")]),
+            expect: officers_only(
+                [Is(404), Is(404), Is(404), Is(400), Is(404)],
+                [Is(404), Is(404)],
+            ),
+        },
+        Row {
+            method: "POST",
+            route: "/back-office/officers/{id}/enable",
+            uri: "/back-office/officers/quantri.xa/enable".into(),
+            body: form(&[("csrf", "")]),
+            expect: officers_only(
+                [Is(404), Is(404), Is(404), Is(303), Is(404)],
+                [Is(404), Is(404)],
+            ),
+        },
+        Row {
+            method: "POST",
+            route: "/back-office/officers/{id}/password",
+            uri: "/back-office/officers/quantri.xa/password".into(),
+            body: form(&[("csrf", "")]),
+            expect: officers_only(
+                [Is(404), Is(404), Is(404), Is(400), Is(404)],
+                [Is(404), Is(404)],
+            ),
+        },
+        Row {
+            method: "POST",
+            route: "/back-office/officers/{id}/second-factor/reset",
+            uri: "/back-office/officers/quantri.xa/second-factor/reset".into(),
+            body: form(&[("csrf", "")]),
+            expect: officers_only(
+                [Is(404), Is(404), Is(404), Is(303), Is(404)],
+                [Is(404), Is(404)],
+            ),
+        },
+        // Each officer's own second factor.
+        get(
+            "/back-office/security",
+            "/back-office/security".into(),
+            officers_only([Is(200); 5], [Is(200); 2]),
+        ),
+        Row {
+            method: "POST",
+            route: "/back-office/security",
+            uri: "/back-office/security".into(),
+            body: form(&[("csrf", ""), ("action", "")]),
+            expect: officers_only([Is(400); 5], [Is(400); 2]),
         },
         // The API with an officer's session.
         get(

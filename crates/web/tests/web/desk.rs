@@ -540,7 +540,7 @@ async fn the_verification_page_opens_with_the_key_of_the_qr_code_only() {
     let reception = sign_in(&app, "tiepnhan.xa").await;
     let code = intake(&app, &reception, "accept", "").await;
     let data = app.state.reference.get();
-    let view = web::dossiers::DossierService::new(&app.db.db, &data)
+    let view = web::dossiers::DossierService::new(&app.db.db, &app.state.vault, &data)
         .get(&code)
         .await
         .expect("dossier");

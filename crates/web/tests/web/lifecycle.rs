@@ -36,7 +36,7 @@ async fn a_counter_dossier_goes_from_intake_to_returned_result() {
         .find(|p| p.workflow == "commune-standard" && p.channels.contains(&Channel::Counter))
         .expect("a commune procedure with the standard workflow");
     let unit = procedure.agencies[0].clone();
-    let service = DossierService::new(&app.state.db, &data);
+    let service = DossierService::new(&app.state.db, &app.state.vault, &data);
     let reception = officer("r1", OfficerRole::Reception, &unit);
     let handler = officer("h1", OfficerRole::Handling, &unit);
     let leader = officer("l1", OfficerRole::Leader, &unit);
@@ -149,7 +149,7 @@ async fn the_rules_refuse_and_nothing_is_written() {
         .expect("procedure");
     let unit = procedure.agencies[0].clone();
     let other_unit = procedure.agencies[1].clone();
-    let service = DossierService::new(&app.state.db, &data);
+    let service = DossierService::new(&app.state.db, &app.state.vault, &data);
     let at = datetime!(2026-11-24 02:00 UTC);
     let opened = done(
         service
@@ -231,7 +231,7 @@ async fn an_online_submission_retried_with_its_key_makes_one_dossier() {
             p.service_mode.accepts_online_application() && p.channels.contains(&Channel::Online)
         })
         .expect("an online procedure");
-    let service = DossierService::new(&app.state.db, &data);
+    let service = DossierService::new(&app.state.db, &app.state.vault, &data);
     let application = Application {
         procedure_code: procedure.code.clone(),
         opening: Opening::Online {

@@ -9,9 +9,11 @@ mod authorisation;
 pub(crate) mod desk;
 mod i18n;
 mod lifecycle;
+mod officers;
 mod ops;
 mod pages;
 mod payments;
+mod personal_data;
 mod registry;
 mod tracking;
 
@@ -46,6 +48,11 @@ impl Reply {
 
 impl TestApp {
     pub(crate) async fn new() -> TestApp {
+        TestApp::configured(|_| {}).await
+    }
+
+    /// An application whose state `configure` changes before the router is built.
+    pub(crate) async fn configured(configure: impl FnOnce(&mut AppState)) -> TestApp {
         let db = TestDb::seeded().await.expect("seeded test database");
         let reference = ReferenceData::load(&db.db, Default::default())
             .await
@@ -59,6 +66,7 @@ impl TestApp {
             .sqlite_folder()
             .unwrap_or_else(|| std::env::temp_dir().join("motcua-test"))
             .join("attachments");
+        configure(&mut state);
         TestApp {
             router: web::app(state.clone()),
             state,

@@ -17,7 +17,7 @@ async fn walk_in(app: &TestApp) -> String {
         .find(|p| p.workflow == "commune-standard")
         .expect("procedure");
     let unit = procedure.agencies[0].clone();
-    let outcome = DossierService::new(&app.state.db, &data)
+    let outcome = DossierService::new(&app.state.db, &app.state.vault, &data)
         .open(
             &Actor::Officer {
                 officer_id: "r1".into(),
@@ -76,10 +76,7 @@ async fn the_applicant_follows_a_dossier_with_its_code_and_four_digits() {
     // only the QR code (or the confirmation page of an online application) carries their key.
     let page = app.track(&code, "5678").await;
     assert!(!page.body.contains("/verify/"));
-    let api = app
-        .get(&format!("/api/v1/tracking?code={code}&digits=5678"))
-        .await
-        .json();
+    let api = track_api(&app, &code, "5678").await.json();
     assert_eq!(api["status"], "accepted");
     assert_eq!(api["dvcqg_status"], "new");
     assert_eq!(api["timeline"][0]["kind"], "submitted");
@@ -100,10 +97,36 @@ async fn wrong_digits_and_unknown_codes_get_the_same_answer() {
         );
         assert!(!page.body.contains("Tình trạng"));
     }
-    let api = app
+    let api = track_api(&app, &code, "1111").await;
+    assert_eq!(api.status, StatusCode::NOT_FOUND);
+    // The first version's query string still answers the same, for existing clients.
+    let old = app
         .get(&format!("/api/v1/tracking?code={code}&digits=1111"))
         .await;
-    assert_eq!(api.status, StatusCode::NOT_FOUND);
+    assert_eq!(old.status, StatusCode::NOT_FOUND);
+    let malformed = app
+        .request(
+            axum::http::Request::post("/api/v1/tracking")
+                .header(axum::http::header::CONTENT_TYPE, "application/json")
+                .body(axum::body::Body::from("{\"code\": 1}"))
+                .expect("request"),
+        )
+        .await;
+    assert_eq!(malformed.status, StatusCode::BAD_REQUEST);
+    assert!(malformed.body.contains("code") && malformed.body.contains("digits"));
+}
+
+/// The API look-up with the code and digits in a JSON body.
+async fn track_api(app: &TestApp, code: &str, digits: &str) -> crate::Reply {
+    app.request(
+        axum::http::Request::post("/api/v1/tracking")
+            .header(axum::http::header::CONTENT_TYPE, "application/json")
+            .body(axum::body::Body::from(
+                serde_json::json!({ "code": code, "digits": digits }).to_string(),
+            ))
+            .expect("request"),
+    )
+    .await
 }
 
 #[tokio::test]

@@ -1,0 +1,219 @@
+//! Signing in through the province's identity provider (đăng nhập một lần qua VNeID hoặc tài
+//! khoản Cổng Dịch vụ công quốc gia): the authorization code flow with PKCE, the attempt kept in
+//! a short-lived cookie bound to this browser. The first sign-on creates an account linked to
+//! the provider's subject; an existing password account is never linked by e-mail or phone,
+//! since a provider's verified e-mail is not proof of owning an account here.
+
+use std::sync::Arc;
+
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use domain::contact::Login;
+use integrations::oidc::{Attempt, Identity, OidcClient};
+use storage::citizens::{NewCitizen, StoredCitizen};
+use uuid::Uuid;
+
+use super::sign_in::{field, refused, safe_next, start_session};
+use crate::AppState;
+use crate::error::AppError;
+use crate::limits::{ClientAddr, minutes};
+use crate::sessions::{SameSite, session_cookie, set_cookie};
+use crate::ui::{Ui, cookie};
+
+/// Cookie holding the attempt while the browser is at the provider.
+const ATTEMPT_COOKIE: &str = "motcua_sso";
+/// How long a citizen may take at the provider.
+const ATTEMPT_SECONDS: i64 = 600;
+
+/// The identity provider citizens may sign in with.
+#[derive(Debug, Clone)]
+pub struct SingleSignOn {
+    /// The relying party.
+    pub client: Arc<OidcClient>,
+    /// The provider's name on the button ("VNeID").
+    pub name: String,
+}
+
+fn attempt_cookie(value: &str, max_age: i64, secure: bool) -> String {
+    // Lax: the cookie must come along on the provider's top-level redirect back.
+    session_cookie(ATTEMPT_COOKIE, value, max_age, SameSite::Lax, secure)
+}
+
+/// Sends the browser to the provider with a fresh attempt.
+pub async fn start(
+    State(state): State<AppState>,
+    ui: Ui,
+    Query(q): Query<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let Some(sso) = &state.sso else {
+        return Err(AppError::NotFound);
+    };
+    let next = safe_next(field(&q, "next"));
+    let attempt = Attempt::new();
+    let url = match sso.client.authorization_url(&attempt).await {
+        Ok(url) => url,
+        Err(e) => {
+            tracing::warn!(error = %e, "identity provider unavailable");
+            return refused(
+                &state,
+                ui.clone(),
+                StatusCode::BAD_GATEWAY,
+                ui.t_s("account.sso.unavailable", &sso.name),
+                &next,
+            );
+        }
+    };
+    let mut response = Redirect::to(&url).into_response();
+    let value = format!("{}~{}", attempt.to_cookie(), hex::encode(next.as_bytes()));
+    set_cookie(
+        &mut response,
+        &attempt_cookie(&value, ATTEMPT_SECONDS, state.secure_cookies),
+    );
+    Ok(response)
+}
+
+fn read_attempt(headers: &HeaderMap) -> Option<(Attempt, String)> {
+    let (attempt, next) = cookie(headers, ATTEMPT_COOKIE)?.split_once('~')?;
+    let next = String::from_utf8(hex::decode(next).ok()?).ok()?;
+    Some((Attempt::from_cookie(attempt)?, safe_next(&next)))
+}
+
+/// The provider's answer: redeems the code, then signs the linked account in (creating it the
+/// first time).
+pub async fn callback(
+    State(state): State<AppState>,
+    ui: Ui,
+    client: ClientAddr,
+    headers: HeaderMap,
+    Query(q): Query<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let Some(sso) = state.sso.clone() else {
+        return Err(AppError::NotFound);
+    };
+    let provider = sso.name.as_str();
+    let attempt = read_attempt(&headers);
+    let next = attempt
+        .as_ref()
+        .map_or_else(|| "/account".to_owned(), |(_, n)| n.clone());
+    // Whatever happens next, this attempt is spent.
+    let fail = |status: StatusCode, message: String| -> Result<Response, AppError> {
+        let mut response = refused(&state, ui.clone(), status, message, &next)?;
+        set_cookie(&mut response, &attempt_cookie("", 0, state.secure_cookies));
+        Ok(response)
+    };
+    let client_key = client.key();
+    if let Err(wait) = state.limits.sign_in_by_client.check(&client_key) {
+        return fail(
+            StatusCode::TOO_MANY_REQUESTS,
+            ui.t_n("account.error.limited", minutes(wait)),
+        );
+    }
+    if let Some(error) = q.iter().find(|(k, _)| k == "error").map(|(_, v)| v) {
+        tracing::info!(error = %error, "identity provider returned an error");
+        let key = if error == "access_denied" {
+            "account.sso.cancelled"
+        } else {
+            "account.sso.provider_error"
+        };
+        return fail(StatusCode::BAD_REQUEST, ui.t_s(key, provider));
+    }
+    let (Some((attempt, _)), code) = (attempt, field(&q, "code")) else {
+        return fail(
+            StatusCode::BAD_REQUEST,
+            ui.t_s("account.sso.expired", provider),
+        );
+    };
+    if code.is_empty() || !attempt.state_matches(field(&q, "state")) {
+        state.limits.sign_in_by_client.fail(&client_key);
+        tracing::warn!("single sign-on answer does not belong to this browser's attempt");
+        return fail(
+            StatusCode::BAD_REQUEST,
+            ui.t_s("account.sso.expired", provider),
+        );
+    }
+    let identity = match sso.client.finish(code, &attempt).await {
+        Ok(identity) => identity,
+        Err(e) => {
+            state.limits.sign_in_by_client.fail(&client_key);
+            tracing::warn!(error = %e, "single sign-on refused");
+            return fail(
+                StatusCode::BAD_GATEWAY,
+                ui.t_s("account.sso.provider_error", provider),
+            );
+        }
+    };
+    let citizen = match linked_account(&state, &identity).await? {
+        Some(c) if c.disabled_at.is_some() => {
+            return fail(
+                StatusCode::FORBIDDEN,
+                ui.t("account.sso.disabled").to_owned(),
+            );
+        }
+        Some(c) => c.id,
+        None => create_account(&state, &identity).await?,
+    };
+    tracing::info!(citizen = %citizen, "citizen signed in through the identity provider");
+    let mut response = start_session(&state, &headers, &citizen, &next).await?;
+    set_cookie(&mut response, &attempt_cookie("", 0, state.secure_cookies));
+    Ok(response)
+}
+
+async fn linked_account(
+    state: &AppState,
+    identity: &Identity,
+) -> Result<Option<StoredCitizen>, AppError> {
+    Ok(state
+        .db
+        .citizen_by_oidc(&identity.issuer, &identity.subject)
+        .await?)
+}
+
+/// Creates the account of a first sign-on: the provider's verified e-mail and phone are kept
+/// when no other account uses them, so notifications reach the citizen.
+async fn create_account(state: &AppState, identity: &Identity) -> Result<String, AppError> {
+    let email = identity
+        .verified_email
+        .as_deref()
+        .and_then(|e| match Login::parse(e) {
+            Ok(Login::Email(e)) => Some(e),
+            _ => None,
+        });
+    let phone = identity
+        .verified_phone
+        .as_deref()
+        .map(|p| p.replacen("+84", "0", 1))
+        .and_then(|p| match Login::parse(&p) {
+            Ok(Login::Phone(p)) => Some(p),
+            _ => None,
+        });
+    let full_name = identity
+        .name
+        .clone()
+        .filter(|n| !n.trim().is_empty())
+        .map_or_else(|| "—".to_owned(), |n| n.trim().chars().take(200).collect());
+    let mut account = NewCitizen {
+        id: format!("citizen:{}", Uuid::now_v7()),
+        full_name,
+        email,
+        phone,
+        password_hash: None,
+        oidc: Some((identity.issuer.clone(), identity.subject.clone())),
+    };
+    match state.db.create_citizen(&account).await {
+        Ok(()) => {}
+        Err(e) if e.is_unique_violation() => {
+            // Either the e-mail or phone belongs to another account, or a second tab linked the
+            // subject a moment ago: prefer that link, else create without contact details.
+            if let Some(c) = linked_account(state, identity).await? {
+                return Ok(c.id);
+            }
+            account.email = None;
+            account.phone = None;
+            state.db.create_citizen(&account).await?;
+        }
+        Err(e) => return Err(e.into()),
+    }
+    tracing::info!(citizen = %account.id, "citizen account created through the identity provider");
+    Ok(account.id)
+}

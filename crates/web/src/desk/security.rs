@@ -1,0 +1,165 @@
+//! The officer's own security page: enrolling an authenticator app for the second factor
+//! (scan a QR code, confirm with a code), or removing it with a current code. The secret
+//! travels in the confirmation form, inside the officer's own session and CSRF-checked, so
+//! nothing is stored until the officer proves the app shows the right codes.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+
+use super::second_factor::{enrolment_uri, grouped, matching_step, new_secret};
+use super::{Officer, field};
+use crate::AppState;
+use crate::error::AppError;
+use crate::portal::render;
+use crate::ui::Ui;
+
+/// Issuer shown in the authenticator app.
+const ISSUER: &str = "motcua";
+
+#[derive(Template)]
+#[template(path = "desk/security.html")]
+struct SecurityPage {
+    ui: Ui,
+    officer: Officer,
+    /// The officer must enrol before anything else (the configuration requires it).
+    required: bool,
+    /// A secret offered for enrolment (when not enrolled).
+    secret: String,
+    /// The same in groups of four.
+    secret_grouped: String,
+    /// Its QR code as inline SVG.
+    qr_svg: String,
+    error: Option<String>,
+    /// What just changed ("enabled", "disabled").
+    done: Option<String>,
+}
+
+fn page_with(
+    state: &AppState,
+    ui: Ui,
+    officer: Officer,
+    secret: Option<String>,
+    error: Option<String>,
+    done: Option<String>,
+) -> Result<Response, AppError> {
+    let secret = secret.unwrap_or_else(new_secret);
+    let uri = enrolment_uri(ISSUER, &officer_username(&officer), &secret);
+    let qr_svg = documents::qr_svg(&uri)
+        .map_err(|e| AppError::Internal(format!("QR code: {e}")))?
+        // The XML declaration has no place inside HTML.
+        .split_once("<svg")
+        .map(|(_, rest)| {
+            format!("<svg role=\"img\" aria-hidden=\"true\" focusable=\"false\"{rest}")
+        })
+        .unwrap_or_default();
+    let status = if error.is_some() {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
+    let mut response = render(&SecurityPage {
+        required: state.officer_second_factor_required && !officer.second_factor,
+        secret_grouped: grouped(&secret),
+        secret,
+        qr_svg,
+        ui,
+        officer,
+        error,
+        done,
+    })?;
+    *response.status_mut() = status;
+    // The secret is on this page: never keep it in a cache.
+    response.headers_mut().insert(
+        axum::http::header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("no-store"),
+    );
+    Ok(response)
+}
+
+/// The account name in the app: the officer's id without its prefix is stable and readable.
+fn officer_username(officer: &Officer) -> String {
+    officer
+        .id
+        .strip_prefix("officer:")
+        .unwrap_or(&officer.id)
+        .to_owned()
+}
+
+/// The page.
+pub(crate) async fn page(
+    State(state): State<AppState>,
+    ui: Ui,
+    officer: Officer,
+    Query(q): Query<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let done = Some(field(&q, "done"))
+        .filter(|d| matches!(*d, "enabled" | "disabled"))
+        .map(str::to_owned);
+    page_with(&state, ui, officer, None, None, done)
+}
+
+/// Enrols (`action=enable`, with the offered secret and a code from the app) or removes
+/// (`action=disable`, with a current code) the second factor.
+pub(crate) async fn submit(
+    State(state): State<AppState>,
+    ui: Ui,
+    officer: Officer,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    officer.check_csrf(&fields)?;
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let code = field(&fields, "code");
+    match field(&fields, "action") {
+        "enable" if !officer.second_factor => {
+            let secret = field(&fields, "secret").replace(' ', "").to_uppercase();
+            if secret.len() != 32 || !secret.bytes().all(|b| b.is_ascii_alphanumeric()) {
+                return Err(AppError::BadRequest(
+                    ui.t("desk.security.error_secret").to_owned(),
+                ));
+            }
+            let Some(step) = matching_step(&secret, code, now) else {
+                let error = ui.t("desk.security.error_code").to_owned();
+                return page_with(&state, ui, officer, Some(secret), Some(error), None);
+            };
+            state
+                .db
+                .set_officer_second_factor(&officer.id, Some(&secret))
+                .await?;
+            // The code just used to confirm cannot sign in a second time.
+            state.db.use_second_factor_step(&officer.id, step).await?;
+            tracing::info!(officer = %officer.id, "second factor enrolled");
+            Ok(Redirect::to("/back-office/security?done=enabled").into_response())
+        }
+        "disable" if officer.second_factor => {
+            let stored = state
+                .db
+                .officer_by_id(&officer.id)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            let fresh = match stored
+                .totp_secret
+                .as_deref()
+                .and_then(|s| matching_step(s, code, now))
+            {
+                Some(step) => state.db.use_second_factor_step(&officer.id, step).await?,
+                None => false,
+            };
+            if !fresh {
+                let error = ui.t("desk.security.error_code").to_owned();
+                return page_with(&state, ui, officer, None, Some(error), None);
+            }
+            state
+                .db
+                .set_officer_second_factor(&officer.id, None)
+                .await?;
+            tracing::info!(officer = %officer.id, "second factor removed by its owner");
+            Ok(Redirect::to("/back-office/security?done=disabled").into_response())
+        }
+        _ => Err(AppError::BadRequest(
+            ui.t("desk.security.error_action").to_owned(),
+        )),
+    }
+}

@@ -1,0 +1,105 @@
+//! Applicants' personal IDs at rest and on the desk: sealed in the database, masked on the
+//! dossier page, shown whole only to an officer of the unit who gives a reason, and every such
+//! view recorded and listed.
+
+use axum::http::StatusCode;
+
+use crate::TestApp;
+use crate::desk::{demo_officers, get, intake, post, sign_in};
+
+/// The number `desk::intake` registers.
+const NUMBER: &str = "027190001234";
+
+#[tokio::test]
+async fn a_personal_id_is_stored_sealed_and_shown_whole_only_for_a_recorded_reason() {
+    let app = TestApp::new().await;
+    demo_officers(&app).await;
+    let reception = sign_in(&app, "tiepnhan.xa").await;
+    let code = intake(&app, &reception, "accept", "").await;
+
+    let stored = app
+        .db
+        .db
+        .dossier_by_code(&code)
+        .await
+        .expect("read")
+        .expect("dossier");
+    let contact = stored.applicant_contact.expect("contact");
+    assert!(!contact.contains(NUMBER), "stored in clear: {contact}");
+    assert!(contact.contains("personal_id_sealed") && contact.contains("personal_id_hash"));
+    assert_eq!(
+        web::personal_data::PersonalDataVault::stored_hash(&contact),
+        Some(app.state.vault.hash(NUMBER))
+    );
+
+    let page_uri = format!("/back-office/dossiers/{code}");
+    let page = get(&app, &reception.cookie, &page_uri).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("0271******34"), "not masked");
+    assert!(!page.body.contains(NUMBER), "shown whole without a reason");
+
+    let reveal_uri = format!("/back-office/dossiers/{code}/personal-id");
+    let no_reason = post(&app, &reception, &reveal_uri, &[("reason", "")]).await;
+    assert_eq!(no_reason.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        no_reason
+            .body
+            .contains("Chọn lý do xem đầy đủ số định danh cá nhân")
+    );
+    assert!(!no_reason.body.contains(NUMBER));
+
+    let other_unit = sign_in(&app, "tiepnhan.so").await;
+    let refused = post(
+        &app,
+        &other_unit,
+        &reveal_uri,
+        &[("reason", "verify_papers")],
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::NOT_FOUND);
+    assert!(!refused.body.contains(NUMBER));
+
+    let shown = post(
+        &app,
+        &reception,
+        &reveal_uri,
+        &[("reason", "verify_papers")],
+    )
+    .await;
+    assert_eq!(shown.status, StatusCode::OK, "{}", shown.body);
+    assert!(shown.body.contains(NUMBER));
+    assert_eq!(
+        shown
+            .headers
+            .get(axum::http::header::CACHE_CONTROL)
+            .and_then(|v| v.to_str().ok()),
+        Some("no-store")
+    );
+
+    let views = app
+        .db
+        .db
+        .personal_data_views(&code, 10)
+        .await
+        .expect("views");
+    assert_eq!(
+        views.len(),
+        1,
+        "the refused and reasonless asks were recorded"
+    );
+    assert_eq!(views[0].officer_id, "tiepnhan.xa");
+    assert_eq!(views[0].reason, "verify_papers");
+
+    let again = get(&app, &reception.cookie, &page_uri).await;
+    assert!(
+        !again.body.contains(NUMBER),
+        "stays shown after the one view"
+    );
+    assert!(again.body.contains("Các lượt xem đầy đủ gần nhất"));
+    assert!(again.body.contains("Đối chiếu giấy tờ của người nộp"));
+
+    // Public tracking by the last four digits of the number still finds the dossier.
+    let tracked = app.track(&code, "1234").await;
+    assert_eq!(tracked.status, StatusCode::OK);
+    assert!(tracked.body.contains(&code));
+}
