@@ -52,5 +52,5 @@ export const PAGE_TEMPLATES = [
   'account/register.html', 'account/home.html', 'account/dossier.html', 'account/sign_in.html',
   'desk/api_clients.html', 'back_office/registry_lookups.html',
   'payments/result.html', 'payments/receipt.html', 'back_office/payments_report.html',
-  'desk/officers.html', 'desk/security.html',
+  'desk/officers.html', 'desk/security.html', 'account/papers.html',
 ];

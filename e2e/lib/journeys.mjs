@@ -451,6 +451,11 @@ export async function citizenAccount(actor, audit, { width }) {
   resp = await actor.goto('/account');
   assert.ok(await page.locator(`main table a[href="/account/dossiers/${code}"]`).count(), `the account page does not list ${code}`);
   await audit.page(page, 'account/home.html', 'with-dossier');
+  resp = await actor.follow('main a[href="/account/papers"]');
+  assert.equal(status(resp), 200);
+  assert.ok(await page.locator('main table a[href^="/account/papers/"]').count(), 'my papers lists nothing after applying with papers');
+  await audit.page(page, 'account/papers.html', 'my-papers');
+  await actor.goto('/account');
   resp = await actor.follow(`main table a[href="/account/dossiers/${code}"]`);
   assert.equal(status(resp), 200);
   assert.ok((await text(page, 'h1')).includes(code));

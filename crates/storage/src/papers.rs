@@ -203,6 +203,25 @@ struct DossierPaperRow {
     added_at: OffsetDateTime,
 }
 
+/// A paper one of a citizen's dossiers holds, for "my papers".
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct AccountPaper {
+    /// The dossier it was handed in with.
+    pub dossier_code: String,
+    /// Name of the required paper it answered.
+    pub component: String,
+    /// SHA-256 of the content.
+    pub sha256: String,
+    /// File name as uploaded, made safe.
+    pub file_name: String,
+    /// Media type.
+    pub media_type: String,
+    /// Size in bytes.
+    pub size_bytes: i64,
+    /// When it was attached.
+    pub added_at: OffsetDateTime,
+}
+
 /// An application a citizen is filling in on the portal.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct StoredDraft {
@@ -319,6 +338,27 @@ impl Db {
                 .bind(sha256)
                 .fetch_optional(pool)
                 .await
+        })?)
+    }
+
+    /// The papers of the dossiers applied for from `account`, newest first (at most `limit`).
+    /// Ownership is the account stored with the dossier, never an id from the request.
+    pub async fn papers_of_account(
+        &self,
+        account: &str,
+        limit: i64,
+    ) -> Result<Vec<AccountPaper>, StorageError> {
+        Ok(on_db!(self, |pool| {
+            sqlx::query_as(
+                "select d.code as dossier_code, p.component, p.sha256, p.file_name, p.media_type, \
+                 p.size_bytes, p.added_at \
+                 from dossier_paper p join dossier d on d.id = p.dossier_id \
+                 where d.applicant_account = $1 order by p.added_at desc, p.position limit $2",
+            )
+            .bind(account)
+            .bind(limit)
+            .fetch_all(pool)
+            .await
         })?)
     }
 

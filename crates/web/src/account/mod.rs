@@ -6,6 +6,7 @@
 
 pub mod demo;
 mod mine;
+pub(crate) mod papers;
 mod session;
 mod sign_in;
 mod single_sign_on;
@@ -34,4 +35,6 @@ pub fn router() -> Router<AppState> {
         .route("/account/sign-out", axum::routing::post(sign_in::sign_out))
         .route("/account", get(mine::home))
         .route("/account/dossiers/{code}", get(mine::dossier))
+        .route("/account/papers", get(papers::page))
+        .route("/account/papers/{sha256}", get(papers::open))
 }

@@ -6,7 +6,7 @@
 //! keyed by a random id in the address, never in a session.
 
 mod draft;
-mod papers;
+pub(crate) mod papers;
 
 /// Shared with the API's applications: one way to check, store and attach an uploaded paper.
 pub(crate) use papers::accept_file;

@@ -9,6 +9,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use domain::catalogue::{Component, Procedure};
 use domain::paper::{PaperProblem, check, safe_file_name};
+use storage::papers::AccountPaper;
 
 use super::draft::{Draft, PaperAnswer, Step, Upload};
 use super::questions::back_href;
@@ -113,6 +114,8 @@ struct Earlier {
     file_name: String,
     size_text: String,
     checked: bool,
+    /// The earlier dossier it comes from, for a paper from "my papers".
+    from_dossier: Option<String>,
 }
 
 #[derive(Template)]
@@ -156,15 +159,23 @@ fn component<'a>(procedure: &'a Procedure, n: &str) -> Result<(usize, &'a Compon
         .ok_or(AppError::NotFound)
 }
 
+/// What a page offers besides a new upload: this draft's uploads, then the papers of the
+/// signed-in account's earlier dossiers ("my papers") not among them.
+struct Offered<'a> {
+    chosen: Option<&'a str>,
+    mine: &'a [AccountPaper],
+}
+
 fn paper_page(
     ui: &Ui,
     draft: &Draft,
     procedure: &Procedure,
     index: usize,
     c: &Component,
-    chosen: Option<&str>,
+    offered: Offered<'_>,
     error: Option<&'static str>,
 ) -> PaperPage {
+    let chosen = offered.chosen;
     let current = match draft.answers.papers.get(index) {
         Some(Some(PaperAnswer::File { sha256 })) => Some(sha256.clone()),
         _ => None,
@@ -191,7 +202,21 @@ fn paper_page(
                 file_name: u.file_name.clone(),
                 size_text: size_text(ui, u.size_bytes),
                 checked: selected.as_deref() == Some(u.sha256.as_str()),
+                from_dossier: None,
             })
+            .chain(
+                offered
+                    .mine
+                    .iter()
+                    .filter(|p| draft.answers.upload(&p.sha256).is_none())
+                    .map(|p| Earlier {
+                        sha256: p.sha256.clone(),
+                        file_name: p.file_name.clone(),
+                        size_text: size_text(ui, p.size_bytes),
+                        checked: selected.as_deref() == Some(p.sha256.as_str()),
+                        from_dossier: Some(p.dossier_code.clone()),
+                    }),
+            )
             .collect(),
         back_href: back_href(draft, procedure, Step::Paper(index)),
         action: Step::Paper(index).href(draft.id),
@@ -226,10 +251,30 @@ pub(crate) async fn show(
     let data = state.reference.get();
     let procedure = draft.procedure(&data)?;
     let (index, c) = component(procedure, &n)?;
+    let mine = my_papers(&state, &viewer).await?;
     render_with(
         StatusCode::OK,
-        &paper_page(&ui, &draft, procedure, index, c, None, None),
+        &paper_page(
+            &ui,
+            &draft,
+            procedure,
+            index,
+            c,
+            Offered {
+                chosen: None,
+                mine: &mine,
+            },
+            None,
+        ),
     )
+}
+
+/// The signed-in account's papers; none for a visitor without an account.
+async fn my_papers(state: &AppState, viewer: &Viewer) -> Result<Vec<AccountPaper>, AppError> {
+    match viewer.account() {
+        Some(account) => crate::account::papers::of_account(state, account).await,
+        None => Ok(Vec::new()),
+    }
 }
 
 /// Takes a paper: a new file, one uploaded earlier, or (if optional) none.
@@ -248,6 +293,7 @@ pub(crate) async fn save(
     let procedure = draft.procedure(&data)?;
     let (index, c) = component(procedure, &n)?;
     let posted = read_multipart(multipart).await?;
+    let mine = my_papers(&state, &viewer).await?;
     let field = |name: &str| {
         posted
             .fields
@@ -259,7 +305,18 @@ pub(crate) async fn save(
     let refuse = |draft: &Draft, chosen: Option<&str>, key: &str| {
         render_with(
             StatusCode::BAD_REQUEST,
-            &paper_page(&ui, draft, procedure, index, c, chosen, Some(ui.t(key))),
+            &paper_page(
+                &ui,
+                draft,
+                procedure,
+                index,
+                c,
+                Offered {
+                    chosen,
+                    mine: &mine,
+                },
+                Some(ui.t(key)),
+            ),
         )
     };
     if posted.too_large {
@@ -285,7 +342,17 @@ pub(crate) async fn save(
         }
     } else if !reuse.is_empty() && reuse != "new" {
         if draft.answers.upload(&reuse).is_none() {
-            return refuse(&draft, None, "apply.error.file_missing");
+            // A paper of the account's earlier dossier joins this draft's uploads; anything
+            // else (someone else's hash typed into the form) is no paper here.
+            let Some(p) = mine.iter().find(|p| p.sha256 == reuse) else {
+                return refuse(&draft, None, "apply.error.file_missing");
+            };
+            draft.answers.uploads.push(Upload {
+                sha256: p.sha256.clone(),
+                file_name: p.file_name.clone(),
+                media_type: p.media_type.clone(),
+                size_bytes: p.size_bytes,
+            });
         }
         PaperAnswer::File { sha256: reuse }
     } else {

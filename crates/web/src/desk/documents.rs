@@ -443,21 +443,30 @@ pub async fn officer_paper(
         .into_iter()
         .find(|p| p.position == position)
         .ok_or(AppError::NotFound)?;
+    paper_file(&state, &paper.sha256, &paper.media_type, &paper.file_name).await
+}
+
+/// An uploaded paper as a download: its sniffed media type, its safe name, never cached or
+/// run in the portal's origin. Shared by officers' and citizens' views of their papers.
+pub(crate) async fn paper_file(
+    state: &AppState,
+    sha256: &str,
+    media_type: &str,
+    file_name: &str,
+) -> Result<Response, AppError> {
     let store = storage::PaperStore::new(&state.attachments_dir);
-    let sha = paper.sha256.clone();
+    let sha = sha256.to_owned();
     let bytes = tokio::task::spawn_blocking(move || store.open(&sha))
         .await
         .map_err(|e| AppError::Internal(format!("paper task: {e}")))??
-        .ok_or_else(|| {
-            AppError::Internal(format!("paper {} missing from the store", paper.sha256))
-        })?;
+        .ok_or_else(|| AppError::Internal(format!("paper {sha256} missing from the store")))?;
     let mut response = bytes.into_response();
     let headers = response.headers_mut();
-    if let Ok(v) = HeaderValue::from_str(&paper.media_type) {
+    if let Ok(v) = HeaderValue::from_str(media_type) {
         headers.insert(header::CONTENT_TYPE, v);
     }
     // The stored name is already made safe; quotes are the only thing left to keep out.
-    let name = paper.file_name.replace('"', "");
+    let name = file_name.replace('"', "");
     let disposition = format!(
         "inline; filename*=UTF-8''{}",
         crate::ui::percent_encode(&name)

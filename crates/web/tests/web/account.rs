@@ -232,3 +232,114 @@ async fn the_demonstration_citizens_are_made_once_and_sign_in_with_the_demo_pass
         );
     }
 }
+
+#[tokio::test]
+async fn a_citizens_papers_are_listed_opened_and_reused_and_nobody_else_reaches_them() {
+    let app = TestApp::new().await;
+    let procedure = online_procedure(&app);
+    let alice = register(&app, "Nguyễn Thị Hoa", "hoa.papers@example.vn").await;
+    let bob = register(&app, "Lê Văn Bình", "binh.papers@example.vn").await;
+
+    app.browse_as(Some(&alice));
+    let empty = app.get("/account/papers").await;
+    assert_eq!(empty.status, StatusCode::OK);
+    assert!(empty.body.contains("Bạn chưa nộp giấy tờ nào"));
+    let base = answer_everything(&app, &procedure).await;
+    let check = app.get(&format!("{base}/check")).await;
+    let token = hidden(&check.body, "form_token");
+    let submitted = app
+        .post_form(&format!("{base}/submit"), &[("form_token", &token)])
+        .await;
+    assert_eq!(
+        submitted.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        submitted.body
+    );
+
+    let list = app.get("/account/papers").await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert!(list.body.contains("to-khai.pdf"), "{}", list.body);
+    let start =
+        list.body.find("/account/papers/").expect("a paper link") + "/account/papers/".len();
+    let sha = list.body[start..start + 64].to_owned();
+    let opened = app.get(&format!("/account/papers/{sha}")).await;
+    assert_eq!(opened.status, StatusCode::OK);
+    assert_eq!(
+        opened
+            .headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok()),
+        Some("application/pdf")
+    );
+
+    // A new application offers the paper again, and takes it without an upload.
+    let start = app
+        .post_form(
+            &format!("/procedures/{}/apply", procedure.code),
+            &[("form_token", "alice-papers-2")],
+        )
+        .await;
+    let draft = start
+        .headers
+        .get(header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .expect("draft")
+        .rsplit_once('/')
+        .expect("prefix")
+        .0
+        .to_owned();
+    let paper_page = app.get(&format!("{draft}/papers/1")).await;
+    assert_eq!(paper_page.status, StatusCode::OK);
+    assert!(paper_page.body.contains(&format!("value=\"{sha}\"")));
+    assert!(paper_page.body.contains("đã nộp với hồ sơ"));
+    let reused = app
+        .post_multipart(
+            &format!("{draft}/papers/1"),
+            &[("form_token", "t"), ("reuse", &sha)],
+            &[],
+        )
+        .await;
+    assert_eq!(reused.status, StatusCode::SEE_OTHER, "{}", reused.body);
+
+    // Bob can neither open it nor take it into his own draft.
+    app.browse_as(Some(&bob));
+    assert_eq!(
+        app.get(&format!("/account/papers/{sha}")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert!(
+        !app.get("/account/papers")
+            .await
+            .body
+            .contains("to-khai.pdf")
+    );
+    let start = app
+        .post_form(
+            &format!("/procedures/{}/apply", procedure.code),
+            &[("form_token", "bob-papers-1")],
+        )
+        .await;
+    let bobs = start
+        .headers
+        .get(header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .expect("draft")
+        .rsplit_once('/')
+        .expect("prefix")
+        .0
+        .to_owned();
+    let taken = app
+        .post_multipart(
+            &format!("{bobs}/papers/1"),
+            &[("form_token", "t"), ("reuse", &sha)],
+            &[],
+        )
+        .await;
+    assert_eq!(taken.status, StatusCode::BAD_REQUEST);
+    app.browse_as(None);
+    assert_eq!(
+        app.get(&format!("/account/papers/{sha}")).await.status,
+        StatusCode::SEE_OTHER
+    );
+}

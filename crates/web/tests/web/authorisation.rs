@@ -305,6 +305,7 @@ async fn every_route_answers_every_actor_as_the_policy_says() {
         .record_paper_blob(&put.sha256, "application/pdf", put.size_bytes)
         .await
         .expect("blob");
+    let paper_sha = put.sha256.clone();
     let service = DossierService::new(&app.state.db, &app.state.vault, &data);
     let opened = service
         .open(
@@ -548,6 +549,17 @@ async fn every_route_answers_every_actor_as_the_policy_says() {
             "/account/dossiers/{code}",
             format!("/account/dossiers/{code}"),
             citizens_only(Is(200), Is(404)),
+        ),
+        get(
+            "/account/papers",
+            "/account/papers".into(),
+            citizens_only(Is(200), Is(200)),
+        ),
+        // A's papers are reached only by A (the matrix's dossier has one, from its application).
+        get(
+            "/account/papers/{sha256}",
+            format!("/account/papers/{paper_sha}"),
+            citizens_only(Reaches, Is(404)),
         ),
         Row {
             method: "POST",

@@ -1,0 +1,87 @@
+//! "My papers" (giấy tờ của tôi): every paper the signed-in citizen has handed in with their
+//! dossiers, to open again and to reuse in a new application without uploading it twice
+//! (Decree 45/2020/NĐ-CP, Art. 9: a citizen is not asked again for papers the system already
+//! holds). Ownership is the account stored with the dossier; a paper of anyone else answers
+//! "not found".
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::Response;
+use storage::papers::AccountPaper;
+
+use super::session::Citizen;
+use crate::AppState;
+use crate::error::AppError;
+use crate::portal::render;
+use crate::ui::Ui;
+use crate::views::local_datetime;
+
+/// Most papers listed (and offered for reuse).
+const LISTED: i64 = 200;
+
+struct PaperRow {
+    href: String,
+    component: String,
+    file_name: String,
+    size: String,
+    dossier_code: String,
+    added: String,
+}
+
+#[derive(Template)]
+#[template(path = "account/papers.html")]
+struct PapersPage {
+    ui: Ui,
+    papers: Vec<PaperRow>,
+}
+
+/// The account's papers, each content once (the newest hand-in of it), newest first.
+pub(crate) async fn of_account(
+    state: &AppState,
+    account: &str,
+) -> Result<Vec<AccountPaper>, AppError> {
+    let mut seen = std::collections::HashSet::new();
+    Ok(state
+        .db
+        .papers_of_account(account, LISTED)
+        .await?
+        .into_iter()
+        .filter(|p| seen.insert(p.sha256.clone()))
+        .collect())
+}
+
+/// The list.
+pub async fn page(
+    State(state): State<AppState>,
+    ui: Ui,
+    citizen: Citizen,
+) -> Result<Response, AppError> {
+    let papers = of_account(&state, &citizen.id)
+        .await?
+        .into_iter()
+        .map(|p| PaperRow {
+            href: format!("/account/papers/{}", p.sha256),
+            size: crate::apply::papers::size_text(&ui, p.size_bytes),
+            added: local_datetime(&ui, p.added_at),
+            component: p.component,
+            file_name: p.file_name,
+            dossier_code: p.dossier_code,
+        })
+        .collect();
+    render(&PapersPage { ui, papers })
+}
+
+/// One paper, if it is the account's.
+pub async fn open(
+    State(state): State<AppState>,
+    citizen: Citizen,
+    Path(sha256): Path<String>,
+) -> Result<Response, AppError> {
+    let paper = of_account(&state, &citizen.id)
+        .await?
+        .into_iter()
+        .find(|p| p.sha256 == sha256)
+        .ok_or(AppError::NotFound)?;
+    crate::desk::documents::paper_file(&state, &paper.sha256, &paper.media_type, &paper.file_name)
+        .await
+}
