@@ -45,6 +45,10 @@ enum Command {
     /// Create or revoke API keys of integration clients (specialised systems, the national portal).
     #[command(subcommand, name = "api-key")]
     ApiKey(ApiKeyCommand),
+    /// Seal applicants' personal IDs still stored in clear (dossiers written before sealing
+    /// existed) with the deployment's personal-data key.
+    #[command(subcommand, name = "personal-data")]
+    PersonalData(PersonalDataCommand),
     /// Create officer accounts from the command line: the first administrator of a production
     /// deployment (which has no demonstration accounts), who then manages the others in the
     /// back office.
@@ -177,6 +181,12 @@ enum ApiKeyCommand {
 }
 
 #[derive(Subcommand)]
+enum PersonalDataCommand {
+    /// Seal every personal ID stored in clear; safe to run again and while serving.
+    Seal,
+}
+
+#[derive(Subcommand)]
 enum OfficerCommand {
     /// Create an account and print its temporary password once (only its hash is kept).
     Create {
@@ -304,6 +314,36 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                 "key {} created; it is shown only this once: store it in the client's secret store now",
                 issued.prefix
             );
+            Ok(())
+        }
+        Command::PersonalData(PersonalDataCommand::Seal) => {
+            let vault = personal_data_vault(&config)?;
+            let db = open(&config).await?;
+            let mut sealed = 0usize;
+            let outcome: anyhow::Result<()> = async {
+                loop {
+                    let batch = db.contacts_with_clear_personal_id(500).await?;
+                    if batch.is_empty() {
+                        return Ok(());
+                    }
+                    let mut changed = 0;
+                    for (id, contact) in &batch {
+                        let new = vault.seal_contact(contact);
+                        if new != *contact && db.replace_contact(*id, contact, &new).await? {
+                            changed += 1;
+                        }
+                    }
+                    sealed += changed;
+                    // Rows changed by someone else meanwhile are left for the next run.
+                    if changed == 0 {
+                        return Ok(());
+                    }
+                }
+            }
+            .await;
+            db.close().await;
+            outcome?;
+            println!("sealed the personal IDs of {sealed} dossiers");
             Ok(())
         }
         Command::Officer(OfficerCommand::Create {

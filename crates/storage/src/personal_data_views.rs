@@ -1,6 +1,6 @@
 //! The log of unmasked views of applicants' personal IDs: which officer saw the number of which
 //! dossier, why, and when (Decree 13/2023/NĐ-CP, Art. 27). Append-only; it never holds the
-//! number.
+//! number. Also the two queries that seal numbers stored in clear before sealing existed.
 
 use time::OffsetDateTime;
 
@@ -62,5 +62,44 @@ impl Db {
             .fetch_all(pool)
             .await
         })?)
+    }
+
+    /// Up to `limit` dossiers whose contact JSON still holds a personal ID in clear (rows
+    /// written before numbers were sealed): (id, contact).
+    pub async fn contacts_with_clear_personal_id(
+        &self,
+        limit: i64,
+    ) -> Result<Vec<(uuid::Uuid, String)>, StorageError> {
+        Ok(on_db!(self, |pool| {
+            sqlx::query_as(
+                "select id, applicant_contact from dossier \
+                 where applicant_contact like '%\"personal\\_id\":%' escape '\\' \
+                 order by id limit $1",
+            )
+            .bind(limit)
+            .fetch_all(pool)
+            .await
+        })?)
+    }
+
+    /// Replaces a dossier's contact JSON by `contact` if it is still `expected` (a concurrent
+    /// change wins); whether it was replaced.
+    pub async fn replace_contact(
+        &self,
+        id: uuid::Uuid,
+        expected: &str,
+        contact: &str,
+    ) -> Result<bool, StorageError> {
+        let n = exec_db!(self, |pool| {
+            sqlx::query(
+                "update dossier set applicant_contact = $1 where id = $2 and applicant_contact = $3",
+            )
+            .bind(contact)
+            .bind(id)
+            .bind(expected)
+            .execute(pool)
+            .await
+        })?;
+        Ok(n == 1)
     }
 }

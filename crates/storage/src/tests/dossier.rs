@@ -372,3 +372,52 @@ async fn a_removed_dossier_is_caught_by_the_checkpoint() {
     assert_eq!(broken.dossier, "checkpoint 1");
     assert!(broken.reason.contains("removed"), "{}", broken.reason);
 }
+
+#[tokio::test]
+async fn contacts_with_a_personal_id_in_clear_are_found_and_replaced_only_if_unchanged() {
+    let test = TestDb::seeded().await.expect("db");
+    let d = done(create(&test.db, None).await);
+    assert!(
+        test.db
+            .contacts_with_clear_personal_id(10)
+            .await
+            .expect("query")
+            .is_empty(),
+        "a plain contact line holds no personal ID"
+    );
+    let clear = r#"{"phone":"0912345678","personal_id":"001099012345"}"#;
+    assert!(
+        test.db
+            .replace_contact(d.id, "0912 345 678", clear)
+            .await
+            .expect("replace")
+    );
+    let found = test
+        .db
+        .contacts_with_clear_personal_id(10)
+        .await
+        .expect("query");
+    assert_eq!(found, vec![(d.id, clear.to_owned())]);
+    assert!(
+        !test
+            .db
+            .replace_contact(d.id, "something else", "{}")
+            .await
+            .expect("replace"),
+        "replaced although the contact had changed"
+    );
+    let sealed = r#"{"phone":"0912345678","personal_id_hash":"ab","personal_id_sealed":"v1:cd"}"#;
+    assert!(
+        test.db
+            .replace_contact(d.id, clear, sealed)
+            .await
+            .expect("replace")
+    );
+    assert!(
+        test.db
+            .contacts_with_clear_personal_id(10)
+            .await
+            .expect("query")
+            .is_empty()
+    );
+}
