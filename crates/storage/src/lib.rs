@@ -18,8 +18,10 @@ pub mod papers;
 pub mod payments;
 pub mod reference_data;
 pub mod registry_lookups;
+pub mod reports;
 pub mod scratch;
 pub mod sessions;
+pub mod synthetic;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 #[cfg(test)]

@@ -13,6 +13,7 @@ mod ops;
 mod pages;
 mod payments;
 mod registry;
+mod reports;
 mod tracking;
 
 use axum::body::Body;
