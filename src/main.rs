@@ -34,8 +34,18 @@ enum Command {
     Serve,
     /// Apply database migrations and exit.
     Migrate,
-    /// Load the reference data shipped in catalog/ (agencies, procedures, holidays) into the database.
-    Seed,
+    /// Load the reference data shipped in catalog/ (agencies, procedures, holidays) into the database;
+    /// with --synthetic N, then add N synthetic historical dossiers (for measuring at scale).
+    Seed {
+        /// Also generate N historical dossiers of the last two years across the agency tree
+        /// (status mix, channels, late and on-time results, payments, look-ups), written in
+        /// batches; 1,200,000 is two years of a province.
+        #[arg(long, value_name = "N")]
+        synthetic: Option<u64>,
+        /// Seed of the synthetic history's random choices (same seed, same distribution).
+        #[arg(long, default_value_t = 766)]
+        random_seed: u64,
+    },
     /// Show or change the legal calendar (holidays, swapped working days).
     #[command(subcommand)]
     Calendar(CalendarCommand),
@@ -120,6 +130,10 @@ struct BenchArgs {
     /// That officer's password.
     #[arg(long, default_value = web::desk::accounts::DEMO_PASSWORD)]
     password: String,
+    /// Officer who reads the reports (a leader, unit administrator or auditor; the same
+    /// password), a demonstration leader by default.
+    #[arg(long, default_value = "lanhdao.xa")]
+    reports_officer: String,
     /// The server's database, for the storage ceiling (default: the configuration's, i.e. the
     /// embedded SQLite file of MOTCUA_DATA_DIR, or MOTCUA_DATABASE_URL).
     #[arg(long)]
@@ -277,10 +291,12 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             println!("migrated {}", config.database_display());
             Ok(())
         }
-        Command::Seed => {
+        Command::Seed {
+            synthetic,
+            random_seed,
+        } => {
             let db = open(&config).await?;
             let report = db.seed_reference_data().await?;
-            db.close().await;
             println!(
                 "loaded {} agencies, {} procedures and {} calendar days into {}",
                 report.agencies,
@@ -288,7 +304,12 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                 report.calendar_days,
                 config.database_display()
             );
-            Ok(())
+            let result = match synthetic {
+                Some(n) => seed_synthetic(&db, n, random_seed).await,
+                None => Ok(()),
+            };
+            db.close().await;
+            result
         }
         Command::Calendar(cmd) => calendar(cmd, &config).await,
         Command::Bench(args) => bench_command(args, &config).await,
@@ -439,6 +460,56 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                 .with_context(|| format!("cannot run the sandbox on {listen}"))
         }
     }
+}
+
+/// `motcua seed --synthetic N`: N historical dossiers with a progress bar, then what was written.
+async fn seed_synthetic(db: &Db, n: u64, seed: u64) -> anyhow::Result<()> {
+    let bar = indicatif::ProgressBar::new(n);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{bar:40} {pos}/{len} dossiers, {per_sec}, {elapsed_precise} elapsed, about {eta} left",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let plan = bench::synthetic::Plan {
+        dossiers: n,
+        seed,
+        now: time::OffsetDateTime::now_utc(),
+    };
+    let summary = bench::synthetic::seed_synthetic(db, &plan, &|done| bar.set_position(done))
+        .await
+        .context("cannot write the synthetic history")?;
+    bar.finish();
+    let seconds = summary.elapsed.as_secs_f64().max(0.001);
+    println!(
+        "wrote {} synthetic dossiers ({} events, {} payments, {} look-ups) across {} agencies in {:.1} s: {:.0} dossiers/s",
+        summary.dossiers,
+        summary.events,
+        summary.payments,
+        summary.lookups,
+        summary.agencies,
+        seconds,
+        summary.dossiers as f64 / seconds
+    );
+    let share = |count: u64| count as f64 * 100.0 / summary.dossiers.max(1) as f64;
+    for (status, count) in &summary.by_status {
+        println!("  status {status:<22} {count:>9} ({:.1} %)", share(*count));
+    }
+    for (channel, count) in &summary.by_channel {
+        println!(
+            "  channel {channel:<21} {count:>9} ({:.1} %)",
+            share(*count)
+        );
+    }
+    println!(
+        "  results on time {} and late {}; {} planned actions refused by the rules",
+        summary.on_time, summary.late, summary.refused_actions
+    );
+    println!(
+        "  planner statistics refreshed in {:.1} s",
+        summary.statistics.as_secs_f64()
+    );
+    Ok(())
 }
 
 async fn serve(config: Config) -> anyhow::Result<()> {
@@ -753,6 +824,7 @@ async fn bench_command(args: BenchArgs, config: &Config) -> anyhow::Result<()> {
                 procedure: args.procedure.clone(),
                 officer: args.officer.clone(),
                 password: args.password.clone(),
+                reports_officer: args.reports_officer.clone(),
                 database_url: Some(
                     args.database_url
                         .clone()

@@ -522,7 +522,8 @@ export async function hasRegistryReport(baseUrl) {
 /**
  * (g) At the counter the reception officer looks a walk-in up in the population database (the
  * server's sandbox may be absent: the page then says the database is not answering, and the
- * intake form is the same), then an inspector reads the monthly look-up report.
+ * intake form is the same), then an inspector reads the monthly look-up report and the monthly
+ * dossier report.
  */
 export async function registryLookups(actor, audit) {
   const { page } = actor;
@@ -546,6 +547,10 @@ export async function registryLookups(actor, audit) {
   resp = await actor.goto('/back-office/reports/registry-lookups');
   assert.equal(status(resp), 200);
   await audit.page(page, 'back_office/registry_lookups.html', 'report');
+  resp = await actor.follow('.officer-bar a[href="/back-office/reports/monthly"]');
+  assert.equal(status(resp), 200);
+  assert.match(await text(page, '#monthly-received'), /^[\d.]+$/, 'the monthly report shows no total');
+  await audit.page(page, 'back_office/monthly_report.html', 'monthly');
   await signOut(actor);
 }
 

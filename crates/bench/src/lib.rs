@@ -12,6 +12,7 @@ pub mod memory;
 pub mod report;
 pub mod server;
 pub mod stats;
+pub mod synthetic;
 pub mod workload;
 
 use std::path::PathBuf;
@@ -39,6 +40,9 @@ pub enum BenchError {
     /// The database of the storage ceiling failed.
     #[error(transparent)]
     Storage(#[from] storage::StorageError),
+    /// Synthetic history could not be generated.
+    #[error("synthetic history: {0}")]
+    Synthetic(String),
     /// A file could not be read or written.
     #[error("{path}: {source}")]
     Io {
@@ -70,6 +74,8 @@ pub struct Options {
     pub officer: String,
     /// That officer's password.
     pub password: String,
+    /// Officer who reads the reports (same password).
+    pub reports_officer: String,
     /// The server's database, for the storage ceiling; `None` skips it.
     pub database_url: Option<String>,
     /// The server's process id; found from the URL's port when `None`.
@@ -99,8 +105,9 @@ pub fn port_of(url: &str) -> u16 {
 
 /// How many phases a run has, so each gets its share of the time.
 fn phase_count(options: &Options) -> u32 {
-    // HTTP ceiling, search, inbox; the storage ceiling; submit, read, tracking page and API.
-    3 + u32::from(options.database_url.is_some()) + if options.api_key.is_some() { 4 } else { 0 }
+    // HTTP ceiling, search, inbox, three reports; the storage ceiling; submit, read, tracking
+    // page and API.
+    6 + u32::from(options.database_url.is_some()) + if options.api_key.is_some() { 4 } else { 0 }
 }
 
 fn say(line: &str) {
@@ -222,6 +229,8 @@ pub async fn run(options: &Options) -> Result<Report, BenchError> {
         Err(e) => report.notes.push(format!("officer inbox skipped: {e}")),
     }
 
+    report_phases(&mut report, &http, &base, options, bounds).await;
+
     if let Some((sampler, before)) = sampler {
         report.memory = Some(sampler.finish(before).await);
     }
@@ -234,6 +243,55 @@ pub async fn run(options: &Options) -> Result<Report, BenchError> {
         })?;
     }
     Ok(report)
+}
+
+/// The back office's reports, as an officer who reads them: the monthly dossier report of the
+/// last full month, the payment report of this year and the population look-up report.
+async fn report_phases(
+    report: &mut Report,
+    http: &reqwest::Client,
+    base: &str,
+    options: &Options,
+    bounds: Bounds,
+) {
+    say(&format!("reports as {}", options.reports_officer));
+    let cookie =
+        match server::sign_in(http, base, &options.reports_officer, &options.password).await {
+            Ok(cookie) => Arc::new(cookie),
+            Err(e) => {
+                report.notes.push(format!("reports skipped: {e}"));
+                return;
+            }
+        };
+    let now = time::OffsetDateTime::now_utc().to_offset(domain::calendar::VIETNAM_OFFSET);
+    let (year, month) = match now.month() {
+        time::Month::January => (now.year() - 1, 12),
+        m => (now.year(), u8::from(m) - 1),
+    };
+    let pages = [
+        (
+            "monthly report",
+            format!("{base}/back-office/reports/monthly?month={year:04}-{month:02}"),
+        ),
+        (
+            "payment report",
+            format!("{base}/back-office/reports/payments"),
+        ),
+        (
+            "look-up report",
+            format!("{base}/back-office/reports/registry-lookups"),
+        ),
+    ];
+    for (name, url) in pages {
+        say(name);
+        let (h, url, cookie) = (http.clone(), Arc::new(url), cookie.clone());
+        let measured = drive(name, bounds, move |_| {
+            let (h, url, cookie) = (h.clone(), url.clone(), cookie.clone());
+            async move { get_ok(&h, &url, Some(&cookie)).await }
+        })
+        .await;
+        report.push(measured, Bound::Http);
+    }
 }
 
 /// Submission, then reads and tracking of what was submitted.
@@ -362,13 +420,14 @@ mod tests {
             procedure: "1.001193".into(),
             officer: "tiepnhan.xa".into(),
             password: "motcua-demo".into(),
+            reports_officer: "lanhdao.xa".into(),
             database_url: None,
             server_pid: None,
             json: None,
         };
-        assert_eq!(phase_count(&o), 3);
+        assert_eq!(phase_count(&o), 6);
         o.api_key = Some("k".into());
         o.database_url = Some("sqlite://data/motcua.db".into());
-        assert_eq!(phase_count(&o), 8);
+        assert_eq!(phase_count(&o), 11);
     }
 }

@@ -19,8 +19,10 @@ pub mod payments;
 pub mod personal_data_views;
 pub mod reference_data;
 pub mod registry_lookups;
+pub mod reports;
 pub mod scratch;
 pub mod sessions;
+pub mod synthetic;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 #[cfg(test)]

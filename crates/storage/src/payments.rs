@@ -492,8 +492,10 @@ impl Db {
                  where p.status in ('paid', 'refunded') and p.paid_at >= $1 and p.paid_at < $2 \
                  order by p.paid_at",
             )
-            .bind(from)
-            .bind(to)
+            // In UTC, as stored: SQLite compares the times as text, so a bound given at
+            // +07:00 (the report's year starts in Vietnam time) missed the first seven hours.
+            .bind(crate::dossier::to_micros(from))
+            .bind(crate::dossier::to_micros(to))
             .fetch_all(pool)
             .await
         })?)

@@ -13,6 +13,7 @@ mod error;
 pub mod forms;
 pub mod i18n;
 mod limits;
+mod monthly_report;
 mod ops;
 mod params;
 pub mod payments;
@@ -124,6 +125,7 @@ pub fn app(state: AppState) -> Router {
         .merge(account::router())
         .merge(payments::router())
         .merge(registry::router())
+        .merge(monthly_report::router())
         .merge(ops::router())
         .fallback(not_found)
         .with_state(state)

@@ -64,9 +64,13 @@ pub async fn page(
             None => c.month.clone(),
         };
         let index = RESULTS.iter().position(|r| *r == c.result);
+        // The counts come sorted by month and agency, so a line's results are consecutive:
+        // only the last line can be this one (searching every line was quadratic in the
+        // months times the agencies, two years of a province's 54 agencies).
         let at = match lines
-            .iter()
-            .position(|l| l.month == month && l.agency == agency)
+            .last()
+            .filter(|l| l.month == month && l.agency == agency)
+            .map(|_| lines.len() - 1)
         {
             Some(at) => at,
             None => {

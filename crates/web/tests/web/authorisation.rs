@@ -899,6 +899,15 @@ async fn every_route_answers_every_actor_as_the_policy_says() {
                 [Is(403), Is(200)],
             ),
         ),
+        // The monthly dossier report: read by those who read reports.
+        get(
+            "/back-office/reports/monthly",
+            "/back-office/reports/monthly".into(),
+            officers_only(
+                [Is(403), Is(403), Is(200), Is(200), Is(200)],
+                [Is(403), Is(200)],
+            ),
+        ),
         // Look-ups in the population database: read by those who read reports.
         get(
             "/back-office/reports/registry-lookups",

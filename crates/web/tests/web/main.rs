@@ -15,6 +15,7 @@ mod pages;
 mod payments;
 mod personal_data;
 mod registry;
+mod reports;
 mod tracking;
 
 use axum::body::Body;
