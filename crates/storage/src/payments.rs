@@ -205,6 +205,21 @@ pub struct PaidRow {
     pub agency_code: String,
 }
 
+/// Paid payments of one channel, procedure and agency, counted and summed by the database.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct PaidGroupRow {
+    /// Channel name.
+    pub channel: String,
+    /// The procedure.
+    pub procedure_code: String,
+    /// The agency that settles it.
+    pub agency_code: String,
+    /// How many payments.
+    pub payments: i64,
+    /// Amount kept (paid less refunded), in VND.
+    pub amount_vnd: i64,
+}
+
 const COLUMNS: &str = "reference, dossier_code, channel, amount_vnd, status, gateway_transaction, \
      gateway_url, bank_code, refunded_vnd, receipt_key, recorded_by, created_at, updated_at, paid_at";
 
@@ -498,6 +513,62 @@ impl Db {
             .bind(crate::dossier::to_micros(to))
             .fetch_all(pool)
             .await
+        })?)
+    }
+
+    /// Paid payments (refunds subtracted) collected in `[from, to)`, counted and summed per
+    /// channel, procedure and agency in the database: the payment report asks one month at a
+    /// time, so it never reads a year of rows.
+    pub async fn paid_payment_groups(
+        &self,
+        from: OffsetDateTime,
+        to: OffsetDateTime,
+    ) -> Result<Vec<PaidGroupRow>, StorageError> {
+        Ok(on_db!(self, |pool| {
+            sqlx::query_as(
+                "select p.channel, d.procedure_code, d.agency_code, count(*) as payments, \
+                 cast(sum(p.amount_vnd - p.refunded_vnd) as bigint) as amount_vnd \
+                 from payment p join dossier d on d.code = p.dossier_code \
+                 where p.status in ('paid', 'refunded') and p.paid_at >= $1 and p.paid_at < $2 \
+                 group by p.channel, d.procedure_code, d.agency_code",
+            )
+            .bind(crate::dossier::to_micros(from))
+            .bind(crate::dossier::to_micros(to))
+            .fetch_all(pool)
+            .await
+        })?)
+    }
+
+    /// Dossiers with a payment kept in `[from, to)`, and of those the dossiers with one through
+    /// a channel of `online`: the share of fee-bearing dossiers paid online.
+    pub async fn paying_dossiers(
+        &self,
+        from: OffsetDateTime,
+        to: OffsetDateTime,
+        online: &[&str],
+    ) -> Result<(i64, i64), StorageError> {
+        // $3… hold the online channel names; with none, nothing counts as online.
+        let list = if online.is_empty() {
+            "null".to_owned()
+        } else {
+            (0..online.len())
+                .map(|i| format!("${}", i + 3))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let sql = format!(
+            "select count(distinct dossier_code), \
+             count(distinct case when channel in ({list}) then dossier_code end) \
+             from payment where status in ('paid', 'refunded') and paid_at >= $1 and paid_at < $2"
+        );
+        Ok(on_db!(self, |pool| {
+            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+                .bind(crate::dossier::to_micros(from))
+                .bind(crate::dossier::to_micros(to));
+            for channel in online {
+                q = q.bind(*channel);
+            }
+            q.fetch_one(pool).await
         })?)
     }
 }

@@ -37,15 +37,33 @@ pub struct Tally {
 }
 
 impl Tally {
-    fn add(&mut self, item: &PaidItem) {
-        if item.channel.is_online() {
-            self.online_count += 1;
-            self.online_vnd = self.online_vnd.saturating_add(item.amount_vnd);
+    fn add(&mut self, group: &PaidGroup) {
+        if group.channel.is_online() {
+            self.online_count += group.count;
+            self.online_vnd = self.online_vnd.saturating_add(group.amount_vnd);
         } else {
-            self.counter_count += 1;
-            self.counter_vnd = self.counter_vnd.saturating_add(item.amount_vnd);
+            self.counter_count += group.count;
+            self.counter_vnd = self.counter_vnd.saturating_add(group.amount_vnd);
         }
     }
+}
+
+/// Paid payments counted and summed together: one channel, month, procedure and agency. The
+/// database groups them, so the report never holds a year of payments in memory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaidGroup {
+    /// How they were paid.
+    pub channel: PaymentChannel,
+    /// Month paid, 1–12, in Vietnam's time.
+    pub month: u8,
+    /// Their procedure.
+    pub procedure_code: String,
+    /// Their agency.
+    pub agency_code: String,
+    /// How many.
+    pub count: u64,
+    /// Amount kept (paid less refunded), in VND.
+    pub amount_vnd: i64,
 }
 
 /// The whole report.
@@ -85,37 +103,60 @@ fn ranked(map: BTreeMap<String, Tally>) -> Vec<(String, Tally)> {
     v
 }
 
-/// Groups paid payments into the report.
+/// Groups paid payments into the report (each payment a group of one).
 pub fn summarise(items: &[PaidItem]) -> PaymentReport {
+    let mut paying: BTreeSet<&str> = BTreeSet::new();
+    let mut online: BTreeSet<&str> = BTreeSet::new();
+    for item in items {
+        paying.insert(&item.dossier_code);
+        if item.channel.is_online() {
+            online.insert(&item.dossier_code);
+        }
+    }
+    let groups: Vec<PaidGroup> = items
+        .iter()
+        .map(|i| PaidGroup {
+            channel: i.channel,
+            month: i.month,
+            procedure_code: i.procedure_code.clone(),
+            agency_code: i.agency_code.clone(),
+            count: 1,
+            amount_vnd: i.amount_vnd,
+        })
+        .collect();
+    summarise_groups(&groups, paying.len() as u64, online.len() as u64)
+}
+
+/// The report from groups of payments and the number of dossiers that paid anything and that
+/// paid online, counted apart (a dossier may pay in several groups).
+pub fn summarise_groups(
+    groups: &[PaidGroup],
+    paying_dossiers: u64,
+    paid_online_dossiers: u64,
+) -> PaymentReport {
     let mut months = [Tally::default(); 12];
     let mut procedures: BTreeMap<String, Tally> = BTreeMap::new();
     let mut agencies: BTreeMap<String, Tally> = BTreeMap::new();
     let mut total = Tally::default();
     let mut channels: BTreeMap<&'static str, (PaymentChannel, u64, i64)> = BTreeMap::new();
-    let mut paying: BTreeSet<&str> = BTreeSet::new();
-    let mut online: BTreeSet<&str> = BTreeSet::new();
-    for item in items {
-        if let Some(m) = months.get_mut(usize::from(item.month.clamp(1, 12)) - 1) {
-            m.add(item);
+    for group in groups {
+        if let Some(m) = months.get_mut(usize::from(group.month.clamp(1, 12)) - 1) {
+            m.add(group);
         }
         procedures
-            .entry(item.procedure_code.clone())
+            .entry(group.procedure_code.clone())
             .or_default()
-            .add(item);
+            .add(group);
         agencies
-            .entry(item.agency_code.clone())
+            .entry(group.agency_code.clone())
             .or_default()
-            .add(item);
-        total.add(item);
+            .add(group);
+        total.add(group);
         let c = channels
-            .entry(item.channel.as_str())
-            .or_insert((item.channel, 0, 0));
-        c.1 += 1;
-        c.2 = c.2.saturating_add(item.amount_vnd);
-        paying.insert(&item.dossier_code);
-        if item.channel.is_online() {
-            online.insert(&item.dossier_code);
-        }
+            .entry(group.channel.as_str())
+            .or_insert((group.channel, 0, 0));
+        c.1 += group.count;
+        c.2 = c.2.saturating_add(group.amount_vnd);
     }
     PaymentReport {
         by_month: (1..=12).zip(months).collect(),
@@ -126,8 +167,8 @@ pub fn summarise(items: &[PaidItem]) -> PaymentReport {
             .into_iter()
             .filter_map(|c| channels.get(c.as_str()).copied())
             .collect(),
-        paying_dossiers: paying.len() as u64,
-        paid_online_dossiers: online.len() as u64,
+        paying_dossiers,
+        paid_online_dossiers,
     }
 }
 
@@ -170,5 +211,43 @@ mod tests {
         let r = summarise(&[]);
         assert_eq!(r.by_month.len(), 12);
         assert_eq!(r.online_share_per_mille(), None);
+    }
+
+    #[test]
+    fn groups_counted_by_the_database_give_the_same_report_as_the_payments_one_by_one() {
+        let items = [
+            item(PaymentChannel::VnPay, 25_000, 3, "D1"),
+            item(PaymentChannel::VnPay, 5_000, 3, "D4"),
+            item(PaymentChannel::PayGov, 10_000, 3, "D1"),
+            item(PaymentChannel::Cash, 50_000, 4, "D2"),
+            item(PaymentChannel::Cash, 20_000, 4, "D3"),
+        ];
+        let grouped = [
+            PaidGroup {
+                channel: PaymentChannel::VnPay,
+                month: 3,
+                procedure_code: "1.001".into(),
+                agency_code: "A".into(),
+                count: 2,
+                amount_vnd: 30_000,
+            },
+            PaidGroup {
+                channel: PaymentChannel::PayGov,
+                month: 3,
+                procedure_code: "1.001".into(),
+                agency_code: "A".into(),
+                count: 1,
+                amount_vnd: 10_000,
+            },
+            PaidGroup {
+                channel: PaymentChannel::Cash,
+                month: 4,
+                procedure_code: "1.001".into(),
+                agency_code: "A".into(),
+                count: 2,
+                amount_vnd: 70_000,
+            },
+        ];
+        assert_eq!(summarise_groups(&grouped, 4, 2), summarise(&items));
     }
 }
