@@ -72,6 +72,19 @@ struct SessionRow {
 const OFFICER_COLUMNS: &str = "o.id, o.username, o.full_name, o.agency_code, o.role, o.password_hash, \
      o.disabled_at, o.totp_secret";
 
+/// Ends every session of an officer inside `tx`, so a change made in the same transaction
+/// (disabled, new role, new password) applies from the next sign-in and no open page keeps
+/// acting with the old account.
+async fn end_sessions(tx: &mut crate::db::Tx, id: &str) -> Result<(), StorageError> {
+    crate::db::exec_tx!(tx, |c| {
+        sqlx::query("delete from officer_session where officer_id = $1")
+            .bind(id)
+            .execute(c)
+            .await
+    })?;
+    Ok(())
+}
+
 impl Db {
     /// Creates an officer account.
     pub async fn create_officer(&self, officer: &NewOfficer) -> Result<(), StorageError> {
@@ -182,12 +195,7 @@ impl Db {
                 .execute(c)
                 .await
         })?;
-        crate::db::exec_tx!(&mut tx, |c| {
-            sqlx::query("delete from officer_session where officer_id = $1")
-                .bind(id)
-                .execute(c)
-                .await
-        })?;
+        end_sessions(&mut tx, id).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -206,12 +214,7 @@ impl Db {
                 .execute(c)
                 .await
         })?;
-        crate::db::exec_tx!(&mut tx, |c| {
-            sqlx::query("delete from officer_session where officer_id = $1")
-                .bind(id)
-                .execute(c)
-                .await
-        })?;
+        end_sessions(&mut tx, id).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -270,12 +273,7 @@ impl Db {
                 .execute(c)
                 .await
         })?;
-        crate::db::exec_tx!(&mut tx, |c| {
-            sqlx::query("delete from officer_session where officer_id = $1")
-                .bind(id)
-                .execute(c)
-                .await
-        })?;
+        end_sessions(&mut tx, id).await?;
         tx.commit().await?;
         Ok(())
     }

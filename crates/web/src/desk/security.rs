@@ -46,7 +46,8 @@ fn page_with(
     done: Option<String>,
 ) -> Result<Response, AppError> {
     let secret = secret.unwrap_or_else(new_secret);
-    let uri = enrolment_uri(ISSUER, &officer_username(&officer), &secret);
+    // The account id is the sign-in name, which the app shows beside the codes.
+    let uri = enrolment_uri(ISSUER, &officer.id, &secret);
     let qr_svg = documents::qr_svg(&uri)
         .map_err(|e| AppError::Internal(format!("QR code: {e}")))?
         // The XML declaration has no place inside HTML.
@@ -77,15 +78,6 @@ fn page_with(
         axum::http::HeaderValue::from_static("no-store"),
     );
     Ok(response)
-}
-
-/// The account name in the app: the officer's id without its prefix is stable and readable.
-fn officer_username(officer: &Officer) -> String {
-    officer
-        .id
-        .strip_prefix("officer:")
-        .unwrap_or(&officer.id)
-        .to_owned()
 }
 
 /// The page.

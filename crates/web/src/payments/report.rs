@@ -83,12 +83,6 @@ fn start_of_month_after(year: i32, month: u8) -> Option<OffsetDateTime> {
     }
 }
 
-fn start_of_year(year: i32) -> Option<OffsetDateTime> {
-    Date::from_calendar_date(year, Month::January, 1)
-        .ok()
-        .map(|d| d.with_time(Time::MIDNIGHT).assume_offset(VIETNAM_OFFSET))
-}
-
 /// Shows the report for a year.
 pub async fn page(
     State(state): State<AppState>,
@@ -108,7 +102,7 @@ pub async fn page(
             .filter(|y| (2000..=this_year + 1).contains(y))
             .ok_or_else(|| AppError::BadRequest(ui.t("payment.report.bad_year").to_owned()))?,
     };
-    let (Some(from), Some(to)) = (start_of_year(year), start_of_year(year + 1)) else {
+    let (Some(from), Some(to)) = (start_of_month(year, 1), start_of_month(year + 1, 1)) else {
         return Err(AppError::BadRequest(
             ui.t("payment.report.bad_year").to_owned(),
         ));
