@@ -350,7 +350,12 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                     let mut changed = 0;
                     for (id, contact) in &batch {
                         let new = vault.seal_contact(contact);
-                        if new != *contact && db.replace_contact(*id, contact, &new).await? {
+                        let hash = web::personal_data::PersonalDataVault::stored_hash(&new);
+                        if new != *contact
+                            && db
+                                .replace_contact(*id, contact, &new, hash.as_deref())
+                                .await?
+                        {
                             changed += 1;
                         }
                     }
@@ -362,9 +367,30 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                 }
             }
             .await;
+            // Authenticator secrets enrolled before they were sealed.
+            let secrets: anyhow::Result<usize> = async {
+                let mut n = 0;
+                for (id, stored) in db.officer_second_factor_secrets().await? {
+                    if web::personal_data::PersonalDataVault::is_sealed(&stored) {
+                        continue;
+                    }
+                    let new = web::desk::second_factor::sealed_secret(&vault, &stored);
+                    if db
+                        .replace_officer_second_factor_secret(&id, &stored, &new)
+                        .await?
+                    {
+                        n += 1;
+                    }
+                }
+                Ok(n)
+            }
+            .await;
             db.close().await;
             outcome?;
-            println!("sealed the personal IDs of {sealed} dossiers");
+            let secrets = secrets?;
+            println!(
+                "sealed the personal IDs of {sealed} dossiers and {secrets} officers' authenticator secrets"
+            );
             Ok(())
         }
         Command::Officer(OfficerCommand::Create {

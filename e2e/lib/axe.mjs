@@ -53,5 +53,5 @@ export const PAGE_TEMPLATES = [
   'desk/api_clients.html', 'back_office/registry_lookups.html',
   'payments/result.html', 'payments/receipt.html', 'back_office/payments_report.html',
   'desk/officers.html', 'desk/security.html', 'account/papers.html',
-  'back_office/monthly_report.html',
+  'back_office/monthly_report.html', 'desk/personal_id_search.html',
 ];

@@ -2,7 +2,7 @@
 // JavaScript on or off. Selectors come from the templates (ids, names, form actions), not from the
 // interface text, so the same steps run in Vietnamese and English.
 import assert from 'node:assert/strict';
-import { createHmac } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { makePdf } from './pdf.mjs';
 import { navigate } from './actors.mjs';
 
@@ -11,6 +11,8 @@ export const BIRTH = { code: '1.001193', vi: 'Đăng ký khai sinh', en: 'Birth 
 export const PASSWORD = 'motcua-demo';
 
 const pdf = (name, text) => ({ name, mimeType: 'application/pdf', buffer: makePdf(text) });
+// The personal ID journey (b) registers at the counter and then searches for.
+const PERSONAL_ID = '027190001234';
 const path = (page) => new URL(page.url()).pathname;
 const status = (resp) => resp?.status();
 
@@ -220,6 +222,7 @@ export async function backOffice(actor, citizen, audit, { baseUrl }) {
   await audit.page(page, 'desk/intake.html', 'intake-form');
   await emptySubmit(actor, audit, 'desk/intake.html', 'intake-error', 422);
   await actor.fill('#name', 'Trần Văn Bình');
+  await actor.fill('#personal_id', PERSONAL_ID);
   await actor.fill('#phone', phone);
   await actor.fill('#address', 'Thôn Đông, xã Tam Sơn');
   // Papers handed in at the counter, where the page lists them to tick.
@@ -317,7 +320,29 @@ export async function backOffice(actor, citizen, audit, { baseUrl }) {
   await openDossier(actor, code);
   await act(actor, 'approve', { note: 'Đồng ý.' });
   await audit.page(page, 'desk/dossier.html', 'approved');
+  // The signed result goes with it as a file: the dossier's electronic result.
+  await actor.file('#mark_result_ready-result_file', pdf('ket-qua.pdf', 'result'));
   await act(actor, 'mark_result_ready');
+  assert.ok((await text(page, '#papers-heading + ul')).includes('ket-qua.pdf'),
+    'the electronic result is not among the dossier\'s papers');
+  // The leader finds the applicant's dossiers by the personal ID read from their card: a
+  // number that is not one first, then theirs, with the reason the search is recorded under.
+  resp = await actor.follow('.officer-bar a[href="/back-office/search/personal-id"]');
+  assert.equal(status(resp), 200);
+  await audit.page(page, 'desk/personal_id_search.html', 'search-form');
+  await actor.fill('#personal_id', '12345');
+  resp = await actor.submit('main form[action="/back-office/search/personal-id"] button[type=submit]');
+  assert.equal(status(resp), 422, `a search without a valid number answered ${status(resp)}`);
+  assert.ok(await page.locator('.error-summary').isVisible(), 'no error summary');
+  await audit.page(page, 'desk/personal_id_search.html', 'search-error');
+  await actor.fill('#personal_id', PERSONAL_ID);
+  await actor.select('#reason', 'verify_papers');
+  resp = await actor.submit('main form[action="/back-office/search/personal-id"] button[type=submit]');
+  assert.equal(status(resp), 200);
+  assert.ok(await page.locator(`main table a[href="/back-office/dossiers/${code}"]`).count(),
+    'the search by personal ID does not find the dossier');
+  assert.ok(!(await text(page, 'main')).includes(PERSONAL_ID), 'the number is shown whole');
+  await audit.page(page, 'desk/personal_id_search.html', 'search-found');
   // The leader reads the payment report, where the cash payment counts at the counter.
   resp = await actor.follow('.officer-bar a[href="/back-office/reports/payments"]');
   assert.equal(status(resp), 200, `the payment report answered ${status(resp)}`);
@@ -329,6 +354,19 @@ export async function backOffice(actor, citizen, audit, { baseUrl }) {
   await openDossier(actor, code);
   await act(actor, 'return_result', { method: 'counter' });
   await audit.page(page, 'desk/dossier.html', 'returned');
+  await signOut(actor);
+
+  // An officer of a department cannot open, nor act on, the commune's dossier: by its address
+  // the page is "not found", and an action posted with their own valid session and token is too.
+  await signIn(actor, 'tiepnhan.so');
+  resp = await actor.goto(`/back-office/dossiers/${encodeURIComponent(code)}`);
+  assert.equal(status(resp), 404, `a department officer opened the commune's dossier (${status(resp)})`);
+  assert.ok(!(await text(page, 'main')).includes('Trần Văn Bình'), 'the 404 page shows the applicant');
+  await actor.goto('/back-office/inbox');
+  const csrf = await page.locator('.officer-bar input[name=csrf]').first().inputValue();
+  const posted = await page.request.post(`/back-office/dossiers/${encodeURIComponent(code)}/actions`, {
+    form: { csrf, action: 'stop', reasons: 'thử', version: '99', form_token: 'cross-unit' }, maxRedirects: 0 });
+  assert.equal(posted.status(), 404, `a department officer's action on the commune's dossier answered ${posted.status()}`);
   await signOut(actor);
 
   // The tracking page tells the whole story, the same events as the API.
@@ -727,6 +765,10 @@ export async function singleSignOn(actor, other, audit, { width }) {
   assert.equal(status(resp), 404, `someone else's dossier answered ${status(resp)}`);
   const body = await text(page, 'body');
   assert.ok(!body.includes('Nguyễn Thị Hồng Nhung') && !body.includes(theirs.phone), 'the 404 page leaks the applicant');
+  // Nor a paper of theirs, addressed by its content's hash in "my papers".
+  const theirPaper = createHash('sha256').update(makePdf('paper 1')).digest('hex');
+  resp = await actor.goto(`/account/papers/${theirPaper}`);
+  assert.equal(status(resp), 404, `someone else's paper answered ${status(resp)}`);
 
   // Out, then in again through the provider: the same account (the provider remembers the
   // person, so it may come straight back).

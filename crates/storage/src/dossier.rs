@@ -102,6 +102,9 @@ pub struct NewDossier {
     /// The citizen account (or API client) that applied, for "my dossiers"; `None` for
     /// dossiers handed in at the counter or online without an account.
     pub applicant_account: Option<String>,
+    /// Keyed hash of the applicant's personal ID (hex), so officers find a person's dossiers
+    /// without decrypting anything; `None` when no number was given.
+    pub personal_id_hash: Option<String>,
 }
 
 /// A dossier as stored.
@@ -709,8 +712,8 @@ impl Tx {
                 "insert into dossier (id, code, procedure_code, agency_code, holder_agency_code, assigned_officer, \
                    channel, status, applicant_name, applicant_contact, submitted_at, received_at, due_at, \
                    finished_at, supplement_count, state, event_count, head_hash, created_at, updated_at, \
-                   applicant_phone_last4, applicant_id_last4, applicant_account) \
-                 values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, 0, $17, $18, $18, $19, $20, $21)",
+                   applicant_phone_last4, applicant_id_last4, applicant_account, applicant_personal_id_hash) \
+                 values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, 0, $17, $18, $18, $19, $20, $21, $22)",
             )
             .bind(new.id)
             .bind(code)
@@ -733,6 +736,7 @@ impl Tx {
             .bind(&new.phone_last4)
             .bind(&new.id_last4)
             .bind(&new.applicant_account)
+            .bind(&new.personal_id_hash)
             .execute(c)
             .await
         })?;

@@ -247,6 +247,39 @@ impl Db {
         Ok(())
     }
 
+    /// Every officer's stored authenticator secret: (id, stored value). Officers are a few
+    /// hundred at most, so one read is enough for `motcua personal-data seal`.
+    pub async fn officer_second_factor_secrets(
+        &self,
+    ) -> Result<Vec<(String, String)>, StorageError> {
+        Ok(on_db!(self, |pool| {
+            sqlx::query_as(
+                "select id, totp_secret from officer where totp_secret is not null order by id",
+            )
+            .fetch_all(pool)
+            .await
+        })?)
+    }
+
+    /// Replaces an officer's stored secret by `stored` if it is still `expected` (an enrolment
+    /// or removal meanwhile wins); whether it was replaced. The record of used codes is kept.
+    pub async fn replace_officer_second_factor_secret(
+        &self,
+        id: &str,
+        expected: &str,
+        stored: &str,
+    ) -> Result<bool, StorageError> {
+        let n = exec_db!(self, |pool| {
+            sqlx::query("update officer set totp_secret = $1 where id = $2 and totp_secret = $3")
+                .bind(stored)
+                .bind(id)
+                .bind(expected)
+                .execute(pool)
+                .await
+        })?;
+        Ok(n == 1)
+    }
+
     /// Records that the code of time step `step` was used; `false` when that step or a later
     /// one was already used, so a code seen over a shoulder or replayed signs in nobody.
     pub async fn use_second_factor_step(&self, id: &str, step: i64) -> Result<bool, StorageError> {

@@ -131,6 +131,8 @@ pub enum PaperPurpose {
     Application,
     /// Handed in as a supplement the agency asked for.
     Supplement,
+    /// The agency's electronic result (kết quả điện tử), attached when it is marked ready.
+    Result,
 }
 
 impl PaperPurpose {
@@ -139,6 +141,7 @@ impl PaperPurpose {
         match self {
             PaperPurpose::Application => "application",
             PaperPurpose::Supplement => "supplement",
+            PaperPurpose::Result => "result",
         }
     }
 
@@ -147,6 +150,7 @@ impl PaperPurpose {
         match s {
             "application" => Some(PaperPurpose::Application),
             "supplement" => Some(PaperPurpose::Supplement),
+            "result" => Some(PaperPurpose::Result),
             _ => None,
         }
     }
@@ -220,6 +224,8 @@ pub struct AccountPaper {
     pub size_bytes: i64,
     /// When it was attached.
     pub added_at: OffsetDateTime,
+    /// `application`, `supplement` or `result` (see [`PaperPurpose`]).
+    pub purpose: String,
 }
 
 /// An application a citizen is filling in on the portal.
@@ -351,7 +357,7 @@ impl Db {
         Ok(on_db!(self, |pool| {
             sqlx::query_as(
                 "select d.code as dossier_code, p.component, p.sha256, p.file_name, p.media_type, \
-                 p.size_bytes, p.added_at \
+                 p.size_bytes, p.added_at, p.purpose \
                  from dossier_paper p join dossier d on d.id = p.dossier_id \
                  where d.applicant_account = $1 order by p.added_at desc, p.position limit $2",
             )

@@ -1,6 +1,7 @@
 //! The log of unmasked views of applicants' personal IDs: which officer saw the number of which
 //! dossier, why, and when (Decree 13/2023/NĐ-CP, Art. 27). Append-only; it never holds the
-//! number. Also the two queries that seal numbers stored in clear before sealing existed.
+//! number. Also the look-up of a person's dossiers by the keyed hash of their number, and the
+//! two queries that seal numbers stored in clear before sealing existed.
 
 use time::OffsetDateTime;
 
@@ -64,6 +65,35 @@ impl Db {
         })?)
     }
 
+    /// The dossiers, newest first (at most `limit`), whose applicant's personal ID has the keyed
+    /// hash `personal_id_hash` and which `unit` received or holds: an officer's search never
+    /// reaches another unit's dossiers, whatever the number.
+    pub async fn dossiers_by_personal_id(
+        &self,
+        personal_id_hash: &str,
+        unit: &str,
+        limit: i64,
+    ) -> Result<Vec<crate::dossier::StoredDossier>, StorageError> {
+        let sql = format!(
+            "select {} from dossier where applicant_personal_id_hash = $1 \
+             and (agency_code = $2 or holder_agency_code = $2) \
+             order by submitted_at desc, id desc limit $3",
+            crate::dossier::DOSSIER_COLUMNS
+        );
+        let rows: Vec<crate::dossier::DossierRow> = on_db!(self, |pool| {
+            sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                .bind(personal_id_hash)
+                .bind(unit)
+                .bind(limit)
+                .fetch_all(pool)
+                .await
+        })?;
+        Ok(rows
+            .into_iter()
+            .map(crate::dossier::dossier_from_row)
+            .collect())
+    }
+
     /// Up to `limit` dossiers whose contact JSON still holds a personal ID in clear (rows
     /// written before numbers were sealed): (id, contact).
     pub async fn contacts_with_clear_personal_id(
@@ -82,19 +112,23 @@ impl Db {
         })?)
     }
 
-    /// Replaces a dossier's contact JSON by `contact` if it is still `expected` (a concurrent
-    /// change wins); whether it was replaced.
+    /// Replaces a dossier's contact JSON by `contact`, and its personal-ID hash column by
+    /// `personal_id_hash`, if the contact is still `expected` (a concurrent change wins);
+    /// whether it was replaced.
     pub async fn replace_contact(
         &self,
         id: uuid::Uuid,
         expected: &str,
         contact: &str,
+        personal_id_hash: Option<&str>,
     ) -> Result<bool, StorageError> {
         let n = exec_db!(self, |pool| {
             sqlx::query(
-                "update dossier set applicant_contact = $1 where id = $2 and applicant_contact = $3",
+                "update dossier set applicant_contact = $1, applicant_personal_id_hash = $2 \
+                 where id = $3 and applicant_contact = $4",
             )
             .bind(contact)
+            .bind(personal_id_hash)
             .bind(id)
             .bind(expected)
             .execute(pool)

@@ -71,13 +71,25 @@ impl PersonalDataVault {
 
     /// The number sealed: `v1:` and the hex of a random nonce, the ciphertext and its tag.
     pub fn seal(&self, personal_id: &str) -> String {
+        self.seal_as(personal_id, SEALED_FIELD)
+    }
+
+    /// The number a sealed value holds; `None` when it was sealed with another key or altered.
+    pub fn open(&self, sealed: &str) -> Option<String> {
+        self.open_as(sealed, SEALED_FIELD)
+    }
+
+    /// Any other secret kept at rest (an officer's authenticator secret), sealed the same way.
+    /// `purpose` is bound to the ciphertext, so a value sealed for one purpose never opens as
+    /// another (a sealed personal ID pasted into the secret column, say).
+    pub fn seal_as(&self, value: &str, purpose: &str) -> String {
         let mut nonce = [0u8; NONCE_LEN];
         let _ = SystemRandom::new().fill(&mut nonce);
-        let mut data = personal_id.as_bytes().to_vec();
+        let mut data = value.as_bytes().to_vec();
         // Sealing a short buffer with a fresh nonce cannot fail.
         let _ = self.seal.seal_in_place_append_tag(
             Nonce::assume_unique_for_key(nonce),
-            Aad::from(SEALED_FIELD.as_bytes()),
+            Aad::from(purpose.as_bytes()),
             &mut data,
         );
         let mut out = nonce.to_vec();
@@ -85,8 +97,9 @@ impl PersonalDataVault {
         format!("{SEALED_PREFIX}{}", hex::encode(out))
     }
 
-    /// The number a sealed value holds; `None` when it was sealed with another key or altered.
-    pub fn open(&self, sealed: &str) -> Option<String> {
+    /// The value [`PersonalDataVault::seal_as`] sealed for `purpose`; `None` when it was sealed
+    /// with another key or for another purpose, or altered.
+    pub fn open_as(&self, sealed: &str, purpose: &str) -> Option<String> {
         let bytes = hex::decode(sealed.strip_prefix(SEALED_PREFIX)?).ok()?;
         if bytes.len() < NONCE_LEN {
             return None;
@@ -96,9 +109,14 @@ impl PersonalDataVault {
         let mut data = data.to_vec();
         let clear = self
             .seal
-            .open_in_place(nonce, Aad::from(SEALED_FIELD.as_bytes()), &mut data)
+            .open_in_place(nonce, Aad::from(purpose.as_bytes()), &mut data)
             .ok()?;
         String::from_utf8(clear.to_vec()).ok()
+    }
+
+    /// Whether a stored value is sealed (rather than a value written before sealing existed).
+    pub fn is_sealed(stored: &str) -> bool {
+        stored.starts_with(SEALED_PREFIX)
     }
 
     /// The contact JSON as stored: its `personal_id` replaced by the sealed value and the hash.
@@ -174,6 +192,23 @@ mod tests {
         altered[last] = if altered[last] == b'0' { b'1' } else { b'0' };
         assert_eq!(vault.open(&String::from_utf8(altered).expect("hex")), None);
         assert_eq!(vault.open("001099012345"), None);
+    }
+
+    #[test]
+    fn a_value_sealed_for_one_purpose_does_not_open_for_another() {
+        let vault = PersonalDataVault::random();
+        let sealed = vault.seal_as("JBSWY3DPEHPK3PXP", "officer totp secret");
+        assert!(PersonalDataVault::is_sealed(&sealed));
+        assert!(!PersonalDataVault::is_sealed("JBSWY3DPEHPK3PXP"));
+        assert_eq!(
+            vault.open_as(&sealed, "officer totp secret").as_deref(),
+            Some("JBSWY3DPEHPK3PXP")
+        );
+        assert_eq!(vault.open(&sealed), None);
+        assert_eq!(
+            vault.open_as(&vault.seal("001099012345"), "officer totp secret"),
+            None
+        );
     }
 
     #[test]

@@ -32,6 +32,16 @@ impl ReturnMethod {
         }
     }
 
+    /// Whether the result must be attached as an electronic file when it is marked ready: a
+    /// result returned online is the electronic document itself, delivered into the
+    /// applicant's account and data warehouse (Decree 45/2020/NĐ-CP; Decree 107/2021/NĐ-CP
+    /// amending Decree 61/2018/NĐ-CP on returning results electronically). For the other
+    /// methods an electronic copy is welcome (Decision 766's digitisation indicator counts it)
+    /// but the paper original is what is handed over.
+    pub fn needs_electronic_result(self) -> bool {
+        self == ReturnMethod::Online
+    }
+
     /// Parses the text form produced by [`ReturnMethod::as_str`].
     pub fn parse(s: &str) -> Option<Self> {
         [

@@ -44,6 +44,7 @@ async fn dossier(
         id_last4: None,
         submitted_at: datetime!(2026-11-27 02:00 UTC),
         applicant_account: None,
+        personal_id_hash: None,
     };
     let index = DossierIndex {
         status: status.into(),

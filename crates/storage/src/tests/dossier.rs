@@ -48,6 +48,7 @@ fn new_dossier() -> NewDossier {
         id_last4: None,
         submitted_at: datetime!(2026-11-27 02:15:30.123456789 UTC),
         applicant_account: None,
+        personal_id_hash: None,
     }
 }
 
@@ -374,7 +375,8 @@ async fn a_removed_dossier_is_caught_by_the_checkpoint() {
 }
 
 #[tokio::test]
-async fn contacts_with_a_personal_id_in_clear_are_found_and_replaced_only_if_unchanged() {
+async fn contacts_with_a_personal_id_in_clear_are_found_replaced_only_if_unchanged_and_found_by_hash()
+ {
     let test = TestDb::seeded().await.expect("db");
     let d = done(create(&test.db, None).await);
     assert!(
@@ -388,7 +390,7 @@ async fn contacts_with_a_personal_id_in_clear_are_found_and_replaced_only_if_unc
     let clear = r#"{"phone":"0912345678","personal_id":"001099012345"}"#;
     assert!(
         test.db
-            .replace_contact(d.id, "0912 345 678", clear)
+            .replace_contact(d.id, "0912 345 678", clear, None)
             .await
             .expect("replace")
     );
@@ -401,7 +403,7 @@ async fn contacts_with_a_personal_id_in_clear_are_found_and_replaced_only_if_unc
     assert!(
         !test
             .db
-            .replace_contact(d.id, "something else", "{}")
+            .replace_contact(d.id, "something else", "{}", None)
             .await
             .expect("replace"),
         "replaced although the contact had changed"
@@ -409,7 +411,7 @@ async fn contacts_with_a_personal_id_in_clear_are_found_and_replaced_only_if_unc
     let sealed = r#"{"phone":"0912345678","personal_id_hash":"ab","personal_id_sealed":"v1:cd"}"#;
     assert!(
         test.db
-            .replace_contact(d.id, clear, sealed)
+            .replace_contact(d.id, clear, sealed, Some("ab"))
             .await
             .expect("replace")
     );
@@ -418,6 +420,30 @@ async fn contacts_with_a_personal_id_in_clear_are_found_and_replaced_only_if_unc
             .contacts_with_clear_personal_id(10)
             .await
             .expect("query")
+            .is_empty()
+    );
+    let found = test
+        .db
+        .dossiers_by_personal_id("ab", &d.agency_code, 10)
+        .await
+        .expect("look-up");
+    assert_eq!(
+        found.iter().map(|f| &f.code).collect::<Vec<_>>(),
+        vec![&d.code]
+    );
+    assert!(
+        test.db
+            .dossiers_by_personal_id("ab", "another-unit", 10)
+            .await
+            .expect("look-up")
+            .is_empty(),
+        "another unit's search found the dossier"
+    );
+    assert!(
+        test.db
+            .dossiers_by_personal_id("cd", &d.agency_code, 10)
+            .await
+            .expect("look-up")
             .is_empty()
     );
 }

@@ -101,6 +101,7 @@ async fn papers_are_attached_with_the_dossier_and_with_a_supplement_in_order() {
         id_last4: None,
         submitted_at: at,
         applicant_account: None,
+        personal_id_hash: None,
     };
     let event = |kind: &str| NewEvent {
         kind: kind.into(),
@@ -193,6 +194,7 @@ async fn a_paper_whose_content_was_never_recorded_makes_the_whole_creation_fail(
         id_last4: None,
         submitted_at: datetime!(2026-11-27 02:00 UTC),
         applicant_account: None,
+        personal_id_hash: None,
     };
     let draft = Uuid::new_v4();
     test.db

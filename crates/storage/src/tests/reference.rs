@@ -18,11 +18,31 @@ fn declared_columns(tree: &str) -> Vec<(String, String)> {
         .map(|e| e.expect("entry").path())
         .collect();
     files.sort();
-    let mut columns = Vec::new();
+    let mut columns: Vec<(String, String)> = Vec::new();
     for file in files {
         let sql = std::fs::read_to_string(&file).expect("migration file");
         let mut table: Option<String> = None;
         for line in sql.lines().map(str::trim) {
+            let words: Vec<&str> = line.trim_end_matches(';').split_whitespace().collect();
+            // A table rebuilt (SQLite cannot change a constraint in place): dropped, and the
+            // new one renamed to the old name.
+            if let ["drop", "table", name] = words.as_slice() {
+                columns.retain(|(c, _)| !c.starts_with(&format!("{name}.")));
+                continue;
+            }
+            if let ["alter", "table", from, "rename", "to", to] = words.as_slice() {
+                for (c, _) in &mut columns {
+                    if let Some(column) = c.strip_prefix(&format!("{from}.")) {
+                        *c = format!("{to}.{column}");
+                    }
+                }
+                continue;
+            }
+            if let ["alter", "table", name, "add", "column", column, ..] = words.as_slice() {
+                let nullable = !line.contains("not null");
+                columns.push((format!("{name}.{column}"), nullable.to_string()));
+                continue;
+            }
             if let Some(rest) = line.strip_prefix("create table ") {
                 table = rest.split_whitespace().next().map(str::to_owned);
             } else if line.starts_with(')') {

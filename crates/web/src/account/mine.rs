@@ -108,6 +108,8 @@ struct DossierPage {
     supplement_href: Option<String>,
     forms_href: String,
     pay: Option<crate::payments::online::PayPanel>,
+    /// The electronic results issued: (link, file name, size).
+    results: Vec<(String, String, String)>,
 }
 
 /// One of the citizen's dossiers; another account's answers "not found".
@@ -149,7 +151,23 @@ pub async fn dossier(
     let pay =
         crate::payments::online::pay_panel(&state, &ui, &view, None, Some(citizen.csrf.clone()))
             .await?;
+    // The electronic result, opened through "my papers", where ownership is checked again.
+    let results = state
+        .db
+        .dossier_papers(view.stored.id)
+        .await?
+        .into_iter()
+        .filter(|p| p.purpose == storage::papers::PaperPurpose::Result)
+        .map(|p| {
+            (
+                format!("/account/papers/{}", p.sha256),
+                p.file_name,
+                crate::apply::papers::size_text(&ui, p.size_bytes),
+            )
+        })
+        .collect();
     render(&DossierPage {
+        results,
         pay,
         procedure: data.procedure(&s.procedure_code).map_or_else(
             || s.procedure_code.clone(),

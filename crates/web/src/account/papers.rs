@@ -26,6 +26,8 @@ struct PaperRow {
     size: String,
     dossier_code: String,
     added: String,
+    /// An electronic result the agency issued, not a paper the citizen handed in.
+    result: bool,
 }
 
 #[derive(Template)]
@@ -63,6 +65,7 @@ pub async fn page(
             href: format!("/account/papers/{}", p.sha256),
             size: crate::apply::papers::size_text(&ui, p.size_bytes),
             added: local_datetime(&ui, p.added_at),
+            result: p.purpose == storage::papers::PaperPurpose::Result.as_str(),
             component: p.component,
             file_name: p.file_name,
             dossier_code: p.dossier_code,

@@ -403,6 +403,7 @@ pub async fn paper_rows(
             let purpose = match p.purpose {
                 storage::papers::PaperPurpose::Application => ui.t("desk.paper.application"),
                 storage::papers::PaperPurpose::Supplement => ui.t("desk.paper.supplement"),
+                storage::papers::PaperPurpose::Result => ui.t("desk.paper.result"),
             };
             // Supplements are not tied to one paper of the procedure.
             let component = if p.component == "supplement" {

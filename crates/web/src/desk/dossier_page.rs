@@ -86,6 +86,9 @@ struct ActionForm {
     /// A fresh one-time token.
     token: String,
     fields: Vec<FormField>,
+    /// Where it posts, and whether as `multipart/form-data` (a file goes with it).
+    target: &'static str,
+    multipart: bool,
 }
 
 enum FieldKind {
@@ -96,6 +99,8 @@ enum FieldKind {
     Select(Vec<SelectOption>),
     /// A group of checkboxes posted under the field's name.
     Checkboxes(Vec<SelectOption>),
+    /// A file upload.
+    File,
 }
 
 struct FormField {
@@ -404,6 +409,7 @@ async fn action_forms(
     names: &[&'static str],
     attempt: &Attempt,
     suggested_fee: Option<i64>,
+    result_file_required: bool,
 ) -> Result<Vec<ActionForm>, AppError> {
     let colleagues = if names.contains(&"assign") {
         state.db.officers_of(&officer.unit).await?
@@ -518,14 +524,18 @@ async fn action_forms(
                 f("reasons", FieldKind::LongText, true),
                 f("new_due", FieldKind::Date, true),
             ],
+            "mark_result_ready" => vec![f("result_file", FieldKind::File, result_file_required)],
             _ => Vec::new(),
         };
+        let multipart = name == "mark_result_ready";
         forms_out.push(ActionForm {
             name,
             label: ui.t(&format!("desk.action.{name}")),
             id: name.replace('_', "-"),
             token: forms::new_token(),
             fields,
+            target: if multipart { "result" } else { "actions" },
+            multipart,
         });
     }
     Ok(forms_out)
@@ -720,6 +730,7 @@ pub async fn render_page(
             .as_ref()
             .map(|a| a.total_vnd)
             .filter(|amount| *amount > 0),
+        super::result::file_required(&view),
     )
     .await?;
     let may_refund = officer.may(&domain::access::Request::RefundPayment(view.facts()));

@@ -13,12 +13,15 @@ mod inbox;
 mod intake;
 mod officers;
 mod personal_id;
+mod personal_id_search;
+mod result;
 pub mod second_factor;
 mod security;
 pub mod session;
 mod verify;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 
 use crate::AppState;
@@ -44,6 +47,10 @@ fn fields_named(pairs: &[(String, String)], name: &str) -> Vec<String> {
         .collect()
 }
 pub use verify::verification_url;
+
+/// Largest request accepted with a result file: one paper at its largest, plus the form's
+/// fields and the multipart framing.
+const RESULT_BODY_LIMIT: usize = domain::paper::MAX_PAPER_BYTES + 1024 * 1024;
 
 /// Routes of the desk.
 pub fn router() -> Router<AppState> {
@@ -79,6 +86,10 @@ pub fn router() -> Router<AppState> {
             "/back-office/security",
             get(security::page).post(security::submit),
         )
+        .route(
+            "/back-office/search/personal-id",
+            get(personal_id_search::page).post(personal_id_search::search),
+        )
         .route("/back-office/dossiers/{code}", get(dossier_page::page))
         .route(
             "/back-office/dossiers/{code}/personal-id",
@@ -87,6 +98,10 @@ pub fn router() -> Router<AppState> {
         .route(
             "/back-office/dossiers/{code}/actions",
             post(actions::submit),
+        )
+        .route(
+            "/back-office/dossiers/{code}/result",
+            post(result::submit).layer(DefaultBodyLimit::max(RESULT_BODY_LIMIT)),
         )
         .route(
             "/back-office/dossiers/{code}/papers/{position}",

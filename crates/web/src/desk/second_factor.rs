@@ -131,6 +131,33 @@ pub fn grouped(secret: &str) -> String {
         .join(" ")
 }
 
+/// Purpose bound to a sealed authenticator secret.
+const SECRET_PURPOSE: &str = "officer totp secret";
+
+/// The secret as stored: sealed with the deployment's key, so a copy of the database (a
+/// backup, a replica) cannot mint an officer's codes.
+pub fn sealed_secret(vault: &crate::personal_data::PersonalDataVault, secret: &str) -> String {
+    vault.seal_as(secret, SECRET_PURPOSE)
+}
+
+/// The secret a stored value holds. A value written before secrets were sealed is read as it
+/// is (`motcua personal-data seal` seals it); one this key cannot open is `None`, so the
+/// officer's codes fail rather than the sign-in page.
+pub fn opened_secret(
+    vault: &crate::personal_data::PersonalDataVault,
+    stored: &str,
+) -> Option<String> {
+    if crate::personal_data::PersonalDataVault::is_sealed(stored) {
+        let opened = vault.open_as(stored, SECRET_PURPOSE);
+        if opened.is_none() {
+            tracing::warn!("an authenticator secret does not open with this key");
+        }
+        opened
+    } else {
+        Some(stored.to_owned())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

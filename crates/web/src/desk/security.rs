@@ -118,7 +118,10 @@ pub(crate) async fn submit(
             };
             state
                 .db
-                .set_officer_second_factor(&officer.id, Some(&secret))
+                .set_officer_second_factor(
+                    &officer.id,
+                    Some(&super::second_factor::sealed_secret(&state.vault, &secret)),
+                )
                 .await?;
             // The code just used to confirm cannot sign in a second time.
             state.db.use_second_factor_step(&officer.id, step).await?;
@@ -134,7 +137,8 @@ pub(crate) async fn submit(
             let fresh = match stored
                 .totp_secret
                 .as_deref()
-                .and_then(|s| matching_step(s, code, now))
+                .and_then(|s| super::second_factor::opened_secret(&state.vault, s))
+                .and_then(|s| matching_step(&s, code, now))
             {
                 Some(step) => state.db.use_second_factor_step(&officer.id, step).await?,
                 None => false,

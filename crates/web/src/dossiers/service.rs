@@ -383,6 +383,12 @@ impl<'a> DossierService<'a> {
                 .and_then(last_four_digits),
             submitted_at: at,
             applicant_account: application.account.clone(),
+            personal_id_hash: application
+                .personal_id
+                .as_deref()
+                .map(str::trim)
+                .filter(|id| !id.is_empty())
+                .map(|id| self.vault.hash(id)),
         };
         let make_code = |n: i64| {
             u32::try_from(n)

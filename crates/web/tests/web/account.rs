@@ -25,7 +25,7 @@ fn hidden(html: &str, name: &str) -> String {
     html[start..start + html[start..].find('"').expect("end")].to_owned()
 }
 
-async fn register(app: &TestApp, name: &str, login: &str) -> String {
+pub(crate) async fn register(app: &TestApp, name: &str, login: &str) -> String {
     let reply = app
         .post_form(
             "/account/register",

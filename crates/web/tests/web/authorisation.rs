@@ -120,16 +120,34 @@ enum Body2 {
     Json(String),
     /// A one-file upload, as the paper page posts it.
     Upload,
+    /// A form with a file under the given field name, as the result form posts it (an empty
+    /// `csrf` is the actor's own token, as for `Form`).
+    UploadWith(&'static str, Vec<(&'static str, String)>),
 }
 
 const BOUNDARY: &str = "----matrix-boundary";
 
 fn upload_body() -> Vec<u8> {
-    let mut body = format!(
-        "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.pdf\"\r\n\
-         Content-Type: application/pdf\r\n\r\n"
-    )
-    .into_bytes();
+    upload_body_with("file", &[])
+}
+
+fn upload_body_with(file_field: &str, fields: &[(&str, &str)]) -> Vec<u8> {
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!(
+                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    body.extend_from_slice(
+        format!(
+            "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{file_field}\"; filename=\"a.pdf\"\r\n\
+             Content-Type: application/pdf\r\n\r\n"
+        )
+        .as_bytes(),
+    );
     body.extend_from_slice(b"%PDF-1.4\n%matrix\n\r\n");
     body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
     body
@@ -646,6 +664,40 @@ async fn every_route_answers_every_actor_as_the_policy_says() {
             ]),
             expect: officers_only(acting_x, [Is(404); 2]),
         },
+        // Marking the result ready with its electronic file: the acting roles of the unit (the
+        // state machine then refuses it here, the dossier not being approved).
+        Row {
+            method: "POST",
+            route: "/back-office/dossiers/{code}/result",
+            uri: format!("/back-office/dossiers/{code}/result"),
+            body: Body2::UploadWith(
+                "result_file",
+                vec![
+                    ("csrf", String::new()),
+                    ("version", version.to_string()),
+                    ("form_token", "matrix-result".into()),
+                ],
+            ),
+            expect: officers_only(acting_x, [Is(404); 2]),
+        },
+        // Finding dossiers by personal ID: every officer, within their own unit (the search
+        // itself never reaches another unit's dossiers; personal_data.rs proves it).
+        get(
+            "/back-office/search/personal-id",
+            "/back-office/search/personal-id".into(),
+            officers_only([Is(200); 5], [Is(200); 2]),
+        ),
+        Row {
+            method: "POST",
+            route: "/back-office/search/personal-id",
+            uri: "/back-office/search/personal-id".into(),
+            body: form(&[
+                ("csrf", ""),
+                ("personal_id", "001085012345"),
+                ("reason", "verify_papers"),
+            ]),
+            expect: officers_only([Is(200); 5], [Is(200); 2]),
+        },
         // Unmasking the applicant's personal ID: whoever reads the dossier, with a reason.
         Row {
             method: "POST",
@@ -963,6 +1015,24 @@ async fn every_route_answers_every_actor_as_the_policy_says() {
                         format!("multipart/form-data; boundary={BOUNDARY}"),
                     );
                     Body::from(upload_body())
+                }
+                Body2::UploadWith(file_field, fields) => {
+                    request = request.header(
+                        header::CONTENT_TYPE,
+                        format!("multipart/form-data; boundary={BOUNDARY}"),
+                    );
+                    let fields: Vec<(&str, &str)> = fields
+                        .iter()
+                        .map(|(k, v)| {
+                            let v = if *k == "csrf" && v.is_empty() {
+                                session.csrf.as_str()
+                            } else {
+                                v.as_str()
+                            };
+                            (*k, v)
+                        })
+                        .collect();
+                    Body::from(upload_body_with(file_field, &fields))
                 }
             };
             let reply = app.request(request.body(body).expect("request")).await;

@@ -1,7 +1,7 @@
 //! HTTP tests of the whole web edge, run in-process against a fresh seeded database: SQLite by
 //! default, PostgreSQL in a schema of its own when `TEST_DATABASE_URL` is set.
 
-mod account;
+pub(crate) mod account;
 mod api;
 mod api_clients;
 pub(crate) mod apply;
@@ -16,6 +16,7 @@ mod payments;
 mod personal_data;
 mod registry;
 mod reports;
+mod results;
 mod tracking;
 
 use axum::body::Body;

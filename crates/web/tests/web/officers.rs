@@ -316,6 +316,17 @@ async fn an_officer_with_an_authenticator_signs_in_only_with_a_fresh_code() {
     let officer = sign_in(&app, "tiepnhan.xa").await;
     let secret = enrol(&app, &officer).await;
     let password = web::desk::accounts::DEMO_PASSWORD;
+    // The database holds the secret sealed, never as the app's base32 text.
+    let stored = app
+        .state
+        .db
+        .officer_by_id("tiepnhan.xa")
+        .await
+        .expect("officer")
+        .and_then(|o| o.totp_secret)
+        .expect("enrolled");
+    assert!(!stored.contains(&secret), "the secret is stored in clear");
+    assert!(web::personal_data::PersonalDataVault::is_sealed(&stored));
 
     let missing = sign_in_with(&app, "tiepnhan.xa", password, "").await;
     assert_eq!(missing.status, StatusCode::OK);
