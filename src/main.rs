@@ -374,7 +374,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                     if web::personal_data::PersonalDataVault::is_sealed(&stored) {
                         continue;
                     }
-                    let new = web::desk::second_factor::sealed_secret(&vault, &stored);
+                    let new = web::desk::second_factor::sealed_secret(&vault, &id, &stored);
                     if db
                         .replace_officer_second_factor_secret(&id, &stored, &new)
                         .await?

@@ -38,7 +38,8 @@ async function emptySubmit(actor, audit, template, label, want = 400,
 /**
  * (a) Find marriage registration by typing without diacritics, open it, apply online one question
  * per page, upload papers, check the answers, submit, get the dossier code, open the dossier's
- * verification page and track the dossier. Returns { code, phone }.
+ * verification page and track the dossier. Returns { code, phone, agency, papers } (the hashes of
+ * the papers handed in).
  */
 export async function applyOnline(actor, audit, { errors = true, tracking = true, notFound = false } = {}) {
   const { page } = actor;
@@ -92,6 +93,8 @@ export async function applyOnline(actor, audit, { errors = true, tracking = true
   assert.equal(path(page), `/applications/${draft}/papers/1`);
 
   // Papers: upload to the required ones, skip the optional ones.
+  // The hashes of the papers handed in, which name them in "my papers".
+  const papers = [];
   for (let n = 1; n <= 20 && /\/papers\/\d+$/.test(path(page)); n++) {
     assert.equal(path(page), `/applications/${draft}/papers/${n}`);
     const optional = await page.locator('button[name=skip]').count() > 0;
@@ -102,7 +105,9 @@ export async function applyOnline(actor, audit, { errors = true, tracking = true
     } else {
       // A new file even when an earlier one could be reused: choose "new" first where offered.
       if (await page.locator('#reuse-new').count()) await actor.radio('reuse', 'new');
-      await actor.file('#file', pdf(`giay-to-${n}.pdf`, `paper ${n}`));
+      const paper = pdf(`giay-to-${n}.pdf`, `paper ${n}`);
+      papers.push(createHash('sha256').update(paper.buffer).digest('hex'));
+      await actor.file('#file', paper);
       await actor.submit('main form button[type=submit]:not([name=skip])');
     }
   }
@@ -157,7 +162,7 @@ export async function applyOnline(actor, audit, { errors = true, tracking = true
     assert.ok(await page.locator('.tracking-result .timeline li').count() >= 1, 'tracking shows no timeline');
     await audit.page(page, 'tracking.html', 'tracking-found');
   }
-  return { code, phone, agency };
+  return { code, phone, agency, papers };
 }
 
 /** Signs in on the sign-in page the browser is on (or goes there). */
@@ -766,8 +771,8 @@ export async function singleSignOn(actor, other, audit, { width }) {
   const body = await text(page, 'body');
   assert.ok(!body.includes('Nguyễn Thị Hồng Nhung') && !body.includes(theirs.phone), 'the 404 page leaks the applicant');
   // Nor a paper of theirs, addressed by its content's hash in "my papers".
-  const theirPaper = createHash('sha256').update(makePdf('paper 1')).digest('hex');
-  resp = await actor.goto(`/account/papers/${theirPaper}`);
+  assert.ok(theirs.papers.length > 0, 'the other applicant handed in no paper');
+  resp = await actor.goto(`/account/papers/${theirs.papers[0]}`);
   assert.equal(status(resp), 404, `someone else's paper answered ${status(resp)}`);
 
   // Out, then in again through the provider: the same account (the provider remembers the

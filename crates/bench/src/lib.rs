@@ -105,9 +105,9 @@ pub fn port_of(url: &str) -> u16 {
 
 /// How many phases a run has, so each gets its share of the time.
 fn phase_count(options: &Options) -> u32 {
-    // HTTP ceiling, search, inbox, three reports; the storage ceiling; submit, read, tracking
+    // HTTP ceiling, search, inbox, four reports; the storage ceiling; submit, read, tracking
     // page and API.
-    6 + u32::from(options.database_url.is_some()) + if options.api_key.is_some() { 4 } else { 0 }
+    7 + u32::from(options.database_url.is_some()) + if options.api_key.is_some() { 4 } else { 0 }
 }
 
 fn say(line: &str) {
@@ -246,7 +246,9 @@ pub async fn run(options: &Options) -> Result<Report, BenchError> {
 }
 
 /// The back office's reports, as an officer who reads them: the monthly dossier report of the
-/// last full month, the payment report of this year and the population look-up report.
+/// last full month (whose figures the server keeps once counted) and of this month (counted by
+/// the database at every request), the payment report and the population look-up report of
+/// this year.
 async fn report_phases(
     report: &mut Report,
     http: &reqwest::Client,
@@ -270,8 +272,16 @@ async fn report_phases(
     };
     let pages = [
         (
-            "monthly report",
+            "monthly report, last month",
             format!("{base}/back-office/reports/monthly?month={year:04}-{month:02}"),
+        ),
+        (
+            "monthly report, this month",
+            format!(
+                "{base}/back-office/reports/monthly?month={:04}-{:02}",
+                now.year(),
+                u8::from(now.month())
+            ),
         ),
         (
             "payment report",
@@ -425,9 +435,9 @@ mod tests {
             server_pid: None,
             json: None,
         };
-        assert_eq!(phase_count(&o), 6);
+        assert_eq!(phase_count(&o), 7);
         o.api_key = Some("k".into());
         o.database_url = Some("sqlite://data/motcua.db".into());
-        assert_eq!(phase_count(&o), 11);
+        assert_eq!(phase_count(&o), 12);
     }
 }

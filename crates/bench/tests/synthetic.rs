@@ -92,7 +92,7 @@ async fn the_inbox_and_the_reports_read_the_synthetic_dossiers() {
     let paid = db.paid_payments(from, to).await.expect("payment rows");
     assert_eq!(paid.len() as u64, summary.payments);
     let lookups: i64 = db
-        .registry_lookup_counts(None)
+        .registry_lookup_counts(None, None)
         .await
         .expect("look-up counts")
         .iter()

@@ -368,6 +368,28 @@ impl Db {
         })?)
     }
 
+    /// The newest hand-in of the content `sha256` among the papers of `account`'s dossiers, if
+    /// there is one: opening a paper does not depend on how many others the account has.
+    pub async fn account_paper(
+        &self,
+        account: &str,
+        sha256: &str,
+    ) -> Result<Option<AccountPaper>, StorageError> {
+        Ok(on_db!(self, |pool| {
+            sqlx::query_as(
+                "select d.code as dossier_code, p.component, p.sha256, p.file_name, p.media_type, \
+                 p.size_bytes, p.added_at, p.purpose \
+                 from dossier_paper p join dossier d on d.id = p.dossier_id \
+                 where d.applicant_account = $1 and p.sha256 = $2 \
+                 order by p.added_at desc, p.position limit 1",
+            )
+            .bind(account)
+            .bind(sha256)
+            .fetch_optional(pool)
+            .await
+        })?)
+    }
+
     /// A dossier's papers in the order they were attached.
     pub async fn dossier_papers(
         &self,

@@ -134,13 +134,23 @@ impl Db {
     pub async fn registry_lookup_counts(
         &self,
         agencies: Option<&[String]>,
+        year: Option<i32>,
     ) -> Result<Vec<LookupCount>, StorageError> {
+        // Months are stored as `YYYY-MM`, so a year is the text range [`YYYY-01`, `YYYY+1-01`):
+        // the index (month, agency_code, result) reads that year's entries only.
+        let (from, until) = match year {
+            Some(y) => (format!("{y:04}-01"), format!("{:04}-01", y + 1)),
+            None => (String::new(), "9999-99".to_owned()),
+        };
         let all: Vec<LookupCount> = on_db!(self, |pool| {
             sqlx::query_as(
                 "select month, agency_code, result, count(*) as lookups from registry_lookup \
+                 where month >= $1 and month < $2 \
                  group by month, agency_code, result \
                  order by month desc, agency_code, result",
             )
+            .bind(&from)
+            .bind(&until)
             .fetch_all(pool)
             .await
         })?;

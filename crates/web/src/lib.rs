@@ -79,6 +79,8 @@ pub struct AppState {
     /// Seals personal IDs at rest and hashes them for look-up (`personal_data`); a random key
     /// unless the binary gives the deployment's.
     pub vault: personal_data::PersonalDataVault,
+    /// The monthly report's figures of months that have ended (`monthly_report`).
+    pub closed_months: monthly_report::ClosedMonths,
 }
 
 impl AppState {
@@ -97,6 +99,7 @@ impl AppState {
             sso: None,
             officer_second_factor_required: false,
             vault: personal_data::PersonalDataVault::random(),
+            closed_months: monthly_report::ClosedMonths::default(),
         }
     }
 

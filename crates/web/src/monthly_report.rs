@@ -4,7 +4,9 @@
 //! due date). The database counts; this page only names and lays out. Read by the officers who
 //! read reports (`domain::access::Request::ReadReports`).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use askama::Template;
 use axum::Router;
@@ -13,6 +15,7 @@ use axum::response::Response;
 use axum::routing::get;
 use domain::calendar::VIETNAM_OFFSET;
 use serde::Deserialize;
+use storage::reports::MonthlyFigures;
 use time::{Date, Month, OffsetDateTime, Time};
 
 use crate::AppState;
@@ -20,6 +23,70 @@ use crate::desk::Officer;
 use crate::error::AppError;
 use crate::portal::render;
 use crate::ui::Ui;
+
+/// How long the figures of a month that has ended are kept. Nothing the program writes changes
+/// them (a dossier is received and ends at the time it is recorded, never in the past); the
+/// limit bounds how long an import of historical dossiers (`motcua seed --synthetic`) takes to
+/// show.
+const CLOSED_MONTH_TTL: Duration = Duration::from_secs(600);
+/// A month counts as ended this long after its last instant, so a transaction that began
+/// before midnight and committed just after is counted before the figures are kept.
+const CLOSING_GRACE: time::Duration = time::Duration::minutes(5);
+/// Most months kept (three years); the oldest kept goes first.
+const CLOSED_MONTHS_KEPT: usize = 36;
+
+/// The figures of months that have ended, shared by every request. Reading a month of a
+/// province's two years costs about 80 ms of database time (docs/PERFORMANCE.md), and the same
+/// few closed months are what leaders and the province's reports read again and again.
+#[derive(Clone, Default)]
+pub struct ClosedMonths(Arc<Mutex<HashMap<i64, KeptMonth>>>);
+
+/// When a month's figures were counted, and the figures.
+type KeptMonth = (Instant, Arc<MonthlyFigures>);
+
+impl ClosedMonths {
+    /// Whether the figures of a month ending at `to` may be kept at `now`.
+    fn keeps(to: OffsetDateTime, now: OffsetDateTime) -> bool {
+        to + CLOSING_GRACE <= now
+    }
+
+    /// Kept figures of the month starting at `from`, if fresh.
+    fn get(&self, from: OffsetDateTime, at: Instant) -> Option<Arc<MonthlyFigures>> {
+        let kept = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        kept.get(&from.unix_timestamp())
+            .filter(|(stored, _)| at.duration_since(*stored) < CLOSED_MONTH_TTL)
+            .map(|(_, figures)| figures.clone())
+    }
+
+    fn put(&self, from: OffsetDateTime, at: Instant, figures: Arc<MonthlyFigures>) {
+        let mut kept = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        kept.insert(from.unix_timestamp(), (at, figures));
+        while kept.len() > CLOSED_MONTHS_KEPT {
+            let Some(oldest) = kept.iter().min_by_key(|(_, (t, _))| *t).map(|(k, _)| *k) else {
+                break;
+            };
+            kept.remove(&oldest);
+        }
+    }
+}
+
+/// The figures of `[from, to)`: kept ones for a month that has ended, else the database's.
+async fn figures_of(
+    state: &AppState,
+    from: OffsetDateTime,
+    to: OffsetDateTime,
+) -> Result<Arc<MonthlyFigures>, AppError> {
+    let closed = ClosedMonths::keeps(to, OffsetDateTime::now_utc());
+    let at = Instant::now();
+    if closed && let Some(kept) = state.closed_months.get(from, at) {
+        return Ok(kept);
+    }
+    let figures = Arc::new(state.db.monthly_figures(from, to).await?);
+    if closed {
+        state.closed_months.put(from, at, figures.clone());
+    }
+    Ok(figures)
+}
 
 /// Routes of the report.
 pub fn router() -> Router<AppState> {
@@ -129,7 +196,7 @@ pub async fn page(
     let (Some(from), Some(to)) = (month_start(year, month), next) else {
         return Err(bad());
     };
-    let figures = state.db.monthly_figures(from, to).await?;
+    let figures = figures_of(&state, from, to).await?;
     let mut by_agency: BTreeMap<String, Line> = BTreeMap::new();
     for r in &figures.received {
         let line = by_agency.entry(r.agency_code.clone()).or_default();
@@ -176,4 +243,70 @@ pub async fn page(
         officer,
         ui,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn figures(n: i64) -> Arc<MonthlyFigures> {
+        Arc::new(MonthlyFigures {
+            received: vec![storage::reports::ReceivedCount {
+                agency_code: "X".into(),
+                channel: "online".into(),
+                dossiers: n,
+            }],
+            finished: Vec::new(),
+        })
+    }
+
+    #[test]
+    fn only_a_month_that_ended_some_minutes_ago_is_kept() {
+        let to = time::macros::datetime!(2026-12-01 00:00 +07:00);
+        assert!(
+            !ClosedMonths::keeps(to, to - time::Duration::days(3)),
+            "this month"
+        );
+        assert!(
+            !ClosedMonths::keeps(to, to + time::Duration::minutes(1)),
+            "just ended"
+        );
+        assert!(ClosedMonths::keeps(to, to + time::Duration::minutes(5)));
+    }
+
+    #[test]
+    fn kept_figures_expire_and_the_oldest_month_goes_first() {
+        let kept = ClosedMonths::default();
+        let start = Instant::now();
+        let month = |m: u8| month_start(2024, Month::try_from(m).expect("month")).expect("start");
+        kept.put(month(1), start, figures(1));
+        assert_eq!(
+            kept.get(month(1), start + Duration::from_secs(60)),
+            Some(figures(1))
+        );
+        assert_eq!(
+            kept.get(month(1), start + CLOSED_MONTH_TTL),
+            None,
+            "kept too long"
+        );
+        assert_eq!(kept.get(month(2), start), None);
+        for i in 0..CLOSED_MONTHS_KEPT + 1 {
+            let from = month_start(
+                2020 + (i / 12) as i32,
+                Month::try_from((i % 12) as u8 + 1).expect("m"),
+            )
+            .expect("start");
+            kept.put(
+                from,
+                start + Duration::from_secs(i as u64 + 1),
+                figures(i as i64),
+            );
+        }
+        let held = kept.0.lock().expect("lock").len();
+        assert_eq!(held, CLOSED_MONTHS_KEPT);
+        assert_eq!(
+            kept.get(month_start(2020, Month::January).expect("start"), start),
+            None
+        );
+    }
 }

@@ -32,12 +32,11 @@ impl ReturnMethod {
         }
     }
 
-    /// Whether the result must be attached as an electronic file when it is marked ready: a
-    /// result returned online is the electronic document itself, delivered into the
-    /// applicant's account and data warehouse (Decree 45/2020/NĐ-CP; Decree 107/2021/NĐ-CP
-    /// amending Decree 61/2018/NĐ-CP on returning results electronically). For the other
-    /// methods an electronic copy is welcome (Decision 766's digitisation indicator counts it)
-    /// but the paper original is what is handed over.
+    /// Whether returning the result this way needs it as an electronic file: a result returned
+    /// online is the electronic document itself, delivered into the applicant's account and
+    /// data warehouse (Decree 45/2020/NĐ-CP; Decree 118/2025/NĐ-CP on returning results). For
+    /// the other methods an electronic copy is welcome (Decision 766's digitisation indicator
+    /// counts it) but the paper original is what is handed over.
     pub fn needs_electronic_result(self) -> bool {
         self == ReturnMethod::Online
     }
@@ -184,6 +183,31 @@ pub enum Action {
         /// The check.
         check: IdentityCheck,
     },
+}
+
+/// Why `action` cannot go ahead without the dossier's electronic result, if it cannot: marking
+/// the result ready for an applicant who asked for it online needs the file with it
+/// (`result_file_missing`), and returning a result online needs one attached
+/// (`no_electronic_result`). `requested` is the method the applicant chose when applying;
+/// `has_result` whether an electronic result comes with the action or is already attached.
+/// The refusal codes name `desk.refusal.*` texts. Rule: [`ReturnMethod::needs_electronic_result`].
+pub fn electronic_result_refusal(
+    action: &Action,
+    requested: Option<ReturnMethod>,
+    has_result: bool,
+) -> Option<&'static str> {
+    if has_result {
+        return None;
+    }
+    match action {
+        Action::MarkResultReady if requested.is_some_and(ReturnMethod::needs_electronic_result) => {
+            Some("result_file_missing")
+        }
+        Action::ReturnResult { method } if method.needs_electronic_result() => {
+            Some("no_electronic_result")
+        }
+        _ => None,
+    }
 }
 
 impl Action {

@@ -58,7 +58,7 @@ mod state;
 mod status;
 pub mod tracking;
 
-pub use action::{Action, ReturnMethod};
+pub use action::{Action, ReturnMethod, electronic_result_refusal};
 pub use actor::{Actor, Applicant, ApplicantKind, OfficerRole};
 pub use code::{DossierCode, DossierCodeError, MAX_COUNTER};
 pub use deadline::{

@@ -13,7 +13,10 @@ alter table dossier_paper add constraint dossier_paper_purpose_check
 -- officer finds a person's dossiers without any number being decrypted (Decree 13/2023/NĐ-CP,
 -- Art. 26). Dossiers sealed before this column existed carry the hash in their contact JSON.
 alter table dossier add column applicant_personal_id_hash text;
-update dossier set applicant_personal_id_hash = applicant_contact::jsonb ->> 'personal_id_hash'
+-- Read with a pattern rather than a cast to jsonb, so a contact that is not JSON (a counter's
+-- plain line) can never fail the migration; SQLite checks json_valid for the same reason.
+update dossier set applicant_personal_id_hash =
+        substring(applicant_contact from '"personal_id_hash":"([0-9a-f]{64})"')
     where applicant_contact like '{%"personal_id_hash"%';
 create index dossier_personal_id_hash_idx on dossier (applicant_personal_id_hash, submitted_at)
     where applicant_personal_id_hash is not null;

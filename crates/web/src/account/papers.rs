@@ -80,10 +80,10 @@ pub async fn open(
     citizen: Citizen,
     Path(sha256): Path<String>,
 ) -> Result<Response, AppError> {
-    let paper = of_account(&state, &citizen.id)
+    let paper = state
+        .db
+        .account_paper(&citizen.id, &sha256)
         .await?
-        .into_iter()
-        .find(|p| p.sha256 == sha256)
         .ok_or(AppError::NotFound)?;
     crate::desk::documents::paper_file(&state, &paper.sha256, &paper.media_type, &paper.file_name)
         .await

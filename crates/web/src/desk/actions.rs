@@ -164,15 +164,7 @@ pub async fn submit(
         errors,
         reveal_personal_id: false,
     };
-    // The result of an applicant who asked for it online goes with its file, through the
-    // result form (`super::result`); without it they would receive nothing.
-    let parsed = match parse(&name, &fields) {
-        Ok(Action::MarkResultReady) if super::result::file_required(&view) => {
-            Err(vec![("result_file", "desk.error.result_file_missing")])
-        }
-        other => other,
-    };
-    let action = match parsed {
+    let action = match parse(&name, &fields) {
         Ok(action) => action,
         Err(errors) => {
             let errors = errors

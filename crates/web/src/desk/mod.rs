@@ -116,4 +116,8 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/dossiers/{code}/actions", post(api::act))
         .route("/verify/{code}", get(verify::page))
         .route("/verify/{code}/{form}", get(documents::public_pdf))
+        .route(
+            "/verify/{code}/results/{position}",
+            get(verify::result_file),
+        )
 }

@@ -3,7 +3,8 @@
 //! the dossier and in the applicant's "my papers" (their data warehouse, Decree 45/2020/NĐ-CP),
 //! where they open it and reuse it in later applications, and it is what a result returned
 //! online consists of. The form is `multipart/form-data`; the file and the state change are
-//! recorded in one transaction, so a refused file changes nothing.
+//! recorded in one transaction, so a refused file or a refused action attaches nothing (the
+//! content store keeps the bytes under their hash, as for any upload).
 
 use axum::extract::{Multipart, Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -28,7 +29,8 @@ const FILE_FIELD: &str = "result_file";
 /// Longest component label kept from the procedure's description of its result.
 const MAX_LABEL: usize = 200;
 
-/// Whether this dossier's result must come with its file: the applicant asked for it online.
+/// Whether this dossier's result must come with its file: the applicant asked for it online
+/// (the service refuses it otherwise; the form marks the field required).
 pub(super) fn file_required(view: &DossierView) -> bool {
     ApplicantDetails::from_contact(view.stored.applicant_contact.as_deref())
         .and_then(|d| ReturnMethod::parse(&d.return_method))
@@ -64,8 +66,8 @@ pub(crate) async fn submit(
         .into_iter()
         .find(|(name, _, _)| name == FILE_FIELD);
     let mut papers = Vec::new();
-    match file {
-        Some((_, file_name, bytes)) => match accept_file(&state, &file_name, bytes).await? {
+    if let Some((_, file_name, bytes)) = file {
+        match accept_file(&state, &file_name, bytes).await? {
             Ok(upload) => {
                 let label: String = data
                     .procedure(&view.state.procedure_code)
@@ -78,12 +80,7 @@ pub(crate) async fn submit(
                 let attempt = refuse(key);
                 return render_page(&state, ui, officer, &code, attempt, None).await;
             }
-        },
-        None if file_required(&view) => {
-            let attempt = refuse("desk.error.result_file_missing");
-            return render_page(&state, ui, officer, &code, attempt, None).await;
         }
-        None => {}
     }
     let location = format!("/back-office/dossiers/{}?done={ACTION}", view.stored.code);
     let idempotency = forms::token_of(&posted.fields).and_then(|token| {
@@ -113,6 +110,14 @@ pub(crate) async fn submit(
     match outcome {
         Ok(Outcome::Done(_)) => Ok(Redirect::to(&location).into_response()),
         Ok(Outcome::Replayed(answer)) => Ok(forms::replay(&answer)),
+        // Said at the file field, where the officer attaches it.
+        Err(ServiceError::Refused {
+            code: "result_file_missing",
+            ..
+        }) => {
+            let attempt = refuse("desk.error.result_file_missing");
+            render_page(&state, ui, officer, &code, attempt, None).await
+        }
         Err(ServiceError::Refused { code: reason, .. }) => {
             let mut attempt = refuse("desk.error.conflict");
             attempt.errors = vec![(

@@ -131,13 +131,20 @@ pub fn grouped(secret: &str) -> String {
         .join(" ")
 }
 
-/// Purpose bound to a sealed authenticator secret.
-const SECRET_PURPOSE: &str = "officer totp secret";
+/// Purpose bound to a sealed authenticator secret, with the officer's id: a sealed secret
+/// copied into another officer's row does not open there.
+fn secret_purpose(officer_id: &str) -> String {
+    format!("officer totp secret:{officer_id}")
+}
 
 /// The secret as stored: sealed with the deployment's key, so a copy of the database (a
 /// backup, a replica) cannot mint an officer's codes.
-pub fn sealed_secret(vault: &crate::personal_data::PersonalDataVault, secret: &str) -> String {
-    vault.seal_as(secret, SECRET_PURPOSE)
+pub fn sealed_secret(
+    vault: &crate::personal_data::PersonalDataVault,
+    officer_id: &str,
+    secret: &str,
+) -> String {
+    vault.seal_as(secret, &secret_purpose(officer_id))
 }
 
 /// The secret a stored value holds. A value written before secrets were sealed is read as it
@@ -145,10 +152,11 @@ pub fn sealed_secret(vault: &crate::personal_data::PersonalDataVault, secret: &s
 /// officer's codes fail rather than the sign-in page.
 pub fn opened_secret(
     vault: &crate::personal_data::PersonalDataVault,
+    officer_id: &str,
     stored: &str,
 ) -> Option<String> {
     if crate::personal_data::PersonalDataVault::is_sealed(stored) {
-        let opened = vault.open_as(stored, SECRET_PURPOSE);
+        let opened = vault.open_as(stored, &secret_purpose(officer_id));
         if opened.is_none() {
             tracing::warn!("an authenticator secret does not open with this key");
         }

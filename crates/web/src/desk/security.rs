@@ -120,7 +120,11 @@ pub(crate) async fn submit(
                 .db
                 .set_officer_second_factor(
                     &officer.id,
-                    Some(&super::second_factor::sealed_secret(&state.vault, &secret)),
+                    Some(&super::second_factor::sealed_secret(
+                        &state.vault,
+                        &officer.id,
+                        &secret,
+                    )),
                 )
                 .await?;
             // The code just used to confirm cannot sign in a second time.
@@ -137,7 +141,7 @@ pub(crate) async fn submit(
             let fresh = match stored
                 .totp_secret
                 .as_deref()
-                .and_then(|s| super::second_factor::opened_secret(&state.vault, s))
+                .and_then(|s| super::second_factor::opened_secret(&state.vault, &officer.id, s))
                 .and_then(|s| matching_step(&s, code, now))
             {
                 Some(step) => state.db.use_second_factor_step(&officer.id, step).await?,

@@ -271,7 +271,7 @@ async fn sign_in(
             return again(ui.t("desk.sign_in.error_code_missing").to_owned());
         }
         let now = time::OffsetDateTime::now_utc().unix_timestamp();
-        let fresh = match second_factor::opened_secret(&state.vault, secret)
+        let fresh = match second_factor::opened_secret(&state.vault, &stored.id, secret)
             .and_then(|secret| second_factor::matching_step(&secret, &code, now))
         {
             Some(step) => state.db.use_second_factor_step(&stored.id, step).await?,

@@ -1,7 +1,9 @@
 //! The public verification page that the QR code of every form opens: anyone holding the form
 //! can check that it was issued by this system and see the dossier's status now, and the
-//! applicant can download the form again. The key in the link is derived from the dossier's
-//! random internal id, never shown elsewhere, so codes alone (which are sequential) open nothing.
+//! applicant can download the form again, and the electronic result once issued (whoever holds
+//! the receipt collects the result, as at the counter). The key in the link is derived from the
+//! dossier's random internal id, never shown elsewhere, so codes alone (which are sequential)
+//! open nothing.
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -91,6 +93,8 @@ struct VerifyPage {
     received: Option<String>,
     appointment: Option<String>,
     forms: Vec<FormLink>,
+    /// The electronic results: (link, file name).
+    results: Vec<(String, String)>,
 }
 
 /// The verification page.
@@ -129,7 +133,25 @@ pub async fn page(
         "stop",
         "desk.documents.stop",
     );
+    let key = verification_key(&view);
+    let results = state
+        .db
+        .dossier_papers(view.stored.id)
+        .await?
+        .into_iter()
+        .filter(|p| p.purpose == storage::papers::PaperPurpose::Result)
+        .map(|p| {
+            (
+                format!(
+                    "/verify/{}/results/{}?k={key}",
+                    view.stored.code, p.position
+                ),
+                p.file_name,
+            )
+        })
+        .collect();
     render(&VerifyPage {
+        results,
         code: view.stored.code.clone(),
         procedure: data.procedure(&s.procedure_code).map_or_else(
             || s.procedure_code.clone(),
@@ -146,6 +168,25 @@ pub async fn page(
         forms,
         ui,
     })
+}
+
+/// An electronic result of the dossier, for whoever holds its key.
+pub async fn result_file(
+    State(state): State<AppState>,
+    Path((code, position)): Path<(String, i64)>,
+    Query(q): Query<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let data = state.reference.get();
+    let view = load_with_key(&state, &data, &code, &q).await?;
+    drop(data);
+    let paper = state
+        .db
+        .dossier_papers(view.stored.id)
+        .await?
+        .into_iter()
+        .find(|p| p.position == position && p.purpose == storage::papers::PaperPurpose::Result)
+        .ok_or(AppError::NotFound)?;
+    super::documents::paper_file(&state, &paper.sha256, &paper.media_type, &paper.file_name).await
 }
 
 #[cfg(test)]

@@ -463,6 +463,40 @@ impl<'a> DossierService<'a> {
             .await
     }
 
+    /// Refuses an action that needs the electronic result without it
+    /// (`domain::dossier::electronic_result_refusal`), for every caller alike: the desk's forms,
+    /// the API and whatever comes later.
+    async fn check_electronic_result(
+        &self,
+        current: &DossierView,
+        action: &Action,
+        papers: &[NewDossierPaper],
+    ) -> Result<(), ServiceError> {
+        let requested =
+            super::ApplicantDetails::from_contact(current.stored.applicant_contact.as_deref())
+                .and_then(|d| domain::dossier::ReturnMethod::parse(&d.return_method));
+        let attaching = papers
+            .iter()
+            .any(|p| p.purpose == storage::papers::PaperPurpose::Result);
+        // Only an action the rule is about reads the dossier's papers.
+        if domain::dossier::electronic_result_refusal(action, requested, attaching).is_none() {
+            return Ok(());
+        }
+        let attached = self
+            .db
+            .dossier_papers(current.stored.id)
+            .await?
+            .iter()
+            .any(|p| p.purpose == storage::papers::PaperPurpose::Result);
+        match domain::dossier::electronic_result_refusal(action, requested, attached) {
+            None => Ok(()),
+            Some(code) => Err(ServiceError::Refused {
+                code,
+                message: format!("{} needs the dossier's electronic result", action.name()),
+            }),
+        }
+    }
+
     /// [`DossierService::act`] with papers handed in with the action (a supplement), attached
     /// in the same transaction as its events, so an acknowledged supplement has its papers.
     #[allow(clippy::too_many_arguments)]
@@ -499,6 +533,8 @@ impl<'a> DossierService<'a> {
             calendar: &self.reference.calendar,
         };
         let events = decide(Some(&current.state), &context, actor, action, at)?;
+        self.check_electronic_result(&current, action, papers)
+            .await?;
         let state = fold(Some(current.state.clone()), &events)?;
         let stored_state = json(&state)?;
         let index = index_of(&state);

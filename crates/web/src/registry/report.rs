@@ -4,7 +4,7 @@
 //! reports (`domain::access::Request::ReadReports`).
 
 use askama::Template;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::response::Response;
 
 use crate::AppState;
@@ -39,18 +39,31 @@ struct ReportPage {
     results: Vec<&'static str>,
     lines: Vec<Line>,
     total: i64,
+    year: i32,
+    years: Vec<i32>,
 }
 
-/// `GET /back-office/reports/registry-lookups`.
+/// `GET /back-office/reports/registry-lookups?year=YYYY`: one year (this year when absent), so
+/// the page reads a year's index entries however many years the province has kept.
 pub async fn page(
     State(state): State<AppState>,
     ui: Ui,
     officer: Officer,
+    Query(q): Query<crate::payments::report::YearQuery>,
 ) -> Result<Response, AppError> {
     if !officer.may(&domain::access::Request::ReadReports) {
         return Err(AppError::Forbidden);
     }
-    let counts = state.db.registry_lookup_counts(None).await?;
+    let this_year = state.today().year();
+    let year = match q.year.as_deref().map(str::trim).filter(|y| !y.is_empty()) {
+        None => this_year,
+        Some(y) => y
+            .parse::<i32>()
+            .ok()
+            .filter(|y| (2020..=this_year).contains(y))
+            .ok_or_else(|| AppError::BadRequest(ui.t("registry.report.bad_year").to_owned()))?,
+    };
+    let counts = state.db.registry_lookup_counts(None, Some(year)).await?;
     let data = state.reference.get();
     let mut lines: Vec<Line> = Vec::new();
     for c in counts {
@@ -91,6 +104,8 @@ pub async fn page(
     }
     let total = lines.iter().map(|l| l.total).sum();
     render(&ReportPage {
+        year,
+        years: (2020..=this_year).rev().collect(),
         results: RESULTS.to_vec(),
         lines,
         total,

@@ -478,6 +478,12 @@ async fn every_route_answers_every_actor_as_the_policy_says() {
             format!("/verify/{code}/receipt?k=0000"),
             all(404),
         ),
+        // The electronic result, for whoever holds the key (results.rs opens one with it).
+        get(
+            "/verify/{code}/results/{position}",
+            format!("/verify/{code}/results/1?k=0000"),
+            all(404),
+        ),
         get("/language", "/language?lang=en&next=/".into(), all(303)),
         get("/livez", "/livez".into(), all(200)),
         get("/healthz", "/healthz".into(), all(200)),

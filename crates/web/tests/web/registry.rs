@@ -258,6 +258,28 @@ async fn a_verified_applicant_gets_name_and_address_filled_in_and_no_household_b
         "every other paper is asked for"
     );
     assert_eq!(lookup_total(&app, &auditor).await, before + 1);
+    // The report covers one year: an earlier one holds none of today's look-ups, and a year
+    // that is not one is refused in words.
+    let earlier = get(
+        &app,
+        &auditor.cookie,
+        "/back-office/reports/registry-lookups?year=2020",
+    )
+    .await;
+    assert_eq!(earlier.status, StatusCode::OK);
+    assert!(
+        earlier.body.contains("id=\"lookup-total\">0<"),
+        "{}",
+        earlier.body
+    );
+    let wrong = get(
+        &app,
+        &auditor.cookie,
+        "/back-office/reports/registry-lookups?year=hai-nghin",
+    )
+    .await;
+    assert_eq!(wrong.status, StatusCode::BAD_REQUEST);
+    assert!(wrong.body.contains("Năm báo cáo không hợp lệ"));
     let reception = officer_of(&app, &officers, &unit, "tiepnhan").await;
     let page = get(
         &app,

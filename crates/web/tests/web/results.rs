@@ -6,8 +6,12 @@ use axum::http::{StatusCode, header};
 
 use crate::TestApp;
 use crate::account::register;
-use crate::apply::{PDF, answer_everything_at};
+use crate::apply::answer_everything_at;
 use crate::desk::{Session, act, act_ok, get, hidden, location, sign_in};
+
+/// The signed result: a PDF of its own, so nothing the applicant handed in has its hash.
+const RESULT_PDF: &[u8] =
+    b"%PDF-1.4\n% result\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
 
 /// Posts the result form as the dossier page does, `multipart/form-data`, with an optional file.
 async fn post_result(
@@ -142,7 +146,7 @@ async fn an_online_result_needs_its_file_and_the_file_reaches_only_the_applicant
         "{}",
         plain.body
     );
-    assert!(plain.body.contains("hãy đính kèm tệp kết quả điện tử"));
+    assert!(plain.body.contains("kèm tệp kết quả điện tử"));
     let empty = post_result(&app, ready_by, &code, "result-1", None).await;
     assert_eq!(
         empty.status,
@@ -150,7 +154,7 @@ async fn an_online_result_needs_its_file_and_the_file_reaches_only_the_applicant
         "{}",
         empty.body
     );
-    assert!(empty.body.contains("hãy đính kèm tệp kết quả điện tử"));
+    assert!(empty.body.contains("kèm tệp kết quả điện tử"));
     let text = post_result(
         &app,
         ready_by,
@@ -193,7 +197,7 @@ async fn an_online_result_needs_its_file_and_the_file_reaches_only_the_applicant
     )
     .await;
     let version = hidden(&page.body, "version").expect("version");
-    let file = Some(("ket-qua.pdf", PDF));
+    let file = Some(("ket-qua.pdf", RESULT_PDF));
     let ready = post_result_at(&app, ready_by, &code, &version, "result-3", file).await;
     assert_eq!(ready.status, StatusCode::SEE_OTHER, "{}", ready.body);
     let again = post_result_at(&app, ready_by, &code, &version, "result-3", file).await;
@@ -245,4 +249,100 @@ async fn an_online_result_needs_its_file_and_the_file_reaches_only_the_applicant
     app.browse_as(Some(&bob));
     assert_eq!(app.get(&href).await.status, StatusCode::NOT_FOUND);
     app.browse_as(None);
+
+    // Whoever holds the receipt's key (an applicant without an account, say) collects it from
+    // the verification page; a wrong key opens nothing.
+    let verify = get(&app, "", &format!("/verify/{code}")).await;
+    assert_eq!(verify.status, StatusCode::NOT_FOUND);
+    let forms = mine
+        .body
+        .split("href=\"")
+        .find(|s| s.starts_with("/verify/"))
+        .expect("forms link");
+    let forms = forms[..forms.find('"').expect("end")].replace("&amp;", "&");
+    let verify = app.get(&forms).await;
+    assert_eq!(verify.status, StatusCode::OK, "{}", verify.body);
+    assert!(verify.body.contains("Kết quả giải quyết điện tử"));
+    let link = verify
+        .body
+        .split("href=\"")
+        .find(|s| s.starts_with(&format!("/verify/{code}/results/")))
+        .map(|s| s[..s.find('"').expect("end")].replace("&amp;", "&"))
+        .expect("result link");
+    let file = app.get(&link).await;
+    assert_eq!(file.status, StatusCode::OK);
+    assert_eq!(file.body.as_bytes(), RESULT_PDF);
+    let wrong = link.replace("?k=", "?k=0");
+    assert_eq!(app.get(&wrong).await.status, StatusCode::NOT_FOUND);
+
+    // Returned online: the result is there, so the return is recorded.
+    act_ok(
+        &app,
+        &reception,
+        &code,
+        &[("action", "return_result"), ("method", "online")],
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_result_without_its_file_cannot_be_returned_online() {
+    let app = TestApp::new().await;
+    crate::desk::demo_officers(&app).await;
+    let reception = sign_in(&app, "tiepnhan.xa").await;
+    let handler = sign_in(&app, "xuly.xa").await;
+    let leader = sign_in(&app, "lanhdao.xa").await;
+    // A counter dossier: no online return was asked for, so its result is ready without a file.
+    let code = crate::desk::intake(&app, &reception, "accept", "").await;
+    act_ok(
+        &app,
+        &leader,
+        &code,
+        &[("action", "assign"), ("officer_id", "xuly.xa")],
+    )
+    .await;
+    act_ok(
+        &app,
+        &handler,
+        &code,
+        &[
+            ("action", "propose_result"),
+            ("summary", "Cấp giấy khai sinh"),
+        ],
+    )
+    .await;
+    act_ok(&app, &leader, &code, &[("action", "approve"), ("note", "")]).await;
+    let page = get(
+        &app,
+        &handler.cookie,
+        &format!("/back-office/dossiers/{code}"),
+    )
+    .await;
+    let ready_by = if page.body.contains("value=\"mark_result_ready\"") {
+        &handler
+    } else {
+        &leader
+    };
+    act_ok(&app, ready_by, &code, &[("action", "mark_result_ready")]).await;
+    let online = act(
+        &app,
+        &reception,
+        &code,
+        &[("action", "return_result"), ("method", "online")],
+    )
+    .await;
+    assert_eq!(
+        online.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        online.body
+    );
+    assert!(online.body.contains("Chưa có kết quả điện tử"));
+    act_ok(
+        &app,
+        &reception,
+        &code,
+        &[("action", "return_result"), ("method", "counter")],
+    )
+    .await;
 }

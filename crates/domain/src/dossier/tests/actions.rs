@@ -1492,3 +1492,41 @@ fn a_log_that_does_not_start_with_the_submission_is_rejected() {
     doubled.push(dossier.events[0].clone());
     assert_eq!(replay(&doubled), Err(ApplyError::AlreadyOpen));
 }
+
+#[test]
+fn an_online_return_needs_the_electronic_result_and_the_other_methods_do_not() {
+    use crate::dossier::{ReturnMethod, electronic_result_refusal};
+    let ready = Action::MarkResultReady;
+    let online = Action::ReturnResult {
+        method: ReturnMethod::Online,
+    };
+    let counter = Action::ReturnResult {
+        method: ReturnMethod::Counter,
+    };
+    assert_eq!(
+        electronic_result_refusal(&ready, Some(ReturnMethod::Online), false),
+        Some("result_file_missing")
+    );
+    assert_eq!(
+        electronic_result_refusal(&ready, Some(ReturnMethod::Online), true),
+        None
+    );
+    assert_eq!(
+        electronic_result_refusal(&ready, Some(ReturnMethod::Post), false),
+        None
+    );
+    assert_eq!(electronic_result_refusal(&ready, None, false), None);
+    assert_eq!(
+        electronic_result_refusal(&online, Some(ReturnMethod::Counter), false),
+        Some("no_electronic_result")
+    );
+    assert_eq!(electronic_result_refusal(&online, None, true), None);
+    assert_eq!(
+        electronic_result_refusal(&counter, Some(ReturnMethod::Online), false),
+        None
+    );
+    assert_eq!(
+        electronic_result_refusal(&Action::Accept, Some(ReturnMethod::Online), false),
+        None
+    );
+}
