@@ -81,6 +81,8 @@ pub struct AppState {
     pub vault: personal_data::PersonalDataVault,
     /// The monthly report's figures of months that have ended (`monthly_report`).
     pub closed_months: monthly_report::ClosedMonths,
+    /// API keys verified in the last few seconds (`api_clients`).
+    pub verified_keys: api_clients::VerifiedKeys,
 }
 
 impl AppState {
@@ -100,6 +102,7 @@ impl AppState {
             officer_second_factor_required: false,
             vault: personal_data::PersonalDataVault::random(),
             closed_months: monthly_report::ClosedMonths::default(),
+            verified_keys: api_clients::VerifiedKeys::default(),
         }
     }
 

@@ -274,6 +274,8 @@ pub(crate) async fn revoke(
         .db
         .revoke_api_key(&prefix, Some(client.id), OffsetDateTime::now_utc())
         .await?;
+    // The next request with it is refused, not only after the remembered keys expire.
+    state.verified_keys.forget_all();
     tracing::info!(officer = %officer.id, client = %client.id, key = %prefix, "API key revoked");
     Ok(Redirect::to("/back-office/api-clients").into_response())
 }

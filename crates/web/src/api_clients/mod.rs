@@ -94,6 +94,47 @@ fn refused(ui: &Ui) -> Response {
     )
 }
 
+/// How long a verified key is trusted without asking the database again. A key revoked in the
+/// back office is forgotten at once ([`VerifiedKeys::forget_all`]); one revoked by the command
+/// line or on another server of the same database stops working within this time.
+const VERIFIED_KEY_TTL: std::time::Duration = std::time::Duration::from_secs(5);
+/// Most keys remembered; beyond it the memory is emptied and starts again.
+const VERIFIED_KEYS_KEPT: usize = 10_000;
+
+/// Keys looked up in the last few seconds, by the SHA-256 of the key: an outside system calls
+/// many times a second with the same key, and each call would otherwise cost a database query
+/// before any work (docs/PERFORMANCE.md, dossier reads). Revocation, expiry and scopes are
+/// still checked at every request, on the remembered row.
+#[derive(Clone, Default)]
+pub struct VerifiedKeys(
+    std::sync::Arc<std::sync::Mutex<std::collections::HashMap<Vec<u8>, RememberedKey>>>,
+);
+
+/// When a key was read, and what was read.
+type RememberedKey = (std::time::Instant, storage::api_clients::KeyWithClient);
+
+impl VerifiedKeys {
+    fn get(&self, hash: &[u8]) -> Option<storage::api_clients::KeyWithClient> {
+        let kept = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        kept.get(hash)
+            .filter(|(at, _)| at.elapsed() < VERIFIED_KEY_TTL)
+            .map(|(_, found)| found.clone())
+    }
+
+    fn remember(&self, hash: Vec<u8>, found: storage::api_clients::KeyWithClient) {
+        let mut kept = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if kept.len() >= VERIFIED_KEYS_KEPT {
+            kept.clear();
+        }
+        kept.insert(hash, (std::time::Instant::now(), found));
+    }
+
+    /// Forgets every key: after a revocation, so it applies to the next request.
+    pub fn forget_all(&self) {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).clear();
+    }
+}
+
 impl FromRequestParts<AppState> for ApiClient {
     type Rejection = Response;
 
@@ -113,11 +154,14 @@ impl FromRequestParts<AppState> for ApiClient {
             return Err(refused(&ui));
         };
         let hash = keys::hash(key);
-        let found = state
-            .db
-            .api_key_by_hash(&hash)
-            .await
-            .map_err(|e| crate::error::AppError::from(e).into_response())?;
+        let found = match state.verified_keys.get(&hash) {
+            Some(found) => Some(found),
+            None => state
+                .db
+                .api_key_by_hash(&hash)
+                .await
+                .map_err(|e| crate::error::AppError::from(e).into_response())?,
+        };
         let now = OffsetDateTime::now_utc();
         // The look-up is by hash already; comparing again in constant time keeps the decision
         // itself from depending on where two hashes differ (ASVS 11.2.4).
@@ -131,6 +175,7 @@ impl FromRequestParts<AppState> for ApiClient {
             tracing::info!("API key refused");
             return Err(refused(&ui));
         };
+        let mut found = found;
         if found
             .key
             .last_used_at
@@ -141,7 +186,9 @@ impl FromRequestParts<AppState> for ApiClient {
                 .touch_api_key(found.key.id, now, TOUCH_EVERY)
                 .await
                 .map_err(|e| crate::error::AppError::from(e).into_response())?;
+            found.key.last_used_at = Some(now);
         }
+        state.verified_keys.remember(hash, found.clone());
         let scopes = parse_scopes(&found.key.scopes).map_err(|e| {
             crate::error::AppError::Internal(format!("stored scopes of a key: {e}")).into_response()
         })?;
