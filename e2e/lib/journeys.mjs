@@ -374,6 +374,35 @@ export async function backOffice(actor, citizen, audit, { baseUrl }) {
   assert.equal(posted.status(), 404, `a department officer's action on the commune's dossier answered ${posted.status()}`);
   await signOut(actor);
 
+  // And the other way: a dossier the department received is out of the commune officer's reach.
+  await signIn(actor, 'tiepnhan.so');
+  await actor.goto('/back-office/intake');
+  const theirProcedure = await page.locator('#choose-procedure option:not([value=""])').first().getAttribute('value');
+  await actor.select('#choose-procedure', theirProcedure);
+  await actor.submit('form[method=get][action="/back-office/intake"] button[type=submit]');
+  await actor.fill('#name', 'Lê Thị Sở');
+  await actor.fill('#phone', '0911 222 333');
+  await actor.fill('#address', 'Số 2 đường Hùng Vương, phường Bắc Giang');
+  for (const box of await page.locator('main form[method=post] input[type=checkbox][name=papers]').all()) {
+    if (!(await box.isChecked())) await box.check();
+  }
+  await actor.select('#decision', 'accept');
+  await actor.submit('main form[method=post] button[type=submit]:not([name=lookup])');
+  assert.ok(page.url().includes('done=accept'), `the department's intake was not accepted (at ${page.url()}): ${
+    (await page.locator('.error-summary').allInnerTexts()).join(' ')}`);
+  const theirCode = await text(page, 'h1 code');
+  await signOut(actor);
+  await signIn(actor, 'tiepnhan.xa');
+  resp = await actor.goto(`/back-office/dossiers/${encodeURIComponent(theirCode)}`);
+  assert.equal(status(resp), 404, `a commune officer opened the department's dossier (${status(resp)})`);
+  assert.ok(!(await text(page, 'main')).includes('Lê Thị Sở'), 'the 404 page shows the applicant');
+  await actor.goto('/back-office/inbox');
+  const communeCsrf = await page.locator('.officer-bar input[name=csrf]').first().inputValue();
+  const tried = await page.request.post(`/back-office/dossiers/${encodeURIComponent(theirCode)}/actions`, {
+    form: { csrf: communeCsrf, action: 'stop', reasons: 'thử', version: '99', form_token: 'cross-unit-2' }, maxRedirects: 0 });
+  assert.equal(tried.status(), 404, `a commune officer's action on the department's dossier answered ${tried.status()}`);
+  await signOut(actor);
+
   // The tracking page tells the whole story, the same events as the API.
   const api = await (await cp.request.get(`${baseUrl}/api/v1/tracking?code=${encodeURIComponent(code)}&digits=${digits}`)).json();
   const kinds = api.timeline.map((e) => e.kind);
