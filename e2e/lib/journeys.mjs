@@ -374,7 +374,7 @@ export async function backOffice(actor, citizen, audit, { baseUrl }) {
   assert.equal(posted.status(), 404, `a department officer's action on the commune's dossier answered ${posted.status()}`);
   await signOut(actor);
 
-  // And the other way: a dossier the department received is out of the commune officer's reach.
+  // And the other way: a dossier the department registered is out of the commune officer's reach.
   await signIn(actor, 'tiepnhan.so');
   await actor.goto('/back-office/intake');
   const theirProcedure = await page.locator('#choose-procedure option:not([value=""])').first().getAttribute('value');
@@ -386,9 +386,11 @@ export async function backOffice(actor, citizen, audit, { baseUrl }) {
   for (const box of await page.locator('main form[method=post] input[type=checkbox][name=papers]').all()) {
     if (!(await box.isChecked())) await box.check();
   }
-  await actor.select('#decision', 'accept');
+  // Refused at intake (Form 03), so the department's inbox stays empty for journey (c).
+  await actor.select('#decision', 'refuse');
+  await actor.fill('#reasons', 'Hồ sơ thuộc thẩm quyền của Ủy ban nhân dân cấp xã.');
   await actor.submit('main form[method=post] button[type=submit]:not([name=lookup])');
-  assert.ok(page.url().includes('done=accept'), `the department's intake was not accepted (at ${page.url()}): ${
+  assert.ok(page.url().includes('done=refuse'), `the department's intake was not recorded (at ${page.url()}): ${
     (await page.locator('.error-summary').allInnerTexts()).join(' ')}`);
   const theirCode = await text(page, 'h1 code');
   await signOut(actor);
