@@ -19,6 +19,7 @@ mod params;
 pub mod payments;
 pub mod personal_data;
 mod portal;
+mod recent;
 pub mod reference;
 pub mod registry;
 mod sessions;

@@ -4,8 +4,8 @@
 //! due date). The database counts; this page only names and lays out. Read by the officers who
 //! read reports (`domain::access::Request::ReadReports`).
 
-use std::collections::{BTreeMap, HashMap};
-use std::sync::{Arc, Mutex};
+use std::collections::BTreeMap;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use askama::Template;
@@ -22,6 +22,7 @@ use crate::AppState;
 use crate::desk::Officer;
 use crate::error::AppError;
 use crate::portal::render;
+use crate::recent::Recent;
 use crate::ui::Ui;
 
 /// How long the figures of a month that has ended are kept. Nothing the program writes changes
@@ -38,11 +39,14 @@ const CLOSED_MONTHS_KEPT: usize = 36;
 /// The figures of months that have ended, shared by every request. Reading a month of a
 /// province's two years costs about 80 ms of database time (docs/PERFORMANCE.md), and the same
 /// few closed months are what leaders and the province's reports read again and again.
-#[derive(Clone, Default)]
-pub struct ClosedMonths(Arc<Mutex<HashMap<i64, KeptMonth>>>);
+#[derive(Clone)]
+pub struct ClosedMonths(Recent<i64, Arc<MonthlyFigures>>);
 
-/// When a month's figures were counted, and the figures.
-type KeptMonth = (Instant, Arc<MonthlyFigures>);
+impl Default for ClosedMonths {
+    fn default() -> Self {
+        ClosedMonths(Recent::new(CLOSED_MONTH_TTL, CLOSED_MONTHS_KEPT))
+    }
+}
 
 impl ClosedMonths {
     /// Whether the figures of a month ending at `to` may be kept at `now`.
@@ -52,21 +56,11 @@ impl ClosedMonths {
 
     /// Kept figures of the month starting at `from`, if fresh.
     fn get(&self, from: OffsetDateTime, at: Instant) -> Option<Arc<MonthlyFigures>> {
-        let kept = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        kept.get(&from.unix_timestamp())
-            .filter(|(stored, _)| at.duration_since(*stored) < CLOSED_MONTH_TTL)
-            .map(|(_, figures)| figures.clone())
+        self.0.get(&from.unix_timestamp(), at)
     }
 
     fn put(&self, from: OffsetDateTime, at: Instant, figures: Arc<MonthlyFigures>) {
-        let mut kept = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        kept.insert(from.unix_timestamp(), (at, figures));
-        while kept.len() > CLOSED_MONTHS_KEPT {
-            let Some(oldest) = kept.iter().min_by_key(|(_, (t, _))| *t).map(|(k, _)| *k) else {
-                break;
-            };
-            kept.remove(&oldest);
-        }
+        self.0.put(from.unix_timestamp(), figures, at);
     }
 }
 
@@ -302,7 +296,7 @@ mod tests {
                 figures(i as i64),
             );
         }
-        let held = kept.0.lock().expect("lock").len();
+        let held = kept.0.len();
         assert_eq!(held, CLOSED_MONTHS_KEPT);
         assert_eq!(
             kept.get(month_start(2020, Month::January).expect("start"), start),

@@ -34,6 +34,15 @@ pub fn render(template: &impl Template) -> Result<Response, AppError> {
     Ok(Html(template.render()?).into_response())
 }
 
+/// Marks a page that shows a secret or someone's personal data (a key, a temporary password,
+/// an authenticator secret, a personal ID) as never to be kept in any cache.
+pub fn no_store(mut response: Response) -> Response {
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
 struct FieldLink {
     code: String,
     name: String,

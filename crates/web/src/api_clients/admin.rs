@@ -253,12 +253,8 @@ pub(crate) async fn issue(
     let issued = keys::issue(&state.db, client.id, &scopes, None).await?;
     tracing::info!(officer = %officer.id, client = %client.id, key = %issued.prefix, "API key issued");
     // The key is in this answer only; the page is not cached (no-store) so it is not kept either.
-    let mut response = page_with(&state, ui, officer, Some(issued.key), None).await?;
-    response.headers_mut().insert(
-        axum::http::header::CACHE_CONTROL,
-        axum::http::HeaderValue::from_static("no-store"),
-    );
-    Ok(response)
+    let response = page_with(&state, ui, officer, Some(issued.key), None).await?;
+    Ok(crate::portal::no_store(response))
 }
 
 /// Revokes a key of a client.

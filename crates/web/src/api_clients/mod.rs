@@ -98,40 +98,54 @@ fn refused(ui: &Ui) -> Response {
 /// back office is forgotten at once ([`VerifiedKeys::forget_all`]); one revoked by the command
 /// line or on another server of the same database stops working within this time.
 const VERIFIED_KEY_TTL: std::time::Duration = std::time::Duration::from_secs(5);
-/// Most keys remembered; beyond it the memory is emptied and starts again.
+/// Most keys remembered; beyond it the key read longest ago goes first.
 const VERIFIED_KEYS_KEPT: usize = 10_000;
 
 /// Keys looked up in the last few seconds, by the SHA-256 of the key: an outside system calls
 /// many times a second with the same key, and each call would otherwise cost a database query
 /// before any work (docs/PERFORMANCE.md, dossier reads). Revocation, expiry and scopes are
 /// still checked at every request, on the remembered row.
-#[derive(Clone, Default)]
-pub struct VerifiedKeys(
-    std::sync::Arc<std::sync::Mutex<std::collections::HashMap<Vec<u8>, RememberedKey>>>,
-);
+#[derive(Clone)]
+pub struct VerifiedKeys(crate::recent::Recent<Vec<u8>, storage::api_clients::KeyWithClient>);
 
-/// When a key was read, and what was read.
-type RememberedKey = (std::time::Instant, storage::api_clients::KeyWithClient);
+impl Default for VerifiedKeys {
+    fn default() -> Self {
+        VerifiedKeys(crate::recent::Recent::new(
+            VERIFIED_KEY_TTL,
+            VERIFIED_KEYS_KEPT,
+        ))
+    }
+}
 
 impl VerifiedKeys {
-    fn get(&self, hash: &[u8]) -> Option<storage::api_clients::KeyWithClient> {
-        let kept = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        kept.get(hash)
-            .filter(|(at, _)| at.elapsed() < VERIFIED_KEY_TTL)
-            .map(|(_, found)| found.clone())
+    fn get(
+        &self,
+        hash: &[u8],
+        now: std::time::Instant,
+    ) -> Option<storage::api_clients::KeyWithClient> {
+        self.0.get(hash, now)
     }
 
-    fn remember(&self, hash: Vec<u8>, found: storage::api_clients::KeyWithClient) {
-        let mut kept = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        if kept.len() >= VERIFIED_KEYS_KEPT {
-            kept.clear();
-        }
-        kept.insert(hash, (std::time::Instant::now(), found));
+    /// Remembers a key just read from the database, as read at `read`.
+    fn remember(
+        &self,
+        hash: Vec<u8>,
+        found: storage::api_clients::KeyWithClient,
+        read: std::time::Instant,
+    ) {
+        self.0.put(hash, found, read);
+    }
+
+    /// Notes the last use just recorded on a remembered key, keeping the time it was read, so
+    /// a key in constant use is still read again every [`VERIFIED_KEY_TTL`].
+    fn touched(&self, hash: &[u8], at: OffsetDateTime) {
+        self.0
+            .update(hash, |found| found.key.last_used_at = Some(at));
     }
 
     /// Forgets every key: after a revocation, so it applies to the next request.
     pub fn forget_all(&self) {
-        self.0.lock().unwrap_or_else(|e| e.into_inner()).clear();
+        self.0.clear();
     }
 }
 
@@ -154,7 +168,10 @@ impl FromRequestParts<AppState> for ApiClient {
             return Err(refused(&ui));
         };
         let hash = keys::hash(key);
-        let found = match state.verified_keys.get(&hash) {
+        let read = std::time::Instant::now();
+        let remembered = state.verified_keys.get(&hash, read);
+        let from_database = remembered.is_none();
+        let found = match remembered {
             Some(found) => Some(found),
             None => state
                 .db
@@ -187,8 +204,13 @@ impl FromRequestParts<AppState> for ApiClient {
                 .await
                 .map_err(|e| crate::error::AppError::from(e).into_response())?;
             found.key.last_used_at = Some(now);
+            if !from_database {
+                state.verified_keys.touched(&hash, now);
+            }
         }
-        state.verified_keys.remember(hash, found.clone());
+        if from_database {
+            state.verified_keys.remember(hash, found.clone(), read);
+        }
         let scopes = parse_scopes(&found.key.scopes).map_err(|e| {
             crate::error::AppError::Internal(format!("stored scopes of a key: {e}")).into_response()
         })?;
@@ -221,4 +243,60 @@ pub fn router() -> Router<AppState> {
             "/back-office/api-clients/{id}/keys/{prefix}/revoke",
             post(admin::revoke),
         )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use storage::api_clients::{KeyWithClient, StoredApiClient, StoredApiKey};
+
+    fn key() -> KeyWithClient {
+        let at = time::macros::datetime!(2026-11-28 00:00 UTC);
+        let id = uuid::Uuid::now_v7();
+        KeyWithClient {
+            key: StoredApiKey {
+                id,
+                client_id: id,
+                prefix: "mck_test".into(),
+                secret_hash: vec![1; 32],
+                scopes: "read_own_dossiers".into(),
+                created_at: at,
+                expires_at: None,
+                revoked_at: None,
+                last_used_at: None,
+            },
+            client: StoredApiClient {
+                id,
+                name: "test".into(),
+                agency_code: None,
+                created_by: "test".into(),
+                created_at: at,
+                revoked_at: None,
+            },
+        }
+    }
+
+    #[test]
+    fn a_remembered_key_is_read_again_after_its_time_however_often_it_is_used() {
+        let kept = VerifiedKeys::default();
+        let read = std::time::Instant::now();
+        kept.remember(vec![1; 32], key(), read);
+        let used = time::macros::datetime!(2026-11-28 01:00 UTC);
+        for second in 1..5 {
+            let now = read + std::time::Duration::from_secs(second);
+            assert!(
+                kept.get(&[1; 32], now).is_some(),
+                "forgotten after {second} s"
+            );
+            kept.touched(&[1; 32], used);
+        }
+        let remembered = kept.get(&[1; 32], read).expect("remembered");
+        assert_eq!(remembered.key.last_used_at, Some(used));
+        assert!(
+            kept.get(&[1; 32], read + VERIFIED_KEY_TTL).is_none(),
+            "use kept it alive"
+        );
+        kept.forget_all();
+        assert!(kept.get(&[1; 32], read).is_none());
+    }
 }

@@ -8,7 +8,7 @@
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::access::Request;
 use domain::dossier::OfficerRole;
@@ -157,12 +157,11 @@ async fn page_with(
         typed,
     })?;
     *response.status_mut() = status;
-    if has_secret {
+    Ok(if has_secret {
+        crate::portal::no_store(response)
+    } else {
         response
-            .headers_mut()
-            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    }
-    Ok(response)
+    })
 }
 
 /// The list and the creation form.

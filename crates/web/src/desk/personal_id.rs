@@ -5,7 +5,6 @@
 
 use axum::Form;
 use axum::extract::{Path, State};
-use axum::http::{HeaderValue, header};
 use axum::response::Response;
 use time::OffsetDateTime;
 
@@ -112,7 +111,7 @@ pub(crate) async fn reveal(
         )
         .await?;
     tracing::info!(officer = %officer.id, dossier = %view.stored.code, reason, "personal ID unmasked");
-    let mut response = render_page(
+    let response = render_page(
         &state,
         ui,
         officer,
@@ -124,9 +123,6 @@ pub(crate) async fn reveal(
         None,
     )
     .await?;
-    // The number is on this page: never keep it in a cache.
-    response
-        .headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    Ok(response)
+    // The number is on this page.
+    Ok(crate::portal::no_store(response))
 }

@@ -9,7 +9,7 @@
 use askama::Template;
 use axum::Form;
 use axum::extract::State;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::Response;
 use domain::access::{DossierFacts, Request};
 use time::OffsetDateTime;
@@ -18,7 +18,7 @@ use super::personal_id::REASONS;
 use super::{Officer, field};
 use crate::AppState;
 use crate::error::AppError;
-use crate::portal::render;
+use crate::portal::{no_store, render};
 use crate::ui::Ui;
 use crate::views::local_datetime;
 
@@ -80,14 +80,6 @@ fn page_of(ui: Ui, officer: Officer, reason: &str) -> SearchPage {
     }
 }
 
-fn no_store(mut response: Response) -> Response {
-    // What was searched and found is about one person: never keep it in a cache.
-    response
-        .headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    response
-}
-
 /// The empty form.
 pub(crate) async fn page(ui: Ui, officer: Officer) -> Result<Response, AppError> {
     if !officer.may(&Request::UseBackOffice) {
@@ -143,6 +135,7 @@ pub(crate) async fn search(
         page.typed = typed;
         let mut response = render(&page)?;
         *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+        // What was searched is about one person.
         return Ok(no_store(response));
     };
     let hash = state.vault.hash(&id);

@@ -32,8 +32,7 @@ const MAX_LABEL: usize = 200;
 /// Whether this dossier's result must come with its file: the applicant asked for it online
 /// (the service refuses it otherwise; the form marks the field required).
 pub(super) fn file_required(view: &DossierView) -> bool {
-    ApplicantDetails::from_contact(view.stored.applicant_contact.as_deref())
-        .and_then(|d| ReturnMethod::parse(&d.return_method))
+    ApplicantDetails::requested_return(view.stored.applicant_contact.as_deref())
         .is_some_and(ReturnMethod::needs_electronic_result)
 }
 

@@ -72,12 +72,8 @@ fn page_with(
         done,
     })?;
     *response.status_mut() = status;
-    // The secret is on this page: never keep it in a cache.
-    response.headers_mut().insert(
-        axum::http::header::CACHE_CONTROL,
-        axum::http::HeaderValue::from_static("no-store"),
-    );
-    Ok(response)
+    // The secret is on this page.
+    Ok(crate::portal::no_store(response))
 }
 
 /// The page.

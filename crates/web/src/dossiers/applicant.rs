@@ -42,6 +42,13 @@ impl ApplicantDetails {
         serde_json::from_str(contact?).ok()
     }
 
+    /// How the applicant of a dossier with this stored contact asked for the result, if they
+    /// said (online applications do; counter intake does not ask).
+    pub fn requested_return(contact: Option<&str>) -> Option<domain::dossier::ReturnMethod> {
+        Self::from_contact(contact)
+            .and_then(|d| domain::dossier::ReturnMethod::parse(&d.return_method))
+    }
+
     /// The JSON to store.
     pub fn to_json(&self) -> String {
         // A struct of strings always serialises.

@@ -473,8 +473,7 @@ impl<'a> DossierService<'a> {
         papers: &[NewDossierPaper],
     ) -> Result<(), ServiceError> {
         let requested =
-            super::ApplicantDetails::from_contact(current.stored.applicant_contact.as_deref())
-                .and_then(|d| domain::dossier::ReturnMethod::parse(&d.return_method));
+            super::ApplicantDetails::requested_return(current.stored.applicant_contact.as_deref());
         let attaching = papers
             .iter()
             .any(|p| p.purpose == storage::papers::PaperPurpose::Result);

@@ -203,6 +203,36 @@ pub(crate) async fn act(
     .await
 }
 
+/// The handler proposes the result, the leader approves it; returns which of the two the
+/// dossier page then offers "result ready" to (the workflow decides).
+pub(crate) async fn propose_and_approve<'a>(
+    app: &TestApp,
+    handler: &'a Session,
+    leader: &'a Session,
+    code: &str,
+    summary: &str,
+) -> &'a Session {
+    act_ok(
+        app,
+        handler,
+        code,
+        &[("action", "propose_result"), ("summary", summary)],
+    )
+    .await;
+    act_ok(app, leader, code, &[("action", "approve"), ("note", "")]).await;
+    let page = get(
+        app,
+        &handler.cookie,
+        &format!("/back-office/dossiers/{code}"),
+    )
+    .await;
+    if page.body.contains("value=\"mark_result_ready\"") {
+        handler
+    } else {
+        leader
+    }
+}
+
 pub(crate) async fn act_ok(app: &TestApp, session: &Session, code: &str, fields: &[(&str, &str)]) {
     let reply = act(app, session, code, fields).await;
     assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
@@ -346,28 +376,7 @@ async fn a_dossier_goes_from_the_counter_to_its_returned_result_through_the_desk
         &[("action", "receive_supplement"), ("note", "")],
     )
     .await;
-    act_ok(
-        &app,
-        &handler,
-        &code,
-        &[
-            ("action", "propose_result"),
-            ("summary", "Cấp giấy khai sinh"),
-        ],
-    )
-    .await;
-    act_ok(&app, &leader, &code, &[("action", "approve"), ("note", "")]).await;
-    let page = get(
-        &app,
-        &handler.cookie,
-        &format!("/back-office/dossiers/{code}"),
-    )
-    .await;
-    let ready_by = if page.body.contains("value=\"mark_result_ready\"") {
-        &handler
-    } else {
-        &leader
-    };
+    let ready_by = propose_and_approve(&app, &handler, &leader, &code, "Cấp giấy khai sinh").await;
     act_ok(&app, ready_by, &code, &[("action", "mark_result_ready")]).await;
     act_ok(
         &app,

@@ -7,7 +7,7 @@ use axum::http::{StatusCode, header};
 use crate::TestApp;
 use crate::account::register;
 use crate::apply::answer_everything_at;
-use crate::desk::{Session, act, act_ok, get, hidden, location, sign_in};
+use crate::desk::{Session, act, act_ok, get, hidden, location, propose_and_approve, sign_in};
 
 /// The signed result: a PDF of its own, so nothing the applicant handed in has its hash.
 const RESULT_PDF: &[u8] =
@@ -103,28 +103,7 @@ async fn an_online_result_needs_its_file_and_the_file_reaches_only_the_applicant
         &[("action", "assign"), ("officer_id", "xuly.xa")],
     )
     .await;
-    act_ok(
-        &app,
-        &handler,
-        &code,
-        &[
-            ("action", "propose_result"),
-            ("summary", "Đăng ký thường trú"),
-        ],
-    )
-    .await;
-    act_ok(&app, &leader, &code, &[("action", "approve"), ("note", "")]).await;
-    let page = get(
-        &app,
-        &handler.cookie,
-        &format!("/back-office/dossiers/{code}"),
-    )
-    .await;
-    let ready_by = if page.body.contains("value=\"mark_result_ready\"") {
-        &handler
-    } else {
-        &leader
-    };
+    let ready_by = propose_and_approve(&app, &handler, &leader, &code, "Đăng ký thường trú").await;
     let page = get(
         &app,
         &ready_by.cookie,
@@ -301,28 +280,7 @@ async fn a_result_without_its_file_cannot_be_returned_online() {
         &[("action", "assign"), ("officer_id", "xuly.xa")],
     )
     .await;
-    act_ok(
-        &app,
-        &handler,
-        &code,
-        &[
-            ("action", "propose_result"),
-            ("summary", "Cấp giấy khai sinh"),
-        ],
-    )
-    .await;
-    act_ok(&app, &leader, &code, &[("action", "approve"), ("note", "")]).await;
-    let page = get(
-        &app,
-        &handler.cookie,
-        &format!("/back-office/dossiers/{code}"),
-    )
-    .await;
-    let ready_by = if page.body.contains("value=\"mark_result_ready\"") {
-        &handler
-    } else {
-        &leader
-    };
+    let ready_by = propose_and_approve(&app, &handler, &leader, &code, "Cấp giấy khai sinh").await;
     act_ok(&app, ready_by, &code, &[("action", "mark_result_ready")]).await;
     let online = act(
         &app,
