@@ -240,6 +240,52 @@ pub fn event_hash(
 }
 
 impl Tx {
+    /// The statements of one dossier creation, in whatever transaction the caller holds.
+    async fn create_dossier(
+        &mut self,
+        new: &NewDossier,
+        creation: &Creation<'_>,
+    ) -> Result<Written<StoredDossier>, DossierWriteError> {
+        if let Some(idem) = creation.idempotency
+            && let Some(previous) = self.claim_idempotency(idem).await?
+        {
+            return Ok(Written::Replayed(previous));
+        }
+        let number = self
+            .next_code_number(&new.agency_code, new.code_date)
+            .await?;
+        let code = (creation.make_code)(number);
+        let built = (creation.build)(&code).map_err(DossierWriteError::Refused)?;
+        self.append_new(new, &code, &built.index, &built.state, &built.events)
+            .await?;
+        self.insert_papers(new.id, &built.papers, new.submitted_at)
+            .await?;
+        if let Some(draft) = creation.from_draft {
+            self.mark_draft_submitted(draft, &code, new.submitted_at)
+                .await?;
+        }
+        self.enqueue(new.id, &built.outbox).await?;
+        if let (Some(idem), Some(answer)) = (creation.idempotency, &built.answer) {
+            self.record_idempotency(idem, answer).await?;
+        }
+        Ok(Written::Done(StoredDossier {
+            id: new.id,
+            code,
+            procedure_code: new.procedure_code.clone(),
+            agency_code: new.agency_code.clone(),
+            channel: new.channel.clone(),
+            applicant_name: new.applicant_name.clone(),
+            applicant_contact: new.applicant_contact.clone(),
+            phone_last4: new.phone_last4.clone(),
+            id_last4: new.id_last4.clone(),
+            applicant_account: new.applicant_account.clone(),
+            submitted_at: to_micros(new.submitted_at),
+            event_count: i64::try_from(built.events.len()).unwrap_or(i64::MAX),
+            index: built.index,
+            state: built.state,
+        }))
+    }
+
     /// Claims an idempotency key for this transaction, or returns the answer recorded for it.
     ///
     /// The claim is an insert: on PostgreSQL a concurrent request with the same key waits on the
@@ -498,44 +544,16 @@ impl Db {
         new: &NewDossier,
         creation: Creation<'_>,
     ) -> Result<Written<StoredDossier>, DossierWriteError> {
-        let mut tx = self.begin().await?;
-        if let Some(idem) = creation.idempotency
-            && let Some(previous) = tx.claim_idempotency(idem).await?
-        {
-            return Ok(Written::Replayed(previous));
-        }
-        let number = tx.next_code_number(&new.agency_code, new.code_date).await?;
-        let code = (creation.make_code)(number);
-        let built = (creation.build)(&code).map_err(DossierWriteError::Refused)?;
-        tx.append_new(new, &code, &built.index, &built.state, &built.events)
-            .await?;
-        tx.insert_papers(new.id, &built.papers, new.submitted_at)
-            .await?;
-        if let Some(draft) = creation.from_draft {
-            tx.mark_draft_submitted(draft, &code, new.submitted_at)
-                .await?;
-        }
-        tx.enqueue(new.id, &built.outbox).await?;
-        if let (Some(idem), Some(answer)) = (creation.idempotency, &built.answer) {
-            tx.record_idempotency(idem, answer).await?;
-        }
-        tx.commit().await?;
-        Ok(Written::Done(StoredDossier {
-            id: new.id,
-            code,
-            procedure_code: new.procedure_code.clone(),
-            agency_code: new.agency_code.clone(),
-            channel: new.channel.clone(),
-            applicant_name: new.applicant_name.clone(),
-            applicant_contact: new.applicant_contact.clone(),
-            phone_last4: new.phone_last4.clone(),
-            id_last4: new.id_last4.clone(),
-            applicant_account: new.applicant_account.clone(),
-            submitted_at: to_micros(new.submitted_at),
-            event_count: i64::try_from(built.events.len()).unwrap_or(i64::MAX),
-            index: built.index,
-            state: built.state,
-        }))
+        // Concurrent creations share one transaction and one commit (see `group_commit`); this
+        // one is answered only once that commit is durable.
+        let mut member = self.group_commit().join(self);
+        let mut turn = member.begin(self).await?;
+        let written = turn.tx().create_dossier(new, &creation).await;
+        turn.end(matches!(written, Ok(Written::Done(_)))).await?;
+        member.finish();
+        let written = written?;
+        member.committed().await?;
+        Ok(written)
     }
 
     /// Appends events to a dossier read at version `expected_count`, replacing its projection,

@@ -22,6 +22,10 @@ pub enum StorageError {
     /// The database URL is not one motcua understands.
     #[error("unsupported database URL {0:?}: use sqlite://… or postgres://…")]
     UnsupportedUrl(String),
+    /// The shared commit of a batch of creations failed (see `group_commit`): nothing of the
+    /// batch was kept, and the caller may retry.
+    #[error("group commit failed: {0}")]
+    GroupCommitFailed(String),
     /// Creating the data folder failed.
     #[error("cannot prepare {path}: {source}")]
     Io {
@@ -47,7 +51,10 @@ impl From<sqlx::Error> for StorageError {
 impl StorageError {
     /// Whether the failure means "the database is not there right now" rather than a bug.
     pub fn is_unavailable(&self) -> bool {
-        matches!(self, StorageError::Unavailable(_))
+        matches!(
+            self,
+            StorageError::Unavailable(_) | StorageError::GroupCommitFailed(_)
+        )
     }
 
     /// Whether an insert broke a unique constraint (an e-mail or phone already registered).

@@ -11,6 +11,7 @@ pub mod citizens;
 mod db;
 pub mod dossier;
 mod error;
+mod group_commit;
 pub mod inbox;
 mod meta;
 pub mod officers;

@@ -480,8 +480,8 @@ impl Db {
     /// lives beside it); `None` on PostgreSQL or in memory.
     pub fn sqlite_folder(&self) -> Option<PathBuf> {
         match self {
-            Db::Sqlite(pool) => {
-                let options = pool.connect_options();
+            Db::Sqlite(pools) => {
+                let options = pools.writer.connect_options();
                 let file = options.get_filename();
                 let parent = file.parent()?;
                 Some(if parent.as_os_str().is_empty() {

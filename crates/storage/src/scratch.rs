@@ -54,3 +54,31 @@ impl Db {
         Ok(())
     }
 }
+
+#[cfg(test)]
+impl Db {
+    /// The scratch table's payloads, in insertion order (tests of the group commit).
+    pub(crate) async fn scratch_payloads(&self) -> Result<Vec<String>, StorageError> {
+        Ok(crate::db::on_db!(self, |pool| sqlx::query_scalar(
+            "select payload from bench_insert order by id"
+        )
+        .fetch_all(pool)
+        .await)?)
+    }
+}
+
+#[cfg(test)]
+impl crate::db::Tx {
+    /// Inserts one scratch row in this transaction (tests of the group commit).
+    pub(crate) async fn insert_scratch(&mut self, payload: &str) -> Result<(), StorageError> {
+        exec_tx!(self, |c| sqlx::query(
+            "insert into bench_insert (id, recorded_at, payload) values ($1, $2, $3)"
+        )
+        .bind(Uuid::now_v7().to_string())
+        .bind("2026-11-28T00:00:00Z")
+        .bind(payload)
+        .execute(c)
+        .await)?;
+        Ok(())
+    }
+}

@@ -106,15 +106,15 @@ impl Db {
     /// new pages all-visible and lets its index-only scans skip the table.
     pub async fn refresh_statistics(&self) -> Result<(), StorageError> {
         match self {
-            Db::Sqlite(pool) => {
-                let mut c = pool.acquire().await?;
+            Db::Sqlite(pools) => {
+                let mut c = pools.writer.acquire().await?;
                 sqlx::query("pragma analysis_limit = 1000")
                     .execute(&mut *c)
                     .await?;
                 sqlx::query("analyze").execute(&mut *c).await?;
             }
-            Db::Postgres(pool) => {
-                sqlx::query("vacuum analyze").execute(pool).await?;
+            Db::Postgres(pools) => {
+                sqlx::query("vacuum analyze").execute(&pools.writer).await?;
             }
         }
         Ok(())

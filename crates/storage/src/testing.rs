@@ -55,8 +55,14 @@ impl TestDb {
     pub async fn execute_raw(&self, statement: &str) -> Result<(), StorageError> {
         let statement = sqlx::AssertSqlSafe(statement.to_owned());
         match &self.db {
-            Db::Sqlite(pool) => sqlx::query(statement).execute(pool).await.map(|_| ()),
-            Db::Postgres(pool) => sqlx::query(statement).execute(pool).await.map(|_| ()),
+            Db::Sqlite(pools) => sqlx::query(statement)
+                .execute(&pools.writer)
+                .await
+                .map(|_| ()),
+            Db::Postgres(pools) => sqlx::query(statement)
+                .execute(&pools.writer)
+                .await
+                .map(|_| ()),
         }
         .map_err(StorageError::from)
     }

@@ -35,7 +35,7 @@ fn event(kind: &str, at: OffsetDateTime) -> NewEvent {
     }
 }
 
-fn new_dossier() -> NewDossier {
+pub(super) fn new_dossier() -> NewDossier {
     NewDossier {
         id: Uuid::now_v7(),
         agency_code: AGENCY.into(),

@@ -5,6 +5,7 @@ mod api_clients;
 mod citizens;
 mod desk;
 mod dossier;
+mod group_commit;
 mod papers;
 mod payments;
 mod reference;
