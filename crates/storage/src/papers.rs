@@ -156,8 +156,9 @@ impl PaperPurpose {
     }
 }
 
-/// A paper to attach to a dossier; its content must already be recorded with
-/// [`Db::record_paper_blob`].
+/// A paper to attach to a dossier; its content must already be in the paper store. The attaching
+/// transaction records the content in `paper_blob` when [`Db::record_paper_blob`] has not, so a
+/// submission that carries its papers (the API's) is one write, not one per paper and another.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewDossierPaper {
     /// Name of the required paper (component) it answers, or a free label for supplements.
@@ -291,6 +292,18 @@ impl Tx {
         let at = to_micros(at);
         for (i, p) in papers.iter().enumerate() {
             let position = last + 1 + i64::try_from(i).unwrap_or(i64::MAX);
+            exec_tx!(self, |c| {
+                sqlx::query(
+                    "insert into paper_blob (sha256, media_type, size_bytes, created_at) \
+                     values ($1, $2, $3, $4) on conflict (sha256) do nothing",
+                )
+                .bind(&p.sha256)
+                .bind(&p.media_type)
+                .bind(p.size_bytes)
+                .bind(at)
+                .execute(c)
+                .await
+            })?;
             exec_tx!(self, |c| {
                 sqlx::query(
                     "insert into dossier_paper (dossier_id, position, component, sha256, file_name, \

@@ -92,7 +92,12 @@ async fn healthz(State(state): State<AppState>) -> Response {
     }
 }
 
-async fn metrics() -> Response {
+async fn metrics(State(state): State<AppState>) -> Response {
+    // Storage keeps its own counts (it does not depend on the metrics crate); they are copied in
+    // at scrape time. Their ratio is the mean number of submissions one durable commit carried.
+    let (commits, creations) = state.db.group_commit_counts();
+    metrics::counter!("dossier_group_commits_total").absolute(commits);
+    metrics::counter!("dossier_group_commit_creations_total").absolute(creations);
     let text = prometheus().map(|h| h.render()).unwrap_or_default();
     (
         [(

@@ -4,7 +4,9 @@
 use time::macros::{date, datetime};
 use uuid::Uuid;
 
-use crate::dossier::{Append, Built, Creation, DossierIndex, NewDossier, NewEvent, Written};
+use crate::dossier::{
+    Append, Built, Creation, DossierIndex, NewDossier, NewEvent, OutboxMessage, Written,
+};
 use crate::papers::{NewDossierPaper, PaperPurpose, PaperStore, is_sha256_hex, sha256_hex};
 use crate::testing::TestDb;
 
@@ -180,8 +182,14 @@ async fn papers_are_attached_with_the_dossier_and_with_a_supplement_in_order() {
 }
 
 #[tokio::test]
-async fn a_paper_whose_content_was_never_recorded_makes_the_whole_creation_fail() {
+async fn a_creation_that_fails_after_its_papers_keeps_neither_the_papers_nor_their_content() {
     let test = TestDb::seeded().await.expect("db");
+    // The outbox is written after the papers and the draft: breaking it makes the creation fail
+    // late, so everything before must be rolled back with it.
+    test.execute_raw("drop table outbox")
+        .await
+        .expect("break the outbox");
+    let sha = "0".repeat(64);
     let new = NewDossier {
         id: Uuid::now_v7(),
         agency_code: AGENCY.into(),
@@ -212,9 +220,12 @@ async fn a_paper_whose_content_was_never_recorded_makes_the_whole_creation_fail(
                         events: vec![],
                         index: index("submitted"),
                         state: "{}".into(),
-                        outbox: vec![],
+                        outbox: vec![OutboxMessage {
+                            topic: "notify.applicant".into(),
+                            payload: "{}".into(),
+                        }],
                         answer: None,
-                        papers: vec![paper("Tờ khai", &"0".repeat(64), PaperPurpose::Application)],
+                        papers: vec![paper("Tờ khai", &sha, PaperPurpose::Application)],
                     })
                 },
                 idempotency: None,
@@ -224,6 +235,11 @@ async fn a_paper_whose_content_was_never_recorded_makes_the_whole_creation_fail(
         .await;
     assert!(result.is_err());
     assert!(test.db.dossier_by_id(new.id).await.expect("read").is_none());
+    assert_eq!(
+        test.db.paper_blob(&sha).await.expect("read"),
+        None,
+        "the content recorded by the failed creation is rolled back with it"
+    );
     let draft = test.db.draft(draft).await.expect("read").expect("found");
     assert_eq!(
         draft.submitted_code, None,

@@ -255,8 +255,8 @@ async fn accept_papers(
             return Ok(Err(ui.t_s("api_clients.error.base64", &p.component)));
         };
         // The same sniffing, limits and store as the portal's upload (domain::paper, ASVS
-        // 5.2.1/5.2.2).
-        match crate::apply::accept_file(state, &p.file_name, bytes).await? {
+        // 5.2.1/5.2.2); the dossier's creating transaction records the content.
+        match crate::apply::store_file(state, &p.file_name, bytes).await? {
             Ok(upload) => accepted.push(upload.attach_as(&c.name, PaperPurpose::Application)),
             Err(key) => return Ok(Err(format!("{}: {}", p.component, ui.t(key)))),
         }

@@ -9,7 +9,7 @@ mod draft;
 pub(crate) mod papers;
 
 /// Shared with the API's applications: one way to check, store and attach an uploaded paper.
-pub(crate) use papers::accept_file;
+pub(crate) use papers::store_file;
 mod questions;
 /// Dates as people type them, shared with the counter intake.
 pub(crate) use questions::parse_date;

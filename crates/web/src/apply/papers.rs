@@ -88,6 +88,25 @@ pub(crate) async fn accept_file(
     file_name: &str,
     bytes: Vec<u8>,
 ) -> Result<Result<Upload, &'static str>, AppError> {
+    let upload = match store_file(state, file_name, bytes).await? {
+        Ok(upload) => upload,
+        Err(key) => return Ok(Err(key)),
+    };
+    state
+        .db
+        .record_paper_blob(&upload.sha256, &upload.media_type, upload.size_bytes)
+        .await?;
+    Ok(Ok(upload))
+}
+
+/// Checks a file by its content and stores it durably, without recording it: for a paper
+/// attached in the same request, whose creating transaction records it (one write per
+/// submission instead of one more per paper).
+pub(crate) async fn store_file(
+    state: &AppState,
+    file_name: &str,
+    bytes: Vec<u8>,
+) -> Result<Result<Upload, &'static str>, AppError> {
     let kind = match check(&bytes) {
         Ok(kind) => kind,
         Err(problem) => return Ok(Err(problem_key(problem))),
@@ -96,10 +115,6 @@ pub(crate) async fn accept_file(
     let put = tokio::task::spawn_blocking(move || store.put(&bytes))
         .await
         .map_err(|e| AppError::Internal(format!("paper store task: {e}")))??;
-    state
-        .db
-        .record_paper_blob(&put.sha256, kind.media_type(), put.size_bytes)
-        .await?;
     Ok(Ok(Upload {
         sha256: put.sha256,
         file_name: safe_file_name(file_name, kind),

@@ -109,8 +109,8 @@ pub struct Application {
     pub phone: Option<String>,
     /// Applicant's personal ID as given, for tracking (only its last four digits are kept).
     pub personal_id: Option<String>,
-    /// Papers handed in with the application (already in the paper store and recorded with
-    /// `Db::record_paper_blob`), attached in the dossier's creating transaction.
+    /// Papers handed in with the application (already in the paper store), attached, and their
+    /// content recorded, in the dossier's creating transaction.
     pub papers: Vec<NewDossierPaper>,
     /// The online draft it comes from, marked submitted in the same transaction.
     pub from_draft: Option<Uuid>,

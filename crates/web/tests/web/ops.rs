@@ -31,6 +31,9 @@ async fn metrics_count_requests_by_route_in_prometheus_format() {
     assert_eq!(reply.status, StatusCode::OK);
     assert!(reply.body.contains("http_requests_total"), "{}", reply.body);
     assert!(reply.body.contains("route=\"/procedures\""));
+    // The group commit's counts are there too (their values are the storage tests' concern).
+    assert!(reply.body.contains("dossier_group_commits_total"));
+    assert!(reply.body.contains("dossier_group_commit_creations_total"));
 }
 
 #[tokio::test]
