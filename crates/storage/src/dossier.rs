@@ -258,7 +258,7 @@ impl Tx {
         let built = (creation.build)(&code).map_err(DossierWriteError::Refused)?;
         self.append_new(new, &code, &built.index, &built.state, &built.events)
             .await?;
-        self.insert_papers(new.id, &built.papers, new.submitted_at)
+        self.insert_papers_from(new.id, 1, &built.papers, new.submitted_at)
             .await?;
         if let Some(draft) = creation.from_draft {
             self.mark_draft_submitted(draft, &code, new.submitted_at)
@@ -379,30 +379,39 @@ impl Tx {
         prev_hash: Vec<u8>,
         events: &[NewEvent],
     ) -> Result<Vec<u8>, StorageError> {
-        let mut prev = prev_hash;
-        for (i, e) in events.iter().enumerate() {
-            let seq = first_seq + i64::try_from(i).unwrap_or(i64::MAX);
-            let at = to_micros(e.recorded_at);
-            let hash = event_hash(dossier_id, seq, &e.kind, &e.actor, &e.payload, at, &prev);
-            exec_tx!(self, |c| {
-                sqlx::query(
-                    "insert into dossier_event (dossier_id, seq, kind, actor, payload, recorded_at, prev_hash, hash) \
-                     values ($1, $2, $3, $4, $5, $6, $7, $8)",
-                )
-                .bind(dossier_id)
-                .bind(seq)
-                .bind(&e.kind)
-                .bind(&e.actor)
-                .bind(&e.payload)
-                .bind(at)
-                .bind(&prev)
-                .bind(&hash)
-                .execute(c)
-                .await
-            })?;
-            prev = hash;
+        let (chained, head) = chain(dossier_id, first_seq, prev_hash, events);
+        self.insert_events(dossier_id, events, &chained).await?;
+        Ok(head)
+    }
+
+    /// Inserts chained events in one statement: a submission's transaction is a row of round
+    /// trips to the one writer, and each saved one is throughput (docs/PERFORMANCE.md).
+    async fn insert_events(
+        &mut self,
+        dossier_id: Uuid,
+        events: &[NewEvent],
+        chained: &[ChainLink],
+    ) -> Result<(), StorageError> {
+        if events.is_empty() {
+            return Ok(());
         }
-        Ok(prev)
+        exec_tx!(self, |c| {
+            let mut insert = sqlx::QueryBuilder::new(
+                "insert into dossier_event (dossier_id, seq, kind, actor, payload, recorded_at, prev_hash, hash) ",
+            );
+            insert.push_values(events.iter().zip(chained), |mut row, (e, link)| {
+                row.push_bind(dossier_id)
+                    .push_bind(link.seq)
+                    .push_bind(&e.kind)
+                    .push_bind(&e.actor)
+                    .push_bind(&e.payload)
+                    .push_bind(link.recorded_at)
+                    .push_bind(&link.prev)
+                    .push_bind(&link.hash);
+            });
+            insert.build().execute(c).await
+        })?;
+        Ok(())
     }
 
     async fn enqueue(
@@ -410,24 +419,67 @@ impl Tx {
         dossier_id: Uuid,
         messages: &[OutboxMessage],
     ) -> Result<(), StorageError> {
-        let now = OffsetDateTime::now_utc();
-        for m in messages {
-            exec_tx!(self, |c| {
-                sqlx::query(
-                    "insert into outbox (id, topic, dossier_id, payload, created_at, available_at, attempts, delivered_at) \
-                     values ($1, $2, $3, $4, $5, $5, 0, null)",
-                )
-                .bind(Uuid::now_v7())
-                .bind(&m.topic)
-                .bind(dossier_id)
-                .bind(&m.payload)
-                .bind(now)
-                .execute(c)
-                .await
-            })?;
+        if messages.is_empty() {
+            return Ok(());
         }
+        let now = OffsetDateTime::now_utc();
+        exec_tx!(self, |c| {
+            let mut insert = sqlx::QueryBuilder::new(
+                "insert into outbox (id, topic, dossier_id, payload, created_at, available_at, attempts, delivered_at) ",
+            );
+            insert.push_values(messages, |mut row, m| {
+                row.push_bind(Uuid::now_v7())
+                    .push_bind(&m.topic)
+                    .push_bind(dossier_id)
+                    .push_bind(&m.payload)
+                    .push_bind(now)
+                    .push_bind(now)
+                    .push_bind(0_i64)
+                    .push_bind(None::<OffsetDateTime>);
+            });
+            insert.build().execute(c).await
+        })?;
         Ok(())
     }
+}
+
+/// One event's place in its dossier's hash chain.
+struct ChainLink {
+    seq: i64,
+    recorded_at: OffsetDateTime,
+    prev: Vec<u8>,
+    hash: Vec<u8>,
+}
+
+/// Chains events after `prev_hash` from `first_seq`; returns the links and the new head.
+fn chain(
+    dossier_id: Uuid,
+    first_seq: i64,
+    prev_hash: Vec<u8>,
+    events: &[NewEvent],
+) -> (Vec<ChainLink>, Vec<u8>) {
+    let mut prev = prev_hash;
+    let mut links = Vec::with_capacity(events.len());
+    for (i, e) in events.iter().enumerate() {
+        let seq = first_seq + i64::try_from(i).unwrap_or(i64::MAX);
+        let recorded_at = to_micros(e.recorded_at);
+        let hash = event_hash(
+            dossier_id,
+            seq,
+            &e.kind,
+            &e.actor,
+            &e.payload,
+            recorded_at,
+            &prev,
+        );
+        links.push(ChainLink {
+            seq,
+            recorded_at,
+            prev: std::mem::replace(&mut prev, hash.clone()),
+            hash,
+        });
+    }
+    (links, prev)
 }
 
 /// What a new dossier's creation writes, built once its code is allotted inside the transaction
@@ -722,16 +774,17 @@ impl Tx {
         events: &[NewEvent],
     ) -> Result<(), StorageError> {
         let now = OffsetDateTime::now_utc();
-        let genesis = genesis(new.id);
-        // The row first (events reference it), with the genesis as head; then the events; then
-        // the head and count they produced.
+        // The chain is computed first, so the row is written once with its final head and count
+        // (events reference the row, so it goes in before them).
+        let (chained, head) = chain(new.id, 1, genesis(new.id), events);
+        let count = i64::try_from(events.len()).unwrap_or(i64::MAX);
         exec_tx!(self, |c| {
             sqlx::query(
                 "insert into dossier (id, code, procedure_code, agency_code, holder_agency_code, assigned_officer, \
                    channel, status, applicant_name, applicant_contact, submitted_at, received_at, due_at, \
                    finished_at, supplement_count, state, event_count, head_hash, created_at, updated_at, \
                    applicant_phone_last4, applicant_id_last4, applicant_account, applicant_personal_id_hash) \
-                 values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, 0, $17, $18, $18, $19, $20, $21, $22)",
+                 values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $23, $17, $18, $18, $19, $20, $21, $22)",
             )
             .bind(new.id)
             .bind(code)
@@ -749,25 +802,17 @@ impl Tx {
             .bind(index.finished_at.map(to_micros))
             .bind(index.supplement_count)
             .bind(state)
-            .bind(&genesis)
+            .bind(&head)
             .bind(now)
             .bind(&new.phone_last4)
             .bind(&new.id_last4)
             .bind(&new.applicant_account)
             .bind(&new.personal_id_hash)
+            .bind(count)
             .execute(c)
             .await
         })?;
-        let head = self.append(new.id, 1, genesis, events).await?;
-        let count = i64::try_from(events.len()).unwrap_or(i64::MAX);
-        exec_tx!(self, |c| {
-            sqlx::query("update dossier set event_count = $1, head_hash = $2 where id = $3")
-                .bind(count)
-                .bind(&head)
-                .bind(new.id)
-                .execute(c)
-                .await
-        })?;
+        self.insert_events(new.id, events, &chained).await?;
         Ok(())
     }
 }

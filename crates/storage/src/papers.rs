@@ -289,40 +289,54 @@ impl Tx {
             .fetch_one(c)
             .await
         })?;
-        let at = to_micros(at);
-        for (i, p) in papers.iter().enumerate() {
-            let position = last + 1 + i64::try_from(i).unwrap_or(i64::MAX);
-            exec_tx!(self, |c| {
-                sqlx::query(
-                    "insert into paper_blob (sha256, media_type, size_bytes, created_at) \
-                     values ($1, $2, $3, $4) on conflict (sha256) do nothing",
-                )
-                .bind(&p.sha256)
-                .bind(&p.media_type)
-                .bind(p.size_bytes)
-                .bind(at)
-                .execute(c)
-                .await
-            })?;
-            exec_tx!(self, |c| {
-                sqlx::query(
-                    "insert into dossier_paper (dossier_id, position, component, sha256, file_name, \
-                       media_type, size_bytes, purpose, added_at) \
-                     values ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-                )
-                .bind(dossier_id)
-                .bind(position)
-                .bind(&p.component)
-                .bind(&p.sha256)
-                .bind(&p.file_name)
-                .bind(&p.media_type)
-                .bind(p.size_bytes)
-                .bind(p.purpose.as_str())
-                .bind(at)
-                .execute(c)
-                .await
-            })?;
+        self.insert_papers_from(dossier_id, last + 1, papers, at)
+            .await
+    }
+
+    /// Attaches papers at positions `first`, `first + 1`, … (a new dossier's start at 1, with
+    /// no need to look), recording their contents too, in two statements whatever their number.
+    pub(crate) async fn insert_papers_from(
+        &mut self,
+        dossier_id: Uuid,
+        first: i64,
+        papers: &[NewDossierPaper],
+        at: OffsetDateTime,
+    ) -> Result<(), StorageError> {
+        if papers.is_empty() {
+            return Ok(());
         }
+        let at = to_micros(at);
+        exec_tx!(self, |c| {
+            let mut insert = sqlx::QueryBuilder::new(
+                "insert into paper_blob (sha256, media_type, size_bytes, created_at) ",
+            );
+            insert.push_values(papers, |mut row, p| {
+                row.push_bind(&p.sha256)
+                    .push_bind(&p.media_type)
+                    .push_bind(p.size_bytes)
+                    .push_bind(at);
+            });
+            insert.push(" on conflict (sha256) do nothing");
+            insert.build().execute(c).await
+        })?;
+        exec_tx!(self, |c| {
+            let mut insert = sqlx::QueryBuilder::new(
+                "insert into dossier_paper (dossier_id, position, component, sha256, file_name, \
+                   media_type, size_bytes, purpose, added_at) ",
+            );
+            insert.push_values(papers.iter().zip(first..), |mut row, (p, position)| {
+                row.push_bind(dossier_id)
+                    .push_bind(position)
+                    .push_bind(&p.component)
+                    .push_bind(&p.sha256)
+                    .push_bind(&p.file_name)
+                    .push_bind(&p.media_type)
+                    .push_bind(p.size_bytes)
+                    .push_bind(p.purpose.as_str())
+                    .push_bind(at);
+            });
+            insert.build().execute(c).await
+        })?;
         Ok(())
     }
 }
