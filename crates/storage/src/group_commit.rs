@@ -148,8 +148,12 @@ impl Member {
         if let Some(reason) = &work.poisoned {
             return Err(StorageError::GroupCommitFailed(reason.clone()));
         }
-        if work.tx.is_none() {
+        // Separate steps, because a request dropped while waiting for `begin` leaves the batch
+        // holding the writing lock without a transaction: the next member must not wait for it.
+        if work.writing.is_none() {
             work.writing = Some(group.writing.clone().lock_owned().await);
+        }
+        if work.tx.is_none() {
             match db.begin().await {
                 Ok(tx) => work.tx = Some(tx),
                 Err(e) => {
