@@ -12,6 +12,7 @@ pub mod dossiers;
 mod error;
 pub mod forms;
 pub mod i18n;
+mod in_flight;
 mod limits;
 mod monthly_report;
 mod ops;
@@ -84,6 +85,12 @@ pub struct AppState {
     pub closed_months: monthly_report::ClosedMonths,
     /// API keys verified in the last few seconds (`api_clients`).
     pub verified_keys: api_clients::VerifiedKeys,
+    /// Monthly counts under way, shared by concurrent requests (`in_flight`).
+    pub monthly_reads: monthly_report::MonthlyReads,
+    /// Payment-report reads under way, shared by concurrent requests (`in_flight`).
+    pub payment_years: payments::report::PaymentYears,
+    /// Registry look-up counts under way, shared by concurrent requests (`in_flight`).
+    pub lookup_years: registry::report::LookupYears,
 }
 
 impl AppState {
@@ -103,6 +110,9 @@ impl AppState {
             officer_second_factor_required: false,
             vault: personal_data::PersonalDataVault::random(),
             closed_months: monthly_report::ClosedMonths::default(),
+            monthly_reads: Default::default(),
+            payment_years: Default::default(),
+            lookup_years: Default::default(),
             verified_keys: api_clients::VerifiedKeys::default(),
         }
     }

@@ -36,6 +36,9 @@ const CLOSING_GRACE: time::Duration = time::Duration::minutes(5);
 /// Most months kept (three years); the oldest kept goes first.
 const CLOSED_MONTHS_KEPT: usize = 36;
 
+/// Counts of a period under way, shared by the requests that ask for it meanwhile.
+pub type MonthlyReads = crate::in_flight::InFlight<(i64, i64), Arc<MonthlyFigures>>;
+
 /// The figures of months that have ended, shared by every request. Reading a month of a
 /// province's two years costs about 80 ms of database time (docs/PERFORMANCE.md), and the same
 /// few closed months are what leaders and the province's reports read again and again.
@@ -75,7 +78,14 @@ async fn figures_of(
     if closed && let Some(kept) = state.closed_months.get(from, at) {
         return Ok(kept);
     }
-    let figures = Arc::new(state.db.monthly_figures(from, to).await?);
+    // Sixteen screens asking for this month at once share one count (`in_flight`).
+    let key = (from.unix_timestamp(), to.unix_timestamp());
+    let figures = state
+        .monthly_reads
+        .share(key, || async {
+            Ok::<_, AppError>(Arc::new(state.db.monthly_figures(from, to).await?))
+        })
+        .await?;
     if closed {
         state.closed_months.put(from, at, figures.clone());
     }

@@ -3,6 +3,8 @@
 //! figures the province reports against its target of more online payment). Leaders, unit
 //! administrators and auditors read it.
 
+use std::sync::Arc;
+
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
@@ -83,30 +85,23 @@ fn start_of_month_after(year: i32, month: u8) -> Option<OffsetDateTime> {
     }
 }
 
-/// Shows the report for a year.
-pub async fn page(
-    State(state): State<AppState>,
-    ui: Ui,
-    officer: Officer,
-    Query(q): Query<YearQuery>,
-) -> Result<Response, AppError> {
-    if !officer.may(&domain::access::Request::ReadReports) {
-        return Err(AppError::Forbidden);
-    }
-    let this_year = state.today().year();
-    let year = match q.year.as_deref().map(str::trim).filter(|y| !y.is_empty()) {
-        None => this_year,
-        Some(y) => y
-            .parse::<i32>()
-            .ok()
-            .filter(|y| (2000..=this_year + 1).contains(y))
-            .ok_or_else(|| AppError::BadRequest(ui.t("payment.report.bad_year").to_owned()))?,
-    };
-    let (Some(from), Some(to)) = (start_of_month(year, 1), start_of_month(year + 1, 1)) else {
-        return Err(AppError::BadRequest(
-            ui.t("payment.report.bad_year").to_owned(),
-        ));
-    };
+/// What the database says of a year's payments: the paid groups by month, channel, procedure
+/// and agency, and the fee-bearing dossiers paid at all and paid online.
+pub struct PaidInYear {
+    groups: Vec<PaidGroup>,
+    paying: i64,
+    paid_online: i64,
+}
+
+/// Payment-report reads under way, by year, shared by the requests that ask meanwhile.
+pub type PaymentYears = crate::in_flight::InFlight<i32, Arc<PaidInYear>>;
+
+async fn paid_in(
+    state: &AppState,
+    year: i32,
+    from: OffsetDateTime,
+    to: OffsetDateTime,
+) -> Result<Arc<PaidInYear>, AppError> {
     // One month at a time, counted and summed by the database, so a year of payments is never
     // read into memory (at a province's scale that was seconds and hundreds of MB a request).
     let mut groups = Vec::new();
@@ -137,10 +132,46 @@ pub async fn page(
         .map(|c| c.as_str())
         .collect();
     let (paying, paid_online) = state.db.paying_dossiers(from, to, &online).await?;
+    Ok(Arc::new(PaidInYear {
+        groups,
+        paying,
+        paid_online,
+    }))
+}
+
+/// Shows the report for a year.
+pub async fn page(
+    State(state): State<AppState>,
+    ui: Ui,
+    officer: Officer,
+    Query(q): Query<YearQuery>,
+) -> Result<Response, AppError> {
+    if !officer.may(&domain::access::Request::ReadReports) {
+        return Err(AppError::Forbidden);
+    }
+    let this_year = state.today().year();
+    let year = match q.year.as_deref().map(str::trim).filter(|y| !y.is_empty()) {
+        None => this_year,
+        Some(y) => y
+            .parse::<i32>()
+            .ok()
+            .filter(|y| (2000..=this_year + 1).contains(y))
+            .ok_or_else(|| AppError::BadRequest(ui.t("payment.report.bad_year").to_owned()))?,
+    };
+    let (Some(from), Some(to)) = (start_of_month(year, 1), start_of_month(year + 1, 1)) else {
+        return Err(AppError::BadRequest(
+            ui.t("payment.report.bad_year").to_owned(),
+        ));
+    };
+    // Sixteen screens asking for the same year at once share one read (`in_flight`).
+    let paid = state
+        .payment_years
+        .share(year, || paid_in(&state, year, from, to))
+        .await?;
     let report = summarise_groups(
-        &groups,
-        u64::try_from(paying).unwrap_or(0),
-        u64::try_from(paid_online).unwrap_or(0),
+        &paid.groups,
+        u64::try_from(paid.paying).unwrap_or(0),
+        u64::try_from(paid.paid_online).unwrap_or(0),
     );
     let data = state.reference.get();
     let months = report

@@ -8,7 +8,7 @@
 //! configuration and a masked form (`0010******45`), and nothing here writes a number, a name or
 //! a birth date to the application log.
 
-mod report;
+pub(crate) mod report;
 mod retry;
 
 use std::sync::Arc;

@@ -3,6 +3,8 @@
 //! reports (the source figure: 18,468 look-ups in five months). Read by the officers who read
 //! reports (`domain::access::Request::ReadReports`).
 
+use std::sync::Arc;
+
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
@@ -43,6 +45,10 @@ struct ReportPage {
     years: Vec<i32>,
 }
 
+/// Look-up counts of a year under way, shared by the requests that ask meanwhile.
+pub type LookupYears =
+    crate::in_flight::InFlight<i32, Arc<Vec<storage::registry_lookups::LookupCount>>>;
+
 /// `GET /back-office/reports/registry-lookups?year=YYYY`: one year (this year when absent), so
 /// the page reads a year's index entries however many years the province has kept.
 pub async fn page(
@@ -63,10 +69,18 @@ pub async fn page(
             .filter(|y| (2020..=this_year).contains(y))
             .ok_or_else(|| AppError::BadRequest(ui.t("registry.report.bad_year").to_owned()))?,
     };
-    let counts = state.db.registry_lookup_counts(None, Some(year)).await?;
+    // Sixteen screens asking for the same year at once share one count (`in_flight`).
+    let counts = state
+        .lookup_years
+        .share(year, || async {
+            Ok::<_, AppError>(Arc::new(
+                state.db.registry_lookup_counts(None, Some(year)).await?,
+            ))
+        })
+        .await?;
     let data = state.reference.get();
     let mut lines: Vec<Line> = Vec::new();
-    for c in counts {
+    for c in counts.iter() {
         let agency = data.agency(&c.agency_code).map_or_else(
             || c.agency_code.clone(),
             |a| ui.pick(&a.name, &a.name_en).to_owned(),
