@@ -1,4 +1,4 @@
-//! The database handle: one enum over a SQLite and a PostgreSQL pool, so the rest of the program
+//! The database handle: one enum over SQLite and PostgreSQL pools, so the rest of the program
 //! never branches on the engine. Connection options carry the durability and integrity settings
 //! the design asks for (WAL, foreign keys, full fsync on commit, busy timeout).
 //!
@@ -25,8 +25,9 @@ use crate::group_commit::GroupCommit;
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
 
-/// Runs the same expression against whichever pool or connection a [`Db`] or [`Tx`] holds.
-/// The SQL inside must be written once, with `$N` placeholders, valid on both engines.
+/// Runs the same expression against the readers' pool of a [`Db`], for reads: a write belongs
+/// in [`exec_db!`] or a transaction, which use the writer. The SQL inside must be written once,
+/// with `$N` placeholders, valid on both engines.
 macro_rules! on_db {
     ($db:expr, |$p:ident| $body:expr) => {
         match $db {
@@ -207,14 +208,18 @@ impl Db {
             }
             // The writer connects first, so it is the one that creates the file and turns WAL on
             // before any reader opens it.
+            // No ping before each acquire: a connection to a local file does not go stale, and
+            // the ping is one more round trip to SQLite's worker thread on every request.
             let writer: SqlitePool = SqlitePoolOptions::new()
                 .max_connections(1)
                 .min_connections(1)
+                .test_before_acquire(false)
                 .acquire_timeout(options.acquire_timeout)
                 .connect_with(connect.clone())
                 .await?;
             let readers = SqlitePoolOptions::new()
                 .max_connections(options.max_connections)
+                .test_before_acquire(false)
                 .acquire_timeout(options.acquire_timeout)
                 .connect_with(connect)
                 .await?;
@@ -283,7 +288,8 @@ impl Db {
     }
 
     /// A cheap round trip, for health checks. It reads, so a long write queue does not make
-    /// the service look down.
+    /// the service look down (nor, on SQLite, does it notice a writer that is stuck: writes
+    /// then fail with "unavailable" after the acquire timeout, and `/metrics` shows them).
     pub async fn ping(&self) -> Result<(), StorageError> {
         on_db!(self, |pool| sqlx::query("select 1")
             .execute(pool)

@@ -288,10 +288,11 @@ impl Tx {
 
     /// Claims an idempotency key for this transaction, or returns the answer recorded for it.
     ///
-    /// The claim is an insert: on PostgreSQL a concurrent request with the same key waits on the
-    /// unique index until the first commits and then replays its answer (or claims the key if
-    /// the first rolled back); SQLite serialises writers anyway. Checking first and inserting at
-    /// the end would let both requests pass the check and the second fail on the key.
+    /// The claim is an insert. Two creations with the same key meet in the same batch, where
+    /// the second sees the first's claim and replays its answer, or in successive batches; an
+    /// append on PostgreSQL with a key still being claimed elsewhere waits on the unique index
+    /// until that commits, then replays (or claims the key if it rolled back). Checking first and
+    /// inserting at the end would let both requests pass the check and the second fail on the key.
     async fn claim_idempotency(
         &mut self,
         idem: &Idempotency,

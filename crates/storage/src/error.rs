@@ -22,8 +22,10 @@ pub enum StorageError {
     /// The database URL is not one motcua understands.
     #[error("unsupported database URL {0:?}: use sqlite://… or postgres://…")]
     UnsupportedUrl(String),
-    /// The shared commit of a batch of creations failed (see `group_commit`): nothing of the
-    /// batch was kept, and the caller may retry.
+    /// The shared commit of a batch of creations failed, or the batch could not go on (see
+    /// `group_commit`). Nothing of it was acknowledged; the caller may retry with its
+    /// idempotency key (when the commit itself failed with its outcome unknown, the key is what
+    /// keeps a retry from filing twice).
     #[error("group commit failed: {0}")]
     GroupCommitFailed(String),
     /// Creating the data folder failed.
@@ -41,6 +43,14 @@ impl From<sqlx::Error> for StorageError {
     fn from(e: sqlx::Error) -> Self {
         match e {
             sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
+                StorageError::Unavailable(e)
+            }
+            // PostgreSQL gave up on a transaction to break a deadlock (40P01) or a serialisation
+            // conflict (40001): nothing was kept and the same request may succeed when retried,
+            // so it is "try again", not a fault.
+            sqlx::Error::Database(ref db)
+                if matches!(db.code().as_deref(), Some("40P01" | "40001")) =>
+            {
                 StorageError::Unavailable(e)
             }
             other => StorageError::Database(other),

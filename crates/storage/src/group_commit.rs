@@ -7,20 +7,24 @@
 //! - Each creation [`join`](GroupCommit::join)s the open batch (or opens one) and does its work in
 //!   a [`Turn`]: the batch's transaction, held exclusively, inside a savepoint of its own. A refusal
 //!   or an error rolls back that savepoint only; the other creations keep theirs.
-//! - A creation is answered only after the shared commit has returned
-//!   ([`Member::committed`]): nothing is acknowledged before it is durable.
+//! - A kept creation (and a replayed one) is answered only after the shared commit has returned
+//!   ([`Member::committed`]): nothing is acknowledged before it is durable. A refusal is
+//!   answered at once, since it wrote nothing.
 //! - A batch closes when every member has finished its turn and one yield of the executor brought
 //!   no one new, or when it holds [`MAX_MEMBERS`]. A committer task then commits it.
 //! - Batches follow one another: a batch's transaction begins only after the previous batch has
 //!   committed. Two open batches on PostgreSQL would each hold the row lock of some agency's code
-//!   counter and wait on the other's; one at a time they cannot.
+//!   counter and wait on the other's; one at a time they cannot. Several servers on one
+//!   PostgreSQL database queue their batches on a transaction-level advisory lock for the same
+//!   reason.
 //! - A request dropped in the middle of its turn (its client went away) leaves its savepoint open.
-//!   The next user of the transaction, or the committer, rolls it back. If even that fails, the
-//!   whole batch is rolled back and every member gets [`StorageError::GroupCommitFailed`], an
-//!   "unavailable" answer: the client retries with its idempotency key, and nothing half-written
-//!   is kept.
+//!   The next user of the transaction, or the committer, rolls it back. A savepoint is only
+//!   forgotten once the statement that ends it has succeeded, so a request dropped while ending
+//!   its own leaves it for the next user too. If that roll-back fails, the whole batch is rolled
+//!   back and every member gets [`StorageError::GroupCommitFailed`], an "unavailable" answer: the
+//!   client retries with its idempotency key, and nothing half-written is kept.
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use tokio::sync::{Mutex as AsyncMutex, Notify, OwnedMutexGuard, watch};
@@ -29,8 +33,14 @@ use crate::StorageError;
 use crate::db::{Db, Tx, exec_tx};
 
 /// Most creations one batch carries: enough to amortise the sync many times over, few enough
-/// that the last member of a batch does not wait long behind the others' turns.
+/// that the last member of a batch does not wait long behind the others' turns. Do not raise it:
+/// each member's savepoint is a PostgreSQL subtransaction, and a transaction with more than 64
+/// of them overflows the server's per-backend cache and slows every snapshot on the server.
 pub(crate) const MAX_MEMBERS: usize = 64;
+
+/// Key of the PostgreSQL advisory lock that orders the batches of several servers (any fixed
+/// number; this one spells "motcua" in ASCII).
+const BATCH_LOCK_KEY: i64 = 0x6d6f_7463_7561;
 
 /// The group commit of one database.
 #[derive(Debug, Default)]
@@ -48,7 +58,11 @@ struct Batch {
     work: Arc<AsyncMutex<Work>>,
     members: Mutex<Members>,
     settled: Notify,
-    outcome: watch::Sender<Option<Result<(), String>>>,
+    /// Set once the batch can no longer commit, so that no new request joins it.
+    poisoned: AtomicBool,
+    /// The commit's outcome. The sender belongs to the committer task: if that task dies, the
+    /// channel closes and the members are told, rather than waiting for ever.
+    outcome: watch::Receiver<Option<Result<(), String>>>,
 }
 
 #[derive(Debug, Default)]
@@ -94,7 +108,9 @@ impl GroupCommit {
     /// Joins the open batch, or opens one and starts its committer.
     pub(crate) fn join(self: &Arc<Self>, db: &Db) -> Member {
         let mut open = self.open.lock().expect("group commit lock");
-        if let Some(batch) = open.as_ref() {
+        if let Some(batch) = open.as_ref()
+            && !batch.poisoned.load(Ordering::Acquire)
+        {
             let mut members = batch.members.lock().expect("batch lock");
             if !members.closed {
                 members.joined += 1;
@@ -107,7 +123,7 @@ impl GroupCommit {
                 return Member::new(batch);
             }
         }
-        let (outcome, _) = watch::channel(None);
+        let (sender, outcome) = watch::channel(None);
         let batch = Arc::new(Batch {
             work: Default::default(),
             members: Mutex::new(Members {
@@ -115,11 +131,17 @@ impl GroupCommit {
                 ..Members::default()
             }),
             settled: Notify::new(),
+            poisoned: AtomicBool::new(false),
             outcome,
         });
         *open = Some(batch.clone());
         drop(open);
-        tokio::spawn(commit_when_settled(self.clone(), db.clone(), batch.clone()));
+        tokio::spawn(commit_when_settled(
+            self.clone(),
+            db.clone(),
+            batch.clone(),
+            sender,
+        ));
         Member::new(batch)
     }
 }
@@ -154,23 +176,27 @@ impl Member {
             work.writing = Some(group.writing.clone().lock_owned().await);
         }
         if work.tx.is_none() {
-            match db.begin().await {
+            match begin_batch(db).await {
                 Ok(tx) => work.tx = Some(tx),
                 Err(e) => {
                     work.writing = None;
-                    work.poisoned = Some(e.to_string());
+                    poison(&self.batch, &mut work, e.to_string());
                     return Err(e);
                 }
             }
         }
-        clean_dangling(&mut work).await?;
+        if let Err(e) = clean_dangling(&mut work).await {
+            poison(&self.batch, &mut work, e.to_string());
+            return Err(e);
+        }
         let savepoint = format!("m{}", group.savepoints.fetch_add(1, Ordering::Relaxed));
         let tx = work.tx.as_mut().expect("transaction begun above");
         if let Err(e) = savepoint_statement(tx, &format!("savepoint {savepoint}")).await {
-            work.poisoned = Some(e.to_string());
+            poison(&self.batch, &mut work, e.to_string());
             return Err(e);
         }
         Ok(Turn {
+            batch: self.batch.clone(),
             work,
             savepoint,
             ended: false,
@@ -190,7 +216,7 @@ impl Member {
     /// Waits for the batch's commit. `Ok` means what this member kept is durable.
     pub(crate) async fn committed(mut self) -> Result<(), StorageError> {
         self.finish();
-        let mut outcome = self.batch.outcome.subscribe();
+        let mut outcome = self.batch.outcome.clone();
         let result = outcome
             .wait_for(Option::is_some)
             .await
@@ -209,6 +235,7 @@ impl Drop for Member {
 
 /// One creation's exclusive use of the batch's transaction, inside its own savepoint.
 pub(crate) struct Turn {
+    batch: Arc<Batch>,
     work: OwnedMutexGuard<Work>,
     savepoint: String,
     ended: bool,
@@ -223,17 +250,26 @@ impl Turn {
             .expect("a turn exists only in a begun batch")
     }
 
+    /// This turn's savepoint (tests that break a batch on purpose).
+    #[cfg(test)]
+    pub(crate) fn savepoint(&self) -> &str {
+        &self.savepoint
+    }
+
     /// Ends the turn: `keep` releases the savepoint (its rows commit with the batch); otherwise
     /// they are rolled back and the batch goes on without them.
     pub(crate) async fn end(mut self, keep: bool) -> Result<(), StorageError> {
-        self.ended = true;
-        let savepoint = std::mem::take(&mut self.savepoint);
+        // `ended` is set only once the statement has succeeded: dropped before that, the turn
+        // leaves its savepoint to the next user (whose roll-back poisons the batch if the
+        // release had already happened, which fails safe).
+        let savepoint = self.savepoint.clone();
         let tx = self.tx();
         let result = if keep {
             savepoint_statement(tx, &format!("release savepoint {savepoint}")).await
         } else {
             rollback_savepoint(tx, &savepoint).await
         };
+        self.ended = true;
         match result {
             Ok(()) => {
                 if keep {
@@ -243,7 +279,8 @@ impl Turn {
             }
             Err(e) => {
                 // The transaction's state is unknown now: nothing in it may commit.
-                self.work.poisoned = Some(e.to_string());
+                let batch = self.batch.clone();
+                poison(&batch, &mut self.work, e.to_string());
                 Err(e)
             }
         }
@@ -273,24 +310,62 @@ async fn rollback_savepoint(tx: &mut Tx, savepoint: &str) -> Result<(), StorageE
     savepoint_statement(tx, &format!("release savepoint {savepoint}")).await
 }
 
-/// Rolls back the savepoint of a turn that was dropped mid-way; poisons the batch if it cannot.
+/// Begins a batch's transaction. On PostgreSQL it first takes a transaction-level advisory lock,
+/// so the batches of several servers sharing the database follow one another too (within one
+/// server the `writing` lock already orders them; this costs one statement a batch).
+async fn begin_batch(db: &Db) -> Result<Tx, StorageError> {
+    let mut tx = db.begin().await?;
+    if let Tx::Postgres(t) = &mut tx {
+        sqlx::query("select pg_advisory_xact_lock($1)")
+            .bind(BATCH_LOCK_KEY)
+            .execute(&mut **t)
+            .await?;
+    }
+    Ok(tx)
+}
+
+/// Marks a batch as unable to commit: its members get `GroupCommitFailed`, and new requests
+/// open a batch of their own.
+fn poison(batch: &Batch, work: &mut Work, reason: String) {
+    batch.poisoned.store(true, Ordering::Release);
+    work.poisoned.get_or_insert(reason);
+}
+
+/// Rolls back the savepoint of a turn that was dropped mid-way. It stays recorded until the
+/// roll-back has succeeded, so a caller dropped meanwhile leaves it to the next.
 async fn clean_dangling(work: &mut Work) -> Result<(), StorageError> {
-    let Some(savepoint) = work.dangling.take() else {
+    let Some(savepoint) = work.dangling.clone() else {
         return Ok(());
     };
     let Some(tx) = work.tx.as_mut() else {
+        work.dangling = None;
         return Ok(());
     };
     if let Err(e) = rollback_savepoint(tx, &savepoint).await {
         let reason = format!("an abandoned creation could not be rolled back: {e}");
-        work.poisoned = Some(reason.clone());
         return Err(StorageError::GroupCommitFailed(reason));
     }
+    work.dangling = None;
     Ok(())
 }
 
+/// Commits a batch's transaction. PostgreSQL answers `COMMIT` of a transaction that an error has
+/// aborted with a silent roll-back, which sqlx does not report: a statement first proves the
+/// transaction is still alive, so no member is told its rows are kept when they are not.
+async fn commit_batch(mut tx: Tx) -> Result<(), StorageError> {
+    if let Tx::Postgres(t) = &mut tx {
+        sqlx::query("select 1").execute(&mut **t).await?;
+    }
+    tx.commit().await
+}
+
 /// The committer of one batch: waits until it settles, closes it, commits, and tells the members.
-async fn commit_when_settled(group: Arc<GroupCommit>, db: Db, batch: Arc<Batch>) {
+async fn commit_when_settled(
+    group: Arc<GroupCommit>,
+    db: Db,
+    batch: Arc<Batch>,
+    outcome_sender: watch::Sender<Option<Result<(), String>>>,
+) {
     loop {
         let notified = batch.settled.notified();
         if settled(&batch) {
@@ -310,7 +385,7 @@ async fn commit_when_settled(group: Arc<GroupCommit>, db: Db, batch: Arc<Batch>)
         match clean_dangling(&mut work).await {
             Err(e) => Err(e.to_string()),
             Ok(()) => match work.tx.take() {
-                Some(tx) => tx.commit().await.map_err(|e| e.to_string()),
+                Some(tx) => commit_batch(tx).await.map_err(|e| e.to_string()),
                 None => Ok(()),
             },
         }
@@ -327,7 +402,7 @@ async fn commit_when_settled(group: Arc<GroupCommit>, db: Db, batch: Arc<Batch>)
     work.writing = None;
     drop(work);
     drop(db);
-    batch.outcome.send_replace(Some(outcome));
+    outcome_sender.send_replace(Some(outcome));
 }
 
 fn settled(batch: &Batch) -> bool {

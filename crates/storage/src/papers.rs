@@ -159,6 +159,9 @@ impl PaperPurpose {
 /// A paper to attach to a dossier; its content must already be in the paper store. The attaching
 /// transaction records the content in `paper_blob` when [`Db::record_paper_blob`] has not, so a
 /// submission that carries its papers (the API's) is one write, not one per paper and another.
+/// The foreign key from `dossier_paper` to `paper_blob` therefore no longer proves the content
+/// was checked: only build these from an upload the server checked and stored itself
+/// (`web::apply::papers::store_file`), never from a hash a client sent.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewDossierPaper {
     /// Name of the required paper (component) it answers, or a free label for supplements.

@@ -143,3 +143,42 @@ async fn a_creation_that_rolls_itself_back_keeps_nothing_and_the_batch_commits_t
     );
     assert_eq!(test.db.group_commit_counts(), (1, 1));
 }
+
+#[tokio::test]
+async fn a_batch_that_cannot_undo_an_abandoned_creation_fails_whole_and_new_requests_start_afresh()
+{
+    let test = TestDb::new().await.expect("db");
+    test.db.create_scratch_table().await.expect("table");
+    let group = test.db.group_commit().clone();
+
+    let abandoned = group.join(&test.db);
+    let mut waiting = group.join(&test.db);
+    let mut turn = abandoned.begin(&test.db).await.expect("turn");
+    turn.tx().insert_scratch("lost").await.expect("insert");
+    // Its savepoint disappears behind the batch's back, then the request goes away: the next
+    // member cannot roll it back, so nothing of this batch may commit.
+    let release = format!("release savepoint {}", turn.savepoint());
+    crate::db::exec_tx!(turn.tx(), |c| sqlx::query(sqlx::AssertSqlSafe(release))
+        .execute(c)
+        .await)
+    .expect("release behind the batch's back");
+    drop(turn);
+    drop(abandoned);
+    match waiting.begin(&test.db).await {
+        Err(crate::StorageError::GroupCommitFailed(_)) => {}
+        Err(other) => panic!("{other}"),
+        Ok(_) => panic!("a turn in a batch that cannot commit"),
+    }
+    waiting.finish();
+
+    // A request arriving now is not put in the failed batch.
+    let fresh = group.join(&test.db);
+    let outcome = waiting.committed();
+    let mut turn = fresh.begin(&test.db).await.expect("a new batch");
+    turn.tx().insert_scratch("kept").await.expect("insert");
+    turn.end(true).await.expect("keep");
+    let (failed, kept) = tokio::join!(outcome, fresh.committed());
+    assert!(failed.is_err(), "the failed batch's member is told");
+    kept.expect("the new batch commits");
+    assert_eq!(test.db.scratch_payloads().await.expect("read"), ["kept"]);
+}
