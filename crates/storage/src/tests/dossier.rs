@@ -14,7 +14,7 @@ use crate::testing::TestDb;
 
 const AGENCY: &str = "000.00.03.H27";
 
-fn index(status: &str) -> DossierIndex {
+pub(super) fn index(status: &str) -> DossierIndex {
     DossierIndex {
         status: status.into(),
         holder_agency_code: AGENCY.into(),

@@ -1,27 +1,17 @@
 //! Group commit: concurrent creations share commits, each keeps or loses only its own work, and a
 //! request that goes away mid-write leaves nothing behind.
 
-use time::macros::datetime;
-
-use crate::dossier::{Built, Creation, DossierIndex, DossierWriteError, Written};
+use crate::dossier::{Built, Creation, DossierWriteError, Written};
 use crate::testing::TestDb;
 
-use super::dossier::new_dossier;
+use super::dossier::{index, new_dossier};
 
 const AGENCY: &str = "000.00.03.H27";
 
 fn built(code: &str) -> Built {
     Built {
         events: Vec::new(),
-        index: DossierIndex {
-            status: "submitted".into(),
-            holder_agency_code: AGENCY.into(),
-            assigned_officer: None,
-            received_at: None,
-            due_at: Some(datetime!(2026-12-02 10:00 UTC)),
-            finished_at: None,
-            supplement_count: 0,
-        },
+        index: index("submitted"),
         state: format!(r#"{{"code":"{code}"}}"#),
         outbox: Vec::new(),
         answer: None,

@@ -100,8 +100,8 @@ pub(crate) async fn accept_file(
 }
 
 /// Checks a file by its content and stores it durably, without recording it: for a paper
-/// attached in the same request, whose creating transaction records it (one write per
-/// submission instead of one more per paper).
+/// attached in the same request (an API submission, a supplement, a result), whose transaction
+/// records it (one write per request instead of one more per paper).
 pub(crate) async fn store_file(
     state: &AppState,
     file_name: &str,

@@ -12,7 +12,7 @@ use domain::dossier::{Action, Actor, DossierCode, Status};
 use storage::papers::PaperPurpose;
 use time::OffsetDateTime;
 
-use super::papers::{accept_file, read_multipart};
+use super::papers::{read_multipart, store_file};
 use super::{ErrorItem, error_for, render_with, see_other};
 use crate::AppState;
 use crate::dossiers::{DossierService, DossierView, Outcome, ServiceError};
@@ -353,7 +353,7 @@ pub(crate) async fn save(
     }
     let mut papers = Vec::new();
     for (component, file_name, bytes) in files {
-        match accept_file(&state, &file_name, bytes).await? {
+        match store_file(&state, &file_name, bytes).await? {
             Ok(upload) => papers.push(upload.attach_as(&component, PaperPurpose::Supplement)),
             Err(key) => {
                 return refuse(

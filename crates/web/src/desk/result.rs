@@ -15,7 +15,7 @@ use time::OffsetDateTime;
 use super::Officer;
 use super::dossier_page::{Attempt, load, may_act, render_page, service_error};
 use crate::AppState;
-use crate::apply::papers::{accept_file, read_multipart};
+use crate::apply::papers::{read_multipart, store_file};
 use crate::dossiers::ApplicantDetails;
 use crate::dossiers::{DossierService, DossierView, Outcome, ServiceError};
 use crate::error::AppError;
@@ -66,7 +66,7 @@ pub(crate) async fn submit(
         .find(|(name, _, _)| name == FILE_FIELD);
     let mut papers = Vec::new();
     if let Some((_, file_name, bytes)) = file {
-        match accept_file(&state, &file_name, bytes).await? {
+        match store_file(&state, &file_name, bytes).await? {
             Ok(upload) => {
                 let label: String = data
                     .procedure(&view.state.procedure_code)
