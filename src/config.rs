@@ -19,6 +19,10 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// `sqlite://…` or `postgres://…` (`MOTCUA_DATABASE_URL`); default: SQLite in the data folder.
     pub database_url: Option<String>,
+    /// Most connections the server reads with (`MOTCUA_DATABASE_CONNECTIONS`); default 16. On
+    /// SQLite writes go through one more connection of their own; on PostgreSQL every
+    /// connection reads and writes, and each is a server process.
+    pub database_connections: Option<u32>,
     /// Log filter in `tracing` syntax (`MOTCUA_LOG`), e.g. `info,web=debug`.
     pub log: String,
     /// Address the public reaches the portal at (`MOTCUA_PUBLIC_URL`), printed in the QR codes
@@ -183,10 +187,11 @@ impl PaymentsConfig {
 
 /// Keys read from `MOTCUA_*` variables; other variables with the prefix (set for other tools,
 /// or by a typo) are ignored rather than fatal.
-const ENV_KEYS: [&str; 9] = [
+const ENV_KEYS: [&str; 10] = [
     "listen",
     "data_dir",
     "database_url",
+    "database_connections",
     "log",
     "public_url",
     "secure_cookies",
@@ -201,6 +206,7 @@ impl Default for Config {
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
             data_dir: PathBuf::from("data"),
             database_url: None,
+            database_connections: None,
             log: "info".into(),
             public_url: None,
             secure_cookies: false,

@@ -276,7 +276,15 @@ fn main() -> ExitCode {
 
 async fn open(config: &Config) -> anyhow::Result<Db> {
     config.prepare_data_dir()?;
-    let db = Db::connect(&DbOptions::new(config.database_url()))
+    let mut options = DbOptions::new(config.database_url());
+    if let Some(connections) = config.database_connections {
+        anyhow::ensure!(
+            connections >= 1,
+            "database_connections must be at least 1 (MOTCUA_DATABASE_CONNECTIONS)"
+        );
+        options.max_connections = connections;
+    }
+    let db = Db::connect(&options)
         .await
         .with_context(|| format!("cannot open the database {}", config.database_display()))?;
     db.migrate().await.context("cannot migrate the database")?;

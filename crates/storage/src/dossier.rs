@@ -11,7 +11,9 @@ use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
 use crate::StorageError;
+use crate::batch_rows::CreationRows;
 use crate::db::{Db, Tx, exec_tx, on_db, on_tx};
+use crate::group_commit::Turn;
 use crate::papers::NewDossierPaper;
 
 /// The columns of the projection that lists and inboxes filter and sort on. The full state is
@@ -240,52 +242,6 @@ pub fn event_hash(
 }
 
 impl Tx {
-    /// The statements of one dossier creation, in whatever transaction the caller holds.
-    async fn create_dossier(
-        &mut self,
-        new: &NewDossier,
-        creation: &Creation<'_>,
-    ) -> Result<Written<StoredDossier>, DossierWriteError> {
-        if let Some(idem) = creation.idempotency
-            && let Some(previous) = self.claim_idempotency(idem).await?
-        {
-            return Ok(Written::Replayed(previous));
-        }
-        let number = self
-            .next_code_number(&new.agency_code, new.code_date)
-            .await?;
-        let code = (creation.make_code)(number);
-        let built = (creation.build)(&code).map_err(DossierWriteError::Refused)?;
-        self.append_new(new, &code, &built.index, &built.state, &built.events)
-            .await?;
-        self.insert_papers_from(new.id, 1, &built.papers, new.submitted_at)
-            .await?;
-        if let Some(draft) = creation.from_draft {
-            self.mark_draft_submitted(draft, &code, new.submitted_at)
-                .await?;
-        }
-        self.enqueue(new.id, &built.outbox).await?;
-        if let (Some(idem), Some(answer)) = (creation.idempotency, &built.answer) {
-            self.record_idempotency(idem, answer).await?;
-        }
-        Ok(Written::Done(StoredDossier {
-            id: new.id,
-            code,
-            procedure_code: new.procedure_code.clone(),
-            agency_code: new.agency_code.clone(),
-            channel: new.channel.clone(),
-            applicant_name: new.applicant_name.clone(),
-            applicant_contact: new.applicant_contact.clone(),
-            phone_last4: new.phone_last4.clone(),
-            id_last4: new.id_last4.clone(),
-            applicant_account: new.applicant_account.clone(),
-            submitted_at: to_micros(new.submitted_at),
-            event_count: i64::try_from(built.events.len()).unwrap_or(i64::MAX),
-            index: built.index,
-            state: built.state,
-        }))
-    }
-
     /// Claims an idempotency key for this transaction, or returns the answer recorded for it.
     ///
     /// The claim is an insert. Two creations with the same key meet in the same batch, where
@@ -350,27 +306,6 @@ impl Tx {
             .await
         })?;
         Ok(())
-    }
-
-    /// Takes the next number of an agency's daily counter; the row lock makes concurrent
-    /// submissions to the same agency on the same day take distinct numbers.
-    async fn next_code_number(
-        &mut self,
-        agency_code: &str,
-        day: Date,
-    ) -> Result<i64, StorageError> {
-        let (value,): (i64,) = on_tx!(self, |c| {
-            sqlx::query_as(
-                "insert into dossier_code_counter (agency_code, day, last_value) values ($1, $2, 1) \
-                 on conflict (agency_code, day) do update set last_value = dossier_code_counter.last_value + 1 \
-                 returning last_value",
-            )
-            .bind(agency_code)
-            .bind(day)
-            .fetch_one(c)
-            .await
-        })?;
-        Ok(value)
     }
 
     async fn append(
@@ -445,11 +380,12 @@ impl Tx {
 }
 
 /// One event's place in its dossier's hash chain.
-struct ChainLink {
-    seq: i64,
-    recorded_at: OffsetDateTime,
-    prev: Vec<u8>,
-    hash: Vec<u8>,
+#[derive(Debug)]
+pub(crate) struct ChainLink {
+    pub(crate) seq: i64,
+    pub(crate) recorded_at: OffsetDateTime,
+    pub(crate) prev: Vec<u8>,
+    pub(crate) hash: Vec<u8>,
 }
 
 /// Chains events after `prev_hash` from `first_seq`; returns the links and the new head.
@@ -481,6 +417,85 @@ fn chain(
         });
     }
     (links, prev)
+}
+
+/// One dossier creation in its batch's turn: claims the idempotency key (or replays its answer),
+/// takes the agency's next number, builds the dossier for its code and leaves its rows with the
+/// batch, which writes them just before its commit ([`crate::batch_rows`]). A refusal leaves
+/// nothing: its claim is rolled back with its savepoint and its number is not taken.
+async fn create_in_turn(
+    turn: &mut Turn,
+    new: &NewDossier,
+    creation: &Creation<'_>,
+) -> Result<Written<StoredDossier>, DossierWriteError> {
+    if let Some(idem) = creation.idempotency {
+        if let Some((first, answer)) = turn.rows().answer_for(idem) {
+            if first.request_hash != idem.request_hash {
+                return Err(DossierWriteError::KeyReused);
+            }
+            return Ok(Written::Replayed(answer.clone()));
+        }
+        if let Some(previous) = turn.tx().claim_idempotency(idem).await? {
+            return Ok(Written::Replayed(previous));
+        }
+    }
+    let day = new.code_date;
+    let number = match turn.rows().last_number(&new.agency_code, day) {
+        Some(last) => last + 1,
+        None => {
+            let (last, agency_exists) = turn.tx().code_counter(&new.agency_code, day).await?;
+            if !agency_exists {
+                return Err(unknown_agency(&new.agency_code).into());
+            }
+            last + 1
+        }
+    };
+    let code = (creation.make_code)(number);
+    let built = (creation.build)(&code).map_err(DossierWriteError::Refused)?;
+    let holder = &built.index.holder_agency_code;
+    if *holder != new.agency_code && !turn.tx().agency_exists(holder).await? {
+        return Err(unknown_agency(holder).into());
+    }
+    if let Some(draft) = creation.from_draft {
+        turn.tx()
+            .mark_draft_submitted(draft, &code, new.submitted_at)
+            .await?;
+    }
+    let (links, head) = chain(new.id, 1, genesis(new.id), &built.events);
+    let dossier = StoredDossier {
+        id: new.id,
+        code,
+        procedure_code: new.procedure_code.clone(),
+        agency_code: new.agency_code.clone(),
+        channel: new.channel.clone(),
+        applicant_name: new.applicant_name.clone(),
+        applicant_contact: new.applicant_contact.clone(),
+        phone_last4: new.phone_last4.clone(),
+        id_last4: new.id_last4.clone(),
+        applicant_account: new.applicant_account.clone(),
+        submitted_at: to_micros(new.submitted_at),
+        event_count: i64::try_from(built.events.len()).unwrap_or(i64::MAX),
+        index: built.index,
+        state: built.state,
+    };
+    turn.leave_rows(CreationRows {
+        dossier: dossier.clone(),
+        personal_id_hash: new.personal_id_hash.clone(),
+        head,
+        events: built.events.into_iter().zip(links).collect(),
+        papers: built.papers,
+        outbox: built.outbox,
+        answer: creation.idempotency.cloned().zip(built.answer),
+        counter: (new.agency_code.clone(), day, number),
+    });
+    Ok(Written::Done(dossier))
+}
+
+/// A dossier for an agency the reference data does not hold: written at the commit, it would fail
+/// the whole batch on the foreign key, so it fails alone, as it did when each creation wrote its
+/// own rows.
+fn unknown_agency(code: &str) -> StorageError {
+    StorageError::InvalidReferenceData(vec![format!("no agency {code} to file a dossier with")])
 }
 
 /// What a new dossier's creation writes, built once its code is allotted inside the transaction
@@ -601,7 +616,7 @@ impl Db {
         // one is answered only once that commit is durable.
         let mut member = self.group_commit().join(self);
         let mut turn = member.begin(self).await?;
-        let written = turn.tx().create_dossier(new, &creation).await;
+        let written = create_in_turn(&mut turn, new, &creation).await;
         turn.end(matches!(written, Ok(Written::Done(_)))).await?;
         member.finish();
         let written = written?;
@@ -762,58 +777,5 @@ impl Db {
             .fetch_all(pool)
             .await
         })?)
-    }
-}
-
-impl Tx {
-    async fn append_new(
-        &mut self,
-        new: &NewDossier,
-        code: &str,
-        index: &DossierIndex,
-        state: &str,
-        events: &[NewEvent],
-    ) -> Result<(), StorageError> {
-        let now = OffsetDateTime::now_utc();
-        // The chain is computed first, so the row is written once with its final head and count
-        // (events reference the row, so it goes in before them).
-        let (chained, head) = chain(new.id, 1, genesis(new.id), events);
-        let count = i64::try_from(events.len()).unwrap_or(i64::MAX);
-        exec_tx!(self, |c| {
-            sqlx::query(
-                "insert into dossier (id, code, procedure_code, agency_code, holder_agency_code, assigned_officer, \
-                   channel, status, applicant_name, applicant_contact, submitted_at, received_at, due_at, \
-                   finished_at, supplement_count, state, event_count, head_hash, created_at, updated_at, \
-                   applicant_phone_last4, applicant_id_last4, applicant_account, applicant_personal_id_hash) \
-                 values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $23, $17, $18, $18, $19, $20, $21, $22)",
-            )
-            .bind(new.id)
-            .bind(code)
-            .bind(&new.procedure_code)
-            .bind(&new.agency_code)
-            .bind(&index.holder_agency_code)
-            .bind(&index.assigned_officer)
-            .bind(&new.channel)
-            .bind(&index.status)
-            .bind(&new.applicant_name)
-            .bind(&new.applicant_contact)
-            .bind(to_micros(new.submitted_at))
-            .bind(index.received_at.map(to_micros))
-            .bind(index.due_at.map(to_micros))
-            .bind(index.finished_at.map(to_micros))
-            .bind(index.supplement_count)
-            .bind(state)
-            .bind(&head)
-            .bind(now)
-            .bind(&new.phone_last4)
-            .bind(&new.id_last4)
-            .bind(&new.applicant_account)
-            .bind(&new.personal_id_hash)
-            .bind(count)
-            .execute(c)
-            .await
-        })?;
-        self.insert_events(new.id, events, &chained).await?;
-        Ok(())
     }
 }

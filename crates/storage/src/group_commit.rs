@@ -7,6 +7,10 @@
 //! - Each creation [`join`](GroupCommit::join)s the open batch (or opens one) and does its work in
 //!   a [`Turn`]: the batch's transaction, held exclusively, inside a savepoint of its own. A refusal
 //!   or an error rolls back that savepoint only; the other creations keep theirs.
+//! - A creation's turn claims its idempotency key and takes its number; its rows (dossier, events,
+//!   papers, outbox, answer) wait in the batch ([`crate::batch_rows`]) and are written with every
+//!   other kept creation's, one multi-row statement per table, just before the commit. If they
+//!   cannot be, the batch fails whole, as below.
 //! - A kept creation (and a replayed one) is answered only after the shared commit has returned
 //!   ([`Member::committed`]): nothing is acknowledged before it is durable. A refusal is
 //!   answered at once, since it wrote nothing.
@@ -30,6 +34,7 @@ use std::sync::{Arc, Mutex};
 use tokio::sync::{Mutex as AsyncMutex, Notify, OwnedMutexGuard, watch};
 
 use crate::StorageError;
+use crate::batch_rows::{BatchRows, CreationRows};
 use crate::db::{Db, Tx, exec_tx};
 
 /// Most creations one batch carries: enough to amortise the sync many times over, few enough
@@ -83,6 +88,8 @@ struct Work {
     poisoned: Option<String>,
     /// Creations kept (their savepoint released), counted when the batch commits.
     kept: u64,
+    /// The kept creations' rows, written just before the commit.
+    rows: BatchRows,
 }
 
 impl std::fmt::Debug for Work {
@@ -92,6 +99,7 @@ impl std::fmt::Debug for Work {
             .field("dangling", &self.dangling)
             .field("poisoned", &self.poisoned)
             .field("kept", &self.kept)
+            .field("rows", &self.rows.len())
             .finish()
     }
 }
@@ -199,6 +207,7 @@ impl Member {
             batch: self.batch.clone(),
             work,
             savepoint,
+            rows: None,
             ended: false,
         })
     }
@@ -238,6 +247,8 @@ pub(crate) struct Turn {
     batch: Arc<Batch>,
     work: OwnedMutexGuard<Work>,
     savepoint: String,
+    /// This creation's rows, handed to the batch only if the turn ends kept.
+    rows: Option<CreationRows>,
     ended: bool,
 }
 
@@ -248,6 +259,16 @@ impl Turn {
             .tx
             .as_mut()
             .expect("a turn exists only in a begun batch")
+    }
+
+    /// The rows the batch's earlier creations kept.
+    pub(crate) fn rows(&self) -> &BatchRows {
+        &self.work.rows
+    }
+
+    /// Leaves this creation's rows, written with the batch if the turn ends kept.
+    pub(crate) fn leave_rows(&mut self, rows: CreationRows) {
+        self.rows = Some(rows);
     }
 
     /// This turn's savepoint (tests that break a batch on purpose).
@@ -274,6 +295,9 @@ impl Turn {
             Ok(()) => {
                 if keep {
                     self.work.kept += 1;
+                    if let Some(rows) = self.rows.take() {
+                        self.work.rows.keep(rows);
+                    }
                 }
                 Ok(())
             }
@@ -385,7 +409,10 @@ async fn commit_when_settled(
         match clean_dangling(&mut work).await {
             Err(e) => Err(e.to_string()),
             Ok(()) => match work.tx.take() {
-                Some(tx) => commit_batch(tx).await.map_err(|e| e.to_string()),
+                Some(mut tx) => match tx.write_batch_rows(&work.rows).await {
+                    Ok(()) => commit_batch(tx).await.map_err(|e| e.to_string()),
+                    Err(e) => Err(format!("the batch's rows could not be written: {e}")),
+                },
                 None => Ok(()),
             },
         }

@@ -5,6 +5,7 @@
 
 pub mod api_clients;
 mod audit;
+mod batch_rows;
 mod calendar;
 mod catalogue;
 pub mod citizens;

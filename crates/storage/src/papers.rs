@@ -309,15 +309,32 @@ impl Tx {
             return Ok(());
         }
         let at = to_micros(at);
+        let rows: Vec<(Uuid, OffsetDateTime, &NewDossierPaper, i64)> = papers
+            .iter()
+            .zip(first..)
+            .map(|(p, position)| (dossier_id, at, p, position))
+            .collect();
+        self.insert_new_papers(&rows).await
+    }
+
+    /// Attaches papers to dossiers, possibly several dossiers' at once (a group commit's batch):
+    /// (dossier, when, paper, position). Their contents' records go in first, once per hash.
+    pub(crate) async fn insert_new_papers(
+        &mut self,
+        rows: &[(Uuid, OffsetDateTime, &NewDossierPaper, i64)],
+    ) -> Result<(), StorageError> {
+        if rows.is_empty() {
+            return Ok(());
+        }
         exec_tx!(self, |c| {
             let mut insert = sqlx::QueryBuilder::new(
                 "insert into paper_blob (sha256, media_type, size_bytes, created_at) ",
             );
-            insert.push_values(papers, |mut row, p| {
+            insert.push_values(rows, |mut row, (_, at, p, _)| {
                 row.push_bind(&p.sha256)
                     .push_bind(&p.media_type)
                     .push_bind(p.size_bytes)
-                    .push_bind(at);
+                    .push_bind(*at);
             });
             insert.push(" on conflict (sha256) do nothing");
             insert.build().execute(c).await
@@ -327,16 +344,16 @@ impl Tx {
                 "insert into dossier_paper (dossier_id, position, component, sha256, file_name, \
                    media_type, size_bytes, purpose, added_at) ",
             );
-            insert.push_values(papers.iter().zip(first..), |mut row, (p, position)| {
-                row.push_bind(dossier_id)
-                    .push_bind(position)
+            insert.push_values(rows, |mut row, (dossier_id, at, p, position)| {
+                row.push_bind(*dossier_id)
+                    .push_bind(*position)
                     .push_bind(&p.component)
                     .push_bind(&p.sha256)
                     .push_bind(&p.file_name)
                     .push_bind(&p.media_type)
                     .push_bind(p.size_bytes)
                     .push_bind(p.purpose.as_str())
-                    .push_bind(at);
+                    .push_bind(*at);
             });
             insert.build().execute(c).await
         })?;

@@ -51,6 +51,18 @@ impl Status {
         Status::Transferred,
     ];
 
+    /// The statuses of dossiers still being worked on or waiting to be collected: every status
+    /// but the terminal ones, in code order. They fill the officers' inbox.
+    pub const OPEN: [Status; 7] = [
+        Status::Submitted,
+        Status::Accepted,
+        Status::Processing,
+        Status::SupplementRequested,
+        Status::AwaitingFees,
+        Status::ResultReady,
+        Status::Transferred,
+    ];
+
     /// Stable text form used in storage, URLs and the API.
     pub fn as_str(self) -> &'static str {
         match self {

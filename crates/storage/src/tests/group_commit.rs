@@ -1,7 +1,10 @@
 //! Group commit: concurrent creations share commits, each keeps or loses only its own work, and a
 //! request that goes away mid-write leaves nothing behind.
 
-use crate::dossier::{Built, Creation, DossierWriteError, Written};
+use crate::StorageError;
+use crate::dossier::{
+    Built, Creation, DossierWriteError, Idempotency, IdempotentResponse, Written,
+};
 use crate::testing::TestDb;
 
 use super::dossier::{index, new_dossier};
@@ -171,4 +174,145 @@ async fn a_batch_that_cannot_undo_an_abandoned_creation_fails_whole_and_new_requ
     assert!(failed.is_err(), "the failed batch's member is told");
     kept.expect("the new batch commits");
     assert_eq!(test.db.scratch_payloads().await.expect("read"), ["kept"]);
+}
+
+#[tokio::test]
+async fn a_retry_in_the_same_batch_as_its_first_request_replays_the_first_answer() {
+    let test = TestDb::seeded().await.expect("db");
+    let idem = Idempotency {
+        scope: "api:client:test".into(),
+        key: "same-key".into(),
+        request_hash: vec![7; 32],
+    };
+    let build = |code: &str| -> Result<Built, String> {
+        Ok(Built {
+            answer: Some(IdempotentResponse {
+                status: 201,
+                body: format!(r#"{{"code":"{code}"}}"#),
+            }),
+            ..built(code)
+        })
+    };
+    let make_code = |n: i64| format!("{AGENCY}-261127-{n:04}");
+    let creation = |idempotency| Creation {
+        make_code: &make_code,
+        build: &build,
+        idempotency: Some(idempotency),
+        from_draft: None,
+    };
+    let (one, two, three) = (new_dossier(), new_dossier(), new_dossier());
+    // Joined in one task, both requests take their turns in the same batch: the second finds the
+    // first's answer before the database holds it.
+    let (first, retry) = tokio::join!(
+        test.db.create_dossier(&one, creation(&idem)),
+        test.db.create_dossier(&two, creation(&idem))
+    );
+    let Ok(Written::Done(stored)) = first else {
+        panic!("first: {first:?}");
+    };
+    let Ok(Written::Replayed(answer)) = retry else {
+        panic!("retry: {retry:?}");
+    };
+    assert_eq!(answer.body, format!(r#"{{"code":"{}"}}"#, stored.code));
+    assert_eq!(test.db.group_commit_counts(), (1, 1));
+    // After the commit the answer is the database's, for a retry in a later batch.
+    let Ok(Written::Replayed(later)) = test.db.create_dossier(&three, creation(&idem)).await else {
+        panic!("a later retry must replay");
+    };
+    assert_eq!(later, answer);
+    let other = Idempotency {
+        request_hash: vec![8; 32],
+        ..idem.clone()
+    };
+    let reused = test.db.create_dossier(&three, creation(&other)).await;
+    assert!(
+        matches!(reused, Err(DossierWriteError::KeyReused)),
+        "{reused:?}"
+    );
+}
+
+#[tokio::test]
+async fn rows_that_cannot_be_written_fail_their_whole_batch_and_the_next_batch_starts_afresh() {
+    let test = TestDb::seeded().await.expect("db");
+    // Two creations that take the same code: the batch's dossier insert breaks the unique code.
+    let create = |id: u32| {
+        let db = test.db.clone();
+        async move {
+            let written = db
+                .create_dossier(
+                    &new_dossier(),
+                    Creation {
+                        make_code: &|_| format!("{AGENCY}-261127-0001"),
+                        build: &|code| Ok(built(code)),
+                        idempotency: None,
+                        from_draft: None,
+                    },
+                )
+                .await;
+            (id, written)
+        }
+    };
+    let (a, b) = tokio::join!(create(1), create(2));
+    for (id, written) in [a, b] {
+        match written {
+            Err(DossierWriteError::Storage(e)) => assert!(e.is_unavailable(), "{id}: {e}"),
+            other => panic!("creation {id} must fail with its batch: {other:?}"),
+        }
+    }
+    assert!(
+        test.db
+            .dossier_by_code(&format!("{AGENCY}-261127-0001"))
+            .await
+            .expect("read")
+            .is_none()
+    );
+    let written = test
+        .db
+        .create_dossier(
+            &new_dossier(),
+            Creation {
+                make_code: &|n| format!("{AGENCY}-261127-{n:04}"),
+                build: &|code| Ok(built(code)),
+                idempotency: None,
+                from_draft: None,
+            },
+        )
+        .await;
+    // The failed batch's counter was rolled back with it: the number is taken afresh.
+    let Ok(Written::Done(stored)) = written else {
+        panic!("{written:?}");
+    };
+    assert_eq!(stored.code, format!("{AGENCY}-261127-0001"));
+}
+
+#[tokio::test]
+async fn a_dossier_for_an_unknown_agency_fails_alone() {
+    let test = TestDb::seeded().await.expect("db");
+    let unknown = crate::dossier::NewDossier {
+        agency_code: "999.99.99.X99".into(),
+        ..new_dossier()
+    };
+    let make_code = |n: i64| format!("X-{n:04}");
+    let build = |code: &str| -> Result<Built, String> { Ok(built(code)) };
+    let creation = || Creation {
+        make_code: &make_code,
+        build: &build,
+        idempotency: None,
+        from_draft: None,
+    };
+    let known = new_dossier();
+    let (bad, good) = tokio::join!(
+        test.db.create_dossier(&unknown, creation()),
+        test.db.create_dossier(&known, creation())
+    );
+    assert!(
+        matches!(
+            bad,
+            Err(DossierWriteError::Storage(
+                StorageError::InvalidReferenceData(_)
+            ))
+        ),
+        "{bad:?}"
+    );
+    assert!(matches!(good, Ok(Written::Done(_))), "{good:?}");
 }

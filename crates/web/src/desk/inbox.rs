@@ -19,17 +19,6 @@ use crate::views::{SelectOption, local_datetime};
 
 const PER_PAGE: i64 = 50;
 
-/// Statuses of dossiers still being worked on (the rest are finished and leave the inbox).
-const OPEN: [Status; 7] = [
-    Status::Submitted,
-    Status::Accepted,
-    Status::Processing,
-    Status::SupplementRequested,
-    Status::AwaitingFees,
-    Status::ResultReady,
-    Status::Transferred,
-];
-
 struct Row {
     code: String,
     procedure: String,
@@ -95,7 +84,7 @@ pub async fn page(
     let statuses: Vec<Status> = match show {
         "new" => vec![Status::Submitted],
         "supplement" => vec![Status::SupplementRequested],
-        _ => OPEN.to_vec(),
+        _ => Status::OPEN.to_vec(),
     };
     let due_by = match show {
         "overdue" => Some(now),

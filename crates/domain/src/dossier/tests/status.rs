@@ -58,6 +58,15 @@ fn terminal_statuses_are_refused_withdrawn_stopped_and_returned() {
 }
 
 #[test]
+fn the_open_statuses_are_every_status_that_is_not_terminal_in_code_order() {
+    let open: Vec<Status> = Status::ALL
+        .into_iter()
+        .filter(|s| !s.is_terminal())
+        .collect();
+    assert_eq!(open, Status::OPEN.to_vec());
+}
+
+#[test]
 fn processing_ends_at_result_ready_returned_stopped_refused_or_withdrawn() {
     let ends: Vec<Status> = Status::ALL
         .into_iter()
