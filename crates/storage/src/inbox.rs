@@ -9,7 +9,7 @@ use crate::db::{Db, on_db};
 use crate::dossier::{DOSSIER_COLUMNS, DossierRow, StoredDossier, dossier_from_row};
 
 /// Which dossiers an inbox shows.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct InboxQuery {
     /// The unit holding the dossiers.
     pub holder_agency_code: String,
@@ -36,17 +36,22 @@ pub struct InboxPage {
 }
 
 impl Db {
-    /// One page of an inbox.
+    /// One page of an inbox and how many dossiers it holds in all, read together.
     pub async fn inbox(&self, query: &InboxQuery) -> Result<InboxPage, StorageError> {
-        let InboxStatements {
-            list,
-            count,
-            statuses: statuses_to_bind,
-        } = statements(query);
+        let (items, total) = tokio::try_join!(self.inbox_items(query), self.inbox_count(query))?;
+        Ok(InboxPage { items, total })
+    }
+
+    /// The dossiers of one page of an inbox, in its order.
+    pub async fn inbox_items(
+        &self,
+        query: &InboxQuery,
+    ) -> Result<Vec<StoredDossier>, StorageError> {
+        let InboxStatements { list, statuses, .. } = statements(query);
         let due_by = query.due_by.map(crate::dossier::to_micros);
         let rows: Vec<DossierRow> = on_db!(self, |pool| {
             let mut q = sqlx::query_as(sqlx::AssertSqlSafe(list)).bind(&query.holder_agency_code);
-            for s in statuses_to_bind {
+            for s in statuses {
                 q = q.bind(s);
             }
             if let Some(officer) = &query.assigned_officer {
@@ -57,9 +62,18 @@ impl Db {
             }
             q.fetch_all(pool).await
         })?;
+        Ok(rows.into_iter().map(dossier_from_row).collect())
+    }
+
+    /// How many dossiers an inbox holds in all (its page and offset aside).
+    pub async fn inbox_count(&self, query: &InboxQuery) -> Result<i64, StorageError> {
+        let InboxStatements {
+            count, statuses, ..
+        } = statements(query);
+        let due_by = query.due_by.map(crate::dossier::to_micros);
         let (total,): (i64,) = on_db!(self, |pool| {
             let mut q = sqlx::query_as(sqlx::AssertSqlSafe(count)).bind(&query.holder_agency_code);
-            for s in statuses_to_bind {
+            for s in statuses {
                 q = q.bind(s);
             }
             if let Some(officer) = &query.assigned_officer {
@@ -70,10 +84,7 @@ impl Db {
             }
             q.fetch_one(pool).await
         })?;
-        Ok(InboxPage {
-            items: rows.into_iter().map(dossier_from_row).collect(),
-            total,
-        })
+        Ok(total)
     }
 }
 

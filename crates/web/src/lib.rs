@@ -91,6 +91,8 @@ pub struct AppState {
     pub payment_years: payments::report::PaymentYears,
     /// Registry look-up counts under way, shared by concurrent requests (`in_flight`).
     pub lookup_years: registry::report::LookupYears,
+    /// Inbox counts under way, shared by concurrent requests for the same inbox (`in_flight`).
+    pub inbox_counts: desk::inbox::InboxCounts,
 }
 
 impl AppState {
@@ -113,6 +115,7 @@ impl AppState {
             monthly_reads: Default::default(),
             payment_years: Default::default(),
             lookup_years: Default::default(),
+            inbox_counts: Default::default(),
             verified_keys: api_clients::VerifiedKeys::default(),
         }
     }

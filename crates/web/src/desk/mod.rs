@@ -9,7 +9,7 @@ mod actions;
 pub mod api;
 pub(crate) mod documents;
 mod dossier_page;
-mod inbox;
+pub(crate) mod inbox;
 mod intake;
 mod officers;
 mod personal_id;
