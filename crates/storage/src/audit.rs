@@ -67,10 +67,14 @@ impl Db {
     ) -> Result<(), StorageError> {
         let mut after: (Uuid, i64) = (Uuid::nil(), 0);
         loop {
+            // The row value makes each page one range of the primary key for both planners.
+            // Spelt `dossier_id > $1 or (dossier_id = $1 and seq > $2)`, PostgreSQL read every
+            // later event for each page and sorted them: over 10 million events, `audit verify`
+            // had not finished after 11 minutes.
             let rows: Vec<EventRow> = on_db!(self, |pool| {
                 sqlx::query_as(
                     "select dossier_id, seq, kind, actor, payload, recorded_at, prev_hash, hash \
-                     from dossier_event where dossier_id > $1 or (dossier_id = $1 and seq > $2) \
+                     from dossier_event where (dossier_id, seq) > ($1, $2) \
                      order by dossier_id, seq limit $3",
                 )
                 .bind(after.0)
