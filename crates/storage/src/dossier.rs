@@ -13,7 +13,7 @@ use uuid::Uuid;
 use crate::StorageError;
 use crate::batch_rows::CreationRows;
 use crate::db::{Db, Tx, exec_tx, on_db, on_tx};
-use crate::group_commit::Turn;
+use crate::group_commit::{Turn, Undo};
 use crate::papers::NewDossierPaper;
 
 /// The columns of the projection that lists and inboxes filter and sort on. The full state is
@@ -249,7 +249,7 @@ impl Tx {
     /// append on PostgreSQL with a key still being claimed elsewhere waits on the unique index
     /// until that commits, then replays (or claims the key if it rolled back). Checking first and
     /// inserting at the end would let both requests pass the check and the second fail on the key.
-    async fn claim_idempotency(
+    pub(crate) async fn claim_idempotency(
         &mut self,
         idem: &Idempotency,
     ) -> Result<Option<IdempotentResponse>, DossierWriteError> {
@@ -285,6 +285,27 @@ impl Tx {
             status: u16::try_from(status).unwrap_or(500),
             body,
         }))
+    }
+
+    /// Deletes a claim made by [`Tx::claim_idempotency`] in this transaction whose creation was
+    /// not kept, so a retry with the key is carried out instead of replaying an empty answer. A
+    /// claim still without its answer (status 0) can only be this transaction's own: every
+    /// committed claim has its answer.
+    pub(crate) async fn withdraw_idempotency_claim(
+        &mut self,
+        idem: &Idempotency,
+    ) -> Result<(), StorageError> {
+        exec_tx!(self, |c| {
+            sqlx::query(
+                "delete from idempotency_record \
+                 where scope = $1 and key = $2 and response_status = 0",
+            )
+            .bind(&idem.scope)
+            .bind(&idem.key)
+            .execute(c)
+            .await
+        })?;
+        Ok(())
     }
 
     /// Records the answer for a key claimed by [`Tx::claim_idempotency`] in this transaction.
@@ -435,7 +456,7 @@ async fn create_in_turn(
             }
             return Ok(Written::Replayed(answer.clone()));
         }
-        if let Some(previous) = turn.tx().claim_idempotency(idem).await? {
+        if let Some(previous) = turn.claim_idempotency(idem).await? {
             return Ok(Written::Replayed(previous));
         }
     }
@@ -615,7 +636,14 @@ impl Db {
         // Concurrent creations share one transaction and one commit (see `group_commit`); this
         // one is answered only once that commit is durable.
         let mut member = self.group_commit().join(self);
-        let mut turn = member.begin(self).await?;
+        // A creation from a draft also marks the draft during its turn; any other writes only
+        // its idempotency claim there (its rows wait in the batch), which it can delete again.
+        let undo = if creation.from_draft.is_some() {
+            Undo::Savepoint
+        } else {
+            Undo::DeleteClaim
+        };
+        let mut turn = member.begin(self, undo).await?;
         let written = create_in_turn(&mut turn, new, &creation).await;
         turn.end(matches!(written, Ok(Written::Done(_)))).await?;
         member.finish();

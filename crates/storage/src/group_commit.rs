@@ -5,8 +5,11 @@
 //!
 //! How a batch works:
 //! - Each creation [`join`](GroupCommit::join)s the open batch (or opens one) and does its work in
-//!   a [`Turn`]: the batch's transaction, held exclusively, inside a savepoint of its own. A refusal
-//!   or an error rolls back that savepoint only; the other creations keep theirs.
+//!   a [`Turn`]: the batch's transaction, held exclusively. A refusal or an error undoes that
+//!   turn's writes only; the other creations keep theirs. How it undoes them is the turn's
+//!   [`Undo`]: a creation whose only write in its turn is the claim of its idempotency key deletes
+//!   that claim again; one that writes more (an online draft marked submitted) works inside a
+//!   savepoint of its own and rolls it back.
 //! - A creation's turn claims its idempotency key and takes its number; its rows (dossier, events,
 //!   papers, outbox, answer) wait in the batch ([`crate::batch_rows`]) and are written with every
 //!   other kept creation's, one multi-row statement per table, just before the commit. If they
@@ -21,10 +24,10 @@
 //!   counter and wait on the other's; one at a time they cannot. Several servers on one
 //!   PostgreSQL database queue their batches on a transaction-level advisory lock for the same
 //!   reason.
-//! - A request dropped in the middle of its turn (its client went away) leaves its savepoint open.
-//!   The next user of the transaction, or the committer, rolls it back. A savepoint is only
-//!   forgotten once the statement that ends it has succeeded, so a request dropped while ending
-//!   its own leaves it for the next user too. If that roll-back fails, the whole batch is rolled
+//! - A request dropped in the middle of its turn (its client went away) leaves its savepoint open,
+//!   or its claim in place. The next user of the transaction, or the committer, undoes it. Either
+//!   is only forgotten once the statement that undoes it has succeeded, so a request dropped while
+//!   ending its own turn leaves it for the next user too. If that fails, the whole batch is rolled
 //!   back and every member gets [`StorageError::GroupCommitFailed`], an "unavailable" answer: the
 //!   client retries with its idempotency key, and nothing half-written is kept.
 
@@ -36,12 +39,33 @@ use tokio::sync::{Mutex as AsyncMutex, Notify, OwnedMutexGuard, watch};
 use crate::StorageError;
 use crate::batch_rows::{BatchRows, CreationRows};
 use crate::db::{Db, Tx, exec_tx};
+use crate::dossier::{DossierWriteError, Idempotency, IdempotentResponse};
 
 /// Most creations one batch carries: enough to amortise the sync many times over, few enough
 /// that the last member of a batch does not wait long behind the others' turns. Do not raise it:
-/// each member's savepoint is a PostgreSQL subtransaction, and a transaction with more than 64
-/// of them overflows the server's per-backend cache and slows every snapshot on the server.
+/// a member's savepoint ([`Undo::Savepoint`]) is a PostgreSQL subtransaction, and a transaction
+/// with more than 64 of them overflows the server's per-backend cache and slows every snapshot on
+/// the server.
 pub(crate) const MAX_MEMBERS: usize = 64;
+
+/// How a turn undoes its writes when its creation is not kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Undo {
+    /// Inside a savepoint of its own, rolled back: for a creation that writes more than its
+    /// idempotency claim during its turn (an online draft marked submitted).
+    Savepoint,
+    /// By deleting the idempotency claim, the turn's only write (its other rows wait in the
+    /// batch). No savepoint to open and release: two statements fewer a creation in the batch's
+    /// serial section, which on PostgreSQL are two round trips to the server each.
+    DeleteClaim,
+}
+
+/// What a turn dropped before it ended leaves for the next user of the transaction to undo.
+#[derive(Debug, Clone)]
+enum Dangling {
+    Savepoint(String),
+    Claim(Idempotency),
+}
 
 /// Key of the PostgreSQL advisory lock that orders the batches of several servers (any fixed
 /// number; this one spells "motcua" in ASCII).
@@ -82,11 +106,11 @@ struct Members {
 struct Work {
     tx: Option<Tx>,
     writing: Option<OwnedMutexGuard<()>>,
-    /// A savepoint whose turn was dropped before it ended.
-    dangling: Option<String>,
+    /// What a turn dropped before it ended left to undo.
+    dangling: Option<Dangling>,
     /// Why the batch can no longer commit.
     poisoned: Option<String>,
-    /// Creations kept (their savepoint released), counted when the batch commits.
+    /// Creations kept, counted when the batch commits.
     kept: u64,
     /// The kept creations' rows, written just before the commit.
     rows: BatchRows,
@@ -171,8 +195,9 @@ impl Member {
     }
 
     /// Takes the batch's transaction (waiting for the other members' turns, and for the first
-    /// turn, for the previous batch's commit) and opens this creation's savepoint in it.
-    pub(crate) async fn begin(&self, db: &Db) -> Result<Turn, StorageError> {
+    /// turn, for the previous batch's commit) and, for [`Undo::Savepoint`], opens this creation's
+    /// savepoint in it.
+    pub(crate) async fn begin(&self, db: &Db, undo: Undo) -> Result<Turn, StorageError> {
         let group = db.group_commit();
         let mut work = self.batch.work.clone().lock_owned().await;
         if let Some(reason) = &work.poisoned {
@@ -197,16 +222,21 @@ impl Member {
             poison(&self.batch, &mut work, e.to_string());
             return Err(e);
         }
-        let savepoint = format!("m{}", group.savepoints.fetch_add(1, Ordering::Relaxed));
-        let tx = work.tx.as_mut().expect("transaction begun above");
-        if let Err(e) = savepoint_statement(tx, &format!("savepoint {savepoint}")).await {
-            poison(&self.batch, &mut work, e.to_string());
-            return Err(e);
+        let mut savepoint = None;
+        if undo == Undo::Savepoint {
+            let name = format!("m{}", group.savepoints.fetch_add(1, Ordering::Relaxed));
+            let tx = work.tx.as_mut().expect("transaction begun above");
+            if let Err(e) = savepoint_statement(tx, &format!("savepoint {name}")).await {
+                poison(&self.batch, &mut work, e.to_string());
+                return Err(e);
+            }
+            savepoint = Some(name);
         }
         Ok(Turn {
             batch: self.batch.clone(),
             work,
             savepoint,
+            claim: None,
             rows: None,
             ended: false,
         })
@@ -242,11 +272,15 @@ impl Drop for Member {
     }
 }
 
-/// One creation's exclusive use of the batch's transaction, inside its own savepoint.
+/// One creation's exclusive use of the batch's transaction.
 pub(crate) struct Turn {
     batch: Arc<Batch>,
     work: OwnedMutexGuard<Work>,
-    savepoint: String,
+    /// Its own savepoint, for [`Undo::Savepoint`].
+    savepoint: Option<String>,
+    /// The idempotency key this turn claimed, or was claiming when it stopped, to delete again if
+    /// its creation is not kept.
+    claim: Option<Idempotency>,
     /// This creation's rows, handed to the batch only if the turn ends kept.
     rows: Option<CreationRows>,
     ended: bool,
@@ -259,6 +293,23 @@ impl Turn {
             .tx
             .as_mut()
             .expect("a turn exists only in a begun batch")
+    }
+
+    /// Claims an idempotency key for this creation, or returns the first answer given for it
+    /// (see `Tx::claim_idempotency`).
+    pub(crate) async fn claim_idempotency(
+        &mut self,
+        idem: &Idempotency,
+    ) -> Result<Option<IdempotentResponse>, DossierWriteError> {
+        // Noted before the statement runs: a turn dropped while it runs cannot tell whether the
+        // claim was inserted, and deleting a claim never made deletes nothing.
+        self.claim = Some(idem.clone());
+        let claimed = self.tx().claim_idempotency(idem).await;
+        if !matches!(claimed, Ok(None) | Err(DossierWriteError::Storage(_))) {
+            // An earlier answer, or a key used for another request: nothing was inserted.
+            self.claim = None;
+        }
+        claimed
     }
 
     /// The rows the batch's earlier creations kept.
@@ -274,21 +325,28 @@ impl Turn {
     /// This turn's savepoint (tests that break a batch on purpose).
     #[cfg(test)]
     pub(crate) fn savepoint(&self) -> &str {
-        &self.savepoint
+        self.savepoint.as_deref().expect("a turn with a savepoint")
     }
 
-    /// Ends the turn: `keep` releases the savepoint (its rows commit with the batch); otherwise
-    /// they are rolled back and the batch goes on without them.
+    /// Ends the turn: `keep` keeps its writes (its rows commit with the batch); otherwise they
+    /// are undone and the batch goes on without them.
     pub(crate) async fn end(mut self, keep: bool) -> Result<(), StorageError> {
         // `ended` is set only once the statement has succeeded: dropped before that, the turn
-        // leaves its savepoint to the next user (whose roll-back poisons the batch if the
-        // release had already happened, which fails safe).
+        // leaves its savepoint or claim to the next user (whose roll-back poisons the batch if
+        // the release had already happened, which fails safe).
         let savepoint = self.savepoint.clone();
+        let claim = self.claim.clone();
         let tx = self.tx();
-        let result = if keep {
-            savepoint_statement(tx, &format!("release savepoint {savepoint}")).await
-        } else {
-            rollback_savepoint(tx, &savepoint).await
+        let result = match (savepoint, keep) {
+            (Some(savepoint), true) => {
+                savepoint_statement(tx, &format!("release savepoint {savepoint}")).await
+            }
+            (Some(savepoint), false) => rollback_savepoint(tx, &savepoint).await,
+            (None, true) => Ok(()),
+            (None, false) => match claim {
+                Some(idem) => tx.withdraw_idempotency_claim(&idem).await,
+                None => Ok(()),
+            },
         };
         self.ended = true;
         match result {
@@ -314,7 +372,11 @@ impl Turn {
 impl Drop for Turn {
     fn drop(&mut self) {
         if !self.ended {
-            self.work.dangling = Some(std::mem::take(&mut self.savepoint));
+            self.work.dangling = match (self.savepoint.take(), self.claim.take()) {
+                (Some(savepoint), _) => Some(Dangling::Savepoint(savepoint)),
+                (None, Some(idem)) => Some(Dangling::Claim(idem)),
+                (None, None) => None,
+            };
         }
     }
 }
@@ -355,17 +417,21 @@ fn poison(batch: &Batch, work: &mut Work, reason: String) {
     work.poisoned.get_or_insert(reason);
 }
 
-/// Rolls back the savepoint of a turn that was dropped mid-way. It stays recorded until the
-/// roll-back has succeeded, so a caller dropped meanwhile leaves it to the next.
+/// Undoes the writes of a turn that was dropped mid-way. They stay recorded until the undoing
+/// has succeeded, so a caller dropped meanwhile leaves them to the next.
 async fn clean_dangling(work: &mut Work) -> Result<(), StorageError> {
-    let Some(savepoint) = work.dangling.clone() else {
+    let Some(dangling) = work.dangling.clone() else {
         return Ok(());
     };
     let Some(tx) = work.tx.as_mut() else {
         work.dangling = None;
         return Ok(());
     };
-    if let Err(e) = rollback_savepoint(tx, &savepoint).await {
+    let undone = match &dangling {
+        Dangling::Savepoint(savepoint) => rollback_savepoint(tx, savepoint).await,
+        Dangling::Claim(idem) => tx.withdraw_idempotency_claim(idem).await,
+    };
+    if let Err(e) = undone {
         let reason = format!("an abandoned creation could not be rolled back: {e}");
         return Err(StorageError::GroupCommitFailed(reason));
     }

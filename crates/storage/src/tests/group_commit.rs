@@ -5,6 +5,7 @@ use crate::StorageError;
 use crate::dossier::{
     Built, Creation, DossierWriteError, Idempotency, IdempotentResponse, Written,
 };
+use crate::group_commit::Undo;
 use crate::testing::TestDb;
 
 use super::dossier::{index, new_dossier};
@@ -82,13 +83,16 @@ async fn a_creation_dropped_mid_turn_leaves_nothing_and_its_batch_mate_commits()
 
     let dropped = group.join(&test.db);
     let kept = group.join(&test.db);
-    let mut turn = dropped.begin(&test.db).await.expect("turn");
+    let mut turn = dropped
+        .begin(&test.db, Undo::Savepoint)
+        .await
+        .expect("turn");
     turn.tx().insert_scratch("dropped").await.expect("insert");
     // The request's future is dropped here: no `end`, no `finish`.
     drop(turn);
     drop(dropped);
     let mut turn = kept
-        .begin(&test.db)
+        .begin(&test.db, Undo::Savepoint)
         .await
         .expect("turn after a dropped one");
     turn.tx().insert_scratch("kept").await.expect("insert");
@@ -98,7 +102,7 @@ async fn a_creation_dropped_mid_turn_leaves_nothing_and_its_batch_mate_commits()
 
     // Alone in its batch, a dropped creation is rolled back by the committer.
     let alone = group.join(&test.db);
-    let mut turn = alone.begin(&test.db).await.expect("turn");
+    let mut turn = alone.begin(&test.db, Undo::Savepoint).await.expect("turn");
     turn.tx().insert_scratch("alone").await.expect("insert");
     drop(turn);
     drop(alone);
@@ -118,11 +122,17 @@ async fn a_creation_that_rolls_itself_back_keeps_nothing_and_the_batch_commits_t
 
     let mut refused = group.join(&test.db);
     let mut accepted = group.join(&test.db);
-    let mut turn = refused.begin(&test.db).await.expect("turn");
+    let mut turn = refused
+        .begin(&test.db, Undo::Savepoint)
+        .await
+        .expect("turn");
     turn.tx().insert_scratch("refused").await.expect("insert");
     turn.end(false).await.expect("roll back");
     refused.finish();
-    let mut turn = accepted.begin(&test.db).await.expect("turn");
+    let mut turn = accepted
+        .begin(&test.db, Undo::Savepoint)
+        .await
+        .expect("turn");
     turn.tx().insert_scratch("accepted").await.expect("insert");
     turn.end(true).await.expect("keep");
     accepted.finish();
@@ -146,7 +156,10 @@ async fn a_batch_that_cannot_undo_an_abandoned_creation_fails_whole_and_new_requ
 
     let abandoned = group.join(&test.db);
     let mut waiting = group.join(&test.db);
-    let mut turn = abandoned.begin(&test.db).await.expect("turn");
+    let mut turn = abandoned
+        .begin(&test.db, Undo::Savepoint)
+        .await
+        .expect("turn");
     turn.tx().insert_scratch("lost").await.expect("insert");
     // Its savepoint disappears behind the batch's back, then the request goes away: the next
     // member cannot roll it back, so nothing of this batch may commit.
@@ -157,7 +170,7 @@ async fn a_batch_that_cannot_undo_an_abandoned_creation_fails_whole_and_new_requ
     .expect("release behind the batch's back");
     drop(turn);
     drop(abandoned);
-    match waiting.begin(&test.db).await {
+    match waiting.begin(&test.db, Undo::Savepoint).await {
         Err(crate::StorageError::GroupCommitFailed(_)) => {}
         Err(other) => panic!("{other}"),
         Ok(_) => panic!("a turn in a batch that cannot commit"),
@@ -167,7 +180,10 @@ async fn a_batch_that_cannot_undo_an_abandoned_creation_fails_whole_and_new_requ
     // A request arriving now is not put in the failed batch.
     let fresh = group.join(&test.db);
     let outcome = waiting.committed();
-    let mut turn = fresh.begin(&test.db).await.expect("a new batch");
+    let mut turn = fresh
+        .begin(&test.db, Undo::Savepoint)
+        .await
+        .expect("a new batch");
     turn.tx().insert_scratch("kept").await.expect("insert");
     turn.end(true).await.expect("keep");
     let (failed, kept) = tokio::join!(outcome, fresh.committed());
@@ -315,4 +331,104 @@ async fn a_dossier_for_an_unknown_agency_fails_alone() {
         "{bad:?}"
     );
     assert!(matches!(good, Ok(Written::Done(_))), "{good:?}");
+}
+
+#[tokio::test]
+async fn a_claim_dropped_or_refused_mid_turn_is_withdrawn_so_the_retry_is_carried_out() {
+    let test = TestDb::seeded().await.expect("db");
+    let group = test.db.group_commit().clone();
+    let idem = |key: &str| Idempotency {
+        scope: "api:client:test".into(),
+        key: key.into(),
+        request_hash: vec![7; 32],
+    };
+    let answer = |code: &str| IdempotentResponse {
+        status: 201,
+        body: format!(r#"{{"code":"{code}"}}"#),
+    };
+    let make_code = |n: i64| format!("{AGENCY}-261127-{n:04}");
+    let build = |code: &str| -> Result<Built, String> {
+        Ok(Built {
+            answer: Some(answer(code)),
+            ..built(code)
+        })
+    };
+    let refuse = |_: &str| -> Result<Built, String> { Err("refused on purpose".into()) };
+
+    // A request that claims its key without a savepoint, then goes away before its rows are
+    // left: the retry in the same batch deletes the claim first, so it is carried out rather
+    // than answered with the empty answer of a claim.
+    let dropped = group.join(&test.db);
+    let retry = group.join(&test.db);
+    let mut turn = dropped
+        .begin(&test.db, Undo::DeleteClaim)
+        .await
+        .expect("turn");
+    let claimed = turn.claim_idempotency(&idem("dropped")).await;
+    assert!(matches!(claimed, Ok(None)), "{claimed:?}");
+    drop(turn);
+    drop(dropped);
+    drop(retry);
+    let first = test
+        .db
+        .create_dossier(
+            &new_dossier(),
+            Creation {
+                make_code: &make_code,
+                build: &build,
+                idempotency: Some(&idem("dropped")),
+                from_draft: None,
+            },
+        )
+        .await;
+    let Ok(Written::Done(stored)) = first else {
+        panic!("the retry of a dropped request must be carried out: {first:?}");
+    };
+
+    // A refused creation withdraws its claim too: the same key, sent again with a request that
+    // passes, creates a dossier.
+    let key = idem("refused");
+    let refusing = Creation {
+        make_code: &make_code,
+        build: &refuse,
+        idempotency: Some(&key),
+        from_draft: None,
+    };
+    let refused = test.db.create_dossier(&new_dossier(), refusing).await;
+    assert!(
+        matches!(refused, Err(DossierWriteError::Refused(_))),
+        "{refused:?}"
+    );
+    let passing = Creation {
+        make_code: &make_code,
+        build: &build,
+        idempotency: Some(&key),
+        from_draft: None,
+    };
+    let passed = test.db.create_dossier(&new_dossier(), passing).await;
+    let Ok(Written::Done(second)) = passed else {
+        panic!("the key of a refused request is free: {passed:?}");
+    };
+    assert_eq!(second.code, make_code(2), "a refusal spends no number");
+
+    // Each key now replays its one answer, and a claim with no answer is left nowhere.
+    for (key, stored) in [("dropped", &stored), ("refused", &second)] {
+        let again = test
+            .db
+            .create_dossier(
+                &new_dossier(),
+                Creation {
+                    make_code: &make_code,
+                    build: &build,
+                    idempotency: Some(&idem(key)),
+                    from_draft: None,
+                },
+            )
+            .await;
+        let Ok(Written::Replayed(replayed)) = again else {
+            panic!("{key}: {again:?}");
+        };
+        assert_eq!(replayed, answer(&stored.code));
+    }
+    assert_eq!(test.db.group_commit_counts().1, 2);
 }
