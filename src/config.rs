@@ -19,9 +19,9 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// `sqlite://…` or `postgres://…` (`MOTCUA_DATABASE_URL`); default: SQLite in the data folder.
     pub database_url: Option<String>,
-    /// Most connections the server reads with (`MOTCUA_DATABASE_CONNECTIONS`); default 16. On
-    /// SQLite writes go through one more connection of their own; on PostgreSQL every
-    /// connection reads and writes, and each is a server process.
+    /// Most connections the server reads with (`MOTCUA_DATABASE_CONNECTIONS`); default 16 on
+    /// PostgreSQL, where every connection reads and writes and each is a server process, and on
+    /// SQLite four readers per core (writes go through one more connection of their own).
     pub database_connections: Option<u32>,
     /// Log filter in `tracing` syntax (`MOTCUA_LOG`), e.g. `info,web=debug`.
     pub log: String,
