@@ -60,11 +60,22 @@ pub(crate) enum Undo {
     DeleteClaim,
 }
 
-/// What a turn dropped before it ended leaves for the next user of the transaction to undo.
+/// How a turn's writes are undone: by the turn itself when its creation is not kept, or, when the
+/// turn was dropped before it ended, by the next user of the transaction.
 #[derive(Debug, Clone)]
 enum Dangling {
     Savepoint(String),
     Claim(Idempotency),
+}
+
+impl Dangling {
+    /// Rolls back the savepoint, or deletes the claim.
+    async fn undo(&self, tx: &mut Tx) -> Result<(), StorageError> {
+        match self {
+            Dangling::Savepoint(savepoint) => rollback_savepoint(tx, savepoint).await,
+            Dangling::Claim(idem) => tx.withdraw_idempotency_claim(idem).await,
+        }
+    }
 }
 
 /// Key of the PostgreSQL advisory lock that orders the batches of several servers (any fixed
@@ -312,6 +323,15 @@ impl Turn {
         claimed
     }
 
+    /// What undoes this turn's writes: its savepoint if it has one, else its claim.
+    fn undo_left(&self) -> Option<Dangling> {
+        match (&self.savepoint, &self.claim) {
+            (Some(savepoint), _) => Some(Dangling::Savepoint(savepoint.clone())),
+            (None, Some(idem)) => Some(Dangling::Claim(idem.clone())),
+            (None, None) => None,
+        }
+    }
+
     /// The rows the batch's earlier creations kept.
     pub(crate) fn rows(&self) -> &BatchRows {
         &self.work.rows
@@ -334,19 +354,18 @@ impl Turn {
         // `ended` is set only once the statement has succeeded: dropped before that, the turn
         // leaves its savepoint or claim to the next user (whose roll-back poisons the batch if
         // the release had already happened, which fails safe).
-        let savepoint = self.savepoint.clone();
-        let claim = self.claim.clone();
-        let tx = self.tx();
-        let result = match (savepoint, keep) {
-            (Some(savepoint), true) => {
-                savepoint_statement(tx, &format!("release savepoint {savepoint}")).await
-            }
-            (Some(savepoint), false) => rollback_savepoint(tx, &savepoint).await,
-            (None, true) => Ok(()),
-            (None, false) => match claim {
-                Some(idem) => tx.withdraw_idempotency_claim(&idem).await,
+        let result = if keep {
+            match self.savepoint.clone() {
+                Some(savepoint) => {
+                    savepoint_statement(self.tx(), &format!("release savepoint {savepoint}")).await
+                }
                 None => Ok(()),
-            },
+            }
+        } else {
+            match self.undo_left() {
+                Some(undo) => undo.undo(self.tx()).await,
+                None => Ok(()),
+            }
         };
         self.ended = true;
         match result {
@@ -372,11 +391,7 @@ impl Turn {
 impl Drop for Turn {
     fn drop(&mut self) {
         if !self.ended {
-            self.work.dangling = match (self.savepoint.take(), self.claim.take()) {
-                (Some(savepoint), _) => Some(Dangling::Savepoint(savepoint)),
-                (None, Some(idem)) => Some(Dangling::Claim(idem)),
-                (None, None) => None,
-            };
+            self.work.dangling = self.undo_left();
         }
     }
 }
@@ -427,11 +442,7 @@ async fn clean_dangling(work: &mut Work) -> Result<(), StorageError> {
         work.dangling = None;
         return Ok(());
     };
-    let undone = match &dangling {
-        Dangling::Savepoint(savepoint) => rollback_savepoint(tx, savepoint).await,
-        Dangling::Claim(idem) => tx.withdraw_idempotency_claim(idem).await,
-    };
-    if let Err(e) = undone {
+    if let Err(e) = dangling.undo(tx).await {
         let reason = format!("an abandoned creation could not be rolled back: {e}");
         return Err(StorageError::GroupCommitFailed(reason));
     }
