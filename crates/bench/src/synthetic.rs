@@ -13,7 +13,9 @@
 use std::collections::{BTreeMap, HashMap};
 use std::time::{Duration as StdDuration, Instant};
 
-use domain::calendar::{OfficeHours, VIETNAM_OFFSET, WorkCalendar, to_vietnam_local};
+use domain::calendar::{
+    OfficeHours, VIETNAM_OFFSET, WorkCalendar, recorded_instant, to_vietnam_local,
+};
 use domain::catalogue::{Catalogue, Channel, Procedure, Workflow};
 use domain::dossier::{
     Action, Actor, Applicant, ApplicantKind, Context, DossierCode, DossierState, Event,
@@ -21,7 +23,6 @@ use domain::dossier::{
 };
 use sha2::{Digest, Sha256};
 use storage::Db;
-use storage::dossier::{DossierIndex, NewEvent};
 use storage::registry_lookups::NewRegistryLookup;
 use storage::synthetic::{CodeCounter, SyntheticDossier, SyntheticPayment};
 use time::{Date, Duration, OffsetDateTime, Time};
@@ -252,7 +253,7 @@ impl Story<'_> {
         if self.refused || at > self.now {
             return false;
         }
-        let at = micros(at);
+        let at = recorded_instant(at);
         match decide(self.state.as_ref(), &self.context, actor, action, at) {
             Ok(events) => {
                 for e in &events {
@@ -277,13 +278,6 @@ impl Story<'_> {
     fn last_at(&self) -> OffsetDateTime {
         self.state.as_ref().map_or(self.now, |s| s.updated_at)
     }
-}
-
-/// PostgreSQL keeps microseconds; the service works in them throughout, and so does this.
-fn micros(at: OffsetDateTime) -> OffsetDateTime {
-    let at = at.to_offset(time::UtcOffset::UTC);
-    at.replace_nanosecond(at.nanosecond() / 1_000 * 1_000)
-        .unwrap_or(at)
 }
 
 fn officer(agency: &str, role: OfficerRole) -> Actor {
@@ -311,7 +305,7 @@ impl<'a> Generator<'a> {
         let agency = rng.pick(&procedure.agencies).clone();
         let day = *rng.pick(&u.days);
         let local = day.with_time(u.opening) + rng.minutes(0, u.open_minutes);
-        let submitted = micros(
+        let submitted = recorded_instant(
             local
                 .assume_offset(VIETNAM_OFFSET)
                 .to_offset(time::UtcOffset::UTC),
@@ -606,8 +600,8 @@ impl<'a> Generator<'a> {
                                     gateway_transaction: rng.digits(10),
                                     receipt_key: format!("{:016x}", rng.next_u64()),
                                     recorded_by,
-                                    created_at: micros(at),
-                                    paid_at: micros(paid_at),
+                                    created_at: recorded_instant(at),
+                                    paid_at: recorded_instant(paid_at),
                                 });
                                 at = paid_at;
                             }
@@ -687,27 +681,8 @@ impl<'a> Generator<'a> {
             self.summary.refused_actions += 1;
         }
         let state = story.state?;
-        let events = story
-            .events
-            .iter()
-            .map(|e| {
-                Some(NewEvent {
-                    kind: e.kind().to_owned(),
-                    actor: serde_json::to_string(&e.actor).ok()?,
-                    payload: serde_json::to_string(&e.change).ok()?,
-                    recorded_at: e.at,
-                })
-            })
-            .collect::<Option<Vec<_>>>()?;
-        let index = DossierIndex {
-            status: state.status.as_str().to_owned(),
-            holder_agency_code: state.holder.clone(),
-            assigned_officer: state.assigned_to.clone(),
-            received_at: state.received_at,
-            due_at: state.due,
-            finished_at: state.processing_ended_at,
-            supplement_count: i64::from(state.supplement_requests),
-        };
+        let events = app::dossiers::new_events(&story.events).ok()?;
+        let index = app::dossiers::index_of(&state);
         *self
             .summary
             .by_status

@@ -14,6 +14,7 @@ pub mod dossier;
 mod error;
 mod group_commit;
 pub mod inbox;
+pub mod jobs;
 mod meta;
 pub mod officers;
 pub mod papers;

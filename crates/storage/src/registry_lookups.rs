@@ -72,16 +72,8 @@ pub struct LookupCount {
     pub lookups: i64,
 }
 
-/// A look-up waiting to be tried again.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
-pub struct PendingRetry {
-    /// The outbox message.
-    pub id: Uuid,
-    /// Its payload (JSON with the dossier's code).
-    pub payload: String,
-    /// Attempts made so far.
-    pub attempts: i64,
-}
+/// A look-up waiting to be tried again: an outbox message of [`RETRY_TOPIC`].
+pub type PendingRetry = crate::jobs::ClaimedMessage;
 
 impl Db {
     /// Logs a look-up.
@@ -165,60 +157,16 @@ impl Db {
         })
     }
 
-    /// Up to `limit` look-ups due to be tried again at `now`, oldest first.
-    pub async fn due_registry_retries(
+    /// Claims for `holder`, until `until`, up to `limit` look-ups due to be tried again at
+    /// `now`, oldest first (`Db::claim_outbox`): two processes never retry the same one.
+    pub async fn claim_registry_retries(
         &self,
+        holder: &str,
         now: OffsetDateTime,
+        until: OffsetDateTime,
         limit: i64,
     ) -> Result<Vec<PendingRetry>, StorageError> {
-        Ok(on_db!(self, |pool| {
-            sqlx::query_as(
-                "select id, payload, attempts from outbox \
-                 where topic = $1 and delivered_at is null and available_at <= $2 \
-                 order by available_at limit $3",
-            )
-            .bind(RETRY_TOPIC)
-            .bind(now)
-            .bind(limit)
-            .fetch_all(pool)
+        self.claim_outbox(RETRY_TOPIC, holder, now, until, limit)
             .await
-        })?)
-    }
-
-    /// Marks a retry done (an answer was recorded, or none is needed any more).
-    pub async fn finish_registry_retry(
-        &self,
-        id: Uuid,
-        at: OffsetDateTime,
-    ) -> Result<(), StorageError> {
-        exec_db!(self, |pool| {
-            sqlx::query("update outbox set delivered_at = $2 where id = $1 and topic = $3")
-                .bind(id)
-                .bind(at)
-                .bind(RETRY_TOPIC)
-                .execute(pool)
-                .await
-        })?;
-        Ok(())
-    }
-
-    /// Counts a failed attempt and puts the retry off until `next`.
-    pub async fn postpone_registry_retry(
-        &self,
-        id: Uuid,
-        next: OffsetDateTime,
-    ) -> Result<(), StorageError> {
-        exec_db!(self, |pool| {
-            sqlx::query(
-                "update outbox set attempts = attempts + 1, available_at = $2 \
-                 where id = $1 and topic = $3",
-            )
-            .bind(id)
-            .bind(next)
-            .bind(RETRY_TOPIC)
-            .execute(pool)
-            .await
-        })?;
-        Ok(())
     }
 }

@@ -48,6 +48,18 @@ impl From<StorageError> for AppError {
     }
 }
 
+impl From<app::ServiceError> for AppError {
+    /// What the application layer says, for callers with no more specific answer (a refusal
+    /// shown on a form, a conflict asking to reload, a limit in the visitor's language).
+    fn from(e: app::ServiceError) -> Self {
+        match e {
+            app::ServiceError::NotFound => AppError::NotFound,
+            app::ServiceError::Storage(e) => e.into(),
+            other => AppError::Internal(other.to_string()),
+        }
+    }
+}
+
 impl From<askama::Error> for AppError {
     fn from(e: askama::Error) -> Self {
         AppError::Internal(format!("template: {e}"))

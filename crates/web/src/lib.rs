@@ -1,6 +1,7 @@
 //! The HTTP edge of motcua: the citizen portal and back-office pages, the JSON API with its
 //! OpenAPI document, health and metrics. Handlers stay thin: parse the request into domain
-//! types, call the domain and storage, render. Each feature module owns its `router()`.
+//! types, ask the access policy, call the application layer (`app`), render. Each feature module
+//! owns its `router()`.
 
 pub mod account;
 pub mod api;
@@ -8,7 +9,6 @@ pub mod api_clients;
 mod apply;
 mod back_office;
 pub mod desk;
-pub mod dossiers;
 mod error;
 pub mod forms;
 pub mod i18n;
@@ -18,10 +18,8 @@ mod monthly_report;
 mod ops;
 mod params;
 pub mod payments;
-pub mod personal_data;
 mod portal;
 mod recent;
-pub mod reference;
 pub mod registry;
 mod sessions;
 mod tracking;
@@ -37,7 +35,6 @@ use axum::extract::Request;
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Response};
-use storage::Db;
 use time::Date;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
@@ -46,18 +43,17 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 pub use error::AppError;
-pub use reference::{ReferenceData, SharedReference};
+pub use app::{App, ReferenceData, SharedReference};
 pub use ui::Ui;
 
 use crate::error::ErrorMark;
 
-/// Everything handlers share.
+/// Everything handlers share: the application layer (`app::App`, reached through `Deref`, so
+/// `state.db` is the application's database) and what only the web edge needs.
 #[derive(Clone)]
 pub struct AppState {
-    /// The database.
-    pub db: Db,
-    /// The reference data in force.
-    pub reference: SharedReference,
+    /// The application layer: database, reference data, vault, registry, gateways.
+    pub app: App,
     /// Fixes "today" for tests and demos; `None` means the real date in Vietnam.
     pub today_override: Option<Date>,
     /// Folder of the content-addressed attachment store (uploaded papers).
@@ -68,19 +64,14 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// Look-up limits shared by every request (tracking, sign-in).
     pub limits: limits::Limits,
-    /// The online payment gateways configured; none by default.
-    pub gateways: payments::Gateways,
-    /// The national population database; `None` (the default) when none is configured, and
-    /// then applicants are simply not verified (nothing is looked up, nothing is retried).
-    pub registry: Option<registry::Registry>,
+    /// Origins of the payment gateways' pages, which forms may lead to
+    /// (`payments::page_origins`); none by default.
+    pub payment_pages: Vec<String>,
     /// The identity provider citizens may sign in with; `None` (the default): passwords only.
     pub sso: Option<account::SingleSignOn>,
     /// Officers must enrol an authenticator app before using the back office (a production
     /// deployment); `false` (the default, and the embedded demonstration) leaves it to each.
     pub officer_second_factor_required: bool,
-    /// Seals personal IDs at rest and hashes them for look-up (`personal_data`); a random key
-    /// unless the binary gives the deployment's.
-    pub vault: personal_data::PersonalDataVault,
     /// The monthly report's figures of months that have ended (`monthly_report`).
     pub closed_months: monthly_report::ClosedMonths,
     /// API keys verified in the last few seconds (`api_clients`).
@@ -95,22 +86,33 @@ pub struct AppState {
     pub inbox_counts: desk::inbox::InboxCounts,
 }
 
+impl std::ops::Deref for AppState {
+    type Target = App;
+
+    fn deref(&self) -> &App {
+        &self.app
+    }
+}
+
+impl std::ops::DerefMut for AppState {
+    fn deref_mut(&mut self) -> &mut App {
+        &mut self.app
+    }
+}
+
 impl AppState {
-    /// Builds the state.
-    pub fn new(db: Db, reference: ReferenceData) -> AppState {
+    /// Builds the state over the application layer.
+    pub fn new(app: App) -> AppState {
         AppState {
-            db,
-            reference: SharedReference::new(reference),
+            app,
             today_override: None,
             attachments_dir: PathBuf::from("data/attachments"),
             public_url: "http://127.0.0.1:8080".into(),
             secure_cookies: false,
             limits: limits::Limits::default(),
-            gateways: payments::Gateways::default(),
-            registry: None,
+            payment_pages: Vec::new(),
             sso: None,
             officer_second_factor_required: false,
-            vault: personal_data::PersonalDataVault::random(),
             closed_months: monthly_report::ClosedMonths::default(),
             monthly_reads: Default::default(),
             payment_years: Default::default(),
@@ -133,7 +135,7 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 pub fn app(state: AppState) -> Router {
     // Install the recorder before the first request is counted.
     let _ = ops::prometheus();
-    let gateways = state.gateways.clone();
+    let payment_pages = state.payment_pages.clone();
     Router::new()
         .merge(portal::router())
         .merge(back_office::router())
@@ -170,7 +172,7 @@ pub fn app(state: AppState) -> Router {
         ))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
-            content_security_policy(&gateways),
+            content_security_policy(&payment_pages),
         ))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(TraceLayer::new_for_http().make_span_with(|request: &Request| {
@@ -187,9 +189,9 @@ pub fn app(state: AppState) -> Router {
 
 /// Same-origin everything; forms may also lead to the payment gateways' pages, since "Pay"
 /// answers with a redirect there and browsers hold a form's redirects to `form-action`.
-fn content_security_policy(gateways: &payments::Gateways) -> HeaderValue {
+fn content_security_policy(payment_pages: &[String]) -> HeaderValue {
     let mut form_action = String::from("'self'");
-    for origin in gateways.page_origins() {
+    for origin in payment_pages {
         form_action.push(' ');
         form_action.push_str(origin);
     }

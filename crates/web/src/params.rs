@@ -5,7 +5,7 @@
 use domain::catalogue::{Level, ServiceMode};
 use domain::search::ProcedureFilter;
 
-use crate::reference::ReferenceData;
+use app::ReferenceData;
 use crate::ui::{Ui, percent_encode};
 
 /// Largest page size the API serves.

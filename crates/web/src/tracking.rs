@@ -16,7 +16,8 @@ use time::OffsetDateTime;
 use utoipa::ToSchema;
 
 use crate::AppState;
-use crate::dossiers::{DossierService, DossierView, ServiceError};
+use app::dossiers::{DossierService, DossierView};
+use app::ServiceError;
 use crate::error::AppError;
 use crate::limits::{ClientAddr, minutes};
 use crate::portal::render;

@@ -5,7 +5,7 @@ use domain::catalogue::{
     Channel, Fee, FeeKind, LegalDuration, Level, PaperForm, Procedure, ServiceMode,
 };
 
-use crate::reference::ReferenceData;
+use app::ReferenceData;
 use crate::ui::Ui;
 
 /// Label of a level.

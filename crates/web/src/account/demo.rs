@@ -5,7 +5,7 @@
 use storage::Db;
 use storage::citizens::NewCitizen;
 
-use crate::desk::accounts::{DEMO_PASSWORD, hash_password};
+use app::accounts::officers::{DEMO_PASSWORD, hash_password};
 use crate::error::AppError;
 
 /// The demonstration citizens: (sign-in name, full name). One signs in by phone, one by e-mail.

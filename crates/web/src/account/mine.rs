@@ -10,7 +10,8 @@ use domain::dossier::tracking::open_supplement_request;
 
 use super::session::Citizen;
 use crate::AppState;
-use crate::dossiers::{DossierService, ServiceError};
+use app::dossiers::{DossierService};
+use app::ServiceError;
 use crate::error::AppError;
 use crate::portal::render;
 use crate::ui::Ui;

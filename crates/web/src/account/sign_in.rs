@@ -15,7 +15,7 @@ use uuid::Uuid;
 
 use super::session::{CITIZEN_COOKIE, Citizen};
 use crate::AppState;
-use crate::desk::accounts::{hash_password, verify_against_nothing, verify_password};
+use app::accounts::officers::{hash_password, verify_against_nothing, verify_password};
 use crate::error::AppError;
 use crate::limits::{ClientAddr, minutes};
 use crate::portal::render;

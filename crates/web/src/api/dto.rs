@@ -7,7 +7,7 @@ use serde::Serialize;
 use storage::DaySource;
 use utoipa::{IntoParams, ToSchema};
 
-use crate::reference::ReferenceData;
+use app::ReferenceData;
 
 /// Query parameters of `GET /api/v1/procedures` (documentation only: parsing is shared with the
 /// pages and reports which parameter is wrong).

@@ -250,7 +250,7 @@ pub(crate) async fn issue(
         );
         return page_with(&state, ui, officer, None, Some(error)).await;
     };
-    let issued = keys::issue(&state.db, client.id, &scopes, None).await?;
+    let issued = app::api_keys::issue(&state.db, client.id, &scopes, None).await?;
     tracing::info!(officer = %officer.id, client = %client.id, key = %issued.prefix, "API key issued");
     // The key is in this answer only; the page is not cached (no-store) so it is not kept either.
     let response = page_with(&state, ui, officer, Some(issued.key), None).await?;

@@ -20,9 +20,8 @@ use utoipa::ToSchema;
 
 use super::ApiClient;
 use crate::AppState;
-use crate::dossiers::{
-    ApplicantDetails, Application, DossierService, DossierView, Opening, Outcome, ServiceError,
-};
+use app::dossiers::{ApplicantDetails, Application, DossierService, DossierView, Opening, Outcome};
+use app::ServiceError;
 use crate::error::AppError;
 use crate::ui::Ui;
 
@@ -312,7 +311,7 @@ pub async fn submit(
             ServiceError::KeyReused => {
                 AppError::Unprocessable(ui.t("desk.error.key_reused").to_owned())
             }
-            other => crate::dossiers::service_error(other),
+            other => crate::error::AppError::from(other),
         })?
     {
         return Ok(replay(&previous));
@@ -374,7 +373,7 @@ pub async fn submit(
             &actor,
             &application,
             OffsetDateTime::now_utc(),
-            Some((&idempotency, &answer as &crate::dossiers::Answer<'_>)),
+            Some((&idempotency, &answer as &app::dossiers::Answer<'_>)),
         )
         .await;
     match outcome {
@@ -400,7 +399,7 @@ pub async fn submit(
             "procedure: {}",
             ui.t_s("api_clients.error.procedure", request.procedure.trim())
         ))),
-        Err(e) => Err(crate::dossiers::service_error(e)),
+        Err(e) => Err(crate::error::AppError::from(e)),
     }
 }
 
@@ -445,7 +444,7 @@ pub async fn read(
     let view = DossierService::new(&state.db, &state.vault, &data)
         .get(&code)
         .await
-        .map_err(crate::dossiers::service_error)?;
+        .map_err(crate::error::AppError::from)?;
     // Another client's dossier, or one filed at the counter, is "not found": its existence is
     // not this client's to learn (ASVS 8.2.2).
     // This route reads what the client filed, even when its key could also reach its unit's

@@ -8,7 +8,6 @@
 
 pub(crate) mod admin;
 pub(crate) mod applications;
-pub mod keys;
 
 use axum::Router;
 use axum::extract::FromRequestParts;
@@ -167,7 +166,7 @@ impl FromRequestParts<AppState> for ApiClient {
         else {
             return Err(refused(&ui));
         };
-        let hash = keys::hash(key);
+        let hash = app::api_keys::hash(key);
         let read = std::time::Instant::now();
         let remembered = state.verified_keys.get(&hash, read);
         let from_database = remembered.is_none();

@@ -15,7 +15,7 @@ use crate::AppState;
 use crate::account::Viewer;
 use crate::error::AppError;
 use crate::forms;
-use crate::reference::ReferenceData;
+use app::ReferenceData;
 
 /// A paper uploaded in this draft, reusable for another required paper.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -174,7 +174,7 @@ pub(crate) fn steps(procedure: &Procedure, verified: bool) -> Vec<Step> {
     steps.extend([Step::Applicant, Step::Identity, Step::Contact]);
     steps.extend(
         (0..procedure.components.len())
-            .filter(|n| !crate::registry::spared(&procedure.components[*n], verified))
+            .filter(|n| !app::registry::spared(&procedure.components[*n], verified))
             .map(Step::Paper),
     );
     steps.push(Step::Return);

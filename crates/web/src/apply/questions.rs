@@ -16,7 +16,7 @@ use crate::AppState;
 use crate::account::Viewer;
 use crate::error::AppError;
 use crate::forms;
-use crate::reference::ReferenceData;
+use app::ReferenceData;
 use crate::ui::Ui;
 
 /// One choice of a radio group or select.
@@ -359,7 +359,7 @@ async fn check_identity(
     answers: &mut Answers,
     procedure: &Procedure,
 ) -> Result<Vec<ErrorItem>, AppError> {
-    use crate::registry::{Answer, Lookup, Purpose, Requester, look_up};
+    use app::registry::{Answer, Lookup, Purpose, Requester, look_up};
     answers.identity = None;
     let Some(registry) = state.registry.clone() else {
         return Ok(Vec::new());
@@ -387,9 +387,9 @@ async fn check_identity(
             full_name: &name,
             birth_date: birth,
         },
-        |minutes| ui.t_n("registry.error.limited", minutes),
     )
-    .await?;
+    .await
+    .map_err(|e| crate::registry::lookup_error(&ui, e))?;
     let mut errors = Vec::new();
     match answer {
         Answer::Verified(person) => {

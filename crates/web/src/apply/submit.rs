@@ -18,9 +18,8 @@ use super::questions::show_date;
 use super::{draft_id, render_with, see_other};
 use crate::AppState;
 use crate::account::Viewer;
-use crate::dossiers::{
-    ApplicantDetails, Application, DossierService, Opening, Outcome, ServiceError,
-};
+use app::dossiers::{ApplicantDetails, Application, DossierService, Opening, Outcome};
+use app::ServiceError;
 use crate::error::AppError;
 use crate::forms;
 use crate::ui::Ui;
@@ -172,7 +171,7 @@ pub(crate) async fn check(
         .components
         .iter()
         .enumerate()
-        .filter(|(_, c)| !crate::registry::spared(c, a.verified()))
+        .filter(|(_, c)| !app::registry::spared(c, a.verified()))
         .map(|(i, c)| Row {
             label: c.name.clone(),
             value: match a.papers.get(i) {
@@ -233,7 +232,7 @@ fn application(draft: &Draft, procedure: &Procedure) -> Option<(Actor, Applicati
     let mut papers = Vec::new();
     for (i, c) in procedure.components.iter().enumerate() {
         // Decree 104/2022/NĐ-CP: not asked for, so not attached, once the database proves it.
-        if crate::registry::spared(c, a.verified()) {
+        if app::registry::spared(c, a.verified()) {
             continue;
         }
         match a.papers.get(i) {
@@ -293,7 +292,7 @@ pub(crate) async fn submit(
     let token = forms::token_of(&fields).unwrap_or_default();
     let idempotency = forms::idempotency(&format!("form:apply:{}", draft.id), token, &fields);
     let done_href = draft.done_href();
-    let answer = |_: &crate::dossiers::DossierView| forms::redirect_answer(&done_href);
+    let answer = |_: &app::dossiers::DossierView| forms::redirect_answer(&done_href);
     let service = DossierService::new(&state.db, &state.vault, &data);
     let identity = draft.answers.identity.map(|i| {
         domain::dossier::IdentityCheck::registry(match i {
@@ -311,7 +310,7 @@ pub(crate) async fn submit(
             OffsetDateTime::now_utc(),
             idempotency
                 .as_ref()
-                .map(|i| (i, &answer as &crate::dossiers::Answer)),
+                .map(|i| (i, &answer as &app::dossiers::Answer)),
         )
         .await;
     match outcome {
@@ -364,10 +363,10 @@ pub(crate) async fn done(
         .calendar
         .appointment(stored.submitted_at, procedure.duration)
         .map(|t| local_date(&ui, t.date()));
-    let view = crate::dossiers::DossierService::new(&state.db, &state.vault, &data)
+    let view = app::dossiers::DossierService::new(&state.db, &state.vault, &data)
         .get(&code)
         .await
-        .map_err(crate::dossiers::service_error)?;
+        .map_err(crate::error::AppError::from)?;
     render_with(
         StatusCode::OK,
         &DonePage {

@@ -15,7 +15,8 @@ use time::OffsetDateTime;
 use super::papers::{read_multipart, store_file};
 use super::{ErrorItem, error_for, render_with, see_other};
 use crate::AppState;
-use crate::dossiers::{DossierService, DossierView, Outcome, ServiceError};
+use app::dossiers::{DossierService, DossierView, Outcome};
+use app::ServiceError;
 use crate::error::AppError;
 use crate::forms;
 use crate::ui::Ui;
@@ -384,7 +385,7 @@ pub(crate) async fn save(
             OffsetDateTime::now_utc(),
             idempotency
                 .as_ref()
-                .map(|i| (i, &answer as &crate::dossiers::Answer)),
+                .map(|i| (i, &answer as &app::dossiers::Answer)),
             &papers,
         )
         .await

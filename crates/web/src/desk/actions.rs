@@ -11,10 +11,11 @@ use domain::payment::ledger::PaymentChannel;
 use time::OffsetDateTime;
 
 use super::Officer;
-use super::dossier_page::{Attempt, load, render_page, service_error};
+use super::dossier_page::{Attempt, load, render_page};
 use super::field as value;
 use crate::AppState;
-use crate::dossiers::{DossierService, Outcome, ServiceError};
+use app::dossiers::{DossierService, Outcome};
+use app::ServiceError;
 use crate::error::AppError;
 use crate::forms;
 use crate::ui::Ui;
@@ -180,7 +181,7 @@ pub async fn submit(
         forms::idempotency(&format!("form:action:{}", view.stored.code), token, &fields)
     });
     let answer_location = location.clone();
-    let answer = move |_: &crate::dossiers::DossierView| forms::redirect_answer(&answer_location);
+    let answer = move |_: &app::dossiers::DossierView| forms::redirect_answer(&answer_location);
     let service = DossierService::new(&state.db, &state.vault, &data);
     let outcome = service
         .act(
@@ -191,7 +192,7 @@ pub async fn submit(
             OffsetDateTime::now_utc(),
             idempotency
                 .as_ref()
-                .map(|i| (i, &answer as &crate::dossiers::Answer<'_>)),
+                .map(|i| (i, &answer as &app::dossiers::Answer<'_>)),
         )
         .await;
     // Money taken at the counter also goes to the payment ledger, once per form (the ledger
@@ -248,11 +249,11 @@ pub async fn submit(
         Err(ServiceError::KeyReused) => Err(AppError::BadRequest(
             ui.t("desk.error.key_reused").to_owned(),
         )),
-        Err(e) => Err(service_error(e)),
+        Err(e) => Err(crate::error::AppError::from(e)),
     }
 }
 
-fn code_of(view: &crate::dossiers::DossierView) -> String {
+fn code_of(view: &app::dossiers::DossierView) -> String {
     view.stored.code.clone()
 }
 

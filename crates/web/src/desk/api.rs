@@ -15,9 +15,10 @@ use time::OffsetDateTime;
 use utoipa::ToSchema;
 
 use super::Officer;
-use super::dossier_page::{load, service_error};
+use super::dossier_page::load;
 use crate::AppState;
-use crate::dossiers::{DossierService, DossierView, Outcome, ServiceError};
+use app::dossiers::{DossierService, DossierView, Outcome};
+use app::ServiceError;
 use crate::error::AppError;
 use crate::ui::Ui;
 
@@ -75,7 +76,7 @@ pub(crate) fn idempotency_of(
 /// The dossier as the API answers it, read now.
 async fn dossier_json(
     state: &AppState,
-    data: &crate::reference::ReferenceData,
+    data: &app::ReferenceData,
     officer: &Officer,
     code: &str,
 ) -> Result<OfficerDossier, AppError> {
@@ -83,7 +84,7 @@ async fn dossier_json(
     let events = DossierService::new(&state.db, &state.vault, data)
         .timeline(&view)
         .await
-        .map_err(service_error)?;
+        .map_err(crate::error::AppError::from)?;
     Ok(dto(&view, &events))
 }
 
@@ -195,7 +196,7 @@ pub async fn act(
             OffsetDateTime::now_utc(),
             idempotency
                 .as_ref()
-                .map(|i| (i, &answer as &crate::dossiers::Answer<'_>)),
+                .map(|i| (i, &answer as &app::dossiers::Answer<'_>)),
         )
         .await;
     match outcome {
@@ -215,7 +216,7 @@ pub async fn act(
         Err(ServiceError::KeyReused) => Err(AppError::Unprocessable(
             ui.t("desk.error.key_reused").to_owned(),
         )),
-        Err(e) => Err(service_error(e)),
+        Err(e) => Err(crate::error::AppError::from(e)),
     }
 }
 

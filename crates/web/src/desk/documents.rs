@@ -12,13 +12,13 @@ use domain::dossier::{Actor, Change, Event, Status};
 use time::OffsetDateTime;
 
 use super::Officer;
-use super::dossier_page::{load, service_error};
+use super::dossier_page::load;
 use super::verify::verification_url;
 use crate::AppState;
-use crate::dossiers::{DossierService, DossierView};
+use app::dossiers::{DossierService, DossierView};
 use crate::error::AppError;
 use crate::i18n::Lang;
-use crate::reference::ReferenceData;
+use app::ReferenceData;
 use crate::ui::Ui;
 use crate::views;
 
@@ -361,7 +361,7 @@ async fn document_of(
     form: &str,
 ) -> Result<Response, AppError> {
     let service = DossierService::new(&state.db, &state.vault, data);
-    let events = service.timeline(view).await.map_err(service_error)?;
+    let events = service.timeline(view).await.map_err(crate::error::AppError::from)?;
     let document = build(state, data, view, &events, form)
         .await
         .ok_or(AppError::NotFound)?;

@@ -12,11 +12,10 @@ use time::OffsetDateTime;
 
 use super::Officer;
 use crate::AppState;
-pub use crate::dossiers::service_error;
-use crate::dossiers::{DossierService, DossierView};
+use app::dossiers::{DossierService, DossierView};
 use crate::error::AppError;
 use crate::forms;
-use crate::reference::ReferenceData;
+use app::ReferenceData;
 use crate::ui::Ui;
 use crate::views::{SelectOption, local_datetime};
 
@@ -178,7 +177,7 @@ pub async fn load(
     code: &str,
 ) -> Result<DossierView, AppError> {
     let service = DossierService::new(&state.db, &state.vault, data);
-    let view = service.get(code).await.map_err(service_error)?;
+    let view = service.get(code).await.map_err(crate::error::AppError::from)?;
     if !may_see(officer, &view) {
         return Err(AppError::NotFound);
     }
@@ -256,7 +255,7 @@ fn catalogue_fees(
         .date();
     let mut basis = domain::payment::fees::FeeBasis::simple(channel, on);
     basis.categories.extend(
-        crate::dossiers::ApplicantDetails::from_contact(view.stored.applicant_contact.as_deref())
+        app::dossiers::ApplicantDetails::from_contact(view.stored.applicant_contact.as_deref())
             .and_then(|d| d.fee_exemption)
             .as_deref()
             .and_then(ApplicantCategory::parse),
@@ -310,7 +309,7 @@ fn contact_facts(ui: &Ui, contact: Option<&str>, reveal: bool) -> Vec<Fact> {
                 // Stored as ISO; read as people in Vietnam write dates.
                 ("birth_date", [y, m, d]) if !ui.is_en() => format!("{d}/{m}/{y}"),
                 ("fee_exemption", _) => ui.t(&format!("apply.fee_exemption.{v}")).to_owned(),
-                ("personal_id", _) if !reveal => crate::personal_data::masked(v),
+                ("personal_id", _) if !reveal => app::personal_data::masked(v),
                 _ => v.to_owned(),
             };
             (!v.is_empty()).then(|| Fact {
@@ -553,7 +552,7 @@ pub async fn render_page(
     let data = state.reference.get();
     let view = load(state, &data, &officer, code).await?;
     let service = DossierService::new(&state.db, &state.vault, &data);
-    let events = service.timeline(&view).await.map_err(service_error)?;
+    let events = service.timeline(&view).await.map_err(crate::error::AppError::from)?;
     let procedure = data.procedure(&view.state.procedure_code);
     let now = OffsetDateTime::now_utc();
     let s: &DossierState = &view.state;

@@ -15,10 +15,10 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::Officer;
-use super::dossier_page::service_error;
 use super::field as value;
 use crate::AppState;
-use crate::dossiers::{Application, DossierService, Opening, Outcome, ServiceError};
+use app::dossiers::{Application, DossierService, Opening, Outcome};
+use app::ServiceError;
 use crate::error::AppError;
 use crate::forms;
 use crate::ui::Ui;
@@ -106,7 +106,7 @@ fn build_page(
                         "{} ({}){}",
                         c.name,
                         crate::views::paper_form_text(&ui, c.form, c.count),
-                        if crate::registry::spared(c, verified) {
+                        if app::registry::spared(c, verified) {
                             format!(" – {}", ui.t("registry.intake.paper_spared"))
                         } else if c.required {
                             String::new()
@@ -265,7 +265,7 @@ pub(super) async fn register(
         .map(|p| {
             p.missing_papers(&handed_in)
                 .into_iter()
-                .filter(|c| !crate::registry::spared(c, verified))
+                .filter(|c| !app::registry::spared(c, verified))
                 .map(|c| c.name.clone())
                 .collect()
         })
@@ -319,7 +319,7 @@ pub(super) async fn register(
         account: None,
     };
     let service = DossierService::new(&state.db, &state.vault, &data);
-    let answer = |view: &crate::dossiers::DossierView| {
+    let answer = |view: &app::dossiers::DossierView| {
         forms::redirect_answer(&format!(
             "/back-office/dossiers/{}?done={}",
             view.stored.code,
@@ -337,7 +337,7 @@ pub(super) async fn register(
             &application,
             identity.as_ref(),
             now,
-            idempotency.map(|i| (i, &answer as &crate::dossiers::Answer<'_>)),
+            idempotency.map(|i| (i, &answer as &app::dossiers::Answer<'_>)),
         )
         .await;
     let view = match outcome {
@@ -347,7 +347,7 @@ pub(super) async fn register(
             let message = ui.t(&format!("desk.refusal.{code}")).to_owned();
             return Ok(Registered::Invalid(vec![("procedure", message)]));
         }
-        Err(e) => return Err(service_error(e)),
+        Err(e) => return Err(crate::error::AppError::from(e)),
     };
     let code = view.stored.code.clone();
     let follow_up = match decision.as_str() {
@@ -369,7 +369,7 @@ pub(super) async fn register(
                 None,
             )
             .await
-            .map_err(service_error)?;
+            .map_err(crate::error::AppError::from)?;
     }
     Ok(Registered::Done { code })
 }
@@ -419,7 +419,7 @@ async fn lookup(
     officer: Officer,
     fields: Vec<(String, String)>,
 ) -> Result<Response, AppError> {
-    use crate::registry::{Answer, Lookup, Purpose, Requester, look_up};
+    use app::registry::{Answer, Lookup, Purpose, Requester, look_up};
     if !officer.may(&domain::access::Request::RegisterAtCounter) {
         return Err(AppError::Forbidden);
     }
@@ -481,9 +481,9 @@ async fn lookup(
             full_name: &name,
             birth_date: birth,
         },
-        |minutes| ui.t_n("registry.error.limited", minutes),
     )
-    .await?;
+    .await
+    .map_err(|e| crate::registry::lookup_error(&ui, e))?;
     let set = |values: &mut Vec<(String, String)>, key: &str, v: String| {
         values.retain(|(k, _)| k != key);
         values.push((key.to_owned(), v));

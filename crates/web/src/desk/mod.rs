@@ -4,7 +4,6 @@
 //! administrator's officer accounts. Every page here needs a signed-in
 //! officer; the rules of who may do what stay in `domain::dossier`.
 
-pub mod accounts;
 mod actions;
 pub mod api;
 pub(crate) mod documents;
@@ -15,7 +14,6 @@ mod officers;
 mod personal_id;
 mod personal_id_search;
 mod result;
-pub mod second_factor;
 mod security;
 pub mod session;
 mod verify;

@@ -14,7 +14,7 @@ use domain::access::Request;
 use domain::dossier::OfficerRole;
 use storage::officers::StoredOfficer;
 
-use super::accounts::{
+use app::accounts::officers::{
     AccountError, NewAccount, create_officer_account, hash_password, temporary_password,
     valid_username,
 };

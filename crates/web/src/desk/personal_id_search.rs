@@ -173,7 +173,7 @@ pub(crate) async fn search(
         });
     }
     tracing::info!(officer = %officer.id, reason, found = found.len(), "dossiers searched by personal ID");
-    page.searched = Some(crate::personal_data::masked(&id));
+    page.searched = Some(app::personal_data::masked(&id));
     page.found = found;
     Ok(no_store(render(&page)?))
 }

@@ -13,11 +13,12 @@ use storage::papers::PaperPurpose;
 use time::OffsetDateTime;
 
 use super::Officer;
-use super::dossier_page::{Attempt, load, may_act, render_page, service_error};
+use super::dossier_page::{Attempt, load, may_act, render_page};
 use crate::AppState;
 use crate::apply::papers::{read_multipart, store_file};
-use crate::dossiers::ApplicantDetails;
-use crate::dossiers::{DossierService, DossierView, Outcome, ServiceError};
+use app::dossiers::ApplicantDetails;
+use app::dossiers::{DossierService, DossierView, Outcome};
+use app::ServiceError;
 use crate::error::AppError;
 use crate::forms;
 use crate::ui::Ui;
@@ -102,7 +103,7 @@ pub(crate) async fn submit(
             OffsetDateTime::now_utc(),
             idempotency
                 .as_ref()
-                .map(|i| (i, &answer as &crate::dossiers::Answer<'_>)),
+                .map(|i| (i, &answer as &app::dossiers::Answer<'_>)),
             &papers,
         )
         .await;
@@ -133,6 +134,6 @@ pub(crate) async fn submit(
         Err(ServiceError::KeyReused) => Err(AppError::BadRequest(
             ui.t("desk.error.key_reused").to_owned(),
         )),
-        Err(e) => Err(service_error(e)),
+        Err(e) => Err(crate::error::AppError::from(e)),
     }
 }

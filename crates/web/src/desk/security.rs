@@ -9,7 +9,7 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
-use super::second_factor::{enrolment_uri, grouped, matching_step, new_secret};
+use app::accounts::second_factor::{DIGITS, STEP_SECONDS, grouped, matching_step, new_secret};
 use super::{Officer, field};
 use crate::AppState;
 use crate::error::AppError;
@@ -116,7 +116,7 @@ pub(crate) async fn submit(
                 .db
                 .set_officer_second_factor(
                     &officer.id,
-                    Some(&super::second_factor::sealed_secret(
+                    Some(&app::accounts::second_factor::sealed_secret(
                         &state.vault,
                         &officer.id,
                         &secret,
@@ -137,7 +137,7 @@ pub(crate) async fn submit(
             let fresh = match stored
                 .totp_secret
                 .as_deref()
-                .and_then(|s| super::second_factor::opened_secret(&state.vault, &officer.id, s))
+                .and_then(|s| app::accounts::second_factor::opened_secret(&state.vault, &officer.id, s))
                 .and_then(|s| matching_step(&s, code, now))
             {
                 Some(step) => state.db.use_second_factor_step(&officer.id, step).await?,
@@ -157,5 +157,31 @@ pub(crate) async fn submit(
         _ => Err(AppError::BadRequest(
             ui.t("desk.security.error_action").to_owned(),
         )),
+    }
+}
+
+/// The `otpauth://` address an authenticator app reads from the QR code (the Key Uri Format of
+/// Google Authenticator, which the other apps follow).
+pub fn enrolment_uri(issuer: &str, account: &str, secret: &str) -> String {
+    let enc = |s: &str| crate::ui::percent_encode(s);
+    format!(
+        "otpauth://totp/{}:{}?secret={secret}&issuer={}&algorithm=SHA1&digits={DIGITS}&period={STEP_SECONDS}",
+        enc(issuer),
+        enc(account),
+        enc(issuer)
+    )
+}
+
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_enrolment_address_names_the_issuer_account_and_secret() {
+        let uri = enrolment_uri("motcua Bắc Ninh", "tiepnhan.xa", "ABCD");
+        assert!(uri.starts_with("otpauth://totp/motcua%20B"));
+        assert!(uri.contains(":tiepnhan.xa?secret=ABCD&issuer=motcua%20B"));
+        assert!(uri.ends_with("&digits=6&period=30"));
     }
 }

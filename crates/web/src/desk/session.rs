@@ -14,7 +14,6 @@ use axum::{Form, Router};
 use domain::dossier::{Actor, OfficerRole};
 use storage::officers::StoredOfficer;
 
-use super::second_factor;
 use crate::AppState;
 use crate::error::AppError;
 use crate::limits::{ClientAddr, minutes};
@@ -252,11 +251,11 @@ async fn sign_in(
     let stored = state.db.officer_by_username(&username).await?;
     let verified = match &stored {
         Some(o) if o.disabled_at.is_none() => {
-            crate::desk::accounts::verify_password(&password, &o.password_hash).await
+            app::accounts::officers::verify_password(&password, &o.password_hash).await
         }
         // Hash anyway, so a missing account takes as long as a wrong password.
         _ => {
-            crate::desk::accounts::verify_against_nothing(&password).await;
+            app::accounts::officers::verify_against_nothing(&password).await;
             false
         }
     };
@@ -271,8 +270,8 @@ async fn sign_in(
             return again(ui.t("desk.sign_in.error_code_missing").to_owned());
         }
         let now = time::OffsetDateTime::now_utc().unix_timestamp();
-        let fresh = match second_factor::opened_secret(&state.vault, &stored.id, secret)
-            .and_then(|secret| second_factor::matching_step(&secret, &code, now))
+        let fresh = match app::accounts::second_factor::opened_secret(&state.vault, &stored.id, secret)
+            .and_then(|secret| app::accounts::second_factor::matching_step(&secret, &code, now))
         {
             Some(step) => state.db.use_second_factor_step(&stored.id, step).await?,
             None => false,

@@ -9,12 +9,11 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
 
-use super::dossier_page::service_error;
 use crate::AppState;
-use crate::dossiers::{DossierService, DossierView};
+use app::dossiers::{DossierService, DossierView};
 use crate::error::AppError;
 use crate::portal::render;
-use crate::reference::ReferenceData;
+use app::ReferenceData;
 use crate::sessions::constant_time_eq;
 use crate::ui::Ui;
 use crate::views::local_datetime;
@@ -48,7 +47,7 @@ pub async fn load_with_key(
         .find(|(k, _)| k == "k")
         .map_or("", |(_, v)| v.trim());
     let service = DossierService::new(&state.db, &state.vault, data);
-    let view = service.get(code).await.map_err(service_error)?;
+    let view = service.get(code).await.map_err(crate::error::AppError::from)?;
     if !constant_time_eq(
         key.to_ascii_lowercase().as_bytes(),
         verification_key(&view).as_bytes(),

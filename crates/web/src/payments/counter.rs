@@ -16,7 +16,7 @@ use super::ledger;
 use super::online::{new_receipt_key, new_reference};
 use crate::AppState;
 use crate::desk::Officer;
-use crate::dossiers::{DossierService, DossierView};
+use app::dossiers::{DossierService, DossierView};
 use crate::error::AppError;
 use crate::ui::Ui;
 
@@ -109,7 +109,7 @@ pub async fn refund(
         .await
     {
         Ok(v) => v,
-        Err(e) => return Err(crate::dossiers::service_error(e)),
+        Err(e) => return Err(crate::error::AppError::from(e)),
     };
     if !officer.may(&domain::access::Request::ReadDossier(view.facts())) {
         return Err(AppError::NotFound);

@@ -18,10 +18,11 @@ use integrations::payment::{CallbackAck, CallbackError, PaymentGateway, PaymentO
 use storage::payments::{NewPayment, PaymentChange, Recorded, StoredPayment};
 use uuid::Uuid;
 
-use super::ledger::{self, Source, Verdict};
+use app::payments::ledger::{self, Source, Verdict};
 use crate::AppState;
 use crate::account::Viewer;
-use crate::dossiers::{DossierService, DossierView, ServiceError};
+use app::dossiers::{DossierService, DossierView};
+use app::ServiceError;
 use crate::error::AppError;
 use crate::forms;
 use crate::limits::ClientAddr;

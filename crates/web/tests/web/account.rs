@@ -220,7 +220,7 @@ async fn the_demonstration_citizens_are_made_once_and_sign_in_with_the_demo_pass
                 "/account/sign-in",
                 &[
                     ("login", login),
-                    ("password", web::desk::accounts::DEMO_PASSWORD),
+                    ("password", app::accounts::officers::DEMO_PASSWORD),
                 ],
             )
             .await;

@@ -39,7 +39,7 @@ fn base64(bytes: &[u8]) -> String {
 /// The commune of the demonstration officers, which settles birth registration.
 async fn commune(app: &TestApp) -> String {
     let data = app.state.reference.get();
-    web::desk::accounts::ensure_demo_officers(&app.db.db, &data)
+    app::accounts::officers::ensure_demo_officers(&app.db.db, &data)
         .await
         .expect("demo officers");
     app.db
@@ -64,7 +64,7 @@ async fn client(app: &TestApp, unit: &str, scopes: &[Scope]) -> (Uuid, String, S
         })
         .await
         .expect("client");
-    let issued = web::api_clients::keys::issue(&app.db.db, id, scopes, None)
+    let issued = app::api_keys::issue(&app.db.db, id, scopes, None)
         .await
         .expect("key");
     (id, issued.key, issued.prefix)
@@ -289,7 +289,7 @@ async fn the_officer_sees_a_dossier_filed_over_the_api_in_the_inbox_as_an_online
             "/back-office/sign-in",
             &[
                 ("username", "tiepnhan.xa"),
-                ("password", web::desk::accounts::DEMO_PASSWORD),
+                ("password", app::accounts::officers::DEMO_PASSWORD),
                 ("next", "/back-office/inbox"),
             ],
         )
@@ -327,7 +327,7 @@ async fn signed_in(app: &TestApp, username: &str) -> String {
             "/back-office/sign-in",
             &[
                 ("username", username),
-                ("password", web::desk::accounts::DEMO_PASSWORD),
+                ("password", app::accounts::officers::DEMO_PASSWORD),
                 ("next", "/back-office/inbox"),
             ],
         )

@@ -7,7 +7,7 @@ use domain::catalogue::Procedure;
 use domain::dossier::{Action, Actor, OfficerRole, Status};
 use storage::papers::PaperPurpose;
 use time::OffsetDateTime;
-use web::dossiers::{ApplicantDetails, DossierService};
+use app::dossiers::{ApplicantDetails, DossierService};
 
 use crate::{Reply, TestApp};
 
@@ -123,7 +123,7 @@ pub(crate) async fn answer_everything_at(
 async fn a_claimed_exemption_waives_the_fee_before_submitting_and_the_officer_checks_it() {
     let app = TestApp::new().await;
     let data = app.state.reference.get();
-    let officers = web::desk::accounts::ensure_demo_officers(&app.db.db, &data)
+    let officers = app::accounts::officers::ensure_demo_officers(&app.db.db, &data)
         .await
         .expect("demo officers");
     // Permanent residence registration: 20,000 VND, waived for the elderly among others.

@@ -11,7 +11,7 @@ use axum::http::{Request, StatusCode, header};
 use domain::dossier::{Action, Actor, Applicant, ApplicantKind, OfficerRole};
 use storage::papers::{NewDossierPaper, PaperPurpose};
 use time::OffsetDateTime;
-use web::dossiers::{Application, DossierService, Opening};
+use app::dossiers::{Application, DossierService, Opening};
 
 use crate::{Reply, TestApp};
 
@@ -208,7 +208,7 @@ async fn officer(app: &TestApp, username: &str) -> Session {
             "/back-office/sign-in",
             &[
                 ("username", username),
-                ("password", web::desk::accounts::DEMO_PASSWORD),
+                ("password", app::accounts::officers::DEMO_PASSWORD),
             ],
         )
         .await;
@@ -254,7 +254,7 @@ fn declared_routes() -> BTreeSet<String> {
 async fn every_route_answers_every_actor_as_the_policy_says() {
     let app = TestApp::new().await;
     let data = app.state.reference.get();
-    web::desk::accounts::ensure_demo_officers(&app.db.db, &data)
+    app::accounts::officers::ensure_demo_officers(&app.db.db, &data)
         .await
         .expect("demo officers");
     let unit_of = |username: &'static str| {
@@ -357,7 +357,7 @@ async fn every_route_answers_every_actor_as_the_policy_says() {
         )
         .await
         .expect("opened");
-    let web::dossiers::Outcome::Done(view) = opened else {
+    let app::dossiers::Outcome::Done(view) = opened else {
         panic!("replayed")
     };
     let code = view.stored.code.clone();

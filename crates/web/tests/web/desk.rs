@@ -24,7 +24,7 @@ pub(crate) struct Session {
 
 pub(crate) async fn demo_officers(app: &TestApp) {
     let data = app.state.reference.get();
-    let created = web::desk::accounts::ensure_demo_officers(&app.db.db, &data)
+    let created = app::accounts::officers::ensure_demo_officers(&app.db.db, &data)
         .await
         .expect("demo officers");
     assert_eq!(
@@ -47,7 +47,7 @@ pub(crate) async fn sign_in(app: &TestApp, username: &str) -> Session {
             "/back-office/sign-in",
             &[
                 ("username", username),
-                ("password", web::desk::accounts::DEMO_PASSWORD),
+                ("password", app::accounts::officers::DEMO_PASSWORD),
                 ("next", "/back-office/inbox"),
             ],
         )
@@ -276,7 +276,7 @@ async fn a_wrong_password_is_refused_with_a_message_and_repeated_failures_are_li
             "/back-office/sign-in",
             &[
                 ("username", "tiepnhan.xa"),
-                ("password", web::desk::accounts::DEMO_PASSWORD),
+                ("password", app::accounts::officers::DEMO_PASSWORD),
             ],
         )
         .await;
@@ -549,7 +549,7 @@ async fn the_verification_page_opens_with_the_key_of_the_qr_code_only() {
     let reception = sign_in(&app, "tiepnhan.xa").await;
     let code = intake(&app, &reception, "accept", "").await;
     let data = app.state.reference.get();
-    let view = web::dossiers::DossierService::new(&app.db.db, &app.state.vault, &data)
+    let view = app::dossiers::DossierService::new(&app.db.db, &app.state.vault, &data)
         .get(&code)
         .await
         .expect("dossier");
@@ -655,7 +655,7 @@ async fn an_officer_reads_the_papers_of_an_online_application_and_accepts_it() {
         .await
         .expect("read")
         .expect("dossier");
-    let hash = web::desk::accounts::hash_password("mat-khau-thu".into())
+    let hash = app::accounts::officers::hash_password("mat-khau-thu".into())
         .await
         .expect("hash");
     app.db

@@ -6,7 +6,8 @@ use domain::catalogue::Channel;
 use domain::dossier::{Action, Actor, Applicant, ApplicantKind, OfficerRole, ReturnMethod, Status};
 use storage::dossier::{Idempotency, IdempotentResponse};
 use time::macros::datetime;
-use web::dossiers::{Application, DossierService, Opening, Outcome, ServiceError};
+use app::ServiceError;
+use app::dossiers::{Application, DossierService, Opening, Outcome};
 
 use crate::TestApp;
 
@@ -18,7 +19,7 @@ fn officer(id: &str, role: OfficerRole, unit: &str) -> Actor {
     }
 }
 
-fn done(outcome: Outcome) -> Box<web::dossiers::DossierView> {
+fn done(outcome: Outcome) -> Box<app::dossiers::DossierView> {
     match outcome {
         Outcome::Done(view) => view,
         Outcome::Replayed(r) => panic!("unexpected replay: {r:?}"),
@@ -254,7 +255,7 @@ async fn an_online_submission_retried_with_its_key_makes_one_dossier() {
         key: "5d1c6a8e".into(),
         request_hash: vec![7; 32],
     };
-    let answer = |v: &web::dossiers::DossierView| IdempotentResponse {
+    let answer = |v: &app::dossiers::DossierView| IdempotentResponse {
         status: 201,
         body: v.stored.code.clone(),
     };

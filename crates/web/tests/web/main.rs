@@ -59,7 +59,7 @@ impl TestApp {
         let reference = ReferenceData::load(&db.db, Default::default())
             .await
             .expect("reference data");
-        let mut state = AppState::new(db.db.clone(), reference);
+        let mut state = AppState::new(web::App::new(db.db.clone(), reference));
         state.today_override = Some(time::macros::date!(2026 - 02 - 18));
         // Uploaded papers go beside the test's SQLite file, or to a shared temporary folder on
         // PostgreSQL (content-addressed, so tests never disturb each other's files).

@@ -4,7 +4,7 @@
 //! code only), and a configuration that requires the second factor before anything else.
 
 use axum::http::StatusCode;
-use web::desk::second_factor::code_at;
+use app::accounts::second_factor::code_at;
 
 use crate::TestApp;
 use crate::desk::{Session, demo_officers, get, hidden, post, sign_in};
@@ -315,7 +315,7 @@ async fn an_officer_with_an_authenticator_signs_in_only_with_a_fresh_code() {
     demo_officers(&app).await;
     let officer = sign_in(&app, "tiepnhan.xa").await;
     let secret = enrol(&app, &officer).await;
-    let password = web::desk::accounts::DEMO_PASSWORD;
+    let password = app::accounts::officers::DEMO_PASSWORD;
     // The database holds the secret sealed, never as the app's base32 text.
     let stored = app
         .state
@@ -326,7 +326,7 @@ async fn an_officer_with_an_authenticator_signs_in_only_with_a_fresh_code() {
         .and_then(|o| o.totp_secret)
         .expect("enrolled");
     assert!(!stored.contains(&secret), "the secret is stored in clear");
-    assert!(web::personal_data::PersonalDataVault::is_sealed(&stored));
+    assert!(app::personal_data::PersonalDataVault::is_sealed(&stored));
 
     let missing = sign_in_with(&app, "tiepnhan.xa", password, "").await;
     assert_eq!(missing.status, StatusCode::OK);
@@ -370,7 +370,7 @@ async fn an_officer_with_an_authenticator_signs_in_only_with_a_fresh_code() {
 async fn where_the_second_factor_is_required_an_officer_without_one_reaches_only_the_enrolment() {
     let app = TestApp::configured(|state| state.officer_second_factor_required = true).await;
     demo_officers(&app).await;
-    let signed = sign_in_with(&app, "xuly.xa", web::desk::accounts::DEMO_PASSWORD, "").await;
+    let signed = sign_in_with(&app, "xuly.xa", app::accounts::officers::DEMO_PASSWORD, "").await;
     assert_eq!(signed.status, StatusCode::SEE_OTHER);
     let cookie = cookie_of(&signed);
     let inbox = get(&app, &cookie, "/back-office/inbox").await;

@@ -242,7 +242,7 @@ async fn live() -> Live {
     ];
     let mut state = app.state.clone();
     state.public_url = base.clone();
-    state.gateways = web::payments::Gateways::new(gateways).with_payment_pages([
+    state.gateways = app::payments::Gateways::new(gateways).with_payment_pages([
         sandbox.paygov_endpoint().as_str(),
         sandbox.vnpay_payment_url().as_str(),
     ]);
@@ -665,12 +665,12 @@ async fn a_forged_callback_is_refused_and_logged_and_a_lost_one_is_found_by_reco
             .status,
         PaymentStatus::Pending
     );
-    let round = web::payments::reconcile::round(&live.state, std::time::Duration::ZERO).await;
+    let round = app::payments::reconcile::round(&live.state, std::time::Duration::ZERO).await;
     assert_eq!((round.asked, round.moved, round.failed), (1, 1, 0));
     live.wait_for(&code, PaymentStatus::Paid).await;
     assert_eq!(live.fees_paid_events(&code).await, 1);
     // A second round has nothing left to ask.
-    let again = web::payments::reconcile::round(&live.state, std::time::Duration::ZERO).await;
+    let again = app::payments::reconcile::round(&live.state, std::time::Duration::ZERO).await;
     assert_eq!(again.asked, 0);
 }
 

@@ -28,7 +28,7 @@ async fn a_personal_id_is_stored_sealed_and_shown_whole_only_for_a_recorded_reas
     assert!(!contact.contains(NUMBER), "stored in clear: {contact}");
     assert!(contact.contains("personal_id_sealed") && contact.contains("personal_id_hash"));
     assert_eq!(
-        web::personal_data::PersonalDataVault::stored_hash(&contact),
+        app::personal_data::PersonalDataVault::stored_hash(&contact),
         Some(app.state.vault.hash(NUMBER))
     );
 

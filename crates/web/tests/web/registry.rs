@@ -37,7 +37,7 @@ async fn app_with_sandbox(timeout: Duration) -> (TestApp, sandbox::Sandbox) {
     let client = HttpRegistry::new(config).expect("registry client");
     let mut app = TestApp::new().await;
     let mut registry =
-        web::registry::Registry::new(Arc::new(client), b"test-hash-key-0123456789".to_vec());
+        app::registry::Registry::new(Arc::new(client), b"test-hash-key-0123456789".to_vec());
     registry.retry_after = Duration::ZERO;
     app.state.registry = Some(registry);
     app.router = web::app(app.state.clone());
@@ -68,9 +68,9 @@ fn dmy(d: time::Date) -> String {
 
 /// The demonstration officers and an online procedure with a paper the population database
 /// proves (a residence paper) settled by one of their units, with that unit.
-async fn setup(app: &TestApp) -> (Procedure, String, Vec<web::desk::accounts::DemoOfficer>) {
+async fn setup(app: &TestApp) -> (Procedure, String, Vec<app::accounts::officers::DemoOfficer>) {
     let data = app.state.reference.get();
-    let officers = web::desk::accounts::ensure_demo_officers(&app.db.db, &data)
+    let officers = app::accounts::officers::ensure_demo_officers(&app.db.db, &data)
         .await
         .expect("demo officers");
     for p in &data.catalogue.procedures {
@@ -89,7 +89,7 @@ async fn setup(app: &TestApp) -> (Procedure, String, Vec<web::desk::accounts::De
 /// Signs in the demo officer of `unit` with the role prefix (`tiepnhan`, `kiemtra`).
 async fn officer_of(
     app: &TestApp,
-    officers: &[web::desk::accounts::DemoOfficer],
+    officers: &[app::accounts::officers::DemoOfficer],
     unit: &str,
     prefix: &str,
 ) -> Session {
@@ -431,12 +431,12 @@ async fn a_dossier_submitted_while_the_registry_is_down_is_verified_by_the_retry
     );
     // Still down: the retry records nothing and keeps the look-up queued.
     assert_eq!(
-        web::registry::retry_due(&app.state).await.expect("retry"),
+        app::registry::retry_due(&app.state).await.expect("retry"),
         0
     );
     control(&sandbox, "up").await;
     assert_eq!(
-        web::registry::retry_due(&app.state).await.expect("retry"),
+        app::registry::retry_due(&app.state).await.expect("retry"),
         1
     );
     let after = get(&app, &reception.cookie, &uri).await;
@@ -450,7 +450,7 @@ async fn a_dossier_submitted_while_the_registry_is_down_is_verified_by_the_retry
         "the system is the actor"
     );
     assert_eq!(
-        web::registry::retry_due(&app.state).await.expect("retry"),
+        app::registry::retry_due(&app.state).await.expect("retry"),
         0
     );
 }
@@ -518,7 +518,7 @@ async fn an_officer_verifies_an_unverified_applicant_by_hand_with_reasons() {
     // The registry comes back: the queued look-up finds nothing left to do.
     control(&sandbox, "up").await;
     assert_eq!(
-        web::registry::retry_due(&app.state).await.expect("retry"),
+        app::registry::retry_due(&app.state).await.expect("retry"),
         0
     );
 }

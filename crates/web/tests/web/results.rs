@@ -66,7 +66,7 @@ async fn an_online_result_needs_its_file_and_the_file_reaches_only_the_applicant
     let app = TestApp::new().await;
     let (procedure, unit) = {
         let data = app.state.reference.get();
-        let officers = web::desk::accounts::ensure_demo_officers(&app.db.db, &data)
+        let officers = app::accounts::officers::ensure_demo_officers(&app.db.db, &data)
             .await
             .expect("demo officers");
         let unit = officers

@@ -4,7 +4,7 @@ use axum::http::StatusCode;
 use domain::catalogue::Channel;
 use domain::dossier::{Actor, Applicant, ApplicantKind, OfficerRole};
 use time::macros::datetime;
-use web::dossiers::{Application, DossierService, Opening, Outcome};
+use app::dossiers::{Application, DossierService, Opening, Outcome};
 
 use crate::TestApp;
 

@@ -10,7 +10,7 @@ use storage::payments::PaymentChange;
 use time::OffsetDateTime;
 
 use super::ledger::{self, Source};
-use crate::AppState;
+use crate::App;
 
 /// How long after its start a payment is first asked about: the payer may still be on the
 /// gateway's page.
@@ -32,10 +32,10 @@ pub struct Round {
 
 /// Asks the gateways about every payment opened more than `older_than` ago that is still open
 /// (at most 200 a round, oldest first).
-pub async fn round(state: &AppState, older_than: Duration) -> Round {
+pub async fn round(app: &App, older_than: Duration) -> Round {
     let mut result = Round::default();
     let before = OffsetDateTime::now_utc() - older_than;
-    let open = match state.db.open_payments(before, 200).await {
+    let open = match app.db.open_payments(before, 200).await {
         Ok(list) => list,
         Err(e) => {
             tracing::warn!(error = %e, "reconciliation cannot read open payments");
@@ -43,7 +43,7 @@ pub async fn round(state: &AppState, older_than: Duration) -> Round {
         }
     };
     for payment in open {
-        let Some(gateway) = state.gateways.get(payment.channel).cloned() else {
+        let Some(gateway) = app.gateways.get(payment.channel).cloned() else {
             continue;
         };
         result.asked += 1;
@@ -56,7 +56,7 @@ pub async fn round(state: &AppState, older_than: Duration) -> Round {
             Ok(report) if report.outcome == GatewayOutcome::NotFound => {
                 let age = OffsetDateTime::now_utc() - payment.created_at;
                 if age >= ABANDON_AFTER {
-                    let closed = state
+                    let closed = app
                         .db
                         .change_payment(
                             &payment.reference,
@@ -73,7 +73,7 @@ pub async fn round(state: &AppState, older_than: Duration) -> Round {
                     if closed {
                         result.moved += 1;
                         ledger::log(
-                            state,
+                            app,
                             Some(&payment.reference),
                             payment.channel,
                             "query",
@@ -84,7 +84,7 @@ pub async fn round(state: &AppState, older_than: Duration) -> Round {
                     }
                 }
             }
-            Ok(report) => match ledger::apply(state, payment.channel, Source::Query, &report).await
+            Ok(report) => match ledger::apply(app, payment.channel, Source::Query, &report).await
             {
                 Ok(ledger::Verdict::Applied(_)) => result.moved += 1,
                 Ok(_) => {}
@@ -108,11 +108,11 @@ pub async fn round(state: &AppState, older_than: Duration) -> Round {
 }
 
 /// Runs [`round`] every `every` until the process stops.
-pub async fn run(state: AppState, every: Duration) {
+pub async fn run(app: App, every: Duration) {
     let mut tick = tokio::time::interval(every);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tick.tick().await;
-        round(&state, QUERY_AFTER).await;
+        round(&app, QUERY_AFTER).await;
     }
 }

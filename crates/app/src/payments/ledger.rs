@@ -8,14 +8,12 @@ use domain::dossier::{Action, Actor};
 use domain::payment::ledger::{GatewaySays, PaymentChannel, PaymentStatus, Step, on_report};
 use integrations::payment::{GatewayOutcome, GatewayReport};
 use sha2::{Digest, Sha256};
-use storage::dossier::Idempotency;
+use storage::dossier::{Idempotency, IdempotentResponse};
 use storage::payments::{NewPaymentEvent, PaymentChange, StoredPayment};
 use time::OffsetDateTime;
 
-use crate::AppState;
-use crate::dossiers::{DossierService, ServiceError};
-use crate::error::AppError;
-use crate::forms;
+use crate::dossiers::{DossierService, DossierView};
+use crate::{App, ServiceError};
 
 /// Where a report came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -99,7 +97,7 @@ fn outcome_text(outcome: &GatewayOutcome) -> String {
 /// Keeps a report or action on the ledger's log. A failure to log is itself logged and does not
 /// undo what was done.
 pub async fn log(
-    state: &AppState,
+    app: &App,
     reference: Option<&str>,
     channel: PaymentChannel,
     source: &'static str,
@@ -113,18 +111,18 @@ pub async fn log(
         verdict,
         detail,
     };
-    if let Err(e) = state.db.log_payment_event(&event).await {
+    if let Err(e) = app.db.log_payment_event(&event).await {
         tracing::error!(error = %e, source, verdict, "cannot log a payment event");
     }
 }
 
 /// Applies a verified report from `channel`.
 pub async fn apply(
-    state: &AppState,
+    app: &App,
     channel: PaymentChannel,
     source: Source,
     report: &GatewayReport,
-) -> Result<Verdict, AppError> {
+) -> Result<Verdict, ServiceError> {
     let detail = format!(
         "{} amount={} transaction={}",
         outcome_text(&report.outcome),
@@ -134,11 +132,11 @@ pub async fn apply(
     // A guarded update loses only to another report applied in between; three rounds are
     // plenty (there are at most a callback, a return and a query racing).
     for _ in 0..3 {
-        let payment = match state.db.payment(&report.reference).await? {
+        let payment = match app.db.payment(&report.reference).await? {
             Some(p) if p.channel == channel => p,
             _ => {
                 log(
-                    state,
+                    app,
                     None,
                     channel,
                     source.as_str(),
@@ -168,19 +166,19 @@ pub async fn apply(
                     paid_at: (to == PaymentStatus::Paid)
                         .then(|| report.paid_at.unwrap_or_else(OffsetDateTime::now_utc)),
                 };
-                if !state.db.change_payment(&payment.reference, &change).await? {
+                if !app.db.change_payment(&payment.reference, &change).await? {
                     continue;
                 }
-                let moved = state
+                let moved = app
                     .db
                     .payment(&payment.reference)
                     .await?
-                    .ok_or(AppError::NotFound)?;
+                    .ok_or(ServiceError::NotFound)?;
                 Verdict::Applied(moved)
             }
         };
         log(
-            state,
+            app,
             Some(&report.reference),
             channel,
             source.as_str(),
@@ -194,19 +192,19 @@ pub async fn apply(
             && p.status == PaymentStatus::Paid
             && matches!(verdict, Verdict::Applied(_) | Verdict::Unchanged(_))
         {
-            settle_dossier(state, p).await;
+            settle_dossier(app, p).await;
         }
         return Ok(verdict);
     }
-    Err(AppError::Conflict("the payment kept changing".into()))
+    Err(ServiceError::Conflict)
 }
 
 /// Records a paid payment on its dossier (status 6 → processing), once per payment. A dossier
 /// that no longer awaits fees (paid at the counter in between, withdrawn) is left as it is and
 /// the payment is logged for an officer to refund.
-pub async fn settle_dossier(state: &AppState, payment: &StoredPayment) {
-    let data = state.reference.get();
-    let service = DossierService::new(&state.db, &state.vault, &data);
+pub async fn settle_dossier(app: &App, payment: &StoredPayment) {
+    let data = app.reference.get();
+    let service = DossierService::new(&app.db, &app.vault, &data);
     let action = Action::RecordFeesPaid {
         amount_vnd: payment.amount_vnd,
         reference: payment.reference.clone(),
@@ -216,7 +214,11 @@ pub async fn settle_dossier(state: &AppState, payment: &StoredPayment) {
         key: payment.reference.clone(),
         request_hash: Sha256::digest(payment.reference.as_bytes()).to_vec(),
     };
-    let answer = |_: &crate::dossiers::DossierView| forms::redirect_answer("settled");
+    // A "see other" answer, as the forms record theirs; nobody replays it but a second settling.
+    let answer = |_: &DossierView| IdempotentResponse {
+        status: 303,
+        body: "settled".to_owned(),
+    };
     let actor = Actor::System {
         job: format!("payment:{}", payment.channel.as_str()),
     };
@@ -234,7 +236,7 @@ pub async fn settle_dossier(state: &AppState, payment: &StoredPayment) {
         Ok(_) => {}
         Err(ServiceError::Refused { code, message }) => {
             log(
-                state,
+                app,
                 Some(&payment.reference),
                 payment.channel,
                 "settle",

@@ -10,11 +10,11 @@ use rand::RngCore;
 use sha1::Sha1;
 
 /// Seconds per time step (RFC 6238 §4.1, default X = 30).
-const STEP_SECONDS: i64 = 30;
+pub const STEP_SECONDS: i64 = 30;
 /// Steps accepted either side of now, for a phone clock a little off (RFC 6238 §5.2).
 const WINDOW: i64 = 1;
 /// Digits of a code.
-const DIGITS: u32 = 6;
+pub const DIGITS: u32 = 6;
 
 const BASE32: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 
@@ -107,18 +107,6 @@ pub fn matching_step(secret: &str, typed: &str, unix_seconds: i64) -> Option<i64
             (expected ^ code) == 0
         })
     })
-}
-
-/// The `otpauth://` address an authenticator app reads from the QR code (the Key Uri Format of
-/// Google Authenticator, which the other apps follow).
-pub fn enrolment_uri(issuer: &str, account: &str, secret: &str) -> String {
-    let enc = |s: &str| crate::ui::percent_encode(s);
-    format!(
-        "otpauth://totp/{}:{}?secret={secret}&issuer={}&algorithm=SHA1&digits={DIGITS}&period={STEP_SECONDS}",
-        enc(issuer),
-        enc(account),
-        enc(issuer)
-    )
 }
 
 /// The secret in groups of four, easier to type into an app by hand.
@@ -225,13 +213,5 @@ mod tests {
         let secret = new_secret();
         assert_eq!(secret.len(), 32);
         assert_ne!(secret, new_secret());
-    }
-
-    #[test]
-    fn the_enrolment_address_names_the_issuer_account_and_secret() {
-        let uri = enrolment_uri("motcua Bắc Ninh", "tiepnhan.xa", "ABCD");
-        assert!(uri.starts_with("otpauth://totp/motcua%20B"));
-        assert!(uri.contains(":tiepnhan.xa?secret=ABCD&issuer=motcua%20B"));
-        assert!(uri.ends_with("&digits=6&period=30"));
     }
 }

@@ -11,9 +11,8 @@ use domain::identity::PersonalId;
 use time::OffsetDateTime;
 
 use super::{Answer, Lookup, Purpose, Requester, look_up};
-use crate::AppState;
-use crate::dossiers::{DossierService, ServiceError};
-use crate::error::AppError;
+use crate::dossiers::{ApplicantDetails, DossierService, DossierView};
+use crate::{App, ServiceError};
 
 /// The job name recorded as the actor of the answers.
 pub const JOB: &str = "population-registry";
@@ -24,57 +23,56 @@ const MAX_PAUSE: Duration = Duration::from_secs(3600);
 /// How many due retries one round takes on.
 const BATCH: i64 = 50;
 
-/// Runs [`retry_due`] every `every`, for `motcua serve`.
-pub async fn retry_periodically(state: AppState, every: Duration) {
-    let mut ticker = tokio::time::interval(every);
-    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        ticker.tick().await;
-        match retry_due(&state).await {
-            Ok(0) => {}
-            Ok(n) => tracing::info!(answered = n, "population look-ups retried"),
-            Err(e) => tracing::warn!(error = %e, "population look-up retry failed"),
-        }
-    }
-}
+/// How long a round holds the look-ups it claimed: far longer than fifty look-ups take, even
+/// each at the client's time-out; a process that dies lets them go to another after this.
+const LEASE: time::Duration = time::Duration::minutes(10);
 
 /// The applicant's number, name and birth date as the dossier recorded them.
-fn applicant_of(view: &crate::dossiers::DossierView) -> Option<(PersonalId, String, time::Date)> {
-    let contact: serde_json::Value =
-        serde_json::from_str(view.stored.applicant_contact.as_deref()?).ok()?;
-    let id = PersonalId::parse(contact.get("personal_id")?.as_str()?).ok()?;
+fn applicant_of(view: &DossierView) -> Option<(PersonalId, String, time::Date)> {
+    let details = ApplicantDetails::from_contact(view.stored.applicant_contact.as_deref())?;
+    let id = PersonalId::parse(&details.personal_id).ok()?;
     let birth = time::Date::parse(
-        contact.get("birth_date")?.as_str()?,
+        &details.birth_date,
         time::macros::format_description!("[year]-[month]-[day]"),
     )
     .ok()?;
     Some((id, view.stored.applicant_name.clone(), birth))
 }
 
-/// Tries every look-up that is due once; the number of answers recorded.
-pub async fn retry_due(state: &AppState) -> Result<usize, AppError> {
-    let Some(registry) = state.registry.clone() else {
+/// Tries every look-up that is due once, as this process; the number of answers recorded.
+pub async fn retry_due(app: &App) -> Result<usize, ServiceError> {
+    retry_due_as(app, crate::jobs::process_holder()).await
+}
+
+/// [`retry_due`] holding the claimed look-ups as `holder`: two processes (two holders) working
+/// on the queue at once never look the same applicant up twice (`storage::jobs`).
+pub async fn retry_due_as(app: &App, holder: &str) -> Result<usize, ServiceError> {
+    let Some(registry) = app.registry.clone() else {
         return Ok(0);
     };
     let now = OffsetDateTime::now_utc();
-    let due = state.db.due_registry_retries(now, BATCH).await?;
+    let until = now + LEASE;
+    let due = app
+        .db
+        .claim_registry_retries(holder, now, until, BATCH)
+        .await?;
     let mut answered = 0;
     for retry in due {
         let code = serde_json::from_str::<serde_json::Value>(&retry.payload)
             .ok()
             .and_then(|v| v.get("code")?.as_str().map(str::to_owned));
-        let data = state.reference.get();
-        let service = DossierService::new(&state.db, &state.vault, &data);
+        let data = app.reference.get();
+        let service = DossierService::new(&app.db, &app.vault, &data);
         let view = match code.as_deref() {
             Some(c) => match service.get(c).await {
                 Ok(view) => Some(view),
                 Err(ServiceError::NotFound) => None,
-                Err(e) => return Err(crate::dossiers::service_error(e)),
+                Err(e) => return Err(e),
             },
             None => None,
         };
         let Some(view) = view else {
-            state.db.finish_registry_retry(retry.id, now).await?;
+            app.db.finish_outbox(retry.id, now).await?;
             continue;
         };
         let settled = view.state.status.is_terminal()
@@ -84,11 +82,11 @@ pub async fn retry_due(state: &AppState) -> Result<usize, AppError> {
                 .as_ref()
                 .is_some_and(IdentityCheck::is_verified);
         let Some((id, name, birth)) = applicant_of(&view).filter(|_| !settled) else {
-            state.db.finish_registry_retry(retry.id, now).await?;
+            app.db.finish_outbox(retry.id, now).await?;
             continue;
         };
         let (_, answer) = look_up(
-            state,
+            app,
             &registry,
             Lookup {
                 requester: Requester::System,
@@ -99,7 +97,6 @@ pub async fn retry_due(state: &AppState) -> Result<usize, AppError> {
                 full_name: &name,
                 birth_date: birth,
             },
-            |_| String::new(),
         )
         .await?;
         if let Answer::Unavailable { .. } = answer {
@@ -109,7 +106,7 @@ pub async fn retry_due(state: &AppState) -> Result<usize, AppError> {
                 .saturating_mul(2u32.saturating_pow(attempts))
                 .min(MAX_PAUSE);
             let next = now + time::Duration::try_from(pause).unwrap_or(time::Duration::HOUR);
-            state.db.postpone_registry_retry(retry.id, next).await?;
+            app.db.postpone_outbox(retry.id, next).await?;
             continue;
         }
         let result: IdentityResult = answer.result();
@@ -132,10 +129,13 @@ pub async fn retry_due(state: &AppState) -> Result<usize, AppError> {
             // Verified by an officer or ended meanwhile: nothing left to record.
             Err(ServiceError::Refused { .. }) => {}
             // Someone acted on the dossier at the same moment: the next round tries again.
-            Err(ServiceError::Conflict) => continue,
-            Err(e) => return Err(crate::dossiers::service_error(e)),
+            Err(ServiceError::Conflict) => {
+                app.db.release_outbox(retry.id).await?;
+                continue;
+            }
+            Err(e) => return Err(e),
         }
-        state.db.finish_registry_retry(retry.id, now).await?;
+        app.db.finish_outbox(retry.id, now).await?;
     }
     Ok(answered)
 }

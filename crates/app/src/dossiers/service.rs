@@ -1,77 +1,24 @@
-//! Joins the dossier rules to the event log: every page and API route that changes a dossier calls
-//! this service, which asks `domain::dossier::decide` and writes what it decided with
+//! Joins the dossier rules to the event log: every page, API route and job that changes a dossier
+//! calls this service, which asks `domain::dossier::decide` and writes what it decided with
 //! `storage::Db` in one transaction (events, projection, outbox, idempotency record). Nothing here
 //! decides a rule or writes SQL.
 
 use domain::catalogue::{Channel, Procedure, Workflow};
 use domain::dossier::tracking::last_four_digits;
 use domain::dossier::{
-    Action, Actor, Applicant, Context, DossierCode, DossierState, Event, Refusal, apply, decide,
+    Action, Actor, Applicant, Context, DossierCode, DossierState, Event, apply, decide,
 };
 use storage::dossier::{
     Append, Built, Creation, DossierIndex, DossierWriteError, Idempotency, IdempotentResponse,
     NewDossier, NewEvent, OutboxMessage, StoredDossier, Written,
 };
 use storage::papers::NewDossierPaper;
-use storage::{Db, StorageError};
+use storage::Db;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+use crate::ServiceError;
 use crate::reference::ReferenceData;
-
-/// Why a dossier operation did not happen.
-#[derive(Debug, thiserror::Error)]
-pub enum ServiceError {
-    /// No dossier or procedure with that code.
-    #[error("not found")]
-    NotFound,
-    /// The rules refused the action; the code is stable for translation.
-    #[error("{message}")]
-    Refused {
-        /// Stable machine code of the refusal (see `domain::dossier::Refusal::code`).
-        code: &'static str,
-        /// English explanation.
-        message: String,
-    },
-    /// Someone acted on the dossier in between; reload and try again.
-    #[error("the dossier was changed by someone else; reload it and try again")]
-    Conflict,
-    /// An idempotency key came back with a different request.
-    #[error("this idempotency key was already used for a different request")]
-    KeyReused,
-    /// Storage failed.
-    #[error(transparent)]
-    Storage(#[from] StorageError),
-    /// A stored projection or event no longer reads back: a bug or a hand edit.
-    #[error("stored dossier data is corrupt: {0}")]
-    Corrupt(String),
-}
-
-impl From<Refusal> for ServiceError {
-    fn from(r: Refusal) -> Self {
-        ServiceError::Refused {
-            code: r.code(),
-            message: r.to_string(),
-        }
-    }
-}
-
-impl From<DossierWriteError> for ServiceError {
-    fn from(e: DossierWriteError) -> Self {
-        match e {
-            DossierWriteError::Conflict { .. } => ServiceError::Conflict,
-            DossierWriteError::KeyReused => ServiceError::KeyReused,
-            DossierWriteError::NotFound => ServiceError::NotFound,
-            // The service decides before writing; a refusal inside the transaction carries the
-            // refusal's own message.
-            DossierWriteError::Refused(message) => ServiceError::Refused {
-                code: "refused",
-                message,
-            },
-            DossierWriteError::Storage(e) => ServiceError::Storage(e),
-        }
-    }
-}
 
 /// How a dossier is opened.
 #[derive(Debug, Clone)]
@@ -151,19 +98,14 @@ pub enum Outcome {
     Replayed(IdempotentResponse),
 }
 
-/// PostgreSQL keeps microseconds, so the service works in microseconds throughout: the state it
-/// computes is then exactly the state a replay of the stored log computes.
-fn micros(at: OffsetDateTime) -> OffsetDateTime {
-    let at = at.to_offset(time::UtcOffset::UTC);
-    at.replace_nanosecond(at.nanosecond() / 1_000 * 1_000)
-        .unwrap_or(at)
-}
-
 fn json<T: serde::Serialize>(value: &T) -> Result<String, ServiceError> {
     serde_json::to_string(value).map_err(|e| ServiceError::Corrupt(e.to_string()))
 }
 
-fn index_of(state: &DossierState) -> DossierIndex {
+/// The columns of a dossier's projection that inboxes and reports read, from its state: the
+/// one place that says which state goes in which column (the service and the bench's synthetic
+/// history both write through it).
+pub fn index_of(state: &DossierState) -> DossierIndex {
     DossierIndex {
         status: state.status.as_str().to_owned(),
         holder_agency_code: state.holder.clone(),
@@ -177,7 +119,8 @@ fn index_of(state: &DossierState) -> DossierIndex {
     }
 }
 
-fn new_events(events: &[Event]) -> Result<Vec<NewEvent>, ServiceError> {
+/// The events as the log stores them (kind, actor and change as JSON).
+pub fn new_events(events: &[Event]) -> Result<Vec<NewEvent>, ServiceError> {
     events
         .iter()
         .map(|e| {
@@ -295,7 +238,7 @@ impl<'a> DossierService<'a> {
         at: OffsetDateTime,
         idempotency: Option<(&Idempotency, &Answer<'_>)>,
     ) -> Result<Outcome, ServiceError> {
-        let at = micros(at);
+        let at = domain::calendar::recorded_instant(at);
         let procedure = self.procedure(&application.procedure_code)?;
         let workflow = self.workflow(&procedure.workflow, None)?;
         let context = Context {
@@ -509,7 +452,7 @@ impl<'a> DossierService<'a> {
         idempotency: Option<(&Idempotency, &Answer<'_>)>,
         papers: &[NewDossierPaper],
     ) -> Result<Outcome, ServiceError> {
-        let at = micros(at);
+        let at = domain::calendar::recorded_instant(at);
         // A retry of an action already done is answered as the first time, before the rules
         // look at a state the first attempt has moved on.
         if let Some((idem, _)) = idempotency

@@ -9,7 +9,7 @@ use domain::dossier::OfficerRole;
 use storage::Db;
 use storage::officers::NewOfficer;
 
-use crate::error::AppError;
+use crate::ServiceError;
 use crate::reference::ReferenceData;
 
 /// Verifies the password against the hash of a random one, so that a sign-in with a name that
@@ -28,15 +28,15 @@ pub async fn verify_against_nothing(password: &str) {
 pub const DEMO_PASSWORD: &str = "motcua-demo";
 
 /// Hashes a password into a PHC string.
-pub async fn hash_password(password: String) -> Result<String, AppError> {
+pub async fn hash_password(password: String) -> Result<String, ServiceError> {
     tokio::task::spawn_blocking(move || {
         Argon2::default()
             .hash_password(password.as_bytes())
             .map(|h| h.to_string())
-            .map_err(|e| AppError::Internal(format!("password hashing: {e}")))
+            .map_err(|e| ServiceError::Internal(format!("password hashing: {e}")))
     })
     .await
-    .map_err(|e| AppError::Internal(format!("password hashing task: {e}")))?
+    .map_err(|e| ServiceError::Internal(format!("password hashing task: {e}")))?
 }
 
 /// Whether the password matches the PHC string; a malformed hash never matches.
@@ -114,7 +114,7 @@ fn demo_units(reference: &ReferenceData) -> Vec<(&'static str, String, String)> 
 pub async fn ensure_demo_officers(
     db: &Db,
     reference: &ReferenceData,
-) -> Result<Vec<DemoOfficer>, AppError> {
+) -> Result<Vec<DemoOfficer>, ServiceError> {
     if db.officer_count().await? > 0 {
         return Ok(Vec::new());
     }
@@ -180,7 +180,7 @@ pub enum AccountError {
     /// The sign-in name is already used.
     Taken,
     /// Anything else.
-    Failed(AppError),
+    Failed(ServiceError),
 }
 
 /// Creates an officer account with a temporary password and returns the password, to be shown

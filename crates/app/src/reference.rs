@@ -114,29 +114,23 @@ impl SharedReference {
     }
 }
 
-/// Reloads the reference data every `every` and swaps it in when it changed, so that
-/// `motcua seed` or `motcua calendar set` run beside a serving process take effect without a
-/// restart. A failed reload keeps the snapshot in force and is logged.
-pub async fn reload_periodically(db: Db, shared: SharedReference, every: std::time::Duration) {
-    let mut ticker = tokio::time::interval(every);
-    ticker.tick().await;
-    loop {
-        ticker.tick().await;
-        let current = shared.get();
-        match ReferenceData::load(&db, *current.calendar.office_hours()).await {
-            Ok(fresh)
-                if fresh.catalogue != current.catalogue || fresh.calendar != current.calendar =>
-            {
-                tracing::info!(
-                    procedures = fresh.catalogue.procedures.len(),
-                    "reference data changed; new snapshot in force"
-                );
-                shared.replace(fresh);
-            }
-            Ok(_) => {}
-            Err(e) => {
-                tracing::warn!(error = %e, "reference data reload failed; keeping the snapshot in force")
-            }
+/// Reloads the reference data and swaps it in when it changed, so that `motcua seed` or
+/// `motcua calendar set` run beside a serving process take effect without a restart. A failed
+/// reload keeps the snapshot in force and is logged. Each process runs it for its own snapshot
+/// (a job of every process, not leased: `crate::jobs`).
+pub async fn reload(db: &Db, shared: &SharedReference) {
+    let current = shared.get();
+    match ReferenceData::load(db, *current.calendar.office_hours()).await {
+        Ok(fresh) if fresh.catalogue != current.catalogue || fresh.calendar != current.calendar => {
+            tracing::info!(
+                procedures = fresh.catalogue.procedures.len(),
+                "reference data changed; new snapshot in force"
+            );
+            shared.replace(fresh);
+        }
+        Ok(_) => {}
+        Err(e) => {
+            tracing::warn!(error = %e, "reference data reload failed; keeping the snapshot in force")
         }
     }
 }
