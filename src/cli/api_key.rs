@@ -37,7 +37,7 @@ pub(super) async fn run(cmd: ApiKeyCommand, config: &Config) -> anyhow::Result<(
             scopes,
         } => {
             let db = open(config).await?;
-            let issued = web::api_clients::keys::create_client_with_key(
+            let issued = app::api_keys::create_client_with_key(
                 &db,
                 &name,
                 agency.as_deref(),

@@ -39,7 +39,7 @@ pub(super) struct BenchArgs {
     #[arg(long, default_value = "tiepnhan.xa")]
     officer: String,
     /// That officer's password.
-    #[arg(long, default_value = web::desk::accounts::DEMO_PASSWORD)]
+    #[arg(long, default_value = app::accounts::officers::DEMO_PASSWORD)]
     password: String,
     /// Officer who reads the reports (a leader, unit administrator or auditor; the same
     /// password), a demonstration leader by default.

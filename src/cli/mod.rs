@@ -38,6 +38,9 @@ struct Cli {
 enum Command {
     /// Serve the portal and the back office (the default).
     Serve,
+    /// Run the background jobs (payment reconciliation, population look-up retries, reference
+    /// data reload) without serving HTTP, beside one or more `serve` processes.
+    Worker,
     /// Apply database migrations and exit.
     Migrate,
     /// Load the reference data shipped in catalog/ (agencies, procedures, holidays) into the database;
@@ -125,6 +128,7 @@ async fn open(config: &Config) -> anyhow::Result<Db> {
 async fn run(command: Command, config: Config) -> anyhow::Result<()> {
     match command {
         Command::Serve => serve::run(config).await,
+        Command::Worker => serve::worker(config).await,
         Command::Migrate => migrate::run(&config).await,
         Command::Seed(args) => seed::run(args, &config).await,
         Command::Calendar(cmd) => calendar::run(cmd, &config).await,

@@ -35,10 +35,10 @@ pub(super) async fn run(cmd: OfficerCommand, config: &Config) -> anyhow::Result<
             agency,
             role,
         } => {
-            use web::desk::accounts::{AccountError, NewAccount, create_officer_account};
+            use app::accounts::officers::{AccountError, NewAccount, create_officer_account};
             let username = username.trim().to_lowercase();
             anyhow::ensure!(
-                web::desk::accounts::valid_username(&username),
+                app::accounts::officers::valid_username(&username),
                 "the username must have 3 to 64 of a-z, 0-9, '.', '_' and '-'"
             );
             anyhow::ensure!(

@@ -28,7 +28,7 @@ pub(super) async fn run(cmd: PersonalDataCommand, config: &Config) -> anyhow::Re
                     let mut changed = 0;
                     for (id, contact) in &batch {
                         let new = vault.seal_contact(contact);
-                        let hash = web::personal_data::PersonalDataVault::stored_hash(&new);
+                        let hash = app::personal_data::PersonalDataVault::stored_hash(&new);
                         if new != *contact
                             && db
                                 .replace_contact(*id, contact, &new, hash.as_deref())
@@ -49,10 +49,10 @@ pub(super) async fn run(cmd: PersonalDataCommand, config: &Config) -> anyhow::Re
             let secrets: anyhow::Result<usize> = async {
                 let mut n = 0;
                 for (id, stored) in db.officer_second_factor_secrets().await? {
-                    if web::personal_data::PersonalDataVault::is_sealed(&stored) {
+                    if app::personal_data::PersonalDataVault::is_sealed(&stored) {
                         continue;
                     }
-                    let new = web::desk::second_factor::sealed_secret(&vault, &id, &stored);
+                    let new = app::accounts::second_factor::sealed_secret(&vault, &id, &stored);
                     if db
                         .replace_officer_second_factor_secret(&id, &stored, &new)
                         .await?

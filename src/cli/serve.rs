@@ -1,7 +1,7 @@
-//! `motcua serve` (the default command): build the application state from the configuration
+//! `motcua serve` (the default command): build the application layer from the configuration
 //! (reference data, demonstration accounts, the personal-data vault, payment gateways, the
-//! population registry, single sign-on), start the background loops and serve HTTP until a
-//! shutdown signal.
+//! population registry), the web state (single sign-on, cookies, addresses), start the
+//! background jobs and serve HTTP until a shutdown signal; and `motcua worker`, the jobs alone.
 
 use std::io::Write as _;
 
@@ -10,66 +10,75 @@ use anyhow::Context as _;
 use super::open;
 use crate::config::{self, Config};
 
-/// Serves the portal and the back office until Ctrl-C or SIGTERM, then stops the loops and
-/// closes the database.
-pub(super) async fn run(config: Config) -> anyhow::Result<()> {
-    let db = open(&config).await?;
+/// The application layer of the configuration: the database (seeded on first start), the
+/// reference data, the personal-data vault, the payment gateways and the population registry.
+/// Shared by `serve` and `worker`, so both run the same jobs over the same services.
+pub(super) async fn application(config: &Config) -> anyhow::Result<app::App> {
+    let db = open(config).await?;
     if let Some(report) = db.seed_if_empty().await? {
         println!(
             "first start: loaded {} agencies, {} procedures and {} calendar days",
             report.agencies, report.procedures, report.calendar_days
         );
     }
-    let reference = web::ReferenceData::load(&db, domain::calendar::OfficeHours::default())
+    let reference = app::ReferenceData::load(&db, domain::calendar::OfficeHours::default())
         .await
         .context("cannot read the reference data")?;
+    let mut application = app::App::new(db, reference);
+    application.vault = personal_data_vault(config)?;
+    application.gateways = payment_gateways(&config.payments())?;
+    if let Some(settings) = &config.registry() {
+        application.registry = Some(population_registry(config, settings)?);
+    }
+    Ok(application)
+}
+
+/// How often the standard jobs run, from the configuration.
+pub(super) fn job_intervals(config: &Config) -> app::jobs::Intervals {
+    let secs = |n: Option<u64>| std::time::Duration::from_secs(n.unwrap_or(60).max(5));
+    app::jobs::Intervals {
+        reconcile: secs(config.payments().reconcile_every_secs),
+        registry_retry: secs(config.registry().and_then(|r| r.retry_every_secs)),
+        reference_reload: std::time::Duration::from_secs(60),
+    }
+}
+
+/// Serves the portal and the back office until Ctrl-C or SIGTERM, with the background jobs
+/// beside it, then stops the jobs and closes the database.
+pub(super) async fn run(config: Config) -> anyhow::Result<()> {
+    let application = application(&config).await?;
+    let db = application.db.clone();
     let (demo, demo_citizens) = if config.demo_accounts() {
-        let failed = |e| anyhow::anyhow!("cannot create the demonstration accounts: {e}");
+        let failed = |e: &dyn std::fmt::Display| {
+            anyhow::anyhow!("cannot create the demonstration accounts: {e}")
+        };
+        let reference = application.reference.get();
         (
-            web::desk::accounts::ensure_demo_officers(&db, &reference)
+            app::accounts::officers::ensure_demo_officers(&db, &reference)
                 .await
-                .map_err(failed)?,
+                .map_err(|e| failed(&e))?,
             web::account::demo::ensure_demo_citizens(&db)
                 .await
-                .map_err(failed)?,
+                .map_err(|e| failed(&e))?,
         )
     } else {
         (Vec::new(), Vec::new())
     };
-    let mut state = web::AppState::new(db.clone(), reference);
+    let jobs = app::jobs::Runner::standard(
+        application.clone(),
+        app::jobs::process_holder(),
+        job_intervals(&config),
+    )
+    .spawn();
+    let mut state = web::AppState::new(application);
     state.attachments_dir = config.attachments_dir();
     state.public_url = config.public_url();
     state.secure_cookies = config.secure_cookies;
     state.officer_second_factor_required = config.officer_second_factor();
-    state.vault = personal_data_vault(&config)?;
-    let payments = config.payments();
-    state.gateways = payment_gateways(&payments)?;
-    let registry = config.registry();
-    if let Some(settings) = &registry {
-        state.registry = Some(population_registry(&config, settings)?);
-    }
+    state.payment_pages = payment_pages(&config.payments());
     if let Some(settings) = &config.oidc {
         state.sso = Some(single_sign_on(&config, settings)?);
     }
-    let retry_lookups = tokio::spawn(web::registry::retry_periodically(
-        state.clone(),
-        std::time::Duration::from_secs(
-            registry
-                .as_ref()
-                .and_then(|r| r.retry_every_secs)
-                .unwrap_or(60)
-                .max(5),
-        ),
-    ));
-    let reconcile = tokio::spawn(web::payments::reconcile::run(
-        state.clone(),
-        std::time::Duration::from_secs(payments.reconcile_every_secs.unwrap_or(60).max(5)),
-    ));
-    let reload = tokio::spawn(web::reference::reload_periodically(
-        db.clone(),
-        state.reference.clone(),
-        std::time::Duration::from_secs(60),
-    ));
     let app = web::app(state);
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
@@ -78,7 +87,7 @@ pub(super) async fn run(config: Config) -> anyhow::Result<()> {
     if !demo.is_empty() {
         println!(
             "first start: created demonstration officers (password \"{}\"), sign in at /back-office/sign-in",
-            web::desk::accounts::DEMO_PASSWORD
+            app::accounts::officers::DEMO_PASSWORD
         );
         for officer in &demo {
             println!(
@@ -92,7 +101,7 @@ pub(super) async fn run(config: Config) -> anyhow::Result<()> {
     if !demo_citizens.is_empty() {
         println!(
             "first start: created demonstration citizens (password \"{}\"), sign in at /account/sign-in",
-            web::desk::accounts::DEMO_PASSWORD
+            app::accounts::officers::DEMO_PASSWORD
         );
         for (login, name) in &demo_citizens {
             println!("  {login:<16} {name}");
@@ -108,9 +117,9 @@ pub(super) async fn run(config: Config) -> anyhow::Result<()> {
     .with_graceful_shutdown(shutdown_signal())
     .await
     .context("server failed")?;
-    reload.abort();
-    reconcile.abort();
-    retry_lookups.abort();
+    for job in jobs {
+        job.abort();
+    }
     db.close().await;
     // The terminal may be gone by now; failing to say goodbye is not a failure.
     let _ = writeln!(std::io::stdout(), "motcua stopped");
@@ -122,9 +131,9 @@ pub(super) async fn run(config: Config) -> anyhow::Result<()> {
 /// seal` builds the same vault.
 pub(super) fn personal_data_vault(
     config: &Config,
-) -> anyhow::Result<web::personal_data::PersonalDataVault> {
+) -> anyhow::Result<app::personal_data::PersonalDataVault> {
     let key = match config.personal_data_key.as_deref() {
-        Some(hex) => web::registry::parse_key(hex)
+        Some(hex) => app::registry::parse_key(hex)
             .context("personal_data_key must be hex, at least 32 digits")?,
         None => {
             if !config.embedded() {
@@ -135,12 +144,12 @@ pub(super) fn personal_data_vault(
             }
             std::fs::create_dir_all(&config.data_dir)
                 .with_context(|| format!("cannot create {}", config.data_dir.display()))?;
-            web::registry::load_or_create_key(&config.personal_data_key_file()).with_context(
+            app::registry::load_or_create_key(&config.personal_data_key_file()).with_context(
                 || format!("cannot use {}", config.personal_data_key_file().display()),
             )?
         }
     };
-    Ok(web::personal_data::PersonalDataVault::new(&key))
+    Ok(app::personal_data::PersonalDataVault::new(&key))
 }
 
 fn single_sign_on(
@@ -169,7 +178,7 @@ fn single_sign_on(
 fn population_registry(
     config: &Config,
     settings: &config::RegistryConfig,
-) -> anyhow::Result<web::registry::Registry> {
+) -> anyhow::Result<app::registry::Registry> {
     use integrations::registry::{Credentials, HttpRegistry, HttpRegistryConfig};
     let endpoint = settings.endpoint.clone().unwrap_or_default();
     let credentials = match (
@@ -190,24 +199,24 @@ fn population_registry(
     }
     let client = HttpRegistry::new(client).context("registry.endpoint is not valid")?;
     let key = match (&settings.hash_key, config.embedded()) {
-        (Some(hex), _) => web::registry::parse_key(hex)
+        (Some(hex), _) => app::registry::parse_key(hex)
             .context("registry.hash_key must be hex, at least 32 digits")?,
-        (None, true) => web::registry::load_or_create_key(&config.registry_key_file())
+        (None, true) => app::registry::load_or_create_key(&config.registry_key_file())
             .with_context(|| format!("cannot use {}", config.registry_key_file().display()))?,
         (None, false) => anyhow::bail!(
             "registry.hash_key is required with a database URL (every process needs the same key)"
         ),
     };
-    let mut registry = web::registry::Registry::new(std::sync::Arc::new(client), key);
+    let mut registry = app::registry::Registry::new(std::sync::Arc::new(client), key);
     if let Some(n) = settings.lookups_per_user {
-        registry = registry.with_limit(n.max(1), web::registry::DEFAULT_LIMIT_WINDOW);
+        registry = registry.with_limit(n.max(1), app::registry::DEFAULT_LIMIT_WINDOW);
     }
     println!("population database: {endpoint}");
     Ok(registry)
 }
 
 /// Builds the payment gateway clients of the configuration.
-fn payment_gateways(payments: &config::PaymentsConfig) -> anyhow::Result<web::payments::Gateways> {
+fn payment_gateways(payments: &config::PaymentsConfig) -> anyhow::Result<app::payments::Gateways> {
     use integrations::payment::{PayGov, PayGovConfig, PaymentGateway, VnPay, VnPayConfig};
     let mut list: Vec<std::sync::Arc<dyn PaymentGateway>> = Vec::new();
     if let Some(p) = &payments.paygov {
@@ -225,14 +234,19 @@ fn payment_gateways(payments: &config::PaymentsConfig) -> anyhow::Result<web::pa
         .context("payments.vnpay is not valid")?;
         list.push(std::sync::Arc::new(gateway));
     }
-    // The pay form redirects to these pages, so the portal's pages must allow them as form
-    // targets. PayGov's page is on the platform's own address.
-    let pages = payments
-        .paygov
-        .iter()
-        .map(|p| p.endpoint.as_str())
-        .chain(payments.vnpay.iter().map(|v| v.payment_url.as_str()));
-    Ok(web::payments::Gateways::new(list).with_payment_pages(pages))
+    Ok(app::payments::Gateways::new(list))
+}
+
+/// The origins of the gateways' payment pages: the pay form redirects there, so the portal's
+/// pages must allow them as form targets. PayGov's page is on the platform's own address.
+fn payment_pages(payments: &config::PaymentsConfig) -> Vec<String> {
+    web::payments::page_origins(
+        payments
+            .paygov
+            .iter()
+            .map(|p| p.endpoint.as_str())
+            .chain(payments.vnpay.iter().map(|v| v.payment_url.as_str())),
+    )
 }
 
 pub(super) async fn shutdown_signal() {
@@ -254,4 +268,30 @@ pub(super) async fn shutdown_signal() {
         () = ctrl_c => {},
         () = terminate => {},
     }
+}
+
+/// `motcua worker`: the background jobs without the web server, for deployments with several
+/// web processes (each job that must run once is leased, so any number of workers and servers
+/// share the work without doing any of it twice). Runs until Ctrl-C or SIGTERM.
+pub(super) async fn worker(config: Config) -> anyhow::Result<()> {
+    let application = application(&config).await?;
+    let db = application.db.clone();
+    let runner = app::jobs::Runner::standard(
+        application,
+        app::jobs::process_holder(),
+        job_intervals(&config),
+    );
+    println!(
+        "motcua worker is running: {}",
+        runner.job_names().join(", ")
+    );
+    println!("database: {}", config.database_display());
+    let jobs = runner.spawn();
+    shutdown_signal().await;
+    for job in jobs {
+        job.abort();
+    }
+    db.close().await;
+    let _ = writeln!(std::io::stdout(), "motcua worker stopped");
+    Ok(())
 }

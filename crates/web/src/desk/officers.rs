@@ -230,7 +230,7 @@ pub(crate) async fn create(
             let errors = vec![("username", ui.t("desk.officers.error_taken").to_owned())];
             return page_with(&state, ui, officer, None, errors, typed).await;
         }
-        Err(AccountError::Failed(e)) => return Err(e),
+        Err(AccountError::Failed(e)) => return Err(e.into()),
     };
     tracing::info!(admin = %officer.id, officer = %typed.username, role = role.as_str(), "officer account created");
     let issued = Issued {

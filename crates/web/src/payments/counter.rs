@@ -12,7 +12,7 @@ use sha2::{Digest, Sha256};
 use storage::payments::{NewPayment, NewRefund, Recorded};
 use time::OffsetDateTime;
 
-use super::ledger;
+use app::payments::ledger;
 use super::online::{new_receipt_key, new_reference};
 use crate::AppState;
 use crate::desk::Officer;

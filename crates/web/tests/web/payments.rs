@@ -242,7 +242,8 @@ async fn live() -> Live {
     ];
     let mut state = app.state.clone();
     state.public_url = base.clone();
-    state.gateways = app::payments::Gateways::new(gateways).with_payment_pages([
+    state.gateways = app::payments::Gateways::new(gateways);
+    state.payment_pages = web::payments::page_origins([
         sandbox.paygov_endpoint().as_str(),
         sandbox.vnpay_payment_url().as_str(),
     ]);
