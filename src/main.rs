@@ -653,8 +653,8 @@ async fn serve(config: Config) -> anyhow::Result<()> {
 
 /// The population database client of the configuration, with the key of its log's hashes.
 fn personal_data_vault(config: &Config) -> anyhow::Result<web::personal_data::PersonalDataVault> {
-    let key = match config.personal_data_key.as_deref() {
-        Some(hex) => web::registry::parse_key(hex)
+    let key = match &config.personal_data_key {
+        Some(hex) => web::registry::parse_key(hex.expose())
             .context("personal_data_key must be hex, at least 32 digits")?,
         None => {
             if !config.embedded() {
@@ -720,7 +720,7 @@ fn population_registry(
     }
     let client = HttpRegistry::new(client).context("registry.endpoint is not valid")?;
     let key = match (&settings.hash_key, config.embedded()) {
-        (Some(hex), _) => web::registry::parse_key(hex)
+        (Some(hex), _) => web::registry::parse_key(hex.expose())
             .context("registry.hash_key must be hex, at least 32 digits")?,
         (None, true) => web::registry::load_or_create_key(&config.registry_key_file())
             .with_context(|| format!("cannot use {}", config.registry_key_file().display()))?,
