@@ -201,10 +201,7 @@ impl VnPay {
             "vnp_CreateDate": stamp(now),
             "vnp_IpAddr": q.payer_ip,
         });
-        let hash = wire::hmac_sha512(
-            self.hash_secret.expose(),
-            &wire::api_data(&message, &QUERYDR_REQUEST),
-        );
+        let hash = wire::api_hash(&message, &QUERYDR_REQUEST, self.hash_secret.expose());
         message["vnp_SecureHash"] = Value::String(hash);
         message
     }
@@ -229,10 +226,7 @@ impl VnPay {
             "vnp_IpAddr": self.server_ip,
             "vnp_OrderInfo": ascii_fold(&r.reason),
         });
-        let hash = wire::hmac_sha512(
-            self.hash_secret.expose(),
-            &wire::api_data(&message, &REFUND_REQUEST),
-        );
+        let hash = wire::api_hash(&message, &REFUND_REQUEST, self.hash_secret.expose());
         message["vnp_SecureHash"] = Value::String(hash);
         message
     }
@@ -240,8 +234,7 @@ impl VnPay {
     /// Checks the hash of an API answer over `fields`.
     fn check_answer(&self, answer: &Value, fields: &[&str]) -> Result<(), PaymentError> {
         let given = wire::field(answer, "vnp_SecureHash");
-        let expected =
-            wire::hmac_sha512(self.hash_secret.expose(), &wire::api_data(answer, fields));
+        let expected = wire::api_hash(answer, fields, self.hash_secret.expose());
         if same_hex(&expected, &given) {
             Ok(())
         } else {
