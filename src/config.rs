@@ -1,5 +1,8 @@
 //! Configuration: compiled-in defaults (so `cargo run` needs nothing), then an optional TOML file,
-//! then `MOTCUA_*` environment variables, each layer overriding the one before.
+//! then `MOTCUA_*` environment variables, each layer overriding the one before. Keys and
+//! secrets are [`Secret`]s, so printing a configuration never prints them; they are never
+//! serialised either (`skip_serializing`: the compiled-in defaults, the only thing serialised,
+//! hold none).
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -7,6 +10,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context as _;
 use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
+use integrations::Secret;
 use serde::{Deserialize, Serialize};
 
 /// Settings of one motcua process.
@@ -41,7 +45,8 @@ pub struct Config {
     /// at least 32 digits (`MOTCUA_PERSONAL_DATA_KEY`); every process of a deployment needs the
     /// same one, kept apart from the database's backups. Default: generated into
     /// `<data_dir>/personal-data.key` on first start.
-    pub personal_data_key: Option<String>,
+    #[serde(skip_serializing)]
+    pub personal_data_key: Option<Secret>,
     /// Online payment gateways (`[payments]` in motcua.toml). Absent: the embedded default uses
     /// the gateways of `motcua sandbox` on 127.0.0.1:8090; a configured database uses none until
     /// the province writes its own.
@@ -65,7 +70,8 @@ pub struct OidcSettings {
     /// Client id issued by the provider (`MOTCUA_OIDC_CLIENT_ID`).
     pub client_id: String,
     /// Its secret (`MOTCUA_OIDC_CLIENT_SECRET`).
-    pub client_secret: String,
+    #[serde(skip_serializing)]
+    pub client_secret: Secret,
     /// The provider's name on the sign-in button; default "VNeID".
     pub name: Option<String>,
     /// Scopes asked for besides `openid`; default profile, email and phone.
@@ -86,15 +92,18 @@ pub struct RegistryConfig {
     /// OAuth client id issued by the platform (`MOTCUA_REGISTRY_CLIENT_ID`).
     pub client_id: Option<String>,
     /// Its secret (`MOTCUA_REGISTRY_CLIENT_SECRET`).
-    pub client_secret: Option<String>,
+    #[serde(skip_serializing)]
+    pub client_secret: Option<Secret>,
     /// A long-lived bearer token instead of client credentials (`MOTCUA_REGISTRY_TOKEN`).
-    pub token: Option<String>,
+    #[serde(skip_serializing)]
+    pub token: Option<Secret>,
     /// Longest wait for one exchange, in milliseconds; default 5000.
     pub timeout_ms: Option<u64>,
     /// Key of the look-up log's HMAC-SHA256 of personal IDs, in hex, at least 32 digits
     /// (`MOTCUA_REGISTRY_HASH_KEY`); every process of a deployment needs the same one. Default,
     /// for the embedded database only: generated into `<data_dir>/registry-hash.key`.
-    pub hash_key: Option<String>,
+    #[serde(skip_serializing)]
+    pub hash_key: Option<Secret>,
     /// Look-ups one user may make in ten minutes; default 30.
     pub lookups_per_user: Option<usize>,
     /// Seconds between two rounds of retrying look-ups that got no answer; default 60.
@@ -147,7 +156,8 @@ pub struct PayGovSettings {
     /// motcua's partner code (`MaDoiTac`).
     pub partner_code: String,
     /// The shared secret of the checksums.
-    pub secret: String,
+    #[serde(skip_serializing)]
+    pub secret: Secret,
 }
 
 /// How to reach VNPay.
@@ -161,7 +171,8 @@ pub struct VnPaySettings {
     /// motcua's terminal code (`vnp_TmnCode`).
     pub tmn_code: String,
     /// The HMAC-SHA512 secret (`vnp_HashSecret`).
-    pub hash_secret: String,
+    #[serde(skip_serializing)]
+    pub hash_secret: Secret,
 }
 
 impl PaymentsConfig {
@@ -403,5 +414,60 @@ mod tests {
             config.database_display(),
             "postgres://motcua:***@db.local:5432/motcua"
         );
+    }
+
+    #[test]
+    fn no_secret_of_the_configuration_shows_in_its_debug_output() {
+        let mut payments = PaymentsConfig::sandbox("http://127.0.0.1:8090");
+        if let Some(p) = payments.paygov.as_mut() {
+            p.secret = "s3cret-paygov".into();
+        }
+        if let Some(v) = payments.vnpay.as_mut() {
+            v.hash_secret = "s3cret-vnpay".into();
+        }
+        let config = Config {
+            personal_data_key: Some("s3cret-personal".into()),
+            payments: Some(payments),
+            registry: Some(RegistryConfig {
+                client_secret: Some("s3cret-client".into()),
+                token: Some("s3cret-token".into()),
+                hash_key: Some("s3cret-hash".into()),
+                ..RegistryConfig::sandbox("http://127.0.0.1:8090")
+            }),
+            oidc: Some(OidcSettings {
+                issuer: "https://id.example".into(),
+                client_id: "motcua".into(),
+                client_secret: "s3cret-oidc".into(),
+                name: None,
+                scopes: None,
+                timeout_ms: None,
+            }),
+            ..Config::default()
+        };
+        let shown = format!("{config:?} {config:#?}");
+        assert!(!shown.contains("s3cret"), "{shown}");
+        assert!(shown.contains("MOTCUA01") && shown.contains("motcua"));
+    }
+
+    #[test]
+    fn secrets_are_read_from_the_configuration_file() {
+        let dir = tempfile::tempdir().expect("a folder");
+        let path = dir.path().join("motcua.toml");
+        std::fs::write(
+            &path,
+            "personal_data_key = \"00112233445566778899aabbccddeeff\"\n\
+             [payments.paygov]\n\
+             endpoint = \"http://127.0.0.1:8090/paygov\"\n\
+             partner_code = \"MOTCUA01\"\n\
+             secret = \"s3cret-paygov\"\n",
+        )
+        .expect("written");
+        let config = Config::load(Some(&path)).expect("a valid configuration");
+        assert_eq!(
+            config.personal_data_key.as_ref().map(Secret::expose),
+            Some("00112233445566778899aabbccddeeff")
+        );
+        let paygov = config.payments.and_then(|p| p.paygov).expect("paygov");
+        assert_eq!(paygov.secret.expose(), "s3cret-paygov");
     }
 }

@@ -132,8 +132,8 @@ pub(super) async fn run(config: Config) -> anyhow::Result<()> {
 pub(super) fn personal_data_vault(
     config: &Config,
 ) -> anyhow::Result<app::personal_data::PersonalDataVault> {
-    let key = match config.personal_data_key.as_deref() {
-        Some(hex) => app::registry::parse_key(hex)
+    let key = match &config.personal_data_key {
+        Some(hex) => app::registry::parse_key(hex.expose())
             .context("personal_data_key must be hex, at least 32 digits")?,
         None => {
             if !config.embedded() {
@@ -199,7 +199,7 @@ fn population_registry(
     }
     let client = HttpRegistry::new(client).context("registry.endpoint is not valid")?;
     let key = match (&settings.hash_key, config.embedded()) {
-        (Some(hex), _) => app::registry::parse_key(hex)
+        (Some(hex), _) => app::registry::parse_key(hex.expose())
             .context("registry.hash_key must be hex, at least 32 digits")?,
         (None, true) => app::registry::load_or_create_key(&config.registry_key_file())
             .with_context(|| format!("cannot use {}", config.registry_key_file().display()))?,

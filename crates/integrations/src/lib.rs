@@ -9,3 +9,6 @@ pub mod oidc;
 pub mod payment;
 pub mod registry;
 pub mod resilience;
+mod secret;
+
+pub use secret::Secret;

@@ -17,6 +17,8 @@ pub use attempt::Attempt;
 pub use id_token::IdClaims;
 use id_token::{Expected, KeySet};
 
+use crate::Secret;
+
 /// Why a sign-on failed.
 #[derive(Debug, thiserror::Error)]
 pub enum OidcError {
@@ -49,7 +51,7 @@ pub struct OidcConfig {
     /// Client id given by the provider.
     pub client_id: String,
     /// Client secret given by the provider (sent with HTTP Basic, `client_secret_basic`).
-    pub client_secret: String,
+    pub client_secret: Secret,
     /// Where the provider sends the browser back: `{public_url}/account/sso/callback`.
     pub redirect_url: String,
     /// Scopes asked for besides `openid`.
@@ -111,7 +113,7 @@ pub struct Identity {
     pub verified_phone: Option<String>,
 }
 
-#[derive(Default)]
+#[derive(Debug, Default)]
 struct Cached {
     metadata: Option<ProviderMetadata>,
     keys: Option<KeySet>,
@@ -119,19 +121,11 @@ struct Cached {
 
 /// A relying party of one provider. Metadata and keys are fetched on first use and kept; the
 /// keys are fetched again when a token names a key not yet seen (the provider rotated them).
+#[derive(Debug)]
 pub struct OidcClient {
     config: OidcConfig,
     http: reqwest::Client,
     cached: RwLock<Cached>,
-}
-
-impl std::fmt::Debug for OidcClient {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("OidcClient")
-            .field("issuer", &self.config.issuer)
-            .field("client_id", &self.config.client_id)
-            .finish_non_exhaustive()
-    }
 }
 
 impl OidcClient {
@@ -243,7 +237,8 @@ impl OidcClient {
             .finish();
         let (user, secret): (String, String) = (
             form_urlencoded::byte_serialize(self.config.client_id.as_bytes()).collect(),
-            form_urlencoded::byte_serialize(self.config.client_secret.as_bytes()).collect(),
+            form_urlencoded::byte_serialize(self.config.client_secret.expose().as_bytes())
+                .collect(),
         );
         let answer = self
             .http
@@ -309,5 +304,26 @@ impl OidcClient {
             }
         }
         Ok(identity)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_client_secret_shows_neither_in_the_configuration_nor_in_the_client() {
+        let config = OidcConfig {
+            issuer: "https://id.example".to_owned(),
+            client_id: "motcua".to_owned(),
+            client_secret: "s3cret-oidc".into(),
+            redirect_url: "http://127.0.0.1:8080/account/sso/callback".to_owned(),
+            scopes: vec!["profile".to_owned()],
+            timeout: Duration::from_secs(5),
+        };
+        let client = OidcClient::new(config.clone()).expect("a client");
+        let shown = format!("{config:?} {client:?}");
+        assert!(!shown.contains("s3cret-oidc"), "{shown}");
+        assert!(shown.contains("motcua"), "{shown}");
     }
 }

@@ -26,6 +26,7 @@ use time::OffsetDateTime;
 pub use crate::registry::BoxFuture;
 pub use error::{CallbackError, ConfigError, PaymentError};
 pub use paygov::{PayGov, PayGovConfig};
+pub use text::same_hex;
 pub use vnpay::{VnPay, VnPayConfig};
 
 /// Which gateway a transaction goes through.

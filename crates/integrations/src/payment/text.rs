@@ -1,6 +1,8 @@
 //! Small pieces both gateway protocols need: their timestamp format (Vietnam time,
-//! `yyyyMMddHHmmss`), a constant-time comparison of checksums, query strings, and Vietnamese
-//! text without diacritics for fields that must stay ASCII.
+//! `yyyyMMddHHmmss`), a field of a JSON message as the text its checksum covers, a
+//! constant-time comparison of checksums, query strings, and Vietnamese text without diacritics
+//! for fields that must stay ASCII. The field and the comparison are public because the
+//! sandbox's simulated gateways sign and check with the same code as the clients.
 
 use std::collections::BTreeMap;
 
@@ -28,9 +30,20 @@ pub(super) fn parse_stamp(text: &str) -> Option<OffsetDateTime> {
         .map(|t| t.assume_offset(VIETNAM))
 }
 
+/// A field of a JSON message as text, as both gateways' checksums cover it: strings as they
+/// are, numbers in decimal, absent or null empty (VNPay writes some numbers as JSON numbers,
+/// some as strings; PayGov's amounts are numbers).
+pub fn field(message: &serde_json::Value, name: &str) -> String {
+    match message.get(name) {
+        Some(serde_json::Value::String(s)) => s.clone(),
+        Some(serde_json::Value::Null) | None => String::new(),
+        Some(other) => other.to_string(),
+    }
+}
+
 /// Whether two checksums written in hex are equal, ignoring letter case, in time that does not
 /// depend on where they differ.
-pub(super) fn same_hex(expected: &str, given: &str) -> bool {
+pub fn same_hex(expected: &str, given: &str) -> bool {
     let (a, b) = (expected.as_bytes(), given.as_bytes());
     if a.len() != b.len() {
         return false;

@@ -2,7 +2,6 @@
 //! look-up is at most [`RetryPolicy::max_attempts`] attempts, each HTTP exchange bounded by the
 //! configured timeout, all behind one circuit breaker.
 
-use std::fmt;
 use std::time::Duration;
 
 use reqwest::StatusCode;
@@ -13,32 +12,21 @@ use super::wire::{self, LookupRequest, LookupResponse, TokenResponse};
 use super::{
     BoxFuture, ConfigError, LookupOutcome, LookupQuery, PopulationRegistry, RegistryError,
 };
+use crate::Secret;
 use crate::resilience::{BreakerConfig, CircuitBreaker, CircuitState, RetryPolicy};
 
 /// How motcua proves itself to the data-sharing platform.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Credentials {
     /// OAuth 2.0 client credentials, exchanged for a token at `{endpoint}/token`.
     Client {
         /// The client id issued by the platform.
         id: String,
         /// The client secret issued by the platform.
-        secret: String,
+        secret: Secret,
     },
     /// A long-lived bearer token issued by the platform.
-    Token(String),
-}
-
-impl fmt::Debug for Credentials {
-    // Secrets stay out of logs and panic messages.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Credentials::Client { id, .. } => {
-                write!(f, "Client {{ id: {id:?}, secret: \"<hidden>\" }}")
-            }
-            Credentials::Token(_) => f.write_str("Token(\"<hidden>\")"),
-        }
-    }
+    Token(Secret),
 }
 
 /// Where the platform is and how patient to be with it.
@@ -220,9 +208,11 @@ impl HttpRegistry {
     /// The bearer token to send, and whether it was fetched just now.
     async fn bearer(&self) -> Result<(String, bool), RegistryError> {
         match &self.credentials {
-            Credentials::Token(token) => Ok((token.clone(), false)),
+            Credentials::Token(token) => Ok((token.expose().to_owned(), false)),
             Credentials::Client { id, secret } => {
-                self.token.get(|| self.fetch_token(id, secret)).await
+                self.token
+                    .get(|| self.fetch_token(id, secret.expose()))
+                    .await
             }
         }
     }
@@ -322,7 +312,7 @@ mod tests {
     use super::*;
 
     fn config(endpoint: &str) -> HttpRegistryConfig {
-        HttpRegistryConfig::new(endpoint, Credentials::Token("t".to_owned()))
+        HttpRegistryConfig::new(endpoint, Credentials::Token("t".into()))
     }
 
     #[test]
@@ -348,9 +338,9 @@ mod tests {
     fn secrets_do_not_show_in_debug_output() {
         let client = Credentials::Client {
             id: "motcua".to_owned(),
-            secret: "s3cret".to_owned(),
+            secret: "s3cret".into(),
         };
-        let shown = format!("{client:?} {:?}", Credentials::Token("tok3n".to_owned()));
+        let shown = format!("{client:?} {:?}", Credentials::Token("tok3n".into()));
         assert!(
             !shown.contains("s3cret") && !shown.contains("tok3n"),
             "{shown}"

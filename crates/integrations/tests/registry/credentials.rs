@@ -11,7 +11,7 @@ async fn a_wrong_client_secret_is_a_credentials_error_without_retries() {
     let registry = HttpRegistry::new(HttpRegistryConfig {
         credentials: Credentials::Client {
             id: sandbox.client_id().to_owned(),
-            secret: "not-the-secret".to_owned(),
+            secret: "not-the-secret".into(),
         },
         ..config(&sandbox)
     })
@@ -38,7 +38,7 @@ async fn a_wrong_client_secret_is_a_credentials_error_without_retries() {
 async fn a_long_lived_token_the_platform_does_not_know_is_a_credentials_error() {
     let sandbox = sandbox().await;
     let registry = HttpRegistry::new(HttpRegistryConfig {
-        credentials: Credentials::Token("made-up".to_owned()),
+        credentials: Credentials::Token("made-up".into()),
         ..config(&sandbox)
     })
     .expect("a valid configuration");

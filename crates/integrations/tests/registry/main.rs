@@ -43,7 +43,7 @@ fn config(sandbox: &Sandbox) -> HttpRegistryConfig {
             sandbox.url(),
             Credentials::Client {
                 id: sandbox.client_id().to_owned(),
-                secret: sandbox.client_secret().to_owned(),
+                secret: sandbox.client_secret().into(),
             },
         )
     }

@@ -6,6 +6,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use integrations::payment::paygov::wire;
+
 use super::{CallbackMode, Delivery, Gateway, Payments, Txn, paygov, sign, vnpay};
 
 /// Sends the callback of `txn` (just settled) in the background.
@@ -39,7 +41,7 @@ async fn send(payments: &Payments, txn: &Txn, corrupt: bool) -> Delivery {
         Gateway::PayGov => {
             let mut message = paygov::result_message(payments, txn, "NOTIFY");
             if corrupt {
-                let bad = sign::corrupt(&sign::text(&message, "MaXacThuc"));
+                let bad = sign::corrupt(&wire::field(&message, "MaXacThuc"));
                 message["MaXacThuc"] = serde_json::Value::String(bad);
             }
             payments.http.post(&txn.callback_url).json(&message)

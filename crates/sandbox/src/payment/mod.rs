@@ -3,8 +3,8 @@
 //! real payment page where test cards succeed or fail, signed returns and server-to-server
 //! callbacks, queries answered from an in-memory ledger, and refunds. The wire formats are the
 //! ones documented in `integrations::payment::paygov::wire` and
-//! `integrations::payment::vnpay::wire`; the checksums are computed here independently
-//! ([`sign`]).
+//! `integrations::payment::vnpay::wire`, whose checksum code the simulator shares with the
+//! clients ([`sign`] says why and what stays the sandbox's own).
 //!
 //! # Endpoints
 //!

@@ -11,6 +11,7 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
+use integrations::payment::paygov::wire;
 use serde::Deserialize;
 
 use super::{
@@ -173,7 +174,7 @@ fn return_location(payments: &Payments, txn: &Txn) -> String {
             let mut out = form_urlencoded::Serializer::new(String::new());
             if let Some(fields) = message.as_object() {
                 for name in fields.keys() {
-                    out.append_pair(name, &super::sign::text(&message, name));
+                    out.append_pair(name, &wire::field(&message, name));
                 }
             }
             out.finish()

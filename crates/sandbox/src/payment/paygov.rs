@@ -1,6 +1,7 @@
 //! PayGov's messages (`POST /paygov/api/v1/bantin`): INIT opens a transaction and names the
-//! payment page, QUERY answers from the ledger, REFUND records a refund. Field lists and codes
-//! as in `integrations::payment::paygov::wire`.
+//! payment page, QUERY answers from the ledger, REFUND records a refund. Codes as in
+//! `integrations::payment::paygov::wire`, whose field lists and checksum the sandbox signs and
+//! checks with (see [`super::sign`]).
 
 use std::sync::Arc;
 
@@ -9,56 +10,12 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
-use super::sign::{self, text};
-use super::{Gateway, Payments, Refund, Status, Txn, is_reference, is_stamp, now_stamp};
+use integrations::payment::paygov::wire::{
+    self, INIT_SIGNED, NOTIFY_SIGNED, QUERY_SIGNED, REFUND_SIGNED, field as text,
+};
+use integrations::payment::same_hex;
 
-const INIT: [&str; 14] = [
-    "LoaiBanTin",
-    "PhienBan",
-    "MaDoiTac",
-    "MaThamChieu",
-    "SoTien",
-    "LoaiHinhThanhToan",
-    "MaKenhThanhToan",
-    "MaThietBi",
-    "NgonNgu",
-    "MaTienTe",
-    "MaNganHang",
-    "ThongTinGiaoDich",
-    "ThoiGianGD",
-    "Ip",
-];
-pub(crate) const NOTIFY: [&str; 10] = [
-    "LoaiBanTin",
-    "MaLoi",
-    "MaDoiTac",
-    "MaThamChieu",
-    "SoTien",
-    "MaTienTe",
-    "MaGiaoDich",
-    "MaNganHang",
-    "ThoiGianGD",
-    "ThongTinGiaoDich",
-];
-const QUERY: [&str; 5] = [
-    "LoaiBanTin",
-    "PhienBan",
-    "MaDoiTac",
-    "MaThamChieu",
-    "ThoiGianGD",
-];
-const REFUND: [&str; 10] = [
-    "LoaiBanTin",
-    "PhienBan",
-    "MaDoiTac",
-    "MaThamChieu",
-    "MaGiaoDich",
-    "MaHoanTien",
-    "SoTienHoan",
-    "LoaiHoanTien",
-    "ThoiGianGD",
-    "ThoiGianYeuCau",
-];
+use super::{Gateway, Payments, Refund, Status, Txn, is_reference, is_stamp, now_stamp};
 
 fn answer(code: &str, message: &str, mut extra: Value) -> Response {
     extra["error_code"] = json!(code);
@@ -86,16 +43,16 @@ pub(crate) async fn message(
         return refuse("1", "Bản tin không đúng định dạng");
     };
     let fields: &[&str] = match text(&message, "LoaiBanTin").as_str() {
-        "INIT" => &INIT,
-        "QUERY" => &QUERY,
-        "REFUND" => &REFUND,
+        "INIT" => &INIT_SIGNED,
+        "QUERY" => &QUERY_SIGNED,
+        "REFUND" => &REFUND_SIGNED,
         _ => return refuse("1", "Loại bản tin không được hỗ trợ"),
     };
     if text(&message, "MaDoiTac") != payments.paygov_partner_code {
         return refuse("2", "Mã đối tác không tồn tại");
     }
-    let expected = sign::paygov(&message, fields, &payments.paygov_secret);
-    if !sign::same(&expected, &text(&message, "MaXacThuc")) {
+    let expected = wire::checksum_of(&message, fields, &payments.paygov_secret);
+    if !same_hex(&expected, &text(&message, "MaXacThuc")) {
         return refuse("3", "Sai mã xác thực");
     }
     match text(&message, "LoaiBanTin").as_str() {
@@ -176,7 +133,11 @@ pub(crate) fn result_message(payments: &Payments, txn: &Txn, kind: &str) -> Valu
         "ThoiGianGD": at,
         "ThongTinGiaoDich": txn.description,
     });
-    message["MaXacThuc"] = json!(sign::paygov(&message, &NOTIFY, &payments.paygov_secret));
+    message["MaXacThuc"] = json!(wire::checksum_of(
+        &message,
+        &NOTIFY_SIGNED,
+        &payments.paygov_secret
+    ));
     message
 }
 

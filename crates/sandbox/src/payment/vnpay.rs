@@ -1,7 +1,8 @@
 //! VNPay 2.1.0: the payment URL (`GET /vnpay/paymentv2/vpcpay.html`, where the transaction
 //! comes into being when its hash is right) and the merchant web API (`POST
-//! /vnpay/merchant_webapi/api/transaction`: `querydr` and `refund`). Field lists and codes as
-//! in `integrations::payment::vnpay::wire`.
+//! /vnpay/merchant_webapi/api/transaction`: `querydr` and `refund`). Codes as in
+//! `integrations::payment::vnpay::wire`, whose field lists and hashes the sandbox signs and
+//! checks with (see [`super::sign`]).
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -12,67 +13,12 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use super::page;
-use super::sign::{self, text};
+use super::sign;
 use super::{CardOutcome, Gateway, Payments, Refund, Status, Txn, is_reference, is_stamp};
-
-const QUERYDR_REQUEST: [&str; 9] = [
-    "vnp_RequestId",
-    "vnp_Version",
-    "vnp_Command",
-    "vnp_TmnCode",
-    "vnp_TxnRef",
-    "vnp_TransactionDate",
-    "vnp_CreateDate",
-    "vnp_IpAddr",
-    "vnp_OrderInfo",
-];
-const QUERYDR_RESPONSE: [&str; 15] = [
-    "vnp_ResponseId",
-    "vnp_Command",
-    "vnp_ResponseCode",
-    "vnp_Message",
-    "vnp_TmnCode",
-    "vnp_TxnRef",
-    "vnp_Amount",
-    "vnp_BankCode",
-    "vnp_PayDate",
-    "vnp_TransactionNo",
-    "vnp_TransactionType",
-    "vnp_TransactionStatus",
-    "vnp_OrderInfo",
-    "vnp_PromotionCode",
-    "vnp_PromotionAmount",
-];
-const REFUND_REQUEST: [&str; 13] = [
-    "vnp_RequestId",
-    "vnp_Version",
-    "vnp_Command",
-    "vnp_TmnCode",
-    "vnp_TransactionType",
-    "vnp_TxnRef",
-    "vnp_Amount",
-    "vnp_TransactionNo",
-    "vnp_TransactionDate",
-    "vnp_CreateBy",
-    "vnp_CreateDate",
-    "vnp_IpAddr",
-    "vnp_OrderInfo",
-];
-const REFUND_RESPONSE: [&str; 13] = [
-    "vnp_ResponseId",
-    "vnp_Command",
-    "vnp_ResponseCode",
-    "vnp_Message",
-    "vnp_TmnCode",
-    "vnp_TxnRef",
-    "vnp_Amount",
-    "vnp_BankCode",
-    "vnp_PayDate",
-    "vnp_TransactionNo",
-    "vnp_TransactionType",
-    "vnp_TransactionStatus",
-    "vnp_OrderInfo",
-];
+use integrations::payment::same_hex;
+use integrations::payment::vnpay::wire::{
+    self, QUERYDR_REQUEST, QUERYDR_RESPONSE, REFUND_REQUEST, REFUND_RESPONSE, field as text,
+};
 
 /// `GET /vnpay/paymentv2/vpcpay.html?vnp_…&vnp_SecureHash=…`: checks the request and shows the
 /// payment page of its transaction (opened on the first visit).
@@ -86,9 +32,9 @@ pub(crate) async fn payment_url(
         params.insert(k.into_owned(), v.into_owned());
     }
     let given = params.get("vnp_SecureHash").cloned().unwrap_or_default();
-    let expected = sign::hmac_sha512(&payments.vnpay_hash_secret, &sign::vnpay_data(&params));
+    let expected = wire::secure_hash(&params, &payments.vnpay_hash_secret);
     let get = |name: &str| params.get(name).cloned().unwrap_or_default();
-    if !sign::same(&expected, &given) {
+    if !same_hex(&expected, &given) {
         return page::problem(
             StatusCode::BAD_REQUEST,
             "Sai chữ ký",
@@ -215,8 +161,8 @@ pub(crate) fn result_query(payments: &Payments, txn: &Txn, corrupt: bool) -> Str
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v))
     .collect();
-    let data = sign::vnpay_data(&params);
-    let mut hash = sign::hmac_sha512(&payments.vnpay_hash_secret, &data);
+    let data = wire::hash_data(&params);
+    let mut hash = wire::hmac_sha512(&payments.vnpay_hash_secret, &data);
     if corrupt {
         hash = sign::corrupt(&hash);
     }
@@ -224,7 +170,7 @@ pub(crate) fn result_query(payments: &Payments, txn: &Txn, corrupt: bool) -> Str
 }
 
 fn signed(payments: &Payments, mut answer: Value, fields: &[&str]) -> Response {
-    let hash = sign::vnpay_api(&answer, fields, &payments.vnpay_hash_secret);
+    let hash = wire::api_hash(&answer, fields, &payments.vnpay_hash_secret);
     answer["vnp_SecureHash"] = json!(hash);
     axum::Json(answer).into_response()
 }
@@ -280,8 +226,8 @@ pub(crate) async fn api(
     if text(&request, "vnp_TmnCode") != payments.vnpay_tmn_code {
         return short(&payments, &request, &command, "02", "Merchant is not valid");
     }
-    let expected = sign::vnpay_api(&request, fields, &payments.vnpay_hash_secret);
-    if !sign::same(&expected, &text(&request, "vnp_SecureHash")) {
+    let expected = wire::api_hash(&request, fields, &payments.vnpay_hash_secret);
+    if !same_hex(&expected, &text(&request, "vnp_SecureHash")) {
         return short(&payments, &request, &command, "97", "Invalid Checksum");
     }
     let request_id = text(&request, "vnp_RequestId");

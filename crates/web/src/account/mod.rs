@@ -32,7 +32,10 @@ pub fn router() -> Router<AppState> {
         )
         .route("/account/sso", get(single_sign_on::start))
         .route("/account/sso/callback", get(single_sign_on::callback))
-        .route("/account/sign-out", axum::routing::post(sign_in::sign_out))
+        .route(
+            "/account/sign-out",
+            axum::routing::post(crate::sessions::sign_out::<session::Citizen>),
+        )
         .route("/account", get(mine::home))
         .route("/account/dossiers/{code}", get(mine::dossier))
         .route("/account/papers", get(papers::page))

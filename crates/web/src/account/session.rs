@@ -1,21 +1,16 @@
-//! The signed-in citizen of a request, read from the `motcua_citizen` cookie. Pages that need an
-//! account take [`Citizen`] (a visitor without one is sent to sign in); pages open to everyone
+//! The signed-in citizen of a request, read from the cookie of [`CITIZENS`] with the session
+//! mechanics of [`crate::sessions`]. Pages that need an account take [`Citizen`] (a visitor without one is sent to sign in); pages open to everyone
 //! that behave differently for an account holder take [`Viewer`].
 
 use axum::extract::FromRequestParts;
 use axum::http::HeaderMap;
 use axum::http::request::Parts;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use domain::access::{Principal, Request, permits};
-use storage::sessions::SessionKind;
 
 use crate::AppState;
 use crate::error::AppError;
-use crate::sessions::{csrf_matches, keep_alive, token_hash};
-use crate::ui::{cookie, percent_encode};
-
-/// Cookie holding a citizen's session token.
-pub const CITIZEN_COOKIE: &str = "motcua_citizen";
+use crate::sessions::{self, CITIZENS, SessionPlace, SignedIn};
 
 /// A signed-in citizen.
 #[derive(Debug, Clone)]
@@ -40,11 +35,15 @@ impl Citizen {
 
     /// Refuses a post that does not carry this session's CSRF token.
     pub fn check_csrf(&self, fields: &[(String, String)]) -> Result<(), AppError> {
-        if csrf_matches(fields, &self.csrf) {
-            Ok(())
-        } else {
-            Err(AppError::Forbidden)
-        }
+        sessions::check_csrf(fields, &self.csrf)
+    }
+}
+
+impl SignedIn for Citizen {
+    const PLACE: SessionPlace = CITIZENS;
+
+    fn csrf(&self) -> &str {
+        &self.csrf
     }
 }
 
@@ -73,24 +72,13 @@ pub(super) async fn current(
     state: &AppState,
     headers: &HeaderMap,
 ) -> Result<Option<Citizen>, AppError> {
-    let Some(token) = cookie(headers, CITIZEN_COOKIE) else {
+    let Some(hash) = CITIZENS.token_hash(headers) else {
         return Ok(None);
     };
-    let hash = token_hash(token);
-    let Some(session) = state.db.citizen_session(&hash).await? else {
+    let found = state.db.citizen_session(&hash).await?;
+    let Some(session) = CITIZENS.live(&state.db, &hash, found).await? else {
         return Ok(None);
     };
-    if !keep_alive(
-        &state.db,
-        SessionKind::Citizen,
-        &hash,
-        session.last_seen_at,
-        session.expires_at,
-    )
-    .await?
-    {
-        return Ok(None);
-    }
     let c = session.citizen;
     Ok(Some(Citizen {
         id: c.id,
@@ -110,16 +98,7 @@ impl FromRequestParts<AppState> for Citizen {
     ) -> Result<Self, Self::Rejection> {
         match current(state, &parts.headers).await {
             Ok(Some(citizen)) => Ok(citizen),
-            Ok(None) => {
-                let next = parts
-                    .uri
-                    .path_and_query()
-                    .map_or("/account", |pq| pq.as_str());
-                Err(
-                    Redirect::to(&format!("/account/sign-in?next={}", percent_encode(next)))
-                        .into_response(),
-                )
-            }
+            Ok(None) => Err(CITIZENS.to_sign_in(&parts.uri)),
             Err(e) => Err(e.into_response()),
         }
     }

@@ -10,16 +10,15 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use domain::contact::Login;
 use storage::citizens::NewCitizen;
-use storage::sessions::SessionKind;
 use uuid::Uuid;
 
-use super::session::{CITIZEN_COOKIE, Citizen};
+use super::session::Citizen;
 use crate::AppState;
 use app::accounts::officers::{hash_password, verify_against_nothing, verify_password};
 use crate::error::AppError;
 use crate::limits::{ClientAddr, minutes};
 use crate::portal::render;
-use crate::sessions::{SameSite, SessionPlace};
+use crate::sessions::CITIZENS;
 use crate::ui::{Ui, percent_encode};
 
 /// Shortest password accepted.
@@ -127,29 +126,15 @@ pub async fn sign_in_page(
     ))
 }
 
-/// Citizens' sessions: the cookie comes along on a top-level return from another site (an
-/// identity provider, a link in a message), never on another site's posts.
-const PLACE: SessionPlace = SessionPlace {
-    kind: SessionKind::Citizen,
-    cookie: CITIZEN_COOKIE,
-    same_site: SameSite::Lax,
-};
-
 pub(super) async fn start_session(
     state: &AppState,
     headers: &HeaderMap,
     account: &str,
     next: &str,
 ) -> Result<Response, AppError> {
-    crate::sessions::start(
-        &state.db,
-        PLACE,
-        headers,
-        state.secure_cookies,
-        account,
-        next,
-    )
-    .await
+    CITIZENS
+        .start(&state.db, headers, state.secure_cookies, account, next)
+        .await
 }
 
 /// Checks the login and password and starts a session.
@@ -311,15 +296,4 @@ pub async fn register(
     }
     tracing::info!(citizen = %id, "citizen registered");
     start_session(&state, &headers, &id, "/account?welcome=1").await
-}
-
-/// Ends the session on the server and clears the cookie.
-pub async fn sign_out(
-    State(state): State<AppState>,
-    citizen: Citizen,
-    headers: HeaderMap,
-    Form(fields): Form<Vec<(String, String)>>,
-) -> Result<Response, AppError> {
-    citizen.check_csrf(&fields)?;
-    crate::sessions::end(&state.db, PLACE, &headers, state.secure_cookies, "/").await
 }

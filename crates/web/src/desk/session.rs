@@ -1,10 +1,11 @@
-//! Officers' sign-in and sessions. A session is a random token in an HttpOnly, SameSite=Strict
-//! cookie whose SHA-256 alone is stored, with an idle and an absolute timeout; signing in makes
-//! a new token (no fixation), signing out deletes it on the server, and disabling an officer
-//! ends their sessions at once (the session look-up joins on active accounts). Every form of a
-//! session carries its CSRF token as well. An officer who enrolled an authenticator app gives
-//! its current code with the password; where the configuration requires it, an officer without
-//! one is kept on the enrolment page until they have one.
+//! Officers' sign-in and sessions, on the mechanics of [`crate::sessions`] shared with
+//! citizens' ([`OFFICERS`] says how they differ). A session is a random token in an HttpOnly,
+//! SameSite=Strict cookie whose SHA-256 alone is stored, with an idle and an absolute timeout;
+//! signing in makes a new token (no fixation), signing out deletes it on the server, and
+//! disabling an officer ends their sessions at once (the session look-up joins on active
+//! accounts). Every form of a session carries its CSRF token as well. An officer who enrolled an
+//! authenticator app gives its current code with the password; where the configuration requires
+//! it, an officer without one is kept on the enrolment page until they have one.
 
 use axum::extract::{FromRequestParts, State};
 use axum::http::HeaderMap;
@@ -18,14 +19,13 @@ use crate::AppState;
 use crate::error::AppError;
 use crate::limits::{ClientAddr, minutes};
 use crate::portal::render;
-use crate::sessions::{self, SameSite, SessionPlace, csrf_matches, token_hash};
-use crate::ui::{Ui, cookie, percent_encode};
-use storage::sessions::SessionKind;
+use crate::sessions::{self, OFFICERS, SessionPlace, SignedIn};
+use crate::ui::Ui;
+
+pub use crate::sessions::CSRF_FIELD;
 
 /// Cookie holding the session token.
-pub const SESSION_COOKIE: &str = "motcua_officer";
-/// Name of the hidden field carrying the session's CSRF token.
-pub const CSRF_FIELD: &str = "csrf";
+pub const SESSION_COOKIE: &str = OFFICERS.cookie;
 
 /// The signed-in officer of a back-office request.
 #[derive(Debug, Clone)]
@@ -85,11 +85,15 @@ impl Officer {
 
     /// Refuses a post that does not carry this session's CSRF token.
     pub fn check_csrf(&self, fields: &[(String, String)]) -> Result<(), AppError> {
-        if csrf_matches(fields, &self.csrf) {
-            Ok(())
-        } else {
-            Err(AppError::Forbidden)
-        }
+        sessions::check_csrf(fields, &self.csrf)
+    }
+}
+
+impl SignedIn for Officer {
+    const PLACE: SessionPlace = OFFICERS;
+
+    fn csrf(&self) -> &str {
+        &self.csrf
     }
 }
 
@@ -106,24 +110,12 @@ fn officer_of(stored: StoredOfficer, csrf: String) -> Option<Officer> {
 
 /// Reads the session of a request: `Ok(None)` when there is none or it has expired.
 async fn current(state: &AppState, headers: &HeaderMap) -> Result<Option<Officer>, AppError> {
-    let Some(token) = cookie(headers, SESSION_COOKIE) else {
+    let Some(hash) = OFFICERS.token_hash(headers) else {
         return Ok(None);
     };
-    let hash = token_hash(token);
-    let Some(session) = state.db.session(&hash).await? else {
-        return Ok(None);
-    };
-    let live = sessions::keep_alive(
-        &state.db,
-        SessionKind::Officer,
-        &hash,
-        session.last_seen_at,
-        session.expires_at,
-    )
-    .await?;
-    Ok(live
-        .then(|| officer_of(session.officer, session.csrf_token))
-        .flatten())
+    let found = state.db.session(&hash).await?;
+    let live = OFFICERS.live(&state.db, &hash, found).await?;
+    Ok(live.and_then(|session| officer_of(session.officer, session.csrf_token)))
 }
 
 impl FromRequestParts<AppState> for Officer {
@@ -150,17 +142,7 @@ impl FromRequestParts<AppState> for Officer {
             }
             Ok(Some(officer)) => Ok(officer),
             Ok(None) if parts.uri.path().starts_with("/api/") => Err(super::api::unauthorized()),
-            Ok(None) => {
-                let next = parts
-                    .uri
-                    .path_and_query()
-                    .map_or("/back-office", |pq| pq.as_str());
-                Err(Redirect::to(&format!(
-                    "/back-office/sign-in?next={}",
-                    percent_encode(next)
-                ))
-                .into_response())
-            }
+            Ok(None) => Err(OFFICERS.to_sign_in(&parts.uri)),
             Err(e) => Err(e.into_response()),
         }
     }
@@ -173,7 +155,10 @@ pub fn router() -> Router<AppState> {
             "/back-office/sign-in",
             axum::routing::get(sign_in_page).post(sign_in),
         )
-        .route("/back-office/sign-out", axum::routing::post(sign_out))
+        .route(
+            "/back-office/sign-out",
+            axum::routing::post(sessions::sign_out::<Officer>),
+        )
 }
 
 #[derive(askama::Template)]
@@ -285,37 +270,7 @@ async fn sign_in(
     }
     limits.sign_in_by_account.clear(&username);
     tracing::info!(officer = %stored.id, "officer signed in");
-    sessions::start(
-        &state.db,
-        PLACE,
-        &headers,
-        state.secure_cookies,
-        &stored.id,
-        &next,
-    )
-    .await
-}
-
-/// Officers' sessions: kept from every other site's requests.
-const PLACE: SessionPlace = SessionPlace {
-    kind: SessionKind::Officer,
-    cookie: SESSION_COOKIE,
-    same_site: SameSite::Strict,
-};
-
-async fn sign_out(
-    State(state): State<AppState>,
-    officer: Officer,
-    headers: HeaderMap,
-    Form(fields): Form<Vec<(String, String)>>,
-) -> Result<Response, AppError> {
-    officer.check_csrf(&fields)?;
-    sessions::end(
-        &state.db,
-        PLACE,
-        &headers,
-        state.secure_cookies,
-        "/back-office/sign-in",
-    )
-    .await
+    OFFICERS
+        .start(&state.db, &headers, state.secure_cookies, &stored.id, &next)
+        .await
 }

@@ -226,7 +226,7 @@ async fn live() -> Live {
             PayGov::new(PayGovConfig::new(
                 &sandbox.paygov_endpoint(),
                 &options.paygov_partner_code,
-                &options.paygov_secret,
+                options.paygov_secret.as_str(),
             ))
             .expect("paygov"),
         ),
@@ -235,7 +235,7 @@ async fn live() -> Live {
                 &sandbox.vnpay_payment_url(),
                 &sandbox.vnpay_api_url(),
                 &options.vnpay_tmn_code,
-                &options.vnpay_hash_secret,
+                options.vnpay_hash_secret.as_str(),
             ))
             .expect("vnpay"),
         ),

@@ -29,7 +29,7 @@ async fn app_with_sandbox(timeout: Duration) -> (TestApp, sandbox::Sandbox) {
         sandbox.url(),
         Credentials::Client {
             id: sandbox.client_id().to_owned(),
-            secret: sandbox.client_secret().to_owned(),
+            secret: sandbox.client_secret().into(),
         },
     );
     config.timeout = timeout;

@@ -4,7 +4,6 @@
 
 pub mod wire;
 
-use std::fmt;
 use std::time::Duration;
 
 use reqwest::StatusCode;
@@ -19,11 +18,12 @@ use super::{
     GatewayReport, PaymentError, PaymentGateway, PaymentOrder, PaymentQuery, RefundOrder,
     RefundReport, Started,
 };
+use crate::Secret;
 use crate::resilience::{BreakerConfig, CircuitState, RetryPolicy};
 use wire::{INIT_SIGNED, MESSAGE_PATH, NOTIFY_SIGNED, QUERY_SIGNED, REFUND_SIGNED};
 
 /// How to reach PayGov, as written in `motcua.toml`.
-#[derive(Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PayGovConfig {
     /// Base URL of the platform, e.g. `http://127.0.0.1:8090/paygov` for the sandbox
@@ -32,7 +32,7 @@ pub struct PayGovConfig {
     /// `MaDoiTac`, the partner code the platform issued to the province.
     pub partner_code: String,
     /// The secret shared with the platform, last field of every checksum.
-    pub secret: String,
+    pub secret: Secret,
     /// `PhienBan`, the protocol version (default `1.0.6`).
     #[serde(default = "default_version")]
     pub version: String,
@@ -64,11 +64,11 @@ fn default_timeout_ms() -> u64 {
 impl PayGovConfig {
     /// A configuration with the defaults: version 1.0.6, 10 s per exchange, three attempts for
     /// queries, the breaker opening after five failures for 30 s.
-    pub fn new(endpoint: &str, partner_code: &str, secret: &str) -> Self {
+    pub fn new(endpoint: &str, partner_code: &str, secret: impl Into<Secret>) -> Self {
         Self {
             endpoint: endpoint.to_owned(),
             partner_code: partner_code.to_owned(),
-            secret: secret.to_owned(),
+            secret: secret.into(),
             version: default_version(),
             beneficiary_account: String::new(),
             beneficiary_bank: String::new(),
@@ -79,41 +79,16 @@ impl PayGovConfig {
     }
 }
 
-impl fmt::Debug for PayGovConfig {
-    // The secret stays out of logs and panic messages.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("PayGovConfig")
-            .field("endpoint", &self.endpoint)
-            .field("partner_code", &self.partner_code)
-            .field("secret", &"<hidden>")
-            .field("version", &self.version)
-            .field("beneficiary_account", &self.beneficiary_account)
-            .field("beneficiary_bank", &self.beneficiary_bank)
-            .field("timeout_ms", &self.timeout_ms)
-            .field("retry", &self.retry)
-            .field("breaker", &self.breaker)
-            .finish()
-    }
-}
-
 /// The PayGov client.
+#[derive(Debug)]
 pub struct PayGov {
     message_url: String,
     partner_code: String,
-    secret: String,
+    secret: Secret,
     version: String,
     beneficiary_account: String,
     beneficiary_bank: String,
     caller: Caller,
-}
-
-impl fmt::Debug for PayGov {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("PayGov")
-            .field("message_url", &self.message_url)
-            .field("partner_code", &self.partner_code)
-            .finish_non_exhaustive()
-    }
 }
 
 impl PayGov {
@@ -122,7 +97,7 @@ impl PayGov {
     pub fn new(config: PayGovConfig) -> Result<Self, ConfigError> {
         let endpoint = http_url(&config.endpoint)?;
         required("partner_code", &config.partner_code)?;
-        required("secret", &config.secret)?;
+        required("secret", config.secret.expose())?;
         required("version", &config.version)?;
         Ok(Self {
             message_url: format!("{endpoint}{MESSAGE_PATH}"),
@@ -222,7 +197,7 @@ impl PayGov {
     }
 
     fn sign(&self, message: &mut Value, signed: &[&str]) {
-        let checksum = wire::checksum_of(message, signed, &self.secret);
+        let checksum = wire::checksum_of(message, signed, self.secret.expose());
         message["MaXacThuc"] = Value::String(checksum);
     }
 
@@ -232,7 +207,7 @@ impl PayGov {
         if given.is_empty() {
             return Err(CallbackError::Malformed("MaXacThuc is missing".to_owned()));
         }
-        let expected = wire::checksum_of(message, &NOTIFY_SIGNED, &self.secret);
+        let expected = wire::checksum_of(message, &NOTIFY_SIGNED, self.secret.expose());
         if !same_hex(&expected, &given) {
             return Err(CallbackError::BadSignature);
         }
@@ -586,6 +561,17 @@ mod tests {
             client().read_callback("", message.to_string().as_bytes()),
             Err(CallbackError::Malformed(_))
         ));
+    }
+
+    #[test]
+    fn the_secret_shows_neither_in_the_configuration_nor_in_the_client() {
+        let config = PayGovConfig::new("http://127.0.0.1:9/paygov", "MOTCUA01", "s3cret-paygov");
+        let shown = format!(
+            "{config:?} {:?}",
+            PayGov::new(config.clone()).expect("valid")
+        );
+        assert!(!shown.contains("s3cret-paygov"), "{shown}");
+        assert!(shown.contains("MOTCUA01"), "{shown}");
     }
 
     #[test]

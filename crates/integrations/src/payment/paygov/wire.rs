@@ -112,6 +112,8 @@
 
 use sha2::{Digest as _, Sha256};
 
+pub use super::super::text::field;
+
 /// Path of every message, after the configured endpoint.
 pub const MESSAGE_PATH: &str = "/api/v1/bantin";
 
@@ -185,15 +187,6 @@ pub fn checksum<'a>(values: impl IntoIterator<Item = &'a str>, secret: &str) -> 
 pub fn checksum_of(message: &serde_json::Value, signed: &[&str], secret: &str) -> String {
     let values: Vec<String> = signed.iter().map(|f| field(message, f)).collect();
     checksum(values.iter().map(String::as_str), secret)
-}
-
-/// A field of a message as text: strings as they are, numbers in decimal, absent or null empty.
-pub fn field(message: &serde_json::Value, name: &str) -> String {
-    match message.get(name) {
-        Some(serde_json::Value::String(s)) => s.clone(),
-        Some(serde_json::Value::Null) | None => String::new(),
-        Some(other) => other.to_string(),
-    }
 }
 
 /// What a `MaLoi` means, in Vietnamese.

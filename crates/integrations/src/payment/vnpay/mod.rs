@@ -5,7 +5,6 @@
 pub mod wire;
 
 use std::collections::BTreeMap;
-use std::fmt;
 use std::time::Duration;
 
 use reqwest::StatusCode;
@@ -20,11 +19,12 @@ use super::{
     GatewayReport, PaymentError, PaymentGateway, PaymentOrder, PaymentQuery, RefundOrder,
     RefundReport, Started,
 };
+use crate::Secret;
 use crate::resilience::{BreakerConfig, CircuitState, RetryPolicy};
 use wire::{QUERYDR_REQUEST, QUERYDR_RESPONSE, REFUND_REQUEST, REFUND_RESPONSE, VERSION};
 
 /// How to reach VNPay, as written in `motcua.toml`.
-#[derive(Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct VnPayConfig {
     /// The payment page, e.g. `https://sandbox.vnpayment.vn/paymentv2/vpcpay.html`, or
@@ -36,7 +36,7 @@ pub struct VnPayConfig {
     /// `vnp_TmnCode`, the merchant's terminal code.
     pub tmn_code: String,
     /// `vnp_HashSecret`, the key of every HMAC-SHA512.
-    pub hash_secret: String,
+    pub hash_secret: Secret,
     /// The server's address declared as `vnp_IpAddr` of refunds (default `127.0.0.1`).
     #[serde(default = "default_server_ip")]
     pub server_ip: String,
@@ -76,12 +76,17 @@ fn default_timeout_ms() -> u64 {
 impl VnPayConfig {
     /// A configuration with the defaults: 15 minutes to pay, 10 s per exchange, three attempts
     /// for queries, the breaker opening after five failures for 30 s.
-    pub fn new(payment_url: &str, api_url: &str, tmn_code: &str, hash_secret: &str) -> Self {
+    pub fn new(
+        payment_url: &str,
+        api_url: &str,
+        tmn_code: &str,
+        hash_secret: impl Into<Secret>,
+    ) -> Self {
         Self {
             payment_url: payment_url.to_owned(),
             api_url: api_url.to_owned(),
             tmn_code: tmn_code.to_owned(),
-            hash_secret: hash_secret.to_owned(),
+            hash_secret: hash_secret.into(),
             server_ip: default_server_ip(),
             order_type: default_order_type(),
             expire_minutes: default_expire_minutes(),
@@ -92,44 +97,17 @@ impl VnPayConfig {
     }
 }
 
-impl fmt::Debug for VnPayConfig {
-    // The secret stays out of logs and panic messages.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("VnPayConfig")
-            .field("payment_url", &self.payment_url)
-            .field("api_url", &self.api_url)
-            .field("tmn_code", &self.tmn_code)
-            .field("hash_secret", &"<hidden>")
-            .field("server_ip", &self.server_ip)
-            .field("order_type", &self.order_type)
-            .field("expire_minutes", &self.expire_minutes)
-            .field("timeout_ms", &self.timeout_ms)
-            .field("retry", &self.retry)
-            .field("breaker", &self.breaker)
-            .finish()
-    }
-}
-
 /// The VNPay client.
+#[derive(Debug)]
 pub struct VnPay {
     payment_url: String,
     api_url: String,
     tmn_code: String,
-    hash_secret: String,
+    hash_secret: Secret,
     server_ip: String,
     order_type: String,
     expire_minutes: u32,
     caller: Caller,
-}
-
-impl fmt::Debug for VnPay {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("VnPay")
-            .field("payment_url", &self.payment_url)
-            .field("api_url", &self.api_url)
-            .field("tmn_code", &self.tmn_code)
-            .finish_non_exhaustive()
-    }
 }
 
 impl VnPay {
@@ -139,7 +117,7 @@ impl VnPay {
         let payment_url = http_url(&config.payment_url)?;
         let api_url = http_url(&config.api_url)?;
         required("tmn_code", &config.tmn_code)?;
-        required("hash_secret", &config.hash_secret)?;
+        required("hash_secret", config.hash_secret.expose())?;
         Ok(Self {
             payment_url,
             api_url,
@@ -193,7 +171,7 @@ impl VnPay {
         .collect();
         // The query string is the signed text itself.
         let data = wire::hash_data(&params);
-        let hash = wire::hmac_sha512(&self.hash_secret, &data);
+        let hash = wire::hmac_sha512(self.hash_secret.expose(), &data);
         let separator = if self.payment_url.contains('?') {
             '&'
         } else {
@@ -223,10 +201,7 @@ impl VnPay {
             "vnp_CreateDate": stamp(now),
             "vnp_IpAddr": q.payer_ip,
         });
-        let hash = wire::hmac_sha512(
-            &self.hash_secret,
-            &wire::api_data(&message, &QUERYDR_REQUEST),
-        );
+        let hash = wire::api_hash(&message, &QUERYDR_REQUEST, self.hash_secret.expose());
         message["vnp_SecureHash"] = Value::String(hash);
         message
     }
@@ -251,10 +226,7 @@ impl VnPay {
             "vnp_IpAddr": self.server_ip,
             "vnp_OrderInfo": ascii_fold(&r.reason),
         });
-        let hash = wire::hmac_sha512(
-            &self.hash_secret,
-            &wire::api_data(&message, &REFUND_REQUEST),
-        );
+        let hash = wire::api_hash(&message, &REFUND_REQUEST, self.hash_secret.expose());
         message["vnp_SecureHash"] = Value::String(hash);
         message
     }
@@ -262,7 +234,7 @@ impl VnPay {
     /// Checks the hash of an API answer over `fields`.
     fn check_answer(&self, answer: &Value, fields: &[&str]) -> Result<(), PaymentError> {
         let given = wire::field(answer, "vnp_SecureHash");
-        let expected = wire::hmac_sha512(&self.hash_secret, &wire::api_data(answer, fields));
+        let expected = wire::api_hash(answer, fields, self.hash_secret.expose());
         if same_hex(&expected, &given) {
             Ok(())
         } else {
@@ -324,7 +296,10 @@ impl PaymentGateway for VnPay {
         let given = params
             .get("vnp_SecureHash")
             .ok_or_else(|| CallbackError::Malformed("vnp_SecureHash is missing".to_owned()))?;
-        if !same_hex(&wire::secure_hash(&params, &self.hash_secret), given) {
+        if !same_hex(
+            &wire::secure_hash(&params, self.hash_secret.expose()),
+            given,
+        ) {
             return Err(CallbackError::BadSignature);
         }
         let text = |name: &str| params.get(name).cloned().unwrap_or_default();
@@ -533,6 +508,17 @@ mod tests {
             SECRET,
         ))
         .expect("a valid configuration")
+    }
+
+    #[test]
+    fn the_hash_secret_shows_neither_in_the_configuration_nor_in_the_client() {
+        let shown = format!(
+            "{:?} {:?}",
+            VnPayConfig::new("http://a/pay", "http://a/api", "MOTCUA01", SECRET),
+            client()
+        );
+        assert!(!shown.contains(SECRET), "{shown}");
+        assert!(shown.contains("MOTCUA01"), "{shown}");
     }
 
     fn order() -> PaymentOrder {

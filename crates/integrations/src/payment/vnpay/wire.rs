@@ -48,6 +48,8 @@ use std::collections::BTreeMap;
 use hmac::{Hmac, KeyInit as _, Mac as _};
 use sha2::Sha512;
 
+pub use super::super::text::field;
+
 /// The protocol version motcua speaks.
 pub const VERSION: &str = "2.1.0";
 
@@ -162,14 +164,9 @@ pub fn api_data(message: &serde_json::Value, fields: &[&str]) -> String {
         .join("|")
 }
 
-/// A field of an API message as text: strings as they are, numbers in decimal, absent or null
-/// empty (VNPay writes some numbers as JSON numbers, some as strings).
-pub fn field(message: &serde_json::Value, name: &str) -> String {
-    match message.get(name) {
-        Some(serde_json::Value::String(s)) => s.clone(),
-        Some(serde_json::Value::Null) | None => String::new(),
-        Some(other) => other.to_string(),
-    }
+/// `vnp_SecureHash` of a merchant web API message (request or answer) over its `fields`.
+pub fn api_hash(message: &serde_json::Value, fields: &[&str], secret: &str) -> String {
+    hmac_sha512(secret, &api_data(message, fields))
 }
 
 /// What a payment's `vnp_ResponseCode` means, in Vietnamese.
