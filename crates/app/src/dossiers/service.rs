@@ -5,6 +5,7 @@
 
 use domain::catalogue::{Channel, Procedure, Workflow};
 use domain::dossier::tracking::last_four_digits;
+use domain::payment::ledger::PaymentChannel;
 use domain::dossier::{
     Action, Actor, Applicant, Context, DossierCode, DossierState, Event, apply, decide,
 };
@@ -180,6 +181,7 @@ pub struct DossierService<'a> {
     db: &'a Db,
     vault: &'a crate::personal_data::PersonalDataVault,
     reference: &'a ReferenceData,
+    counter_channel: PaymentChannel,
 }
 
 impl<'a> DossierService<'a> {
@@ -195,7 +197,39 @@ impl<'a> DossierService<'a> {
             db,
             vault,
             reference,
+            counter_channel: PaymentChannel::Cash,
         }
+    }
+
+    /// The same service, recording fees an officer takes at the counter as paid through
+    /// `channel` (cash, the default, or a card terminal).
+    pub fn counter_channel(mut self, channel: PaymentChannel) -> Self {
+        self.counter_channel = channel;
+        self
+    }
+
+    /// Every consequence of an action beyond the dossier's own log: money taken at the counter
+    /// goes to the payment ledger, whatever door the action came through. Run after the action
+    /// is recorded and again when it is replayed (the ledger row is keyed by the request's
+    /// idempotency key), so a crash in between is repaired by the retry.
+    async fn consequences(
+        &self,
+        code: &str,
+        actor: &Actor,
+        action: &Action,
+        idempotency: Option<&Idempotency>,
+    ) -> Result<(), ServiceError> {
+        if let Some(fees) = crate::payments::counter::counter_payment(actor, action) {
+            crate::payments::counter::record(
+                self.db,
+                code,
+                fees,
+                self.counter_channel,
+                idempotency.map(|i| i.key.as_str()),
+            )
+            .await?;
+        }
+        Ok(())
     }
 
     fn procedure(&self, code: &str) -> Result<&'a Procedure, ServiceError> {
@@ -458,6 +492,7 @@ impl<'a> DossierService<'a> {
         if let Some((idem, _)) = idempotency
             && let Some(previous) = self.db.idempotent_answer(idem).await?
         {
+            self.consequences(code, actor, action, Some(idem)).await?;
             return Ok(Outcome::Replayed(previous));
         }
         let current = self.get(code).await?;
@@ -519,6 +554,13 @@ impl<'a> DossierService<'a> {
             }
             other => other?,
         };
+        self.consequences(
+            &view.stored.code,
+            actor,
+            action,
+            idempotency.map(|(i, _)| i),
+        )
+        .await?;
         match written {
             Written::Replayed(r) => Ok(Outcome::Replayed(r)),
             Written::Done(_) => Ok(Outcome::Done(Box::new(view))),

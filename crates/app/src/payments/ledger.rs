@@ -97,7 +97,7 @@ fn outcome_text(outcome: &GatewayOutcome) -> String {
 /// Keeps a report or action on the ledger's log. A failure to log is itself logged and does not
 /// undo what was done.
 pub async fn log(
-    app: &App,
+    db: &storage::Db,
     reference: Option<&str>,
     channel: PaymentChannel,
     source: &'static str,
@@ -111,7 +111,7 @@ pub async fn log(
         verdict,
         detail,
     };
-    if let Err(e) = app.db.log_payment_event(&event).await {
+    if let Err(e) = db.log_payment_event(&event).await {
         tracing::error!(error = %e, source, verdict, "cannot log a payment event");
     }
 }
@@ -136,7 +136,7 @@ pub async fn apply(
             Some(p) if p.channel == channel => p,
             _ => {
                 log(
-                    app,
+                    &app.db,
                     None,
                     channel,
                     source.as_str(),
@@ -178,7 +178,7 @@ pub async fn apply(
             }
         };
         log(
-            app,
+            &app.db,
             Some(&report.reference),
             channel,
             source.as_str(),
@@ -236,7 +236,7 @@ pub async fn settle_dossier(app: &App, payment: &StoredPayment) {
         Ok(_) => {}
         Err(ServiceError::Refused { code, message }) => {
             log(
-                app,
+                &app.db,
                 Some(&payment.reference),
                 payment.channel,
                 "settle",

@@ -3,6 +3,7 @@
 //! reconciliation job that asks the gateways about payments left open. The rules (which report
 //! moves a payment where) are in `domain::payment`; the protocols are in `integrations::payment`.
 
+pub mod counter;
 pub mod ledger;
 pub mod reconcile;
 

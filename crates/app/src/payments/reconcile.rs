@@ -73,7 +73,7 @@ pub async fn round(app: &App, older_than: Duration) -> Round {
                     if closed {
                         result.moved += 1;
                         ledger::log(
-                            app,
+                            &app.db,
                             Some(&payment.reference),
                             payment.channel,
                             "query",

@@ -182,7 +182,12 @@ pub async fn submit(
     });
     let answer_location = location.clone();
     let answer = move |_: &app::dossiers::DossierView| forms::redirect_answer(&answer_location);
-    let service = DossierService::new(&state.db, &state.vault, &data);
+    super::may_record_counter_payment(&officer, &view, &action)?;
+    // The ledger row of money taken at the counter is written by the service, whatever door.
+    let channel = PaymentChannel::parse(value(&fields, "channel"))
+        .filter(|c| !c.is_online())
+        .unwrap_or(PaymentChannel::Cash);
+    let service = DossierService::new(&state.db, &state.vault, &data).counter_channel(channel);
     let outcome = service
         .act(
             &view.stored.code,
@@ -195,30 +200,6 @@ pub async fn submit(
                 .map(|i| (i, &answer as &app::dossiers::Answer<'_>)),
         )
         .await;
-    // Money taken at the counter also goes to the payment ledger, once per form (the ledger
-    // row is keyed by the form's token), so the report compares counter and online payments.
-    if let (
-        Ok(_),
-        Action::RecordFeesPaid {
-            amount_vnd,
-            reference,
-        },
-    ) = (&outcome, &action)
-    {
-        let channel = PaymentChannel::parse(value(&fields, "channel"))
-            .filter(|c| !c.is_online())
-            .unwrap_or(PaymentChannel::Cash);
-        crate::payments::counter::record_counter_payment(
-            &state,
-            &officer,
-            &view,
-            channel,
-            *amount_vnd,
-            reference,
-            forms::token_of(&fields).unwrap_or_default(),
-        )
-        .await?;
-    }
     match outcome {
         Ok(Outcome::Done(_)) => Ok(Redirect::to(&location).into_response()),
         Ok(Outcome::Replayed(answer)) => Ok(forms::replay(&answer)),

@@ -9,6 +9,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use domain::dossier::{Action, Event};
 use serde::Serialize;
+use domain::payment::ledger::PaymentChannel;
 use sha2::{Digest, Sha256};
 use storage::dossier::{Idempotency, IdempotentResponse};
 use time::OffsetDateTime;
@@ -143,6 +144,10 @@ pub struct ActionRequest {
     /// `{"action": "request_supplement", "reasons": "…"}`, `{"action": "accept"}`.
     #[schema(value_type = Object)]
     pub action: Action,
+    /// For `record_fees_paid`: how the money was taken at the counter, `cash` (the default) or
+    /// `card_terminal`.
+    #[serde(default)]
+    pub payment_channel: Option<String>,
 }
 
 /// Act on a dossier: the rules decide, the event is recorded once per `Idempotency-Key`.
@@ -176,12 +181,21 @@ pub async fn act(
     let data = state.reference.get();
     let view = load(&state, &data, &officer, &code).await?;
     super::dossier_page::may_act(&officer, &view)?;
+    super::may_record_counter_payment(&officer, &view, &request.action)?;
     let idempotency = idempotency_of(
         &headers,
         format!("api:officer:{}", officer.id),
         &[view.stored.code.as_bytes(), &body],
     );
-    let service = DossierService::new(&state.db, &state.vault, &data);
+    // Money taken at the counter goes to the ledger as paid through this channel (cash when
+    // the client does not say).
+    let channel = match request.payment_channel.as_deref() {
+        None => PaymentChannel::Cash,
+        Some(text) => PaymentChannel::parse(text)
+            .filter(|c| !c.is_online())
+            .ok_or_else(|| AppError::BadRequest(ui.t("desk.api.payment_channel").to_owned()))?,
+    };
+    let service = DossierService::new(&state.db, &state.vault, &data).counter_channel(channel);
     let answer = |after: &DossierView| IdempotentResponse {
         status: 200,
         body: serde_json::json!({ "code": after.stored.code, "version": after.stored.event_count })

@@ -119,3 +119,18 @@ pub fn router() -> Router<AppState> {
             get(verify::result_file),
         )
 }
+
+/// Money taken at the counter is recorded only by whom the access policy allows
+/// (`Request::RecordCounterPayment`: a reception officer of the dossier's unit), whichever door
+/// the "fees paid" action came through.
+pub(crate) fn may_record_counter_payment(
+    officer: &Officer,
+    view: &app::dossiers::DossierView,
+    action: &domain::dossier::Action,
+) -> Result<(), AppError> {
+    let by_officer = matches!(action, domain::dossier::Action::RecordFeesPaid { .. });
+    if by_officer && !officer.may(&domain::access::Request::RecordCounterPayment(view.facts())) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(())
+}

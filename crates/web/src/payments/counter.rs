@@ -1,6 +1,5 @@
-//! Money at the one-stop counter and refunds, in the back office. A reception officer's
-//! "fees paid" action also writes the ledger (cash or card terminal), so the report compares the
-//! channels; a leader refunds a payment (through its gateway when it was paid online), and the
+//! Refunds in the back office (the ledger row of money taken at the counter is written by the
+//! dossier service, `app::payments::counter`): a leader refunds a payment (through its gateway when it was paid online), and the
 //! refund is kept whatever the gateway answers.
 
 use axum::Form;
@@ -8,12 +7,11 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::payment::ledger::{PaymentChannel, PaymentStatus, refund as check_refund};
 use integrations::payment::RefundOrder;
-use sha2::{Digest, Sha256};
 use storage::payments::{NewPayment, NewRefund, Recorded};
 use time::OffsetDateTime;
 
+use app::payments::counter::new_reference;
 use app::payments::ledger;
-use super::online::{new_receipt_key, new_reference};
 use crate::AppState;
 use crate::desk::Officer;
 use app::dossiers::{DossierService, DossierView};
@@ -25,73 +23,6 @@ fn field<'a>(fields: &'a [(String, String)], name: &str) -> &'a str {
         .iter()
         .find(|(k, _)| k == name)
         .map_or("", |(_, v)| v.trim())
-}
-
-/// The ledger reference of a counter payment, derived from the form's one-time token so that a
-/// repeated post records one payment.
-fn counter_reference(code: &str, token: &str) -> String {
-    let digest = Sha256::digest(format!("counter:{code}:{token}").as_bytes());
-    let hex: String = digest.iter().take(15).map(|b| format!("{b:02X}")).collect();
-    format!("MQ{hex}")
-}
-
-/// Writes a counter payment to the ledger after the dossier recorded it. Called by the desk's
-/// action form once the "fees paid" action succeeded (or was replayed: the ledger row then
-/// already exists and nothing is added).
-pub async fn record_counter_payment(
-    state: &AppState,
-    officer: &Officer,
-    view: &DossierView,
-    channel: PaymentChannel,
-    amount_vnd: i64,
-    receipt_number: &str,
-    token: &str,
-) -> Result<(), AppError> {
-    if channel.is_online() {
-        return Err(AppError::BadRequest("online channel at the counter".into()));
-    }
-    let reference = if token.is_empty() {
-        new_reference()
-    } else {
-        counter_reference(&view.stored.code, token)
-    };
-    if state.db.payment(&reference).await?.is_some() {
-        return Ok(());
-    }
-    let recorded = state
-        .db
-        .record_payment(&NewPayment {
-            reference: reference.clone(),
-            dossier_code: view.stored.code.clone(),
-            channel,
-            amount_vnd,
-            status: PaymentStatus::Paid,
-            intent_token: None,
-            receipt_key: new_receipt_key(),
-            recorded_by: Some(officer.id.clone()),
-            receipt_number: Some(receipt_number.to_owned()),
-            paid_at: Some(OffsetDateTime::now_utc()),
-        })
-        .await;
-    match recorded {
-        Ok(Recorded::New(_) | Recorded::Existing(_)) => {}
-        // Two posts of the same form at once: the other one wrote it.
-        Err(e) if e.is_unique_violation() => return Ok(()),
-        Err(e) => return Err(e.into()),
-    }
-    ledger::log(
-        state,
-        Some(&reference),
-        channel,
-        "counter",
-        "applied",
-        format!(
-            "amount={amount_vnd} receipt={receipt_number} officer={}",
-            officer.id
-        ),
-    )
-    .await;
-    Ok(())
 }
 
 /// A leader refunds all or part of a paid payment of a dossier of their unit.

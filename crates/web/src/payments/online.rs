@@ -19,6 +19,7 @@ use storage::payments::{NewPayment, PaymentChange, Recorded, StoredPayment};
 use uuid::Uuid;
 
 use app::payments::ledger::{self, Source, Verdict};
+use app::payments::counter::{new_receipt_key, new_reference};
 use crate::AppState;
 use crate::account::Viewer;
 use app::dossiers::{DossierService, DossierView};
@@ -41,17 +42,6 @@ pub fn outstanding(view: &DossierView) -> Option<i64> {
     let s = &view.state;
     let owed = s.fees_requested_vnd.saturating_sub(s.fees_paid_vnd);
     (s.status == Status::AwaitingFees && owed > 0).then_some(owed)
-}
-
-/// A fresh payment reference: 34 characters at most, letters and digits only, as both gateways
-/// require (PayGov `MaThamChieu`, VNPay `vnp_TxnRef`), and unique.
-pub fn new_reference() -> String {
-    format!("MC{}", Uuid::now_v7().simple()).to_uppercase()
-}
-
-/// A random key for the receipt's QR code (122 random bits).
-pub fn new_receipt_key() -> String {
-    Uuid::new_v4().simple().to_string()
 }
 
 /// Finds the dossier the form is about and checks the payer may pay it: its applicant signed in,

@@ -728,3 +728,51 @@ fn pdf_text(pdf: &[u8]) -> Option<String> {
     assert!(out.status.success(), "pdftotext failed");
     Some(String::from_utf8(out.stdout).expect("UTF-8"))
 }
+
+/// Fees recorded through the JSON API reach the ledger and the payment report as they do from
+/// the desk's form (the ledger row is the dossier service's consequence of the action, not the
+/// form's), once per `Idempotency-Key`; only a reception officer may record them.
+#[tokio::test]
+async fn fees_recorded_through_the_api_reach_the_ledger_and_the_report_once() {
+    let app = TestApp::new().await;
+    let (code, reception, handler, leader) = awaiting_fees(&app).await;
+    let read = get(&app, &reception.cookie, &format!("/api/v1/dossiers/{code}")).await;
+    let version = read.json()["version"].as_i64().expect("version");
+    let body = format!(
+        r#"{{"expected_version": {version}, "payment_channel": "card_terminal",
+            "action": {{"action": "record_fees_paid", "amount_vnd": 50000, "reference": "BL-API-1"}}}}"#
+    );
+
+    // A handling officer is not the counter: the policy refuses before anything is written.
+    let refused = crate::desk::api_act(&app, &handler, &code, "fees-by-handler", &body).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.body);
+    assert!(app.state.db.payments_of(&code).await.expect("ledger").is_empty());
+
+    let first = crate::desk::api_act(&app, &reception, &code, "fees-api-1", &body).await;
+    assert_eq!(first.status, StatusCode::OK, "{}", first.body);
+    assert_eq!(first.json()["status"], "processing");
+    // A retry with the same key: the same answer, no second payment.
+    let again = crate::desk::api_act(&app, &reception, &code, "fees-api-1", &body).await;
+    assert_eq!(again.status, StatusCode::OK, "{}", again.body);
+    let payments = app.state.db.payments_of(&code).await.expect("ledger");
+    assert_eq!(payments.len(), 1, "{payments:?}");
+    assert_eq!(payments[0].channel, PaymentChannel::CardTerminal);
+    assert_eq!(payments[0].status, PaymentStatus::Paid);
+    assert_eq!(payments[0].amount_vnd, 50_000);
+    assert_eq!(payments[0].gateway_transaction.as_deref(), Some("BL-API-1"));
+
+    // The payment report counts it.
+    let report = get(
+        &app,
+        &leader.cookie,
+        "/back-office/reports/payments?year=2026",
+    )
+    .await;
+    assert_eq!(report.status, StatusCode::OK, "{}", report.body);
+    assert!(report.body.contains("50.000"), "{}", report.body);
+
+    // An online channel cannot be taken at the counter.
+    let online = body.replace("card_terminal", "vnpay");
+    let bad = crate::desk::api_act(&app, &reception, &code, "fees-api-2", &online).await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST, "{}", bad.body);
+}
