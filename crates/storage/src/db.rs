@@ -20,7 +20,7 @@ use sqlx::sqlite::{
 };
 
 use crate::StorageError;
-use crate::group_commit::GroupCommit;
+use crate::dossier::group_commit::GroupCommit;
 
 /// A PostgreSQL connection idle longer than this is pinged before use.
 const PING_WHEN_IDLE_FOR: Duration = Duration::from_secs(2);
@@ -174,7 +174,7 @@ pub enum Db {
 }
 
 /// The connections of one database: those that read, the one(s) that write, and the batch that
-/// concurrent dossier creations share (see [`crate::group_commit`]).
+/// concurrent dossier creations share (see [`crate::dossier::group_commit`]).
 #[derive(Debug)]
 pub struct Pools<DB: sqlx::Database> {
     pub(crate) readers: sqlx::Pool<DB>,

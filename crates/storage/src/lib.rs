@@ -5,14 +5,12 @@
 
 pub mod api_clients;
 mod audit;
-mod batch_rows;
 mod calendar;
 mod catalogue;
 pub mod citizens;
 mod db;
 pub mod dossier;
 mod error;
-mod group_commit;
 pub mod inbox;
 pub mod jobs;
 mod meta;

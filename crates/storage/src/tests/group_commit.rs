@@ -2,10 +2,10 @@
 //! request that goes away mid-write leaves nothing behind.
 
 use crate::StorageError;
+use crate::dossier::group_commit::Undo;
 use crate::dossier::{
     Built, Creation, DossierWriteError, Idempotency, IdempotentResponse, Written,
 };
-use crate::group_commit::Undo;
 use crate::testing::TestDb;
 
 use super::dossier::{index, new_dossier};

@@ -10,11 +10,10 @@ use std::collections::HashMap;
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
+use super::chain::{ChainLink, to_micros};
+use super::{Idempotency, IdempotentResponse, NewEvent, OutboxMessage, StoredDossier};
 use crate::StorageError;
 use crate::db::{Tx, exec_tx, on_tx};
-use crate::dossier::{
-    ChainLink, Idempotency, IdempotentResponse, NewEvent, OutboxMessage, StoredDossier, to_micros,
-};
 use crate::papers::NewDossierPaper;
 
 /// What one kept creation writes.

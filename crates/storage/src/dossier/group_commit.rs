@@ -11,7 +11,7 @@
 //!   that claim again; one that writes more (an online draft marked submitted) works inside a
 //!   savepoint of its own and rolls it back.
 //! - A creation's turn claims its idempotency key and takes its number; its rows (dossier, events,
-//!   papers, outbox, answer) wait in the batch ([`crate::batch_rows`]) and are written with every
+//!   papers, outbox, answer) wait in the batch ([`super::batch_rows`]) and are written with every
 //!   other kept creation's, one multi-row statement per table, just before the commit. If they
 //!   cannot be, the batch fails whole, as below.
 //! - A kept creation (and a replayed one) is answered only after the shared commit has returned
@@ -36,10 +36,10 @@ use std::sync::{Arc, Mutex};
 
 use tokio::sync::{Mutex as AsyncMutex, Notify, OwnedMutexGuard, watch};
 
+use super::batch_rows::{BatchRows, CreationRows};
+use super::{DossierWriteError, Idempotency, IdempotentResponse};
 use crate::StorageError;
-use crate::batch_rows::{BatchRows, CreationRows};
 use crate::db::{Db, Tx, exec_tx};
-use crate::dossier::{DossierWriteError, Idempotency, IdempotentResponse};
 
 /// Most creations one batch carries: enough to amortise the sync many times over, few enough
 /// that the last member of a batch does not wait long behind the others' turns. Do not raise it:
