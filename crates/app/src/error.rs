@@ -68,4 +68,3 @@ impl From<DossierWriteError> for ServiceError {
         }
     }
 }
-

@@ -139,8 +139,11 @@ impl Runner {
                 every.reconcile,
                 Scope::Exclusive,
                 |app| async move {
-                    crate::payments::reconcile::round(&app, crate::payments::reconcile::QUERY_AFTER)
-                        .await;
+                    crate::payments::reconcile::round(
+                        &app,
+                        crate::payments::reconcile::QUERY_AFTER,
+                    )
+                    .await;
                 },
             ));
         }

@@ -10,7 +10,9 @@ use app::dossiers::{ApplicantDetails, Application, DossierService, Opening, Outc
 use app::registry::Registry;
 use app::{App, ReferenceData};
 use domain::catalogue::Channel;
-use domain::dossier::{Actor, Applicant, ApplicantKind, IdentityCheck, IdentityResult, OfficerRole};
+use domain::dossier::{
+    Actor, Applicant, ApplicantKind, IdentityCheck, IdentityResult, OfficerRole,
+};
 use integrations::registry::{
     BoxFuture, LookupOutcome, LookupQuery, PopulationRegistry, RegistryError,
 };
@@ -110,16 +112,16 @@ async fn two_runners_on_one_database_look_each_applicant_up_once() {
     let registry = Arc::new(Counting {
         asked: AtomicUsize::new(0),
     });
-    app.registry = Some(Registry::new(registry.clone(), b"test-key-0123456789".to_vec()));
+    app.registry = Some(Registry::new(
+        registry.clone(),
+        b"test-key-0123456789".to_vec(),
+    ));
 
     // The second runner starts while the first is working through its look-ups (20 ms each).
-    let (a, b) = tokio::join!(
-        app::registry::retry_due_as(&app, "runner-a"),
-        async {
-            tokio::time::sleep(Duration::from_millis(60)).await;
-            app::registry::retry_due_as(&app, "runner-b").await
-        },
-    );
+    let (a, b) = tokio::join!(app::registry::retry_due_as(&app, "runner-a"), async {
+        tokio::time::sleep(Duration::from_millis(60)).await;
+        app::registry::retry_due_as(&app, "runner-b").await
+    },);
     let answered = a.expect("runner a") + b.expect("runner b");
     assert_eq!(answered, codes.len(), "every dossier got its answer once");
     assert_eq!(
@@ -130,7 +132,9 @@ async fn two_runners_on_one_database_look_each_applicant_up_once() {
 
     // Nothing is left for a third round.
     assert_eq!(
-        app::registry::retry_due_as(&app, "runner-c").await.expect("runner c"),
+        app::registry::retry_due_as(&app, "runner-c")
+            .await
+            .expect("runner c"),
         0
     );
     assert_eq!(registry.asked.load(Ordering::SeqCst), codes.len());
@@ -219,8 +223,14 @@ async fn a_periodic_job_runs_in_the_one_process_holding_its_lease() {
     let second = app::jobs::Runner::new(app.clone(), "process-2").with(job(ran.clone()));
 
     assert!(first.run_once("test.exclusive").await);
-    assert!(!second.run_once("test.exclusive").await, "the lease is held");
-    assert!(first.run_once("test.exclusive").await, "its holder renews it");
+    assert!(
+        !second.run_once("test.exclusive").await,
+        "the lease is held"
+    );
+    assert!(
+        first.run_once("test.exclusive").await,
+        "its holder renews it"
+    );
     assert_eq!(ran.load(Ordering::SeqCst), 2);
 
     // A lease that has ended (its holder died) is taken over.

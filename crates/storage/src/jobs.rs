@@ -92,11 +92,7 @@ impl Db {
     }
 
     /// Marks a claimed message delivered (done, or no longer needed).
-    pub async fn finish_outbox(
-        &self,
-        id: Uuid,
-        at: OffsetDateTime,
-    ) -> Result<(), StorageError> {
+    pub async fn finish_outbox(&self, id: Uuid, at: OffsetDateTime) -> Result<(), StorageError> {
         exec_db!(self, |pool| {
             sqlx::query(
                 "update outbox set delivered_at = $2, leased_by = null, leased_until = null \

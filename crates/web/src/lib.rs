@@ -42,8 +42,8 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-pub use error::AppError;
 pub use app::{App, ReferenceData, SharedReference};
+pub use error::AppError;
 pub use ui::Ui;
 
 use crate::error::ErrorMark;

@@ -59,4 +59,3 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for ClientAddr {
         ))
     }
 }
-

@@ -5,8 +5,8 @@
 use domain::catalogue::{Level, ServiceMode};
 use domain::search::ProcedureFilter;
 
-use app::ReferenceData;
 use crate::ui::{Ui, percent_encode};
+use app::ReferenceData;
 
 /// Largest page size the API serves.
 pub const MAX_PER_PAGE: usize = 100;

@@ -16,13 +16,13 @@ use time::OffsetDateTime;
 use utoipa::ToSchema;
 
 use crate::AppState;
-use app::dossiers::{DossierService, DossierView};
-use app::ServiceError;
 use crate::error::AppError;
 use crate::limits::{ClientAddr, minutes};
 use crate::portal::render;
 use crate::ui::Ui;
 use crate::views::local_datetime;
+use app::ServiceError;
+use app::dossiers::{DossierService, DossierView};
 
 /// Routes of public tracking.
 #[allow(deprecated)] // the query-string API stays for existing clients

@@ -5,8 +5,8 @@ use domain::catalogue::{
     Channel, Fee, FeeKind, LegalDuration, Level, PaperForm, Procedure, ServiceMode,
 };
 
-use app::ReferenceData;
 use crate::ui::Ui;
+use app::ReferenceData;
 
 /// Label of a level.
 pub fn level_label(ui: &Ui, level: Level) -> &'static str {

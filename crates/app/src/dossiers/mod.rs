@@ -7,6 +7,5 @@ mod service;
 
 pub use applicant::ApplicantDetails;
 pub use service::{
-    Answer, Application, DossierService, DossierView, Opening, Outcome, index_of,
-    new_events,
+    Answer, Application, DossierService, DossierView, Opening, Outcome, index_of, new_events,
 };

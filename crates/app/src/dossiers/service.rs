@@ -5,16 +5,16 @@
 
 use domain::catalogue::{Channel, Procedure, Workflow};
 use domain::dossier::tracking::last_four_digits;
-use domain::payment::ledger::PaymentChannel;
 use domain::dossier::{
     Action, Actor, Applicant, Context, DossierCode, DossierState, Event, apply, decide,
 };
+use domain::payment::ledger::PaymentChannel;
+use storage::Db;
 use storage::dossier::{
     Append, Built, Creation, DossierIndex, DossierWriteError, Idempotency, IdempotentResponse,
     NewDossier, NewEvent, OutboxMessage, StoredDossier, Written,
 };
 use storage::papers::NewDossierPaper;
-use storage::Db;
 use time::OffsetDateTime;
 use uuid::Uuid;
 

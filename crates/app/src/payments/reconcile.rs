@@ -84,8 +84,7 @@ pub async fn round(app: &App, older_than: Duration) -> Round {
                     }
                 }
             }
-            Ok(report) => match ledger::apply(app, payment.channel, Source::Query, &report).await
-            {
+            Ok(report) => match ledger::apply(app, payment.channel, Source::Query, &report).await {
                 Ok(ledger::Verdict::Applied(_)) => result.moved += 1,
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "reconciliation could not apply a report"),

@@ -32,7 +32,10 @@ mod recorded_instant_tests {
         let at = time::macros::datetime!(2026-03-02 09:15:00.123_456_789 +07:00);
         let kept = recorded_instant(at);
         assert_eq!(kept.offset(), time::UtcOffset::UTC);
-        assert_eq!(kept, time::macros::datetime!(2026-03-02 02:15:00.123_456 UTC));
+        assert_eq!(
+            kept,
+            time::macros::datetime!(2026-03-02 02:15:00.123_456 UTC)
+        );
         assert_eq!(recorded_instant(kept), kept);
     }
 }

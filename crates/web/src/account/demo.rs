@@ -5,8 +5,8 @@
 use storage::Db;
 use storage::citizens::NewCitizen;
 
-use app::accounts::officers::{DEMO_PASSWORD, hash_password};
 use crate::error::AppError;
+use app::accounts::officers::{DEMO_PASSWORD, hash_password};
 
 /// The demonstration citizens: (sign-in name, full name). One signs in by phone, one by e-mail.
 pub const DEMO_CITIZENS: [(&str, &str); 2] = [

@@ -10,12 +10,12 @@ use domain::dossier::tracking::open_supplement_request;
 
 use super::session::Citizen;
 use crate::AppState;
-use app::dossiers::{DossierService};
-use app::ServiceError;
 use crate::error::AppError;
 use crate::portal::render;
 use crate::ui::Ui;
 use crate::views::local_datetime;
+use app::ServiceError;
+use app::dossiers::DossierService;
 
 /// Most dossiers listed on the account page.
 const LISTED: i64 = 100;

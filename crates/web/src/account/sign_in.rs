@@ -14,12 +14,12 @@ use uuid::Uuid;
 
 use super::session::Citizen;
 use crate::AppState;
-use app::accounts::officers::{hash_password, verify_against_nothing, verify_password};
 use crate::error::AppError;
 use crate::limits::{ClientAddr, minutes};
 use crate::portal::render;
 use crate::sessions::CITIZENS;
 use crate::ui::{Ui, percent_encode};
+use app::accounts::officers::{hash_password, verify_against_nothing, verify_password};
 
 /// Shortest password accepted.
 const MIN_PASSWORD: usize = 10;

@@ -20,7 +20,6 @@ use crate::error::AppError;
 use crate::portal::render;
 use crate::ui::Ui;
 
-
 /// One key in the list.
 struct KeyRow {
     prefix: String,

@@ -20,10 +20,10 @@ use utoipa::ToSchema;
 
 use super::ApiClient;
 use crate::AppState;
-use app::dossiers::{ApplicantDetails, Application, DossierService, DossierView, Opening, Outcome};
-use app::ServiceError;
 use crate::error::AppError;
 use crate::ui::Ui;
+use app::ServiceError;
+use app::dossiers::{ApplicantDetails, Application, DossierService, DossierView, Opening, Outcome};
 
 /// Room for a few papers at the web upload's limit each, base64 adding a third.
 pub(crate) const BODY_LIMIT: usize = 48 * 1024 * 1024;

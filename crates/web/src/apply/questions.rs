@@ -16,8 +16,8 @@ use crate::AppState;
 use crate::account::Viewer;
 use crate::error::AppError;
 use crate::forms;
-use app::ReferenceData;
 use crate::ui::Ui;
+use app::ReferenceData;
 
 /// One choice of a radio group or select.
 pub(crate) struct Choice {

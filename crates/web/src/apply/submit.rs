@@ -18,11 +18,11 @@ use super::questions::show_date;
 use super::{draft_id, render_with, see_other};
 use crate::AppState;
 use crate::account::Viewer;
-use app::dossiers::{ApplicantDetails, Application, DossierService, Opening, Outcome};
-use app::ServiceError;
 use crate::error::AppError;
 use crate::forms;
 use crate::ui::Ui;
+use app::ServiceError;
+use app::dossiers::{ApplicantDetails, Application, DossierService, Opening, Outcome};
 
 /// One row of the summary list.
 struct Row {

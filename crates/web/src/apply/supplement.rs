@@ -15,11 +15,11 @@ use time::OffsetDateTime;
 use super::papers::{read_multipart, store_file};
 use super::{ErrorItem, error_for, render_with, see_other};
 use crate::AppState;
-use app::dossiers::{DossierService, DossierView, Outcome};
-use app::ServiceError;
 use crate::error::AppError;
 use crate::forms;
 use crate::ui::Ui;
+use app::ServiceError;
+use app::dossiers::{DossierService, DossierView, Outcome};
 
 /// Most files one supplement carries.
 pub(crate) const MAX_FILES: usize = 5;

@@ -14,11 +14,11 @@ use super::Officer;
 use super::dossier_page::{Attempt, load, render_page};
 use super::field as value;
 use crate::AppState;
-use app::dossiers::{DossierService, Outcome};
-use app::ServiceError;
 use crate::error::AppError;
 use crate::forms;
 use crate::ui::Ui;
+use app::ServiceError;
+use app::dossiers::{DossierService, Outcome};
 
 /// Longest free text kept in an event (a form's reasons fit easily).
 const MAX_TEXT: usize = 4000;

@@ -8,8 +8,8 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use domain::dossier::{Action, Event};
-use serde::Serialize;
 use domain::payment::ledger::PaymentChannel;
+use serde::Serialize;
 use sha2::{Digest, Sha256};
 use storage::dossier::{Idempotency, IdempotentResponse};
 use time::OffsetDateTime;
@@ -18,10 +18,10 @@ use utoipa::ToSchema;
 use super::Officer;
 use super::dossier_page::load;
 use crate::AppState;
-use app::dossiers::{DossierService, DossierView, Outcome};
-use app::ServiceError;
 use crate::error::AppError;
 use crate::ui::Ui;
+use app::ServiceError;
+use app::dossiers::{DossierService, DossierView, Outcome};
 
 /// A dossier as officers' tools read it.
 #[derive(Debug, Serialize, ToSchema)]

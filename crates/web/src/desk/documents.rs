@@ -15,12 +15,12 @@ use super::Officer;
 use super::dossier_page::load;
 use super::verify::verification_url;
 use crate::AppState;
-use app::dossiers::{DossierService, DossierView};
 use crate::error::AppError;
 use crate::i18n::Lang;
-use app::ReferenceData;
 use crate::ui::Ui;
 use crate::views;
+use app::ReferenceData;
+use app::dossiers::{DossierService, DossierView};
 
 /// "08 giờ 30 phút, ngày 27 tháng 11 năm 2026", as the forms write a moment.
 pub(crate) fn moment_vi(at: OffsetDateTime) -> String {
@@ -361,7 +361,10 @@ async fn document_of(
     form: &str,
 ) -> Result<Response, AppError> {
     let service = DossierService::new(&state.db, &state.vault, data);
-    let events = service.timeline(view).await.map_err(crate::error::AppError::from)?;
+    let events = service
+        .timeline(view)
+        .await
+        .map_err(crate::error::AppError::from)?;
     let document = build(state, data, view, &events, form)
         .await
         .ok_or(AppError::NotFound)?;

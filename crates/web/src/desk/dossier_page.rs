@@ -12,12 +12,12 @@ use time::OffsetDateTime;
 
 use super::Officer;
 use crate::AppState;
-use app::dossiers::{DossierService, DossierView};
 use crate::error::AppError;
 use crate::forms;
-use app::ReferenceData;
 use crate::ui::Ui;
 use crate::views::{SelectOption, local_datetime};
+use app::ReferenceData;
+use app::dossiers::{DossierService, DossierView};
 
 /// What an officer typed into an action form that was refused, to show it again.
 #[derive(Debug, Default, Clone)]
@@ -177,7 +177,10 @@ pub async fn load(
     code: &str,
 ) -> Result<DossierView, AppError> {
     let service = DossierService::new(&state.db, &state.vault, data);
-    let view = service.get(code).await.map_err(crate::error::AppError::from)?;
+    let view = service
+        .get(code)
+        .await
+        .map_err(crate::error::AppError::from)?;
     if !may_see(officer, &view) {
         return Err(AppError::NotFound);
     }
@@ -552,7 +555,10 @@ pub async fn render_page(
     let data = state.reference.get();
     let view = load(state, &data, &officer, code).await?;
     let service = DossierService::new(&state.db, &state.vault, &data);
-    let events = service.timeline(&view).await.map_err(crate::error::AppError::from)?;
+    let events = service
+        .timeline(&view)
+        .await
+        .map_err(crate::error::AppError::from)?;
     let procedure = data.procedure(&view.state.procedure_code);
     let now = OffsetDateTime::now_utc();
     let s: &DossierState = &view.state;

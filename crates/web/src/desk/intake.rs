@@ -17,12 +17,12 @@ use uuid::Uuid;
 use super::Officer;
 use super::field as value;
 use crate::AppState;
-use app::dossiers::{Application, DossierService, Opening, Outcome};
-use app::ServiceError;
 use crate::error::AppError;
 use crate::forms;
 use crate::ui::Ui;
 use crate::views::SelectOption;
+use app::ServiceError;
+use app::dossiers::{Application, DossierService, Opening, Outcome};
 
 #[derive(Template)]
 #[template(path = "desk/intake.html")]

@@ -14,16 +14,16 @@ use domain::access::Request;
 use domain::dossier::OfficerRole;
 use storage::officers::StoredOfficer;
 
-use app::accounts::officers::{
-    AccountError, NewAccount, create_officer_account, hash_password, temporary_password,
-    valid_username,
-};
 use super::{Officer, field};
 use crate::AppState;
 use crate::api_clients::admin::is_province_admin;
 use crate::error::AppError;
 use crate::portal::render;
 use crate::ui::Ui;
+use app::accounts::officers::{
+    AccountError, NewAccount, create_officer_account, hash_password, temporary_password,
+    valid_username,
+};
 
 /// One account in the list.
 struct OfficerRow {

@@ -16,12 +16,12 @@ use super::Officer;
 use super::dossier_page::{Attempt, load, may_act, render_page};
 use crate::AppState;
 use crate::apply::papers::{read_multipart, store_file};
-use app::dossiers::ApplicantDetails;
-use app::dossiers::{DossierService, DossierView, Outcome};
-use app::ServiceError;
 use crate::error::AppError;
 use crate::forms;
 use crate::ui::Ui;
+use app::ServiceError;
+use app::dossiers::ApplicantDetails;
+use app::dossiers::{DossierService, DossierView, Outcome};
 
 /// The form's action name, as the other action forms name theirs.
 const ACTION: &str = "mark_result_ready";

@@ -9,12 +9,12 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
-use app::accounts::second_factor::{DIGITS, STEP_SECONDS, grouped, matching_step, new_secret};
 use super::{Officer, field};
 use crate::AppState;
 use crate::error::AppError;
 use crate::portal::render;
 use crate::ui::Ui;
+use app::accounts::second_factor::{DIGITS, STEP_SECONDS, grouped, matching_step, new_secret};
 
 /// Issuer shown in the authenticator app.
 const ISSUER: &str = "motcua";
@@ -137,7 +137,9 @@ pub(crate) async fn submit(
             let fresh = match stored
                 .totp_secret
                 .as_deref()
-                .and_then(|s| app::accounts::second_factor::opened_secret(&state.vault, &officer.id, s))
+                .and_then(|s| {
+                    app::accounts::second_factor::opened_secret(&state.vault, &officer.id, s)
+                })
                 .and_then(|s| matching_step(&s, code, now))
             {
                 Some(step) => state.db.use_second_factor_step(&officer.id, step).await?,
@@ -171,7 +173,6 @@ pub fn enrolment_uri(issuer: &str, account: &str, secret: &str) -> String {
         enc(issuer)
     )
 }
-
 
 #[cfg(test)]
 mod tests {

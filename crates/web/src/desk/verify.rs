@@ -10,13 +10,13 @@ use axum::extract::{Path, Query, State};
 use axum::response::Response;
 
 use crate::AppState;
-use app::dossiers::{DossierService, DossierView};
 use crate::error::AppError;
 use crate::portal::render;
-use app::ReferenceData;
 use crate::sessions::constant_time_eq;
 use crate::ui::Ui;
 use crate::views::local_datetime;
+use app::ReferenceData;
+use app::dossiers::{DossierService, DossierView};
 
 /// The key printed in a dossier's verification links: the 64 random-bearing bits at the end of
 /// its UUIDv7 id, in hexadecimal.
@@ -47,7 +47,10 @@ pub async fn load_with_key(
         .find(|(k, _)| k == "k")
         .map_or("", |(_, v)| v.trim());
     let service = DossierService::new(&state.db, &state.vault, data);
-    let view = service.get(code).await.map_err(crate::error::AppError::from)?;
+    let view = service
+        .get(code)
+        .await
+        .map_err(crate::error::AppError::from)?;
     if !constant_time_eq(
         key.to_ascii_lowercase().as_bytes(),
         verification_key(&view).as_bytes(),

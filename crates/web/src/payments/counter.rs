@@ -10,13 +10,13 @@ use integrations::payment::RefundOrder;
 use storage::payments::{NewPayment, NewRefund, Recorded};
 use time::OffsetDateTime;
 
-use app::payments::counter::new_reference;
-use app::payments::ledger;
 use crate::AppState;
 use crate::desk::Officer;
-use app::dossiers::{DossierService, DossierView};
 use crate::error::AppError;
 use crate::ui::Ui;
+use app::dossiers::{DossierService, DossierView};
+use app::payments::counter::new_reference;
+use app::payments::ledger;
 
 fn field<'a>(fields: &'a [(String, String)], name: &str) -> &'a str {
     fields

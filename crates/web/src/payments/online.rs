@@ -18,17 +18,17 @@ use integrations::payment::{CallbackAck, CallbackError, PaymentGateway, PaymentO
 use storage::payments::{NewPayment, PaymentChange, Recorded, StoredPayment};
 use uuid::Uuid;
 
-use app::payments::ledger::{self, Source, Verdict};
-use app::payments::counter::{new_receipt_key, new_reference};
 use crate::AppState;
 use crate::account::Viewer;
-use app::dossiers::{DossierService, DossierView};
-use app::ServiceError;
 use crate::error::AppError;
 use crate::forms;
 use crate::limits::ClientAddr;
 use crate::portal::render;
 use crate::ui::Ui;
+use app::ServiceError;
+use app::dossiers::{DossierService, DossierView};
+use app::payments::counter::{new_receipt_key, new_reference};
+use app::payments::ledger::{self, Source, Verdict};
 
 fn field<'a>(fields: &'a [(String, String)], name: &str) -> &'a str {
     fields

@@ -38,7 +38,6 @@ pub(crate) fn status_text(
     }
 }
 
-
 /// A look-up's failure as the visitor reads it: too many look-ups lately (with the minutes to
 /// wait, in their language), or what the application layer says otherwise.
 pub(crate) fn lookup_error(ui: &crate::ui::Ui, e: app::ServiceError) -> crate::error::AppError {

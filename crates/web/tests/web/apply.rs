@@ -2,12 +2,12 @@
 //! one question per page, uploads, check answers, submit, confirmation; errors that keep what
 //! was typed; one dossier however often "send" is pressed; and the supplement upload.
 
+use app::dossiers::{ApplicantDetails, DossierService};
 use axum::http::{StatusCode, header};
 use domain::catalogue::Procedure;
 use domain::dossier::{Action, Actor, OfficerRole, Status};
 use storage::papers::PaperPurpose;
 use time::OffsetDateTime;
-use app::dossiers::{ApplicantDetails, DossierService};
 
 use crate::{Reply, TestApp};
 

@@ -6,12 +6,12 @@
 
 use std::collections::BTreeSet;
 
+use app::dossiers::{Application, DossierService, Opening};
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use domain::dossier::{Action, Actor, Applicant, ApplicantKind, OfficerRole};
 use storage::papers::{NewDossierPaper, PaperPurpose};
 use time::OffsetDateTime;
-use app::dossiers::{Application, DossierService, Opening};
 
 use crate::{Reply, TestApp};
 

@@ -567,7 +567,13 @@ async fn the_verification_page_opens_with_the_key_of_the_qr_code_only() {
     assert_eq!(wrong.status, StatusCode::NOT_FOUND);
 }
 
-pub(crate) async fn api_act(app: &TestApp, session: &Session, code: &str, key: &str, body: &str) -> Reply {
+pub(crate) async fn api_act(
+    app: &TestApp,
+    session: &Session,
+    code: &str,
+    key: &str,
+    body: &str,
+) -> Reply {
     app.request(
         Request::post(format!("/api/v1/dossiers/{code}/actions"))
             .header(header::COOKIE, &session.cookie)

@@ -2,12 +2,12 @@
 //! PostgreSQL: the rules decide, the log records, the projection follows, retries do not repeat,
 //! and the audit chain verifies at the end.
 
+use app::ServiceError;
+use app::dossiers::{Application, DossierService, Opening, Outcome};
 use domain::catalogue::Channel;
 use domain::dossier::{Action, Actor, Applicant, ApplicantKind, OfficerRole, ReturnMethod, Status};
 use storage::dossier::{Idempotency, IdempotentResponse};
 use time::macros::datetime;
-use app::ServiceError;
-use app::dossiers::{Application, DossierService, Opening, Outcome};
 
 use crate::TestApp;
 

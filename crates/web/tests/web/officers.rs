@@ -3,8 +3,8 @@
 //! authenticator), the officer's own second factor (enrol with a code, then sign in with a fresh
 //! code only), and a configuration that requires the second factor before anything else.
 
-use axum::http::StatusCode;
 use app::accounts::second_factor::code_at;
+use axum::http::StatusCode;
 
 use crate::TestApp;
 use crate::desk::{Session, demo_officers, get, hidden, post, sign_in};

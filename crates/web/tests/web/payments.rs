@@ -746,7 +746,14 @@ async fn fees_recorded_through_the_api_reach_the_ledger_and_the_report_once() {
     // A handling officer is not the counter: the policy refuses before anything is written.
     let refused = crate::desk::api_act(&app, &handler, &code, "fees-by-handler", &body).await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.body);
-    assert!(app.state.db.payments_of(&code).await.expect("ledger").is_empty());
+    assert!(
+        app.state
+            .db
+            .payments_of(&code)
+            .await
+            .expect("ledger")
+            .is_empty()
+    );
 
     let first = crate::desk::api_act(&app, &reception, &code, "fees-api-1", &body).await;
     assert_eq!(first.status, StatusCode::OK, "{}", first.body);

@@ -1,10 +1,10 @@
 //! Public tracking by dossier code and the last four digits of the applicant's phone or ID.
 
+use app::dossiers::{Application, DossierService, Opening, Outcome};
 use axum::http::StatusCode;
 use domain::catalogue::Channel;
 use domain::dossier::{Actor, Applicant, ApplicantKind, OfficerRole};
 use time::macros::datetime;
-use app::dossiers::{Application, DossierService, Opening, Outcome};
 
 use crate::TestApp;
 
