@@ -12,7 +12,6 @@ use domain::contact::Login;
 use storage::citizens::NewCitizen;
 use uuid::Uuid;
 
-use super::session::Citizen;
 use crate::AppState;
 use crate::error::AppError;
 use crate::limits::{ClientAddr, minutes};

@@ -23,6 +23,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 
 use crate::AppState;
+use crate::error::AppError;
 
 pub use session::Officer;
 

@@ -5,16 +5,15 @@
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use domain::payment::ledger::{PaymentChannel, PaymentStatus, refund as check_refund};
+use domain::payment::ledger::{PaymentStatus, refund as check_refund};
 use integrations::payment::RefundOrder;
-use storage::payments::{NewPayment, NewRefund, Recorded};
-use time::OffsetDateTime;
+use storage::payments::NewRefund;
 
 use crate::AppState;
 use crate::desk::Officer;
 use crate::error::AppError;
 use crate::ui::Ui;
-use app::dossiers::{DossierService, DossierView};
+use app::dossiers::DossierService;
 use app::payments::counter::new_reference;
 use app::payments::ledger;
 
@@ -120,7 +119,7 @@ pub async fn refund(
         )
         .await?;
     ledger::log(
-        &state,
+        &state.db,
         Some(&payment.reference),
         payment.channel,
         "refund",

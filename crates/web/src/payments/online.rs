@@ -16,7 +16,6 @@ use domain::dossier::Status;
 use domain::payment::ledger::{PaymentChannel, PaymentStatus};
 use integrations::payment::{CallbackAck, CallbackError, PaymentGateway, PaymentOrder};
 use storage::payments::{NewPayment, PaymentChange, Recorded, StoredPayment};
-use uuid::Uuid;
 
 use crate::AppState;
 use crate::account::Viewer;
@@ -157,7 +156,7 @@ pub async fn start(
                 )
                 .await?;
             ledger::log(
-                &state,
+                &state.db,
                 Some(&payment.reference),
                 channel,
                 "start",
@@ -184,7 +183,7 @@ pub async fn start(
                 )
                 .await?;
             ledger::log(
-                &state,
+                &state.db,
                 Some(&payment.reference),
                 channel,
                 "start",
@@ -348,7 +347,7 @@ async fn log_unreadable(
         "{error}; query={}",
         query.chars().take(300).collect::<String>()
     );
-    ledger::log(state, None, channel, source, verdict, detail).await;
+    ledger::log(&state.db, None, channel, source, verdict, detail).await;
     verdict
 }
 
