@@ -214,7 +214,7 @@ impl SessionPlace {
 
     /// The answer to a request that needs a session and has none: the sign-in page, coming
     /// back to the address asked for.
-    pub fn to_sign_in(&self, uri: &Uri) -> Response {
+    pub fn sign_in_redirect(&self, uri: &Uri) -> Response {
         let next = uri.path_and_query().map_or(self.home, |pq| pq.as_str());
         Redirect::to(&format!("{}?next={}", self.sign_in, percent_encode(next))).into_response()
     }
@@ -332,7 +332,7 @@ mod tests {
     #[test]
     fn a_request_without_a_session_goes_to_its_side_s_sign_in_and_back() {
         let location = |place: SessionPlace, uri: &str| {
-            let response = place.to_sign_in(&uri.parse().expect("a URI"));
+            let response = place.sign_in_redirect(&uri.parse().expect("a URI"));
             response.headers()[header::LOCATION]
                 .to_str()
                 .expect("ASCII")

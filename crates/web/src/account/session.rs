@@ -98,7 +98,7 @@ impl FromRequestParts<AppState> for Citizen {
     ) -> Result<Self, Self::Rejection> {
         match current(state, &parts.headers).await {
             Ok(Some(citizen)) => Ok(citizen),
-            Ok(None) => Err(CITIZENS.to_sign_in(&parts.uri)),
+            Ok(None) => Err(CITIZENS.sign_in_redirect(&parts.uri)),
             Err(e) => Err(e.into_response()),
         }
     }

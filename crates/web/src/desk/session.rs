@@ -142,7 +142,7 @@ impl FromRequestParts<AppState> for Officer {
             }
             Ok(Some(officer)) => Ok(officer),
             Ok(None) if parts.uri.path().starts_with("/api/") => Err(super::api::unauthorized()),
-            Ok(None) => Err(OFFICERS.to_sign_in(&parts.uri)),
+            Ok(None) => Err(OFFICERS.sign_in_redirect(&parts.uri)),
             Err(e) => Err(e.into_response()),
         }
     }
