@@ -389,7 +389,7 @@ async fn check_identity(
         },
     )
     .await
-    .map_err(|e| crate::registry::lookup_error(&ui, e))?;
+    .map_err(|e| crate::registry::lookup_error(ui, e))?;
     let mut errors = Vec::new();
     match answer {
         Answer::Verified(person) => {
