@@ -39,7 +39,7 @@ pub(super) fn job_intervals(config: &Config) -> app::jobs::Intervals {
     app::jobs::Intervals {
         reconcile: secs(config.payments().reconcile_every_secs),
         registry_retry: secs(config.registry().and_then(|r| r.retry_every_secs)),
-        reference_reload: std::time::Duration::from_secs(60),
+        ..app::jobs::Intervals::default()
     }
 }
 

@@ -129,8 +129,8 @@ pub(crate) fn may_record_counter_payment(
     view: &app::dossiers::DossierView,
     action: &domain::dossier::Action,
 ) -> Result<(), AppError> {
-    let by_officer = matches!(action, domain::dossier::Action::RecordFeesPaid { .. });
-    if by_officer && !officer.may(&domain::access::Request::RecordCounterPayment(view.facts())) {
+    let records_fees = matches!(action, domain::dossier::Action::RecordFeesPaid { .. });
+    if records_fees && !officer.may(&domain::access::Request::RecordCounterPayment(view.facts())) {
         return Err(AppError::Forbidden);
     }
     Ok(())
