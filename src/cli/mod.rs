@@ -121,6 +121,13 @@ async fn open(config: &Config) -> anyhow::Result<Db> {
         .await
         .with_context(|| format!("cannot open the database {}", config.database_display()))?;
     db.migrate().await.context("cannot migrate the database")?;
+    // The data step of migration 0016: only the application knows the rule that fills it.
+    let recorded = app::dossiers::record_missing_timeliness(&db)
+        .await
+        .context("cannot record the timeliness of older dossiers")?;
+    if recorded > 0 {
+        println!("recorded the timeliness of {recorded} dossiers written before it was kept");
+    }
     Ok(db)
 }
 

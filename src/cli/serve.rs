@@ -57,7 +57,7 @@ pub(super) async fn run(config: Config) -> anyhow::Result<()> {
             app::accounts::officers::ensure_demo_officers(&db, &reference)
                 .await
                 .map_err(|e| failed(&e))?,
-            web::account::demo::ensure_demo_citizens(&db)
+            app::accounts::citizens::ensure_demo_citizens(&db)
                 .await
                 .map_err(|e| failed(&e))?,
         )

@@ -6,9 +6,10 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use app::dossiers::{ApplicantDetails, Application, DossierService, Opening, Outcome};
+use app::dossiers::{Application, DossierService, Opening, Outcome};
 use app::registry::Registry;
 use app::{App, ReferenceData};
+use domain::applicant::{ApplicantDetails, ApplicantForm, Intake};
 use domain::catalogue::Channel;
 use domain::dossier::{
     Actor, Applicant, ApplicantKind, IdentityCheck, IdentityResult, OfficerRole,
@@ -64,11 +65,17 @@ async fn dossiers_awaiting_a_look_up(app: &App, n: usize) -> Vec<String> {
     };
     let mut codes = Vec::new();
     for i in 0..n {
-        let details = ApplicantDetails {
-            personal_id: format!("0010900{i:05}"),
-            birth_date: "1990-05-17".into(),
-            ..ApplicantDetails::default()
-        };
+        let personal_id = format!("0010900{i:05}");
+        let details = ApplicantDetails::parse(
+            &ApplicantForm {
+                personal_id: &personal_id,
+                birth_date: "1990-05-17",
+                ..ApplicantForm::default()
+            },
+            Intake::Counter,
+            time::macros::date!(2026 - 12 - 07),
+        )
+        .expect("valid applicant");
         let opened = service
             .open_checked(
                 &reception,
@@ -84,9 +91,9 @@ async fn dossiers_awaiting_a_look_up(app: &App, n: usize) -> Vec<String> {
                         kind: ApplicantKind::Citizen,
                     },
                     applicant_name: "Lê Văn Cường".into(),
-                    applicant_contact: Some(details.to_json()),
+                    applicant_contact: Some(app::dossiers::contact_json(&details)),
                     phone: None,
-                    personal_id: Some(details.personal_id.clone()),
+                    personal_id: Some(personal_id.clone()),
                     papers: Vec::new(),
                     from_draft: None,
                     account: None,

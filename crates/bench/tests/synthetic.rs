@@ -118,6 +118,7 @@ async fn the_inbox_and_the_reports_read_the_synthetic_dossiers() {
                 assigned_officer: None,
                 statuses: open.iter().map(|s| (*s).to_owned()).collect(),
                 due_by: None,
+                overdue_at: None,
                 limit: 5,
                 offset: 0,
             })
@@ -134,6 +135,7 @@ async fn the_inbox_and_the_reports_read_the_synthetic_dossiers() {
             assigned_officer: None,
             statuses: open.iter().map(|s| (*s).to_owned()).collect(),
             due_by: None,
+            overdue_at: None,
             limit: 500,
             offset: 0,
         })

@@ -45,47 +45,13 @@ impl Login {
             return Err(LoginProblem::Missing);
         }
         if text.contains('@') {
-            let email = text.to_lowercase();
-            let valid = match email.split_once('@') {
-                Some((local, domain)) => {
-                    !local.is_empty()
-                        && local.len() <= 64
-                        && email.len() <= 254
-                        && domain.contains('.')
-                        && !domain.starts_with('.')
-                        && !domain.ends_with('.')
-                        && !domain.contains('@')
-                        && !email.chars().any(|c| c.is_whitespace() || c.is_control())
-                }
-                None => false,
-            };
-            return if valid {
-                Ok(Login::Email(email))
-            } else {
-                Err(LoginProblem::Email)
-            };
+            return canonical_email(text)
+                .map(Login::Email)
+                .ok_or(LoginProblem::Email);
         }
-        if !text
-            .chars()
-            .all(|c| c.is_ascii_digit() || " .-+()".contains(c))
-        {
-            return Err(LoginProblem::Phone);
-        }
-        let digits: String = text.chars().filter(char::is_ascii_digit).collect();
-        // +84 912… is 0912… written internationally.
-        let national = match digits.strip_prefix("84") {
-            Some(rest)
-                if text.starts_with('+') || digits.len() == 11 && !digits.starts_with('0') =>
-            {
-                format!("0{rest}")
-            }
-            _ => digits,
-        };
-        if national.starts_with('0') && (10..=11).contains(&national.len()) {
-            Ok(Login::Phone(national))
-        } else {
-            Err(LoginProblem::Phone)
-        }
+        national_phone(text)
+            .map(Login::Phone)
+            .ok_or(LoginProblem::Phone)
     }
 
     /// The canonical text stored and looked up.
@@ -94,6 +60,49 @@ impl Login {
             Login::Email(s) | Login::Phone(s) => s,
         }
     }
+}
+
+/// An e-mail address in its canonical form (trimmed, lowercase), or `None` when it is not one.
+/// The lengths are SMTP's (RFC 5321 §4.5.3.1: 64 octets before the @, 254 in all).
+pub fn canonical_email(text: &str) -> Option<String> {
+    let email = text.trim().to_lowercase();
+    let valid = match email.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && local.len() <= 64
+                && email.len() <= 254
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !domain.contains('@')
+                && !email.chars().any(|c| c.is_whitespace() || c.is_control())
+        }
+        None => false,
+    };
+    valid.then_some(email)
+}
+
+/// A Vietnamese phone number as national digits starting with 0 (10 digits for mobiles, up to
+/// 11 for landlines with their area code: Circular 22/2014/TT-BTTTT as amended), from the ways
+/// people write it (spaces, dots, dashes, brackets, +84), or `None` when it is not one.
+pub fn national_phone(text: &str) -> Option<String> {
+    let text = text.trim();
+    if text.is_empty()
+        || !text
+            .chars()
+            .all(|c| c.is_ascii_digit() || " .-+()".contains(c))
+    {
+        return None;
+    }
+    let digits: String = text.chars().filter(char::is_ascii_digit).collect();
+    // +84 912… is 0912… written internationally.
+    let national = match digits.strip_prefix("84") {
+        Some(rest) if text.starts_with('+') || digits.len() == 11 && !digits.starts_with('0') => {
+            format!("0{rest}")
+        }
+        _ => digits,
+    };
+    (national.starts_with('0') && (10..=11).contains(&national.len())).then_some(national)
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 //! isolation and shared by the web pages, the API and the background workers.
 
 pub mod access;
+pub mod applicant;
 pub mod calendar;
 pub mod catalogue;
 pub mod contact;

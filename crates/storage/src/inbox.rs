@@ -17,8 +17,13 @@ pub struct InboxQuery {
     pub assigned_officer: Option<String>,
     /// Only these statuses (as the domain names them); must not be empty.
     pub statuses: Vec<String>,
-    /// Only those due at or before this time (overdue and due-soon filters).
+    /// Only those due at or before this time whose clock runs (the due-soon filter, which also
+    /// shows those already overdue).
     pub due_by: Option<OffsetDateTime>,
+    /// Only those overdue at this moment, as the domain recorded it in `overdue_after`
+    /// (`domain::dossier::RecordedTimeliness`): a dossier waiting for a supplement requested
+    /// within its deadline is not overdue, whatever its due time.
+    pub overdue_at: Option<OffsetDateTime>,
     /// Page size.
     pub limit: i64,
     /// Rows to skip.
@@ -49,6 +54,7 @@ impl Db {
     ) -> Result<Vec<StoredDossier>, StorageError> {
         let InboxStatements { list, statuses, .. } = statements(query);
         let due_by = query.due_by.map(crate::dossier::to_micros);
+        let overdue_at = query.overdue_at.map(crate::dossier::to_micros);
         let rows: Vec<DossierRow> = on_db!(self, |pool| {
             let mut q = sqlx::query_as(sqlx::AssertSqlSafe(list)).bind(&query.holder_agency_code);
             for s in statuses {
@@ -59,6 +65,9 @@ impl Db {
             }
             if let Some(due) = due_by {
                 q = q.bind(due);
+            }
+            if let Some(moment) = overdue_at {
+                q = q.bind(moment);
             }
             q.fetch_all(pool).await
         })?;
@@ -71,6 +80,7 @@ impl Db {
             count, statuses, ..
         } = statements(query);
         let due_by = query.due_by.map(crate::dossier::to_micros);
+        let overdue_at = query.overdue_at.map(crate::dossier::to_micros);
         let (total,): (i64,) = on_db!(self, |pool| {
             let mut q = sqlx::query_as(sqlx::AssertSqlSafe(count)).bind(&query.holder_agency_code);
             for s in statuses {
@@ -81,6 +91,9 @@ impl Db {
             }
             if let Some(due) = due_by {
                 q = q.bind(due);
+            }
+            if let Some(moment) = overdue_at {
+                q = q.bind(moment);
             }
             q.fetch_one(pool).await
         })?;
@@ -126,7 +139,13 @@ pub(crate) fn statements(query: &InboxQuery) -> InboxStatements<'_> {
         next += 1;
     }
     if query.due_by.is_some() {
-        filter.push_str(&format!(" and due_at <= ${next}"));
+        filter.push_str(&format!(
+            " and due_at <= ${next} and overdue_after is not null"
+        ));
+        next += 1;
+    }
+    if query.overdue_at.is_some() {
+        filter.push_str(&format!(" and overdue_after < ${next}"));
     }
     // The page's ids are chosen first, from an index alone, and only those rows are then read
     // whole: sorting a unit's open dossiers with their state JSON cost more than the rest of the

@@ -8,7 +8,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::StorageError;
-use crate::db::{Db, exec_db, exec_tx, on_db};
+use crate::db::{Db, Tx, exec_db, exec_tx, on_db};
 
 /// A payment to record.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -223,6 +223,45 @@ pub struct PaidGroupRow {
 const COLUMNS: &str = "reference, dossier_code, channel, amount_vnd, status, gateway_transaction, \
      gateway_url, bank_code, refunded_vnd, receipt_key, recorded_by, created_at, updated_at, paid_at";
 
+/// The statement that writes a new payment `$p` at `$now`, for a pool or a transaction alike
+/// (the engine macros expand it once per engine).
+macro_rules! insert_payment {
+    ($p:expr, $now:expr) => {
+        sqlx::query(
+            "insert into payment (reference, dossier_code, channel, amount_vnd, status, \
+             intent_token, gateway_transaction, gateway_url, bank_code, refunded_vnd, receipt_key, \
+             recorded_by, created_at, updated_at, paid_at) \
+             values ($1, $2, $3, $4, $5, $6, $7, null, null, 0, $8, $9, $10, $10, $11)",
+        )
+        .bind(&$p.reference)
+        .bind(&$p.dossier_code)
+        .bind($p.channel.as_str())
+        .bind($p.amount_vnd)
+        .bind($p.status.as_str())
+        .bind(&$p.intent_token)
+        .bind(&$p.receipt_number)
+        .bind(&$p.receipt_key)
+        .bind(&$p.recorded_by)
+        .bind($now)
+        .bind($p.paid_at)
+    };
+}
+
+impl Tx {
+    /// Records payments in this transaction: money an officer took at the counter, written with
+    /// the action that records it, so the dossier and the ledger never disagree.
+    pub(crate) async fn insert_payments(
+        &mut self,
+        payments: &[NewPayment],
+        now: OffsetDateTime,
+    ) -> Result<(), StorageError> {
+        for p in payments {
+            exec_tx!(self, |c| insert_payment!(p, now).execute(c).await)?;
+        }
+        Ok(())
+    }
+}
+
 impl Db {
     /// Records a payment. An online intent whose token was already used returns the earlier
     /// payment instead, so a double click on "Pay" makes one transaction.
@@ -233,27 +272,7 @@ impl Db {
             return Ok(Recorded::Existing(existing));
         }
         let now = OffsetDateTime::now_utc();
-        let inserted = exec_db!(self, |pool| {
-            sqlx::query(
-                "insert into payment (reference, dossier_code, channel, amount_vnd, status, \
-                 intent_token, gateway_transaction, gateway_url, bank_code, refunded_vnd, receipt_key, \
-                 recorded_by, created_at, updated_at, paid_at) \
-                 values ($1, $2, $3, $4, $5, $6, $7, null, null, 0, $8, $9, $10, $10, $11)",
-            )
-            .bind(&p.reference)
-            .bind(&p.dossier_code)
-            .bind(p.channel.as_str())
-            .bind(p.amount_vnd)
-            .bind(p.status.as_str())
-            .bind(&p.intent_token)
-            .bind(&p.receipt_number)
-            .bind(&p.receipt_key)
-            .bind(&p.recorded_by)
-            .bind(now)
-            .bind(p.paid_at)
-            .execute(pool)
-            .await
-        });
+        let inserted = exec_db!(self, |pool| insert_payment!(p, now).execute(pool).await);
         match inserted.map_err(StorageError::from) {
             Ok(_) => self
                 .payment(&p.reference)

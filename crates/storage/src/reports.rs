@@ -1,7 +1,9 @@
 //! The monthly dossier report's figures (DESIGN §2 "reporting"; the seed's table): per receiving
 //! agency, the dossiers received in a month by channel, and those whose processing ended in it,
-//! on time or late against their due date (Decision 766/QĐ-TTg counts a result by the due
-//! date). Counted by the database with `group by` over indexes that hold every column read, so
+//! on time or late as the domain judged them when processing ended
+//! (`domain::dossier::RecordedTimeliness`, Decision 766/QĐ-TTg indicator 2.1: supplement time
+//! is subtracted, a second supplement request makes a dossier late, an apology does not move the
+//! deadline). SQL only counts the recorded verdicts. Counted by the database with `group by` over indexes that hold every column read, so
 //! the report costs the month's index entries, not a year of rows brought into the program.
 
 use time::OffsetDateTime;
@@ -26,11 +28,11 @@ pub struct ReceivedCount {
 pub struct FinishedCount {
     /// The receiving agency.
     pub agency_code: String,
-    /// Ended by their due date.
+    /// Ended early or on time.
     pub on_time: i64,
-    /// Ended after it.
+    /// Ended late.
     pub late: i64,
-    /// Ended without a due date (refused or withdrawn before acceptance).
+    /// Ended without being judged: never accepted (refused or withdrawn before acceptance).
     pub undated: i64,
 }
 
@@ -66,9 +68,9 @@ impl Db {
         let finished: Vec<FinishedCount> = on_db!(self, |pool| {
             sqlx::query_as(
                 "select agency_code, \
-                   sum(case when due_at is not null and finished_at <= due_at then 1 else 0 end) as on_time, \
-                   sum(case when due_at is not null and finished_at > due_at then 1 else 0 end) as late, \
-                   sum(case when due_at is null then 1 else 0 end) as undated \
+                   sum(case when timeliness in ('early', 'on_time') then 1 else 0 end) as on_time, \
+                   sum(case when timeliness = 'late' then 1 else 0 end) as late, \
+                   sum(case when timeliness = 'unjudged' then 1 else 0 end) as undated \
                  from dossier where finished_at >= $1 and finished_at < $2 \
                  group by agency_code order by agency_code",
             )

@@ -180,13 +180,13 @@ impl Db {
         }
         let rows: Vec<(&SyntheticDossier, &Vec<u8>)> = batch.iter().zip(&heads).collect();
         let mut tx = self.begin().await?;
-        for chunk in rows.chunks(rows_per_statement(23)) {
+        for chunk in rows.chunks(rows_per_statement(25)) {
             exec_tx!(&mut tx, |c| {
                 let mut qb = sqlx::QueryBuilder::new(
                     "insert into dossier (id, code, procedure_code, agency_code, holder_agency_code, \
                      assigned_officer, channel, status, applicant_name, applicant_contact, submitted_at, \
                      received_at, due_at, finished_at, supplement_count, state, event_count, head_hash, \
-                     created_at, updated_at, applicant_phone_last4, applicant_id_last4, applicant_account) ",
+                     created_at, updated_at, applicant_phone_last4, applicant_id_last4, applicant_account, timeliness, overdue_after) ",
                 );
                 qb.push_values(chunk, |mut b, (d, head)| {
                     let updated = d.events.last().map_or(d.submitted_at, |e| e.recorded_at);
@@ -212,7 +212,9 @@ impl Db {
                         .push_bind(to_micros(updated))
                         .push_bind(&d.phone_last4)
                         .push_bind(&d.id_last4)
-                        .push_bind(None::<String>);
+                        .push_bind(None::<String>)
+                        .push_bind(&d.index.timeliness)
+                        .push_bind(d.index.overdue_after.map(to_micros));
                 });
                 qb.build().execute(c).await
             })?;

@@ -6,6 +6,7 @@
 pub mod account;
 pub mod api;
 pub mod api_clients;
+mod applicant;
 mod apply;
 mod back_office;
 pub mod desk;

@@ -1,5 +1,7 @@
-//! Officer accounts: passwords, the demonstration officers of the embedded default, temporary
-//! passwords issued by administrators, and the second factor (authenticator codes).
+//! Accounts: officers' passwords, the demonstration officers and citizens of the embedded
+//! default, temporary passwords issued by administrators, and the officers' second factor
+//! (authenticator codes).
 
+pub mod citizens;
 pub mod officers;
 pub mod second_factor;

@@ -4,8 +4,10 @@
 
 mod applicant;
 mod service;
+mod timeliness;
 
-pub use applicant::ApplicantDetails;
+pub use applicant::{ContactRecord, contact_json, requested_return};
 pub use service::{
     Answer, Application, DossierService, DossierView, Opening, Outcome, index_of, new_events,
 };
+pub use timeliness::record_missing_timeliness;

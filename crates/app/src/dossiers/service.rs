@@ -6,7 +6,8 @@
 use domain::catalogue::{Channel, Procedure, Workflow};
 use domain::dossier::tracking::last_four_digits;
 use domain::dossier::{
-    Action, Actor, Applicant, Context, DossierCode, DossierState, Event, apply, decide,
+    Action, Actor, Applicant, Context, DossierCode, DossierState, Event, RecordedTimeliness, apply,
+    decide,
 };
 use domain::payment::ledger::PaymentChannel;
 use storage::Db;
@@ -15,6 +16,7 @@ use storage::dossier::{
     NewDossier, NewEvent, OutboxMessage, StoredDossier, Written,
 };
 use storage::papers::NewDossierPaper;
+use storage::payments::NewPayment;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -107,6 +109,7 @@ fn json<T: serde::Serialize>(value: &T) -> Result<String, ServiceError> {
 /// one place that says which state goes in which column (the service and the bench's synthetic
 /// history both write through it).
 pub fn index_of(state: &DossierState) -> DossierIndex {
+    let timeliness = RecordedTimeliness::of(state);
     DossierIndex {
         status: state.status.as_str().to_owned(),
         holder_agency_code: state.holder.clone(),
@@ -117,6 +120,9 @@ pub fn index_of(state: &DossierState) -> DossierIndex {
         due_at: state.due,
         finished_at: state.processing_ended_at,
         supplement_count: i64::from(state.supplement_requests),
+        // What reports and the overdue inbox count, decided here once by the domain.
+        timeliness: Some(timeliness.label().to_owned()),
+        overdue_after: timeliness.overdue_after(),
     }
 }
 
@@ -208,28 +214,28 @@ impl<'a> DossierService<'a> {
         self
     }
 
-    /// Every consequence of an action beyond the dossier's own log: money taken at the counter
-    /// goes to the payment ledger, whatever door the action came through. Run after the action
-    /// is recorded and again when it is replayed (the ledger row is keyed by the request's
-    /// idempotency key), so a crash in between is repaired by the retry.
-    async fn consequences(
+    /// The ledger rows an action makes (fees an officer took at the counter), whatever door it
+    /// came through, for the action's own transaction.
+    fn payments_of(
         &self,
         code: &str,
         actor: &Actor,
         action: &Action,
         idempotency: Option<&Idempotency>,
-    ) -> Result<(), ServiceError> {
-        if let Some(fees) = crate::payments::counter::counter_payment(actor, action) {
-            crate::payments::counter::record(
-                self.db,
-                code,
-                fees,
-                self.counter_channel,
-                idempotency.map(|i| i.key.as_str()),
-            )
-            .await?;
-        }
-        Ok(())
+        at: OffsetDateTime,
+    ) -> Result<Vec<NewPayment>, ServiceError> {
+        crate::payments::counter::counter_payment(actor, action)
+            .map(|fees| {
+                crate::payments::counter::ledger_row(
+                    code,
+                    fees,
+                    self.counter_channel,
+                    idempotency.map(|i| i.key.as_str()),
+                    at,
+                )
+            })
+            .into_iter()
+            .collect()
     }
 
     fn procedure(&self, code: &str) -> Result<&'a Procedure, ServiceError> {
@@ -449,8 +455,7 @@ impl<'a> DossierService<'a> {
         action: &Action,
         papers: &[NewDossierPaper],
     ) -> Result<(), ServiceError> {
-        let requested =
-            super::ApplicantDetails::requested_return(current.stored.applicant_contact.as_deref());
+        let requested = super::requested_return(current.stored.applicant_contact.as_deref());
         let attaching = papers
             .iter()
             .any(|p| p.purpose == storage::papers::PaperPurpose::Result);
@@ -492,7 +497,6 @@ impl<'a> DossierService<'a> {
         if let Some((idem, _)) = idempotency
             && let Some(previous) = self.db.idempotent_answer(idem).await?
         {
-            self.consequences(code, actor, action, Some(idem)).await?;
             return Ok(Outcome::Replayed(previous));
         }
         let current = self.get(code).await?;
@@ -526,6 +530,13 @@ impl<'a> DossierService<'a> {
             state: state.clone(),
         };
         let answer = idempotency.map(|(i, a)| (i, a(&view)));
+        let payments = self.payments_of(
+            &current.stored.code,
+            actor,
+            action,
+            idempotency.map(|(i, _)| i),
+            at,
+        )?;
         let written = match self
             .db
             .append_events(
@@ -538,6 +549,7 @@ impl<'a> DossierService<'a> {
                     outbox: &outbox_for(&state, &events)?,
                     idempotency: answer.as_ref().map(|(i, a)| (*i, a)),
                     papers,
+                    payments: &payments,
                 },
             )
             .await
@@ -554,16 +566,14 @@ impl<'a> DossierService<'a> {
             }
             other => other?,
         };
-        self.consequences(
-            &view.stored.code,
-            actor,
-            action,
-            idempotency.map(|(i, _)| i),
-        )
-        .await?;
         match written {
             Written::Replayed(r) => Ok(Outcome::Replayed(r)),
-            Written::Done(_) => Ok(Outcome::Done(Box::new(view))),
+            Written::Done(_) => {
+                for payment in &payments {
+                    crate::payments::counter::log_recorded(self.db, payment).await;
+                }
+                Ok(Outcome::Done(Box::new(view)))
+            }
         }
     }
 

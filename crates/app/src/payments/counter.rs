@@ -7,7 +7,7 @@ use domain::dossier::{Action, Actor};
 use domain::payment::ledger::{PaymentChannel, PaymentStatus};
 use sha2::{Digest, Sha256};
 use storage::Db;
-use storage::payments::{NewPayment, Recorded};
+use storage::payments::NewPayment;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -61,58 +61,51 @@ pub fn new_receipt_key() -> String {
     Uuid::new_v4().simple().to_string()
 }
 
-/// Writes a counter payment of dossier `code` to the ledger, once per `key` (the request's
-/// idempotency key; a request without one records a payment each time). Called after the
-/// action is recorded, and again when a request is replayed, so a crash in between is repaired
-/// by the retry.
-pub async fn record(
-    db: &Db,
+/// The ledger row of fees an officer took for dossier `code`, which the dossier service writes
+/// in the action's own transaction, so the action and its payment are recorded together or not
+/// at all. Its reference comes from the request's idempotency key (`key`), so a repeated request
+/// can never record a second payment; a request without a key records one each time.
+pub fn ledger_row(
     code: &str,
     fees: CounterFees<'_>,
     channel: PaymentChannel,
     key: Option<&str>,
-) -> Result<(), ServiceError> {
+    at: OffsetDateTime,
+) -> Result<NewPayment, ServiceError> {
     if channel.is_online() {
         return Err(ServiceError::Refused {
             code: "online_channel_at_counter",
             message: "an online channel cannot be paid at the counter".into(),
         });
     }
-    let reference = key.map_or_else(new_reference, |k| counter_reference(code, k));
-    if db.payment(&reference).await?.is_some() {
-        return Ok(());
-    }
-    let recorded = db
-        .record_payment(&NewPayment {
-            reference: reference.clone(),
-            dossier_code: code.to_owned(),
-            channel,
-            amount_vnd: fees.amount_vnd,
-            status: PaymentStatus::Paid,
-            intent_token: None,
-            receipt_key: new_receipt_key(),
-            recorded_by: Some(fees.officer_id.to_owned()),
-            receipt_number: Some(fees.receipt_number.to_owned()),
-            paid_at: Some(OffsetDateTime::now_utc()),
-        })
-        .await;
-    match recorded {
-        Ok(Recorded::New(_) | Recorded::Existing(_)) => {}
-        // Two posts of the same request at once: the other one wrote it.
-        Err(e) if e.is_unique_violation() => return Ok(()),
-        Err(e) => return Err(e.into()),
-    }
+    Ok(NewPayment {
+        reference: key.map_or_else(new_reference, |k| counter_reference(code, k)),
+        dossier_code: code.to_owned(),
+        channel,
+        amount_vnd: fees.amount_vnd,
+        status: PaymentStatus::Paid,
+        intent_token: None,
+        receipt_key: new_receipt_key(),
+        recorded_by: Some(fees.officer_id.to_owned()),
+        receipt_number: Some(fees.receipt_number.to_owned()),
+        paid_at: Some(at),
+    })
+}
+
+/// Notes a counter payment in the payment log once its action is committed.
+pub async fn log_recorded(db: &Db, payment: &NewPayment) {
     super::ledger::log(
         db,
-        Some(&reference),
-        channel,
+        Some(&payment.reference),
+        payment.channel,
         "counter",
         "applied",
         format!(
             "amount={} receipt={} officer={}",
-            fees.amount_vnd, fees.receipt_number, fees.officer_id
+            payment.amount_vnd,
+            payment.receipt_number.as_deref().unwrap_or_default(),
+            payment.recorded_by.as_deref().unwrap_or_default()
         ),
     )
     .await;
-    Ok(())
 }

@@ -11,7 +11,7 @@ use domain::identity::PersonalId;
 use time::OffsetDateTime;
 
 use super::{Answer, Lookup, Purpose, Requester, look_up};
-use crate::dossiers::{ApplicantDetails, DossierService, DossierView};
+use crate::dossiers::{ContactRecord, DossierService, DossierView};
 use crate::{App, ServiceError};
 
 /// The job name recorded as the actor of the answers.
@@ -29,14 +29,12 @@ const LEASE: time::Duration = time::Duration::minutes(10);
 
 /// The applicant's number, name and birth date as the dossier recorded them.
 fn applicant_of(view: &DossierView) -> Option<(PersonalId, String, time::Date)> {
-    let details = ApplicantDetails::from_contact(view.stored.applicant_contact.as_deref())?;
-    let id = PersonalId::parse(&details.personal_id).ok()?;
-    let birth = time::Date::parse(
-        &details.birth_date,
-        time::macros::format_description!("[year]-[month]-[day]"),
-    )
-    .ok()?;
-    Some((id, view.stored.applicant_name.clone(), birth))
+    let details = ContactRecord::read(view.stored.applicant_contact.as_deref())?.details;
+    Some((
+        details.personal_id?,
+        view.stored.applicant_name.clone(),
+        details.birth_date?.date(),
+    ))
 }
 
 /// Tries every look-up that is due once, as this process; the number of answers recorded.

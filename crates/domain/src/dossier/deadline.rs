@@ -234,6 +234,103 @@ pub fn classify(state: &DossierState, now: OffsetDateTime) -> Option<Timeliness>
     })
 }
 
+/// The moment a result promised for `day` is due: the close of that day's office hours in
+/// Vietnam, as every appointment is (a date on Form 01 or Form 04 means "by the end of the
+/// working day": Decree 118/2025/NĐ-CP on the one-stop mechanism counts deadlines in working
+/// days, and the office hours are the province's, 17:00 by default).
+pub fn due_at_close_of(calendar: &WorkCalendar, day: Date) -> OffsetDateTime {
+    day.with_time(calendar.office_hours().closing())
+        .assume_offset(VIETNAM_OFFSET)
+}
+
+/// What the dossier projection keeps of [`classify`], so that reports and the inbox's overdue
+/// filter count indexed columns and never decide timeliness in SQL: one definition, the domain's
+/// (Decision 766/QĐ-TTg, indicator 2.1).
+///
+/// The verdict of a finished dossier never changes; an open one only turns from in time to
+/// overdue at one moment, [`RecordedTimeliness::overdue_after`], unless a later event (a
+/// supplement pause, a second supplement request, the end of processing) changes its state, and
+/// every event rewrites the projection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecordedTimeliness {
+    /// Never accepted (no appointment): the indicator does not count it.
+    Unjudged,
+    /// In processing; overdue at any moment after `overdue_after`, and in time until then.
+    /// `None` while it cannot become overdue: its clock is stopped for a supplement within the
+    /// deadline.
+    Open {
+        /// The last moment it is still in time.
+        overdue_after: Option<OffsetDateTime>,
+    },
+    /// Processing ended with this verdict (early, on time or late).
+    Finished(Timeliness),
+}
+
+impl RecordedTimeliness {
+    /// What [`classify`] will say of `state` at any moment after its last event.
+    pub fn of(state: &DossierState) -> Self {
+        let Some(due) = state.due else {
+            return RecordedTimeliness::Unjudged;
+        };
+        if state.processing_ended_at.is_some() {
+            // A finished dossier's verdict does not depend on the moment asked.
+            return match classify(state, due) {
+                Some(verdict) => RecordedTimeliness::Finished(verdict),
+                None => RecordedTimeliness::Unjudged,
+            };
+        }
+        let overdue_after = if state.supplement_requests > 1 {
+            // Overdue whatever the times: from its acceptance on, which precedes every event
+            // after which the question is asked.
+            Some(state.received_at.unwrap_or(due).min(due))
+        } else {
+            match state.paused_at {
+                // Paused past the deadline: already overdue, and stays so.
+                Some(paused) if paused > due => Some(due),
+                // Paused within it: the request time is the end, so in time while it lasts.
+                Some(_) => None,
+                None => Some(due),
+            }
+        };
+        RecordedTimeliness::Open { overdue_after }
+    }
+
+    /// Its stable text form, kept in the projection's `timeliness` column: `unjudged`, `open`,
+    /// or the finished verdict's [`Timeliness::as_str`].
+    pub fn label(self) -> &'static str {
+        match self {
+            RecordedTimeliness::Unjudged => "unjudged",
+            RecordedTimeliness::Open { .. } => "open",
+            RecordedTimeliness::Finished(verdict) => verdict.as_str(),
+        }
+    }
+
+    /// The moment after which an open dossier is overdue (`None` when finished, unjudged or
+    /// paused within its deadline).
+    pub fn overdue_after(self) -> Option<OffsetDateTime> {
+        match self {
+            RecordedTimeliness::Open { overdue_after } => overdue_after,
+            _ => None,
+        }
+    }
+
+    /// The classification at `now`, which equals [`classify`] for any `now` after the dossier's
+    /// last event.
+    pub fn at(self, now: OffsetDateTime) -> Option<Timeliness> {
+        match self {
+            RecordedTimeliness::Unjudged => None,
+            RecordedTimeliness::Finished(verdict) => Some(verdict),
+            RecordedTimeliness::Open { overdue_after } => {
+                Some(if overdue_after.is_some_and(|after| now > after) {
+                    Timeliness::Overdue
+                } else {
+                    Timeliness::InTime
+                })
+            }
+        }
+    }
+}
+
 /// How urgent an unfinished dossier is for the officers' inbox.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -62,8 +62,8 @@ pub use action::{Action, ReturnMethod, electronic_result_refusal};
 pub use actor::{Actor, Applicant, ApplicantKind, OfficerRole};
 pub use code::{DossierCode, DossierCodeError, MAX_COUNTER};
 pub use deadline::{
-    DUE_SOON_WORKING_DAYS, ReceiptPlan, Timeliness, Urgency, apology_deadline, classify,
-    plan_receipt, step_urgency, urgency,
+    DUE_SOON_WORKING_DAYS, ReceiptPlan, RecordedTimeliness, Timeliness, Urgency, apology_deadline,
+    classify, due_at_close_of, plan_receipt, step_urgency, urgency,
 };
 pub use event::{Change, Event};
 pub use identity::{IdentityCheck, IdentityMethod, IdentityResult};

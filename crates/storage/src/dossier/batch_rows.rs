@@ -229,7 +229,7 @@ impl Tx {
                 "insert into dossier (id, code, procedure_code, agency_code, holder_agency_code, assigned_officer, \
                    channel, status, applicant_name, applicant_contact, submitted_at, received_at, due_at, \
                    finished_at, supplement_count, state, event_count, head_hash, created_at, updated_at, \
-                   applicant_phone_last4, applicant_id_last4, applicant_account, applicant_personal_id_hash) ",
+                   applicant_phone_last4, applicant_id_last4, applicant_account, applicant_personal_id_hash, timeliness, overdue_after) ",
             );
             insert.push_values(chunk, |mut row, creation| {
                 let d = &creation.dossier;
@@ -256,7 +256,9 @@ impl Tx {
                     .push_bind(&d.phone_last4)
                     .push_bind(&d.id_last4)
                     .push_bind(&d.applicant_account)
-                    .push_bind(&creation.personal_id_hash);
+                    .push_bind(&creation.personal_id_hash)
+                    .push_bind(&d.index.timeliness)
+                    .push_bind(d.index.overdue_after.map(to_micros));
             });
             insert.build().execute(c).await
         })?;
@@ -264,6 +266,6 @@ impl Tx {
     }
 }
 
-/// Rows per multi-row statement: a dossier binds 24 parameters and SQLite allows 32,766 in one
+/// Rows per multi-row statement: a dossier binds 26 parameters and SQLite allows 32,766 in one
 /// statement; a batch holds at most 64 creations, so most batches write each table at once.
 const CHUNK: usize = 256;

@@ -12,12 +12,9 @@ use crate::StorageError;
 use crate::db::{Tx, exec_tx};
 
 /// PostgreSQL keeps microseconds; hashing nanoseconds would make every chain fail to verify
-/// after a round trip, so times are truncated before they are hashed or stored.
-pub(crate) fn to_micros(t: OffsetDateTime) -> OffsetDateTime {
-    let t = t.to_offset(time::UtcOffset::UTC);
-    t.replace_nanosecond(t.nanosecond() / 1_000 * 1_000)
-        .unwrap_or(t)
-}
+/// after a round trip, so times are truncated before they are hashed or stored, by the domain's
+/// one rule for recorded instants.
+pub(crate) use domain::calendar::recorded_instant as to_micros;
 
 /// The hash every dossier's chain starts from, tied to its id.
 pub(crate) fn genesis(dossier_id: Uuid) -> Vec<u8> {

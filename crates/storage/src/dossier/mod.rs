@@ -8,7 +8,8 @@
 //!
 //! The repository is split by concept: `chain` hashes events into each dossier's chain,
 //! `idempotency` claims and replays request keys, `write` creates dossiers and appends events,
-//! `projection` reads a dossier and its log back, and `group_commit` with `batch_rows` lets
+//! `projection` reads a dossier and its log back, `timeliness` fills in the columns migration
+//! 0016 added for rows older than it, and `group_commit` with `batch_rows` lets
 //! concurrent creations share one transaction and one commit. This file holds the types they
 //! share; every public item is reachable as `storage::dossier::…`.
 
@@ -17,6 +18,7 @@ mod chain;
 pub(crate) mod group_commit;
 mod idempotency;
 mod projection;
+mod timeliness;
 mod write;
 
 use time::{Date, OffsetDateTime};
@@ -28,6 +30,7 @@ pub use chain::event_hash;
 pub(crate) use chain::{genesis, to_micros};
 pub use idempotency::{Idempotency, IdempotentResponse};
 pub(crate) use projection::{DOSSIER_COLUMNS, DossierRow, dossier_from_row};
+pub use timeliness::UnrecordedTimeliness;
 pub use write::{Append, BuildFn, Built, Creation};
 
 /// The columns of the projection that lists and inboxes filter and sort on. The full state is
@@ -48,6 +51,12 @@ pub struct DossierIndex {
     pub finished_at: Option<OffsetDateTime>,
     /// How many times papers were requested.
     pub supplement_count: i64,
+    /// Its standing against Decision 766 indicator 2.1, as the domain records it
+    /// (`domain::dossier::RecordedTimeliness::label`); `None` only for a row written before
+    /// migration 0016 and not yet filled in.
+    pub timeliness: Option<String>,
+    /// For an open dossier, the last moment it is in time (`RecordedTimeliness::overdue_after`).
+    pub overdue_after: Option<OffsetDateTime>,
 }
 
 /// An event to record.

@@ -30,6 +30,8 @@ pub(crate) struct DossierRow {
     due_at: Option<OffsetDateTime>,
     finished_at: Option<OffsetDateTime>,
     supplement_count: i64,
+    timeliness: Option<String>,
+    overdue_after: Option<OffsetDateTime>,
     state: String,
     event_count: i64,
 }
@@ -37,7 +39,7 @@ pub(crate) struct DossierRow {
 /// The columns of a `dossier` row that [`DossierRow`] reads, in its order.
 pub(crate) const DOSSIER_COLUMNS: &str = "id, code, procedure_code, agency_code, channel, applicant_name, \
      applicant_contact, applicant_phone_last4, applicant_id_last4, applicant_account, submitted_at, status, holder_agency_code, assigned_officer, received_at, \
-     due_at, finished_at, supplement_count, state, event_count";
+     due_at, finished_at, supplement_count, timeliness, overdue_after, state, event_count";
 
 /// The stored dossier of a row.
 pub(crate) fn dossier_from_row(r: DossierRow) -> StoredDossier {
@@ -61,6 +63,8 @@ pub(crate) fn dossier_from_row(r: DossierRow) -> StoredDossier {
             due_at: r.due_at,
             finished_at: r.finished_at,
             supplement_count: r.supplement_count,
+            timeliness: r.timeliness,
+            overdue_after: r.overdue_after,
         },
         state: r.state,
         event_count: r.event_count,

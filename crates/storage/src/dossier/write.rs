@@ -16,6 +16,7 @@ use super::{
 use crate::StorageError;
 use crate::db::{Db, Tx, exec_tx, on_tx};
 use crate::papers::NewDossierPaper;
+use crate::payments::NewPayment;
 
 /// One dossier creation in its batch's turn: claims the idempotency key (or replays its answer),
 /// takes the agency's next number, builds the dossier for its code and leaves its rows with the
@@ -144,6 +145,9 @@ pub struct Append<'a> {
     pub idempotency: Option<(&'a Idempotency, &'a IdempotentResponse)>,
     /// Papers handed in with these events (a supplement), attached in the same transaction.
     pub papers: &'a [NewDossierPaper],
+    /// Payments these events record (fees taken at the counter), written to the ledger in the
+    /// same transaction, so the payment report counts exactly the fees the dossiers record.
+    pub payments: &'a [NewPayment],
 }
 
 impl Db {
@@ -190,6 +194,7 @@ impl Db {
             outbox,
             idempotency,
             papers,
+            payments,
         } = append;
         let mut tx = self.begin().await?;
         if let Some((idem, _)) = idempotency
@@ -236,8 +241,8 @@ impl Db {
             sqlx::query(
                 "update dossier set status = $1, holder_agency_code = $2, assigned_officer = $3, \
                    received_at = $4, due_at = $5, finished_at = $6, supplement_count = $7, state = $8, \
-                   head_hash = $9, updated_at = $10 \
-                 where id = $11",
+                   head_hash = $9, updated_at = $10, timeliness = $11, overdue_after = $12 \
+                 where id = $13",
             )
             .bind(&index.status)
             .bind(&index.holder_agency_code)
@@ -249,6 +254,8 @@ impl Db {
             .bind(state)
             .bind(&new_head)
             .bind(OffsetDateTime::now_utc())
+            .bind(&index.timeliness)
+            .bind(index.overdue_after.map(to_micros))
             .bind(dossier_id)
             .execute(c)
             .await
@@ -257,6 +264,8 @@ impl Db {
             .last()
             .map_or_else(OffsetDateTime::now_utc, |e| e.recorded_at);
         tx.insert_papers(dossier_id, papers, added_at).await?;
+        tx.insert_payments(payments, OffsetDateTime::now_utc())
+            .await?;
         tx.enqueue(dossier_id, outbox).await?;
         if let Some((idem, answer)) = idempotency {
             tx.record_idempotency(idem, answer).await?;

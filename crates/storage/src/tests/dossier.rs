@@ -23,6 +23,8 @@ pub(super) fn index(status: &str) -> DossierIndex {
         due_at: Some(datetime!(2026-12-02 10:00 UTC)),
         finished_at: None,
         supplement_count: 0,
+        timeliness: None,
+        overdue_after: None,
     }
 }
 
@@ -198,6 +200,7 @@ async fn appends_are_refused_when_someone_else_wrote_first() {
                     outbox: &[],
                     idempotency: None,
                     papers: &[],
+                    payments: &[],
                 },
             )
             .await
@@ -216,6 +219,7 @@ async fn appends_are_refused_when_someone_else_wrote_first() {
                 outbox: &[],
                 idempotency: None,
                 papers: &[],
+                payments: &[],
             },
         )
         .await;
@@ -235,6 +239,7 @@ async fn appends_are_refused_when_someone_else_wrote_first() {
                 outbox: &[],
                 idempotency: None,
                 papers: &[],
+                payments: &[],
             },
         )
         .await;
@@ -265,6 +270,7 @@ async fn three_dossiers(db: &Db) -> Vec<String> {
                         outbox: &[],
                         idempotency: None,
                         papers: &[],
+                        payments: &[],
                     },
                 )
                 .await

@@ -22,6 +22,8 @@ fn index(status: &str) -> DossierIndex {
         due_at: None,
         finished_at: None,
         supplement_count: 0,
+        timeliness: None,
+        overdue_after: None,
     }
 }
 
@@ -161,6 +163,7 @@ async fn papers_are_attached_with_the_dossier_and_with_a_supplement_in_order() {
                 outbox: &[],
                 idempotency: None,
                 papers: &[paper("Bổ sung", &sha, PaperPurpose::Supplement)],
+                payments: &[],
             },
         )
         .await

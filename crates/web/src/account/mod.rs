@@ -4,7 +4,6 @@
 //! 45/2020/NĐ-CP lets an applicant use the portal's identification or give contact details);
 //! an account adds a place to follow everything one has applied for.
 
-pub mod demo;
 mod mine;
 pub(crate) mod papers;
 mod session;

@@ -10,6 +10,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use domain::access::{Principal, Request, Scope, permits};
+use domain::applicant::{ApplicantDetails, ApplicantForm, ApplicantName, Intake};
 use domain::catalogue::Procedure;
 use domain::dossier::{Actor, Applicant, ApplicantKind, ReturnMethod};
 use serde::{Deserialize, Serialize};
@@ -23,7 +24,7 @@ use crate::AppState;
 use crate::error::AppError;
 use crate::ui::Ui;
 use app::ServiceError;
-use app::dossiers::{ApplicantDetails, Application, DossierService, DossierView, Opening, Outcome};
+use app::dossiers::{Application, DossierService, DossierView, Opening, Outcome};
 
 /// Room for a few papers at the web upload's limit each, base64 adding a third.
 pub(crate) const BODY_LIMIT: usize = 48 * 1024 * 1024;
@@ -170,56 +171,55 @@ fn valid_reference(r: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
 }
 
-/// Checks the fields as the portal's questions do; each error names its field.
-fn validate(ui: &Ui, r: &ApplicationRequest) -> Vec<String> {
+/// Parses the fields by the rules every door uses (`domain::applicant`, as for the portal's
+/// questions); each error names its field.
+fn validate(
+    ui: &Ui,
+    r: &ApplicationRequest,
+    today: time::Date,
+) -> Result<(ApplicantName, ApplicantDetails), Vec<String>> {
     let mut errors = Vec::new();
-    let mut err = |field: &str, key: &str| errors.push(format!("{field}: {}", ui.t(key)));
+    let mut err = |field: &str, message: &str| errors.push(format!("{field}: {message}"));
     if kind_of(r.applicant_kind.trim()).is_none() {
-        err("applicant_kind", "api_clients.error.applicant_kind");
+        err("applicant_kind", ui.t("api_clients.error.applicant_kind"));
     }
-    let name = r.name.trim();
-    if name.is_empty() {
-        err("name", "apply.error.name_missing");
-    } else if name.chars().count() > 200 {
-        err("name", "apply.error.name_long");
+    let name = ApplicantName::parse(&r.name);
+    if let Err(problem) = &name {
+        err("name", crate::applicant::problem_message(ui, problem));
     }
-    let id = r.personal_id.trim();
-    if id.len() != 12 || !id.chars().all(|c| c.is_ascii_digit()) {
-        err("personal_id", "apply.error.id_shape");
-    }
-    match time::Date::parse(
-        r.birth_date.trim(),
-        &time::format_description::well_known::Iso8601::DATE,
-    ) {
-        Ok(d) if d > OffsetDateTime::now_utc().date() => {
-            err("birth_date", "apply.error.birth_future")
+    let details = ApplicantDetails::parse(
+        &ApplicantForm {
+            personal_id: &r.personal_id,
+            birth_date: &r.birth_date,
+            phone: &r.phone,
+            email: &r.email,
+            address: &r.address,
+        },
+        Intake::Online,
+        today,
+    );
+    if let Err(problems) = &details {
+        for problem in problems {
+            err(
+                problem.field().name(),
+                crate::applicant::problem_message(ui, problem),
+            );
         }
-        Ok(_) => {}
-        Err(_) => err("birth_date", "api_clients.error.birth_date"),
     }
-    let phone = r.phone.trim();
-    let digits = phone.chars().filter(char::is_ascii_digit).count();
-    if !(9..=12).contains(&digits)
-        || !phone
-            .chars()
-            .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '+' | '.' | '-'))
-    {
-        err("phone", "apply.error.phone_missing");
-    }
-    let email = r.email.trim();
-    if !email.is_empty() && (!email.contains('@') || email.len() > 254) {
-        err("email", "api_clients.error.email");
-    }
-    if r.address.trim().is_empty() {
-        err("address", "api_clients.error.address");
-    }
-    if ReturnMethod::parse(r.return_method.trim()).is_none() {
-        err("return_method", "api_clients.error.return_method");
+    let return_method = ReturnMethod::parse(r.return_method.trim());
+    if return_method.is_none() {
+        err("return_method", ui.t("api_clients.error.return_method"));
     }
     if !valid_reference(r.applicant_ref.trim()) {
-        err("applicant_ref", "api_clients.error.applicant_ref");
+        err("applicant_ref", ui.t("api_clients.error.applicant_ref"));
     }
-    errors
+    match (name, details) {
+        (Ok(name), Ok(mut details)) if errors.is_empty() => {
+            details.return_method = return_method;
+            Ok((name, details))
+        }
+        _ => Err(errors),
+    }
 }
 
 /// Sniffs, stores and records each paper, in the procedure's order; 422 with the paper's name
@@ -316,10 +316,8 @@ pub async fn submit(
     {
         return Ok(replay(&previous));
     }
-    let errors = validate(&ui, &request);
-    if !errors.is_empty() {
-        return Err(AppError::BadRequest(errors.join(" ")));
-    }
+    let (name, details) = validate(&ui, &request, state.today())
+        .map_err(|errors| AppError::BadRequest(errors.join(" ")))?;
     let data = state.reference.get();
     let Some(procedure) = data.procedure(request.procedure.trim()) else {
         return Err(AppError::BadRequest(format!(
@@ -330,15 +328,6 @@ pub async fn submit(
     let papers = match accept_papers(&state, &ui, procedure, &request.papers).await? {
         Ok(papers) => papers,
         Err(detail) => return Err(AppError::Unprocessable(detail)),
-    };
-    let details = ApplicantDetails {
-        address: request.address.trim().to_owned(),
-        phone: request.phone.trim().to_owned(),
-        email: Some(request.email.trim().to_owned()).filter(|e| !e.is_empty()),
-        personal_id: request.personal_id.trim().to_owned(),
-        birth_date: request.birth_date.trim().to_owned(),
-        return_method: request.return_method.trim().to_owned(),
-        fee_exemption: None,
     };
     let applicant_id = client.applicant_id(request.applicant_ref.trim());
     // The client files as the applicant it names: the rules let only the applicant submit
@@ -355,10 +344,10 @@ pub async fn submit(
             id: applicant_id,
             kind: kind_of(request.applicant_kind.trim()).unwrap_or(ApplicantKind::Citizen),
         },
-        applicant_name: request.name.trim().to_owned(),
-        applicant_contact: Some(details.to_json()),
-        phone: Some(details.phone.clone()),
-        personal_id: Some(details.personal_id.clone()),
+        applicant_name: name.as_str().to_owned(),
+        applicant_contact: Some(app::dossiers::contact_json(&details)),
+        phone: details.phone.as_ref().map(|p| p.as_str().to_owned()),
+        personal_id: details.personal_id.as_ref().map(|p| p.as_str().to_owned()),
         papers,
         from_draft: None,
         // The client is the account that filed it, so "my dossiers" of a client can list it.

@@ -12,7 +12,6 @@ pub(crate) mod papers;
 pub(crate) use papers::store_file;
 mod questions;
 /// Dates as people type them, shared with the counter intake.
-pub(crate) use questions::parse_date;
 mod submit;
 mod supplement;
 

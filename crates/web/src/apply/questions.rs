@@ -7,6 +7,10 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use domain::applicant::{
+    ApplicantName, ApplicantProblem, BirthDate, EmailAddress, PhoneNumber, PostalAddress,
+    typed_personal_id,
+};
 use domain::catalogue::{ApplicantCategory, Procedure};
 use domain::dossier::ReturnMethod;
 
@@ -331,7 +335,8 @@ pub(crate) async fn save(
     }
     let data = state.reference.get();
     let procedure = draft.procedure(&data)?;
-    let mut errors = apply_answers(&mut draft.answers, procedure, step, &fields, &ui);
+    let today = state.today();
+    let mut errors = apply_answers(&mut draft.answers, procedure, step, &fields, &ui, today);
     if step == Step::Identity && errors.is_empty() {
         let key = viewer.account().map_or_else(|| addr.key(), str::to_owned);
         errors = check_identity(&state, &ui, &key, &mut draft.answers, procedure).await?;
@@ -370,7 +375,11 @@ async fn check_identity(
             .personal_id
             .as_deref()
             .and_then(|p| domain::identity::PersonalId::parse(p).ok()),
-        answers.birth_date.as_deref().and_then(parse_date),
+        answers
+            .birth_date
+            .as_deref()
+            .and_then(BirthDate::recorded)
+            .map(BirthDate::date),
     ) else {
         return Ok(Vec::new());
     };
@@ -430,6 +439,14 @@ fn err(field: &'static str, ui: &Ui, key: &str) -> ErrorItem {
     }
 }
 
+/// A problem `domain::applicant` found, on the field it is about.
+fn applicant_error(ui: &Ui, problem: &ApplicantProblem) -> ErrorItem {
+    ErrorItem {
+        field: problem.field().name(),
+        message: crate::applicant::problem_message(ui, problem),
+    }
+}
+
 /// Checks a page's fields and, when all are valid, stores them in `answers`.
 fn apply_answers(
     answers: &mut Answers,
@@ -437,6 +454,7 @@ fn apply_answers(
     step: Step,
     fields: &[(String, String)],
     ui: &Ui,
+    today: time::Date,
 ) -> Vec<ErrorItem> {
     let v = |name: &str| value(fields, name).trim().to_owned();
     let mut errors = Vec::new();
@@ -451,15 +469,20 @@ fn apply_answers(
         }
         Step::Applicant => {
             let kind = v("applicant_kind");
-            let name = collapse_spaces(&v("full_name"));
             if !["citizen", "business", "state_agency", "other"].contains(&kind.as_str()) {
                 errors.push(err("applicant_kind", ui, "apply.error.kind_missing"));
             }
-            if name.is_empty() {
-                errors.push(err("full_name", ui, "apply.error.name_missing"));
-            } else if name.chars().count() > 200 {
-                errors.push(err("full_name", ui, "apply.error.name_long"));
-            }
+            let name = match ApplicantName::parse(&v("full_name")) {
+                Ok(name) => name.as_str().to_owned(),
+                Err(problem) => {
+                    // The portal's form names the field `full_name`.
+                    errors.push(ErrorItem {
+                        field: "full_name",
+                        message: crate::applicant::problem_message(ui, &problem),
+                    });
+                    String::new()
+                }
+            };
             let claimed = v("fee_exemption");
             let exemption = match claimed.as_str() {
                 "" | "none" => None,
@@ -490,74 +513,59 @@ fn apply_answers(
             }
         }
         Step::Identity => {
-            let id: String = v("personal_id")
-                .chars()
-                .filter(|c| !c.is_whitespace() && *c != '.' && *c != '-')
-                .collect();
-            // The number's own rules (Decree 137/2015/NĐ-CP Art. 13): a typing mistake is caught
-            // here, before a look-up in the population database is spent on it.
-            let parsed_id = domain::identity::PersonalId::parse(&id);
-            if id.is_empty() {
-                errors.push(err("personal_id", ui, "apply.error.id_missing"));
-            } else if let Err(e) = &parsed_id {
-                errors.push(err(
-                    "personal_id",
-                    ui,
-                    &format!("identity.error.{}", e.code()),
-                ));
-            }
-            let birth = v("birth_date");
-            let parsed = parse_date(&birth);
-            if birth.is_empty() {
-                errors.push(err("birth_date", ui, "apply.error.birth_missing"));
-            } else if parsed.is_none() {
-                errors.push(err("birth_date", ui, "apply.error.birth_shape"));
-            } else if parsed.is_some_and(|d| d > time::OffsetDateTime::now_utc().date()) {
-                errors.push(err("birth_date", ui, "apply.error.birth_future"));
-            }
-            if let (Ok(pid), Some(d), true) = (&parsed_id, parsed, errors.is_empty())
-                && let Err(e) = pid.check_birth(d, None)
+            // The rules every door uses (`domain::applicant`): the number's own structure
+            // (Decree 137/2015/NĐ-CP Art. 13), a real birth date, and the two agreeing, so a
+            // typing mistake is caught here, before a look-up in the population database is
+            // spent on it.
+            let typed_id = v("personal_id");
+            let typed_birth = v("birth_date");
+            let id = typed_personal_id(&typed_id);
+            let birth = BirthDate::parse(&typed_birth, today);
+            let agreed = match (&id, &birth) {
+                (Ok(id), Ok(birth)) => id
+                    .check_birth(birth.date(), None)
+                    .map_err(ApplicantProblem::PersonalId),
+                _ => Ok(()),
+            };
+            for problem in [
+                id.as_ref().err(),
+                birth.as_ref().err(),
+                agreed.as_ref().err(),
+            ]
+            .into_iter()
+            .flatten()
             {
-                errors.push(err(
-                    "personal_id",
-                    ui,
-                    &format!("identity.error.{}", e.code()),
-                ));
+                errors.push(applicant_error(ui, problem));
             }
-            if let (true, Some(d)) = (errors.is_empty(), parsed) {
-                answers.personal_id = Some(id);
-                answers.birth_date = Some(format!(
-                    "{:04}-{:02}-{:02}",
-                    d.year(),
-                    u8::from(d.month()),
-                    d.day()
-                ));
+            if let (Ok(id), Ok(birth), Ok(())) = (&id, &birth, &agreed) {
+                answers.personal_id = Some(id.as_str().to_owned());
+                answers.birth_date = Some(birth.iso());
             }
         }
         Step::Contact => {
-            let phone = v("phone");
-            let digits = phone.chars().filter(char::is_ascii_digit).count();
-            if phone.is_empty() {
-                errors.push(err("phone", ui, "apply.error.phone_missing"));
-            } else if !(9..=12).contains(&digits)
-                || !phone
-                    .chars()
-                    .all(|c| c.is_ascii_digit() || " +.-()".contains(c))
+            let phone = PhoneNumber::parse(&v("phone"));
+            let typed_email = v("email");
+            let email = (!typed_email.trim().is_empty()).then(|| EmailAddress::parse(&typed_email));
+            let address = PostalAddress::parse(&v("address"));
+            for problem in [
+                phone.as_ref().err(),
+                email.as_ref().and_then(|e| e.as_ref().err()),
+                address.as_ref().err(),
+            ]
+            .into_iter()
+            .flatten()
             {
-                errors.push(err("phone", ui, "apply.error.phone_shape"));
+                errors.push(applicant_error(ui, problem));
             }
-            let email = v("email");
-            if !email.is_empty() && !looks_like_email(&email) {
-                errors.push(err("email", ui, "apply.error.email_shape"));
-            }
-            let address = collapse_spaces(&v("address"));
-            if address.is_empty() {
-                errors.push(err("address", ui, "apply.error.address_missing"));
-            }
-            if errors.is_empty() {
-                answers.phone = Some(phone);
-                answers.email = Some(email);
-                answers.address = Some(address);
+            if let (Ok(phone), Ok(address), true) = (&phone, &address, errors.is_empty()) {
+                answers.phone = Some(phone.as_str().to_owned());
+                answers.email = Some(
+                    email
+                        .and_then(Result::ok)
+                        .map(|e| e.as_str().to_owned())
+                        .unwrap_or_default(),
+                );
+                answers.address = Some(address.as_str().to_owned());
             }
         }
         Step::Return | Step::Paper(_) | Step::Check => {
@@ -570,35 +578,4 @@ fn apply_answers(
         }
     }
     errors
-}
-
-fn collapse_spaces(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-fn looks_like_email(s: &str) -> bool {
-    match s.split_once('@') {
-        Some((local, domain)) => {
-            !local.is_empty()
-                && domain.contains('.')
-                && !domain.starts_with('.')
-                && !domain.ends_with('.')
-                && !s.chars().any(char::is_whitespace)
-        }
-        None => false,
-    }
-}
-
-/// A date typed as `DD/MM/YYYY` (also with `-` or `.`), or `YYYY-MM-DD`.
-pub(crate) fn parse_date(s: &str) -> Option<time::Date> {
-    let parts: Vec<&str> = s.trim().split(['/', '-', '.']).map(str::trim).collect();
-    let [a, b, c] = parts.as_slice() else {
-        return None;
-    };
-    let (d, m, y) = if a.len() == 4 { (c, b, a) } else { (a, b, c) };
-    let (d, m, y): (u8, u8, i32) = (d.parse().ok()?, m.parse().ok()?, y.parse().ok()?);
-    if y < 1900 {
-        return None;
-    }
-    time::Date::from_calendar_date(y, time::Month::try_from(m).ok()?, d).ok()
 }

@@ -8,8 +8,9 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use domain::applicant::{ApplicantDetails, ApplicantField, ApplicantForm, Intake, PhoneNumber};
 use domain::catalogue::Procedure;
-use domain::dossier::{Actor, Applicant, ApplicantKind};
+use domain::dossier::{Actor, Applicant, ApplicantKind, ReturnMethod};
 use storage::papers::PaperPurpose;
 use time::OffsetDateTime;
 
@@ -22,7 +23,7 @@ use crate::error::AppError;
 use crate::forms;
 use crate::ui::Ui;
 use app::ServiceError;
-use app::dossiers::{ApplicantDetails, Application, DossierService, Opening, Outcome};
+use app::dossiers::{Application, DossierService, Opening, Outcome};
 
 /// One row of the summary list.
 struct Row {
@@ -119,7 +120,14 @@ pub(crate) async fn check(
             a.birth_date.as_deref().map(show_date).unwrap_or_default(),
             Step::Identity,
         ),
-        ("apply.check.phone", or_not_given(&a.phone), Step::Contact),
+        (
+            "apply.check.phone",
+            a.phone
+                .as_deref()
+                .and_then(|p| PhoneNumber::parse(p).ok())
+                .map_or_else(|| or_not_given(&a.phone), |p| p.grouped()),
+            Step::Contact,
+        ),
         ("apply.check.email", or_not_given(&a.email), Step::Contact),
         (
             "apply.check.address",
@@ -216,19 +224,65 @@ pub(crate) async fn check(
     )
 }
 
+/// Why a draft cannot be submitted as it stands.
+#[derive(Debug)]
+enum NotReady {
+    /// An answer is missing.
+    Incomplete,
+    /// An answer saved under earlier rules no longer passes those every door uses
+    /// (`domain::applicant`); the page that asks it again.
+    Revisit(Step),
+}
+use NotReady::{Incomplete, Revisit};
+
 /// The application the draft's answers make, with the actor submitting it.
-fn application(draft: &Draft, procedure: &Procedure) -> Option<(Actor, Application)> {
+fn application(
+    draft: &Draft,
+    procedure: &Procedure,
+    today: time::Date,
+) -> Result<(Actor, Application), NotReady> {
     let a = &draft.answers;
-    let agency = a.agency_for(procedure)?;
-    let details = ApplicantDetails {
-        address: a.address.clone()?,
-        phone: a.phone.clone()?,
-        email: a.email.clone().filter(|e| !e.is_empty()),
-        personal_id: a.personal_id.clone()?,
-        birth_date: a.birth_date.clone()?,
-        return_method: a.return_method.clone()?,
-        fee_exemption: a.claimed_exemption().map(|c| c.as_str().to_owned()),
-    };
+    let agency = a.agency_for(procedure).ok_or(Incomplete)?;
+    let text = |answer: &Option<String>| answer.clone().unwrap_or_default();
+    let (personal_id, birth_date, phone, email, address) = (
+        text(&a.personal_id),
+        text(&a.birth_date),
+        text(&a.phone),
+        text(&a.email),
+        text(&a.address),
+    );
+    let mut details = ApplicantDetails::parse(
+        &ApplicantForm {
+            personal_id: &personal_id,
+            birth_date: &birth_date,
+            phone: &phone,
+            email: &email,
+            address: &address,
+        },
+        Intake::Online,
+        today,
+    )
+    .map_err(|problems| {
+        // Answers saved under earlier rules: the citizen is sent back to the page to correct.
+        let identity = problems.iter().any(|p| {
+            matches!(
+                p.field(),
+                ApplicantField::PersonalId | ApplicantField::BirthDate
+            )
+        });
+        Revisit(if identity {
+            Step::Identity
+        } else {
+            Step::Contact
+        })
+    })?;
+    details.return_method = Some(
+        a.return_method
+            .as_deref()
+            .and_then(ReturnMethod::parse)
+            .ok_or(Incomplete)?,
+    );
+    details.fee_exemption = a.claimed_exemption();
     let mut papers = Vec::new();
     for (i, c) in procedure.components.iter().enumerate() {
         // Decree 104/2022/NĐ-CP: not asked for, so not attached, once the database proves it.
@@ -238,30 +292,35 @@ fn application(draft: &Draft, procedure: &Procedure) -> Option<(Actor, Applicati
         match a.papers.get(i) {
             Some(Some(PaperAnswer::File { sha256 })) => {
                 papers.push(
-                    a.upload(sha256)?
+                    a.upload(sha256)
+                        .ok_or(Incomplete)?
                         .attach_as(&c.name, PaperPurpose::Application),
                 );
             }
             Some(Some(PaperAnswer::Skipped)) if !c.required => {}
-            _ => return None,
+            _ => return Err(Incomplete),
         }
     }
     let actor = Actor::Applicant {
         applicant_id: a.applicant_id.clone(),
     };
-    Some((
+    Ok((
         actor,
         Application {
             procedure_code: procedure.code.clone(),
             opening: Opening::Online { agency },
             applicant: Applicant {
                 id: a.applicant_id.clone(),
-                kind: kind_of(a.applicant_kind.as_deref()?)?,
+                kind: a
+                    .applicant_kind
+                    .as_deref()
+                    .and_then(kind_of)
+                    .ok_or(Incomplete)?,
             },
-            applicant_name: a.full_name.clone()?,
-            applicant_contact: Some(details.to_json()),
-            phone: Some(details.phone.clone()),
-            personal_id: Some(details.personal_id.clone()),
+            applicant_name: a.full_name.clone().ok_or(Incomplete)?,
+            applicant_contact: Some(app::dossiers::contact_json(&details)),
+            phone: details.phone.as_ref().map(|p| p.as_str().to_owned()),
+            personal_id: details.personal_id.as_ref().map(|p| p.as_str().to_owned()),
             papers,
             from_draft: Some(draft.id),
             account: draft.citizen_id.clone(),
@@ -287,8 +346,16 @@ pub(crate) async fn submit(
     if next != Step::Check {
         return Ok(see_other(&next.href(draft.id)));
     }
-    let (actor, application) = application(&draft, procedure)
-        .ok_or_else(|| AppError::Internal(format!("draft {} is incomplete", draft.id)))?;
+    let (actor, application) = match application(&draft, procedure, state.today()) {
+        Ok(made) => made,
+        Err(Revisit(step)) => return Ok(see_other(&step.href(draft.id))),
+        Err(Incomplete) => {
+            return Err(AppError::Internal(format!(
+                "draft {} is incomplete",
+                draft.id
+            )));
+        }
+    };
     let token = forms::token_of(&fields).unwrap_or_default();
     let idempotency = forms::idempotency(&format!("form:apply:{}", draft.id), token, &fields);
     let done_href = draft.done_href();

@@ -7,8 +7,9 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use documents::{Applicant, Document, Letterhead, Paper, Signatory};
+use domain::applicant::ApplicantField;
 use domain::calendar::VIETNAM_OFFSET;
-use domain::dossier::{Actor, Change, Event, Status};
+use domain::dossier::{Actor, Change, Event, ReturnMethod, Status};
 use time::OffsetDateTime;
 
 use super::Officer;
@@ -20,7 +21,7 @@ use crate::i18n::Lang;
 use crate::ui::Ui;
 use crate::views;
 use app::ReferenceData;
-use app::dossiers::{DossierService, DossierView};
+use app::dossiers::{ContactRecord, DossierService, DossierView, requested_return};
 
 /// "08 giờ 30 phút, ngày 27 tháng 11 năm 2026", as the forms write a moment.
 pub(crate) fn moment_vi(at: OffsetDateTime) -> String {
@@ -90,25 +91,12 @@ pub(crate) fn letterhead(
 }
 
 fn applicant(view: &DossierView) -> Applicant {
-    let details: serde_json::Map<String, serde_json::Value> = view
-        .stored
-        .applicant_contact
-        .as_deref()
-        .and_then(|c| serde_json::from_str(c).ok())
-        .unwrap_or_default();
-    let get = |k: &str| {
-        details
-            .get(k)
-            .and_then(|v| v.as_str())
-            .map(str::trim)
-            .filter(|v| !v.is_empty())
-            .map(str::to_owned)
-    };
+    let record = ContactRecord::read(view.stored.applicant_contact.as_deref()).unwrap_or_default();
     Applicant {
         name: view.stored.applicant_name.clone(),
-        address: get("address").unwrap_or_default(),
-        phone: get("phone"),
-        email: get("email"),
+        address: record.text(ApplicantField::Address).unwrap_or_default(),
+        phone: record.text(ApplicantField::Phone),
+        email: record.text(ApplicantField::Email),
     }
 }
 
@@ -220,16 +208,10 @@ async fn build(
             let accepted = last(events, "accepted")?;
             let appointment = s.appointment?;
             let papers = received_papers(state, procedure, view, events, &ui).await;
-            let details: serde_json::Value = view
-                .stored
-                .applicant_contact
-                .as_deref()
-                .and_then(|c| serde_json::from_str(c).ok())
-                .unwrap_or_default();
-            let delivery = match details.get("return_method").and_then(|v| v.as_str()) {
-                Some("post") => "Dịch vụ bưu chính công ích",
-                Some("online") => "Trả kết quả điện tử trên Cổng dịch vụ công",
-                _ => "Bộ phận Một cửa",
+            let delivery = match requested_return(view.stored.applicant_contact.as_deref()) {
+                Some(ReturnMethod::Post) => "Dịch vụ bưu chính công ích",
+                Some(ReturnMethod::Online) => "Trả kết quả điện tử trên Cổng dịch vụ công",
+                Some(ReturnMethod::Counter) | None => "Bộ phận Một cửa",
             };
             Some(Document::Receipt(documents::Receipt {
                 letterhead: letterhead(data, holder, accepted.at),

@@ -245,7 +245,7 @@ fn catalogue_fees(
     procedure: &domain::catalogue::Procedure,
     view: &DossierView,
 ) -> domain::payment::fees::FeeAssessment {
-    use domain::catalogue::{ApplicantCategory, Channel};
+    use domain::catalogue::Channel;
     let channel = if view.stored.channel == Channel::Online.as_str() {
         Channel::Online
     } else {
@@ -258,10 +258,8 @@ fn catalogue_fees(
         .date();
     let mut basis = domain::payment::fees::FeeBasis::simple(channel, on);
     basis.categories.extend(
-        app::dossiers::ApplicantDetails::from_contact(view.stored.applicant_contact.as_deref())
-            .and_then(|d| d.fee_exemption)
-            .as_deref()
-            .and_then(ApplicantCategory::parse),
+        app::dossiers::ContactRecord::read(view.stored.applicant_contact.as_deref())
+            .and_then(|c| c.details.fee_exemption),
     );
     domain::payment::fees::assess(procedure, &basis)
 }

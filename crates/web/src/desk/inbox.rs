@@ -90,14 +90,13 @@ pub async fn page(
         "supplement" => vec![Status::SupplementRequested],
         _ => Status::OPEN.to_vec(),
     };
+    // Overdue as the domain recorded it (`RecordedTimeliness`): past the moment it stopped
+    // being in time, which a supplement pause within the deadline suspends.
+    let overdue_at = (show == "overdue").then_some(now);
     let due_by = match show {
-        "overdue" => Some(now),
         "due_soon" => domain::calendar::to_vietnam_local(now)
             .and_then(|local| calendar.add_working_days(local.date(), DUE_SOON_WORKING_DAYS as u32))
-            .map(|day| {
-                day.with_time(calendar.office_hours().closing())
-                    .assume_offset(domain::calendar::VIETNAM_OFFSET)
-            }),
+            .map(|day| domain::dossier::due_at_close_of(calendar, day)),
         _ => None,
     };
     let query = InboxQuery {
@@ -105,6 +104,7 @@ pub async fn page(
         assigned_officer: (scope == "mine").then(|| officer.id.clone()),
         statuses: statuses.iter().map(|s| s.as_str().to_owned()).collect(),
         due_by,
+        overdue_at,
         limit: PER_PAGE,
         offset: (page - 1) * PER_PAGE,
     };

@@ -8,9 +8,14 @@ use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use domain::applicant::{
+    ApplicantDetails, ApplicantForm, ApplicantName, ApplicantProblem, BirthDate, Intake,
+    typed_personal_id,
+};
 use domain::catalogue::Channel;
-use domain::dossier::{Action, Applicant, ApplicantKind, IdentityCheck, IdentityResult};
-use domain::identity::PersonalId;
+use domain::dossier::{
+    Action, Applicant, ApplicantKind, IdentityCheck, IdentityResult, ReturnMethod,
+};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -214,34 +219,37 @@ pub(super) async fn register(
     if procedure.is_none() {
         error("procedure", "desk.intake.error.procedure");
     }
-    let name = value(fields, "name");
-    if name.is_empty() {
-        error("name", "desk.intake.error.name");
-    } else if name.chars().count() > 200 {
-        error("name", "desk.error.too_long");
-    }
-    let personal_id = value(fields, "personal_id");
-    let twelve_digits = personal_id.len() == 12 && personal_id.bytes().all(|b| b.is_ascii_digit());
-    if !personal_id.is_empty() && !twelve_digits {
-        error("personal_id", "desk.intake.error.personal_id");
-    }
-    let phone = value(fields, "phone");
-    let phone_digits = phone.chars().filter(char::is_ascii_digit).count();
-    if !phone.is_empty()
-        && (!(9..=15).contains(&phone_digits)
-            || !phone
-                .chars()
-                .all(|c| c.is_ascii_digit() || " +.-".contains(c)))
-    {
-        error("phone", "desk.intake.error.phone");
-    }
-    if personal_id.is_empty() && phone.is_empty() {
-        error("phone", "desk.intake.error.contact");
-    }
-    let birth_text = value(fields, "birth_date");
-    let birth_date = crate::apply::parse_date(birth_text);
-    if !birth_text.is_empty() && birth_date.is_none() {
-        error("birth_date", "apply.error.birth_shape");
+    // The rules every door uses (`domain::applicant`); at the counter the personal ID or a
+    // phone number is enough, the officer having the person and their papers in front of them.
+    let name = match ApplicantName::parse(value(fields, "name")) {
+        Ok(name) => Some(name),
+        Err(ApplicantProblem::NameMissing) => {
+            error("name", "desk.intake.error.name");
+            None
+        }
+        Err(problem) => {
+            error("name", &crate::applicant::problem_key(&problem));
+            None
+        }
+    };
+    let details = ApplicantDetails::parse(
+        &ApplicantForm {
+            personal_id: value(fields, "personal_id"),
+            birth_date: value(fields, "birth_date"),
+            phone: value(fields, "phone"),
+            email: value(fields, "email"),
+            address: value(fields, "address"),
+        },
+        Intake::Counter,
+        state.today(),
+    );
+    if let Err(problems) = &details {
+        for problem in problems {
+            error(
+                problem.field().name(),
+                &crate::applicant::problem_key(problem),
+            );
+        }
     }
     let kind = KINDS
         .iter()
@@ -286,18 +294,16 @@ pub(super) async fn register(
                 .replace("{papers}", &missing.join("; ")),
         ));
     }
-    let (Some(procedure), Some(kind), true) = (procedure, kind, errors.is_empty()) else {
+    let (Some(procedure), Some(kind), Some(name), Ok(mut details), true) =
+        (procedure, kind, name, details, errors.is_empty())
+    else {
         return Ok(Registered::Invalid(errors));
     };
-    let contact = serde_json::json!({
-        "personal_id": personal_id,
-        "birth_date": birth_date.map(|d| format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())),
-        "phone": phone,
-        "email": value(fields, "email"),
-        "address": value(fields, "address"),
-        "return_method": if channel == Channel::Post { "post" } else { "counter" },
-    })
-    .to_string();
+    details.return_method = Some(if channel == Channel::Post {
+        ReturnMethod::Post
+    } else {
+        ReturnMethod::Counter
+    });
     let application = Application {
         procedure_code: procedure.code.clone(),
         opening: Opening::Counter {
@@ -310,10 +316,10 @@ pub(super) async fn register(
             id: format!("counter:{}", Uuid::now_v7()),
             kind,
         },
-        applicant_name: name.to_owned(),
-        applicant_contact: Some(contact),
-        phone: (!phone.is_empty()).then(|| phone.to_owned()),
-        personal_id: (!personal_id.is_empty()).then(|| personal_id.to_owned()),
+        applicant_name: name.as_str().to_owned(),
+        applicant_contact: Some(app::dossiers::contact_json(&details)),
+        phone: details.phone.as_ref().map(|p| p.as_str().to_owned()),
+        personal_id: details.personal_id.as_ref().map(|p| p.as_str().to_owned()),
         papers: Vec::new(),
         from_draft: None,
         account: None,
@@ -385,7 +391,7 @@ async fn looked_up(
     let (Some(registry), Ok(id), Ok(personal_id)) = (
         state.registry.as_ref(),
         Uuid::parse_str(value(fields, "registry_lookup")),
-        PersonalId::parse(value(fields, "personal_id")),
+        typed_personal_id(value(fields, "personal_id")),
     ) else {
         return Ok(None);
     };
@@ -440,17 +446,19 @@ async fn lookup(
     if name.is_empty() {
         errors.push(("name", ui.t("desk.intake.error.name").to_owned()));
     }
-    let personal_id = match PersonalId::parse(value(&values, "personal_id")) {
+    let personal_id = match typed_personal_id(value(&values, "personal_id")) {
         Ok(id) => Some(id),
-        Err(e) => {
+        Err(problem) => {
             errors.push((
                 "personal_id",
-                ui.t(&format!("identity.error.{}", e.code())).to_owned(),
+                crate::applicant::problem_message(&ui, &problem).to_owned(),
             ));
             None
         }
     };
-    let birth = crate::apply::parse_date(value(&values, "birth_date"));
+    let birth = BirthDate::parse(value(&values, "birth_date"), state.today())
+        .ok()
+        .map(BirthDate::date);
     if birth.is_none() {
         errors.push((
             "birth_date",

@@ -20,7 +20,6 @@ use crate::error::AppError;
 use crate::forms;
 use crate::ui::Ui;
 use app::ServiceError;
-use app::dossiers::ApplicantDetails;
 use app::dossiers::{DossierService, DossierView, Outcome};
 
 /// The form's action name, as the other action forms name theirs.
@@ -33,7 +32,7 @@ const MAX_LABEL: usize = 200;
 /// Whether this dossier's result must come with its file: the applicant asked for it online
 /// (the service refuses it otherwise; the form marks the field required).
 pub(super) fn file_required(view: &DossierView) -> bool {
-    ApplicantDetails::requested_return(view.stored.applicant_contact.as_deref())
+    app::dossiers::requested_return(view.stored.applicant_contact.as_deref())
         .is_some_and(ReturnMethod::needs_electronic_result)
 }
 

@@ -203,12 +203,12 @@ async fn a_citizen_sees_their_own_dossier_and_draft_and_another_citizen_gets_not
 #[tokio::test]
 async fn the_demonstration_citizens_are_made_once_and_sign_in_with_the_demo_password() {
     let app = TestApp::new().await;
-    let made = web::account::demo::ensure_demo_citizens(&app.db.db)
+    let made = app::accounts::citizens::ensure_demo_citizens(&app.db.db)
         .await
         .expect("demo citizens");
     assert_eq!(made.len(), 2);
     assert!(
-        web::account::demo::ensure_demo_citizens(&app.db.db)
+        app::accounts::citizens::ensure_demo_citizens(&app.db.db)
             .await
             .expect("second start")
             .is_empty(),

@@ -2,7 +2,7 @@
 //! one question per page, uploads, check answers, submit, confirmation; errors that keep what
 //! was typed; one dossier however often "send" is pressed; and the supplement upload.
 
-use app::dossiers::{ApplicantDetails, DossierService};
+use app::dossiers::{ContactRecord, DossierService};
 use axum::http::{StatusCode, header};
 use domain::catalogue::Procedure;
 use domain::dossier::{Action, Actor, OfficerRole, Status};
@@ -298,10 +298,21 @@ async fn a_citizen_applies_online_with_papers_and_gets_a_dossier_code() {
         "the personal ID is stored in clear"
     );
     let opened = app.state.vault.open_contact(&contact);
-    let details = ApplicantDetails::from_contact(Some(&opened)).expect("details");
-    assert_eq!(details.personal_id, "001085012345");
-    assert_eq!(details.birth_date, "1985-03-27");
-    assert_eq!(details.return_method, "online");
+    let record = ContactRecord::read(Some(&opened)).expect("details");
+    assert!(record.earlier.is_empty(), "{:?}", record.earlier);
+    let details = record.details;
+    assert_eq!(
+        details.personal_id.as_ref().map(|id| id.as_str()),
+        Some("001085012345")
+    );
+    assert_eq!(
+        details.birth_date.map(|d| d.iso()).as_deref(),
+        Some("1985-03-27")
+    );
+    assert_eq!(
+        details.return_method,
+        Some(domain::dossier::ReturnMethod::Online)
+    );
     assert_eq!(details.email, None);
 
     let papers = app

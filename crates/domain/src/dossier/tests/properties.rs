@@ -309,6 +309,22 @@ fn check_invariants(
     } else if after.status != Status::Withdrawn {
         assert_eq!(after.holder, after.agency);
     }
+    // The projection's record of timeliness says what the rule says, whenever it is asked after
+    // the last event, so SQL counting the record and the domain deciding agree.
+    let recorded = RecordedTimeliness::of(after);
+    for later in [
+        time::Duration::microseconds(1),
+        time::Duration::hours(3),
+        time::Duration::days(2),
+        time::Duration::days(45),
+    ] {
+        assert_eq!(
+            recorded.at(at + later),
+            classify(after, at + later),
+            "recorded {recorded:?} after {}",
+            action.name()
+        );
+    }
     let _ = urgency(&dossier.calendar, after, at);
     let _ = step_urgency(&dossier.calendar, after, at);
     let _ = apology_deadline(&dossier.calendar, after);

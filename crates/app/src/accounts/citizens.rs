@@ -1,12 +1,12 @@
-//! Demonstration citizens the embedded default creates on first start, beside the demonstration
-//! officers, so a newcomer can try "my dossiers" at once; a production configuration never
-//! creates them (`demo_accounts`).
+//! Citizen accounts: the demonstration citizens the embedded default creates on first start,
+//! beside the demonstration officers, so a newcomer can try "my dossiers" at once; a production
+//! configuration never creates them (`demo_accounts`).
 
 use storage::Db;
 use storage::citizens::NewCitizen;
 
-use crate::error::AppError;
-use app::accounts::officers::{DEMO_PASSWORD, hash_password};
+use super::officers::{DEMO_PASSWORD, hash_password};
+use crate::ServiceError;
 
 /// The demonstration citizens: (sign-in name, full name). One signs in by phone, one by e-mail.
 pub const DEMO_CITIZENS: [(&str, &str); 2] = [
@@ -16,7 +16,9 @@ pub const DEMO_CITIZENS: [(&str, &str); 2] = [
 
 /// Creates the demonstration citizens when there are no citizen accounts; returns those created
 /// (none on later starts).
-pub async fn ensure_demo_citizens(db: &Db) -> Result<Vec<(&'static str, &'static str)>, AppError> {
+pub async fn ensure_demo_citizens(
+    db: &Db,
+) -> Result<Vec<(&'static str, &'static str)>, ServiceError> {
     if db.citizen_count().await? > 0 {
         return Ok(Vec::new());
     }
