@@ -6,7 +6,9 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use domain::dossier::{Actor, Context, DossierState, Event, Status, offered_actions, urgency};
+use domain::dossier::{
+    ActionKind, Actor, Context, DossierState, Event, Status, offered_actions, urgency,
+};
 use domain::payment::ledger::{PaymentChannel, PaymentStatus};
 use time::OffsetDateTime;
 
@@ -408,26 +410,31 @@ async fn action_forms(
     data: &ReferenceData,
     procedure: Option<&domain::catalogue::Procedure>,
     officer: &Officer,
-    names: &[&'static str],
+    kinds: &[ActionKind],
     attempt: &Attempt,
     suggested_fee: Option<i64>,
     result_file_required: bool,
 ) -> Result<Vec<ActionForm>, AppError> {
-    let colleagues = if names.contains(&"assign") {
+    let colleagues = if kinds.contains(&ActionKind::Assign) {
         state.db.officers_of(&officer.unit).await?
     } else {
         Vec::new()
     };
     let mut forms_out = Vec::new();
-    for &name in names {
+    for &kind in kinds {
+        let name = kind.name();
         let f = |n: &'static str, kind: FieldKind, required: bool| {
             field(ui, attempt, name, n, kind, required)
         };
-        let fields = match name {
-            "refuse" | "stop" | "withdraw" | "send_back" | "verify_identity" => {
+        let fields = match kind {
+            ActionKind::Refuse
+            | ActionKind::Stop
+            | ActionKind::Withdraw
+            | ActionKind::SendBack
+            | ActionKind::VerifyIdentity => {
                 vec![f("reasons", FieldKind::LongText, true)]
             }
-            "request_supplement" => {
+            ActionKind::RequestSupplement => {
                 let chosen = attempt.values(name, "papers");
                 let options = procedure
                     .map(|p| {
@@ -450,10 +457,10 @@ async fn action_forms(
                     f("reasons", FieldKind::LongText, true),
                 ]
             }
-            "receive_supplement" | "receive_back" | "approve" => {
+            ActionKind::ReceiveSupplement | ActionKind::ReceiveBack | ActionKind::Approve => {
                 vec![f("note", FieldKind::LongText, false)]
             }
-            "assign" => {
+            ActionKind::Assign => {
                 let current = attempt.value(name, "officer_id");
                 vec![f(
                     "officer_id",
@@ -461,7 +468,7 @@ async fn action_forms(
                     true,
                 )]
             }
-            "transfer" => {
+            ActionKind::Transfer => {
                 let current = attempt.value(name, "to_agency");
                 let mut options: Vec<SelectOption> = data
                     .catalogue
@@ -478,8 +485,8 @@ async fn action_forms(
                     f("note", FieldKind::LongText, true),
                 ]
             }
-            "propose_result" => vec![f("summary", FieldKind::LongText, true)],
-            "request_fees" => {
+            ActionKind::ProposeResult => vec![f("summary", FieldKind::LongText, true)],
+            ActionKind::RequestFees => {
                 let mut amount = f("amount_vnd", FieldKind::Number, true);
                 // What the catalogue's rules give for this application, for the officer to
                 // confirm or correct (pages, copies, an exemption proven or not).
@@ -490,7 +497,7 @@ async fn action_forms(
                 }
                 vec![amount, f("note", FieldKind::Text, true)]
             }
-            "record_fees_paid" => {
+            ActionKind::RecordFeesPaid => {
                 let current = attempt.value(name, "channel");
                 let options = [PaymentChannel::Cash, PaymentChannel::CardTerminal]
                     .iter()
@@ -508,7 +515,7 @@ async fn action_forms(
                     f("reference", FieldKind::Text, true),
                 ]
             }
-            "return_result" => {
+            ActionKind::ReturnResult => {
                 let current = attempt.value(name, "method");
                 let options = ["counter", "post", "online"]
                     .iter()
@@ -522,14 +529,18 @@ async fn action_forms(
                     .collect();
                 vec![f("method", FieldKind::Select(options), true)]
             }
-            "apologise" => vec![
+            ActionKind::Apologise => vec![
                 f("reasons", FieldKind::LongText, true),
                 f("new_due", FieldKind::Date, true),
             ],
-            "mark_result_ready" => vec![f("result_file", FieldKind::File, result_file_required)],
-            _ => Vec::new(),
+            ActionKind::MarkResultReady => {
+                vec![f("result_file", FieldKind::File, result_file_required)]
+            }
+            ActionKind::Accept => Vec::new(),
+            // Never offered on an existing dossier: the rules refuse them there.
+            ActionKind::SubmitOnline | ActionKind::ReceiveAtCounter => Vec::new(),
         };
-        let multipart = name == "mark_result_ready";
+        let multipart = kind == ActionKind::MarkResultReady;
         forms_out.push(ActionForm {
             name,
             label: ui.t(&format!("desk.action.{name}")),
@@ -806,15 +817,13 @@ pub async fn page(
     Path(code): Path<String>,
     axum::extract::Query(q): axum::extract::Query<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    let done = q
-        .iter()
-        .find(|(k, _)| k == "done")
-        .and_then(|(_, v)| {
-            domain::dossier::ACTION_NAMES
-                .iter()
-                .chain(&["receive", "refund"])
-                .find(|n| **n == v.as_str())
-        })
-        .copied();
+    let done =
+        q.iter()
+            .find(|(k, _)| k == "done")
+            .and_then(|(_, v)| match ActionKind::from_name(v) {
+                Some(kind) if !kind.opens_dossier() => Some(kind.name()),
+                // Registering at the counter and refunding a payment have their own forms.
+                _ => ["receive", "refund"].into_iter().find(|n| *n == v.as_str()),
+            });
     render_page(&state, ui, officer, &code, Attempt::default(), done).await
 }
