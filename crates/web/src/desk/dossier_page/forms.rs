@@ -76,6 +76,7 @@ pub(super) fn offered(
     }
 }
 
+/// The unit's handling officers and leaders, whom a dossier can be assigned to.
 fn role_options(
     ui: &Ui,
     colleagues: &[storage::officers::StoredOfficer],
@@ -98,6 +99,7 @@ fn role_options(
         .collect()
 }
 
+/// One field of `action`'s form, with what the officer typed and its error after a refusal.
 fn field(
     ui: &Ui,
     attempt: &Attempt,
@@ -125,6 +127,7 @@ fn field(
     }
 }
 
+/// The forms of the actions `kinds`, in that order.
 #[expect(
     clippy::too_many_arguments,
     reason = "each is one thing the forms show; a struct would only rename them"
