@@ -144,6 +144,12 @@ impl BirthDate {
         self.0
     }
 
+    /// `DD/MM/YYYY`, as people in Vietnam write it and [`BirthDate::parse`] reads it back.
+    pub fn written(self) -> String {
+        let d = self.0;
+        format!("{:02}/{:02}/{:04}", d.day(), u8::from(d.month()), d.year())
+    }
+
     /// `YYYY-MM-DD`, as stored.
     pub fn iso(self) -> String {
         let d = self.0;
@@ -567,6 +573,14 @@ mod tests {
         assert_eq!(
             BirthDate::parse("07.12.2026", TODAY).map(BirthDate::iso),
             Ok("2026-12-07".to_owned())
+        );
+        let written = BirthDate::parse("1985-03-27", TODAY).map(BirthDate::written);
+        assert_eq!(written, Ok("27/03/1985".to_owned()));
+        assert_eq!(
+            written
+                .and_then(|w| BirthDate::parse(&w, TODAY))
+                .map(BirthDate::iso),
+            Ok("1985-03-27".to_owned())
         );
     }
 

@@ -211,29 +211,190 @@ pub fn electronic_result_refusal(
 }
 
 impl Action {
-    /// Stable name of the action, used in refusals and logs.
-    pub fn name(&self) -> &'static str {
+    /// Which action this is, without its details.
+    pub fn kind(&self) -> ActionKind {
         match self {
-            Action::SubmitOnline { .. } => "submit_online",
-            Action::ReceiveAtCounter { .. } => "receive_at_counter",
-            Action::Accept => "accept",
-            Action::Refuse { .. } => "refuse",
-            Action::RequestSupplement { .. } => "request_supplement",
-            Action::ReceiveSupplement { .. } => "receive_supplement",
-            Action::Assign { .. } => "assign",
-            Action::Transfer { .. } => "transfer",
-            Action::ReceiveBack { .. } => "receive_back",
-            Action::ProposeResult { .. } => "propose_result",
-            Action::Approve { .. } => "approve",
-            Action::SendBack { .. } => "send_back",
-            Action::RequestFees { .. } => "request_fees",
-            Action::RecordFeesPaid { .. } => "record_fees_paid",
-            Action::MarkResultReady => "mark_result_ready",
-            Action::ReturnResult { .. } => "return_result",
-            Action::Withdraw { .. } => "withdraw",
-            Action::Stop { .. } => "stop",
-            Action::Apologise { .. } => "apologise",
-            Action::VerifyIdentity { .. } => "verify_identity",
+            Action::SubmitOnline { .. } => ActionKind::SubmitOnline,
+            Action::ReceiveAtCounter { .. } => ActionKind::ReceiveAtCounter,
+            Action::Accept => ActionKind::Accept,
+            Action::Refuse { .. } => ActionKind::Refuse,
+            Action::RequestSupplement { .. } => ActionKind::RequestSupplement,
+            Action::ReceiveSupplement { .. } => ActionKind::ReceiveSupplement,
+            Action::Assign { .. } => ActionKind::Assign,
+            Action::Transfer { .. } => ActionKind::Transfer,
+            Action::ReceiveBack { .. } => ActionKind::ReceiveBack,
+            Action::ProposeResult { .. } => ActionKind::ProposeResult,
+            Action::Approve { .. } => ActionKind::Approve,
+            Action::SendBack { .. } => ActionKind::SendBack,
+            Action::RequestFees { .. } => ActionKind::RequestFees,
+            Action::RecordFeesPaid { .. } => ActionKind::RecordFeesPaid,
+            Action::MarkResultReady => ActionKind::MarkResultReady,
+            Action::ReturnResult { .. } => ActionKind::ReturnResult,
+            Action::Withdraw { .. } => ActionKind::Withdraw,
+            Action::Stop { .. } => ActionKind::Stop,
+            Action::Apologise { .. } => ActionKind::Apologise,
+            Action::VerifyIdentity { .. } => ActionKind::VerifyIdentity,
         }
+    }
+
+    /// Stable name of the action, used in refusals and logs (see [`ActionKind::name`]).
+    pub fn name(&self) -> &'static str {
+        self.kind().name()
+    }
+}
+
+/// Which action, without what the actor supplies: the one list of actions that the rules, the
+/// pages offering forms, the form parsers and the interface texts all follow, so that adding an
+/// action is a compile error wherever it is not yet handled instead of a string nobody matches.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ActionKind {
+    /// [`Action::SubmitOnline`].
+    SubmitOnline,
+    /// [`Action::ReceiveAtCounter`].
+    ReceiveAtCounter,
+    /// [`Action::Accept`].
+    Accept,
+    /// [`Action::Refuse`].
+    Refuse,
+    /// [`Action::RequestSupplement`].
+    RequestSupplement,
+    /// [`Action::ReceiveSupplement`].
+    ReceiveSupplement,
+    /// [`Action::Assign`].
+    Assign,
+    /// [`Action::Transfer`].
+    Transfer,
+    /// [`Action::ReceiveBack`].
+    ReceiveBack,
+    /// [`Action::ProposeResult`].
+    ProposeResult,
+    /// [`Action::Approve`].
+    Approve,
+    /// [`Action::SendBack`].
+    SendBack,
+    /// [`Action::RequestFees`].
+    RequestFees,
+    /// [`Action::RecordFeesPaid`].
+    RecordFeesPaid,
+    /// [`Action::MarkResultReady`].
+    MarkResultReady,
+    /// [`Action::ReturnResult`].
+    ReturnResult,
+    /// [`Action::Withdraw`].
+    Withdraw,
+    /// [`Action::Stop`].
+    Stop,
+    /// [`Action::Apologise`].
+    Apologise,
+    /// [`Action::VerifyIdentity`].
+    VerifyIdentity,
+}
+
+impl ActionKind {
+    /// Every kind: the two that open a dossier, then the actions on an existing dossier in the
+    /// order a page lists them.
+    pub const ALL: [ActionKind; 20] = [
+        ActionKind::SubmitOnline,
+        ActionKind::ReceiveAtCounter,
+        ActionKind::Accept,
+        ActionKind::Refuse,
+        ActionKind::RequestSupplement,
+        ActionKind::ReceiveSupplement,
+        ActionKind::Assign,
+        ActionKind::Transfer,
+        ActionKind::ReceiveBack,
+        ActionKind::ProposeResult,
+        ActionKind::Approve,
+        ActionKind::SendBack,
+        ActionKind::RequestFees,
+        ActionKind::RecordFeesPaid,
+        ActionKind::MarkResultReady,
+        ActionKind::ReturnResult,
+        ActionKind::Apologise,
+        ActionKind::Stop,
+        ActionKind::Withdraw,
+        ActionKind::VerifyIdentity,
+    ];
+
+    /// Stable snake_case name. It is in URLs, form fields, the API's JSON (the `action` tag of
+    /// [`Action`]), stored events and the keys of interface texts, so it never changes.
+    pub const fn name(self) -> &'static str {
+        match self {
+            ActionKind::SubmitOnline => "submit_online",
+            ActionKind::ReceiveAtCounter => "receive_at_counter",
+            ActionKind::Accept => "accept",
+            ActionKind::Refuse => "refuse",
+            ActionKind::RequestSupplement => "request_supplement",
+            ActionKind::ReceiveSupplement => "receive_supplement",
+            ActionKind::Assign => "assign",
+            ActionKind::Transfer => "transfer",
+            ActionKind::ReceiveBack => "receive_back",
+            ActionKind::ProposeResult => "propose_result",
+            ActionKind::Approve => "approve",
+            ActionKind::SendBack => "send_back",
+            ActionKind::RequestFees => "request_fees",
+            ActionKind::RecordFeesPaid => "record_fees_paid",
+            ActionKind::MarkResultReady => "mark_result_ready",
+            ActionKind::ReturnResult => "return_result",
+            ActionKind::Withdraw => "withdraw",
+            ActionKind::Stop => "stop",
+            ActionKind::Apologise => "apologise",
+            ActionKind::VerifyIdentity => "verify_identity",
+        }
+    }
+
+    /// The kind named `name` (as [`ActionKind::name`] writes it), if there is one.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|kind| kind.name() == name)
+    }
+
+    /// Whether the action opens a new dossier rather than acting on an existing one: those have
+    /// their own pages (the application, the counter's intake), never a form on a dossier.
+    pub const fn opens_dossier(self) -> bool {
+        matches!(
+            self,
+            ActionKind::SubmitOnline | ActionKind::ReceiveAtCounter
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+
+    use super::ActionKind;
+
+    #[test]
+    fn every_kind_is_found_again_by_its_name() {
+        for kind in ActionKind::ALL {
+            assert_eq!(ActionKind::from_name(kind.name()), Some(kind));
+        }
+    }
+
+    #[test]
+    fn no_two_kinds_share_a_name() {
+        let names: HashSet<_> = ActionKind::ALL.iter().map(|k| k.name()).collect();
+        assert_eq!(names.len(), ActionKind::ALL.len());
+        let kinds: HashSet<_> = ActionKind::ALL.into_iter().collect();
+        assert_eq!(kinds.len(), ActionKind::ALL.len());
+    }
+
+    #[test]
+    fn an_unknown_name_is_no_kind() {
+        assert_eq!(ActionKind::from_name("delete_everything"), None);
+        assert_eq!(ActionKind::from_name("Accept"), None);
+        assert_eq!(ActionKind::from_name(""), None);
+    }
+
+    #[test]
+    fn only_submitting_online_and_receiving_at_the_counter_open_a_dossier() {
+        let opening: Vec<_> = ActionKind::ALL
+            .into_iter()
+            .filter(|k| k.opens_dossier())
+            .collect();
+        assert_eq!(
+            opening,
+            [ActionKind::SubmitOnline, ActionKind::ReceiveAtCounter]
+        );
     }
 }

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use time::{Date, Duration, OffsetDateTime, PrimitiveDateTime, UtcOffset};
 
 use super::state::{DossierState, StepPlan};
-use crate::calendar::{VIETNAM_OFFSET, WorkCalendar, to_vietnam_local};
+use crate::calendar::{OfficeHours, VIETNAM_OFFSET, WorkCalendar, to_vietnam_local};
 use crate::catalogue::{LegalDuration, Workflow};
 
 /// A dossier is "due soon" in the inbox when at most this many working days remain.
@@ -238,9 +238,8 @@ pub fn classify(state: &DossierState, now: OffsetDateTime) -> Option<Timeliness>
 /// Vietnam, as every appointment is (a date on Form 01 or Form 04 means "by the end of the
 /// working day": Decree 118/2025/NĐ-CP on the one-stop mechanism counts deadlines in working
 /// days, and the office hours are the province's, 17:00 by default).
-pub fn due_at_close_of(calendar: &WorkCalendar, day: Date) -> OffsetDateTime {
-    day.with_time(calendar.office_hours().closing())
-        .assume_offset(VIETNAM_OFFSET)
+pub fn due_at_close_of(hours: &OfficeHours, day: Date) -> OffsetDateTime {
+    day.with_time(hours.closing()).assume_offset(VIETNAM_OFFSET)
 }
 
 /// What the dossier projection keeps of [`classify`], so that reports and the inbox's overdue

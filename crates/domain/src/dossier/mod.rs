@@ -58,7 +58,7 @@ mod state;
 mod status;
 pub mod tracking;
 
-pub use action::{Action, ReturnMethod, electronic_result_refusal};
+pub use action::{Action, ActionKind, ReturnMethod, electronic_result_refusal};
 pub use actor::{Actor, Applicant, ApplicantKind, OfficerRole};
 pub use code::{DossierCode, DossierCodeError, MAX_COUNTER};
 pub use deadline::{
@@ -68,7 +68,7 @@ pub use deadline::{
 pub use event::{Change, Event};
 pub use identity::{IdentityCheck, IdentityMethod, IdentityResult};
 pub use machine::{Context, Refusal, decide};
-pub use offer::{ACTION_NAMES, offered_actions};
+pub use offer::offered_actions;
 pub use state::{Apology, ApplyError, DossierState, StepPlan, apply, replay};
 pub use status::Status;
 

@@ -4,98 +4,93 @@
 
 use time::{Duration, OffsetDateTime};
 
-use super::action::{Action, ReturnMethod};
+use super::action::{Action, ActionKind, ReturnMethod};
 use super::actor::Actor;
 use super::machine::{Context, decide};
 use super::state::DossierState;
 
-/// The actions on an existing dossier, in the order a page lists them, as
-/// [`Action::name`] writes them.
-pub const ACTION_NAMES: [&str; 18] = [
-    "accept",
-    "refuse",
-    "request_supplement",
-    "receive_supplement",
-    "assign",
-    "transfer",
-    "receive_back",
-    "propose_result",
-    "approve",
-    "send_back",
-    "request_fees",
-    "record_fees_paid",
-    "mark_result_ready",
-    "return_result",
-    "apologise",
-    "stop",
-    "withdraw",
-    "verify_identity",
-];
-
-/// A representative action of each kind, with placeholder details that every rule accepts, so
-/// that [`decide`] answers only for the kind, the actor and the state.
-fn sample(name: &str, state: &DossierState, actor: &Actor, at: OffsetDateTime) -> Option<Action> {
+/// A representative action of `kind`, with placeholder details that every rule accepts, so
+/// that [`decide`] answers only for the kind, the actor and the state. The opening kinds repeat
+/// the dossier's own facts: the rules refuse them because the dossier exists, which is the answer
+/// wanted.
+pub(super) fn sample(
+    kind: ActionKind,
+    state: &DossierState,
+    actor: &Actor,
+    at: OffsetDateTime,
+) -> Action {
     let text = || "-".to_owned();
-    Some(match name {
-        "accept" => Action::Accept,
-        "refuse" => Action::Refuse { reasons: text() },
-        "request_supplement" => Action::RequestSupplement {
+    match kind {
+        ActionKind::SubmitOnline => Action::SubmitOnline {
+            code: state.code.clone(),
+            agency: state.agency.clone(),
+            applicant: state.applicant.clone(),
+        },
+        ActionKind::ReceiveAtCounter => Action::ReceiveAtCounter {
+            code: state.code.clone(),
+            channel: state.channel,
+            applicant: state.applicant.clone(),
+            papers: Vec::new(),
+        },
+        ActionKind::Accept => Action::Accept,
+        ActionKind::Refuse => Action::Refuse { reasons: text() },
+        ActionKind::RequestSupplement => Action::RequestSupplement {
             reasons: text(),
             papers: Vec::new(),
         },
-        "receive_supplement" => Action::ReceiveSupplement { note: None },
-        "assign" => Action::Assign {
+        ActionKind::ReceiveSupplement => Action::ReceiveSupplement { note: None },
+        ActionKind::Assign => Action::Assign {
             officer_id: match actor {
                 Actor::Officer { officer_id, .. } => officer_id.clone(),
                 _ => text(),
             },
         },
-        "transfer" => Action::Transfer {
+        ActionKind::Transfer => Action::Transfer {
             // Any agency other than the holder: which one is the officer's choice.
             to_agency: format!("{}-other", state.holder),
             note: text(),
         },
-        "receive_back" => Action::ReceiveBack { note: None },
-        "propose_result" => Action::ProposeResult { summary: text() },
-        "approve" => Action::Approve { note: None },
-        "send_back" => Action::SendBack { reasons: text() },
-        "request_fees" => Action::RequestFees {
+        ActionKind::ReceiveBack => Action::ReceiveBack { note: None },
+        ActionKind::ProposeResult => Action::ProposeResult { summary: text() },
+        ActionKind::Approve => Action::Approve { note: None },
+        ActionKind::SendBack => Action::SendBack { reasons: text() },
+        ActionKind::RequestFees => Action::RequestFees {
             amount_vnd: 1,
             note: text(),
         },
-        "record_fees_paid" => Action::RecordFeesPaid {
+        ActionKind::RecordFeesPaid => Action::RecordFeesPaid {
             amount_vnd: (state.fees_requested_vnd - state.fees_paid_vnd).max(1),
             reference: text(),
         },
-        "mark_result_ready" => Action::MarkResultReady,
-        "return_result" => Action::ReturnResult {
+        ActionKind::MarkResultReady => Action::MarkResultReady,
+        ActionKind::ReturnResult => Action::ReturnResult {
             method: ReturnMethod::Counter,
         },
-        "apologise" => Action::Apologise {
+        ActionKind::Apologise => Action::Apologise {
             reasons: text(),
             new_due: state.effective_due().unwrap_or(at) + Duration::days(30),
         },
-        "stop" => Action::Stop { reasons: text() },
-        "withdraw" => Action::Withdraw { reasons: text() },
-        "verify_identity" => Action::VerifyIdentity {
+        ActionKind::Stop => Action::Stop { reasons: text() },
+        ActionKind::Withdraw => Action::Withdraw { reasons: text() },
+        ActionKind::VerifyIdentity => Action::VerifyIdentity {
             check: super::identity::IdentityCheck::manual(&text()),
         },
-        _ => return None,
-    })
+    }
 }
 
-/// The names of the actions `actor` may take on the dossier at `at`.
+/// The actions `actor` may take on the dossier at `at`, in the order a page lists them
+/// ([`ActionKind::ALL`]).
 pub fn offered_actions(
     state: &DossierState,
     context: &Context<'_>,
     actor: &Actor,
     at: OffsetDateTime,
-) -> Vec<&'static str> {
-    ACTION_NAMES
+) -> Vec<ActionKind> {
+    ActionKind::ALL
         .into_iter()
-        .filter(|name| {
-            sample(name, state, actor, at)
-                .is_some_and(|action| decide(Some(state), context, actor, &action, at).is_ok())
+        .filter(|&kind| {
+            let action = sample(kind, state, actor, at);
+            decide(Some(state), context, actor, &action, at).is_ok()
         })
         .collect()
 }

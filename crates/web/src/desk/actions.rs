@@ -6,7 +6,8 @@
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use domain::dossier::{Action, ReturnMethod};
+use domain::calendar::OfficeHours;
+use domain::dossier::{Action, ActionKind, ReturnMethod};
 use domain::payment::ledger::PaymentChannel;
 use time::OffsetDateTime;
 
@@ -27,6 +28,7 @@ const MAX_TEXT: usize = 4000;
 fn parse(
     name: &str,
     fields: &[(String, String)],
+    hours: &OfficeHours,
 ) -> Result<Action, Vec<(&'static str, &'static str)>> {
     let errors = std::cell::RefCell::new(Vec::new());
     let text = |field: &'static str, required: bool| -> String {
@@ -39,62 +41,65 @@ fn parse(
         v.to_owned()
     };
     let optional = |v: String| (!v.is_empty()).then_some(v);
-    let action = match name {
-        "accept" => Action::Accept,
-        "refuse" => Action::Refuse {
+    let amount = || {
+        let amount = value(fields, "amount_vnd").replace(['.', ',', ' '], "");
+        match amount.parse::<i64>() {
+            Ok(n) if n > 0 => n,
+            _ => {
+                errors
+                    .borrow_mut()
+                    .push(("amount_vnd", "desk.error.amount"));
+                0
+            }
+        }
+    };
+    let unknown = || vec![("action", "desk.error.unknown_action")];
+    let Some(kind) = ActionKind::from_name(name) else {
+        return Err(unknown());
+    };
+    let action = match kind {
+        // A dossier is opened by the application or the counter's intake, not from its page.
+        ActionKind::SubmitOnline | ActionKind::ReceiveAtCounter => return Err(unknown()),
+        ActionKind::Accept => Action::Accept,
+        ActionKind::Refuse => Action::Refuse {
             reasons: text("reasons", true),
         },
-        "request_supplement" => Action::RequestSupplement {
+        ActionKind::RequestSupplement => Action::RequestSupplement {
             reasons: text("reasons", true),
             papers: super::fields_named(fields, "papers"),
         },
-        "receive_supplement" => Action::ReceiveSupplement {
+        ActionKind::ReceiveSupplement => Action::ReceiveSupplement {
             note: optional(text("note", false)),
         },
-        "assign" => Action::Assign {
+        ActionKind::Assign => Action::Assign {
             officer_id: text("officer_id", true),
         },
-        "transfer" => Action::Transfer {
+        ActionKind::Transfer => Action::Transfer {
             to_agency: text("to_agency", true),
             note: text("note", true),
         },
-        "receive_back" => Action::ReceiveBack {
+        ActionKind::ReceiveBack => Action::ReceiveBack {
             note: optional(text("note", false)),
         },
-        "propose_result" => Action::ProposeResult {
+        ActionKind::ProposeResult => Action::ProposeResult {
             summary: text("summary", true),
         },
-        "approve" => Action::Approve {
+        ActionKind::Approve => Action::Approve {
             note: optional(text("note", false)),
         },
-        "send_back" => Action::SendBack {
+        ActionKind::SendBack => Action::SendBack {
             reasons: text("reasons", true),
         },
-        "request_fees" | "record_fees_paid" => {
-            let amount = value(fields, "amount_vnd").replace(['.', ',', ' '], "");
-            let amount_vnd = match amount.parse::<i64>() {
-                Ok(n) if n > 0 => n,
-                _ => {
-                    errors
-                        .borrow_mut()
-                        .push(("amount_vnd", "desk.error.amount"));
-                    0
-                }
-            };
-            if name == "request_fees" {
-                Action::RequestFees {
-                    amount_vnd,
-                    note: text("note", true),
-                }
-            } else {
-                Action::RecordFeesPaid {
-                    amount_vnd,
-                    reference: text("reference", true),
-                }
-            }
-        }
-        "mark_result_ready" => Action::MarkResultReady,
-        "return_result" => match ReturnMethod::parse(value(fields, "method")) {
+        ActionKind::RequestFees => Action::RequestFees {
+            amount_vnd: amount(),
+            note: text("note", true),
+        },
+        ActionKind::RecordFeesPaid => Action::RecordFeesPaid {
+            amount_vnd: amount(),
+            reference: text("reference", true),
+        },
+        ActionKind::MarkResultReady => Action::MarkResultReady,
+        ActionKind::ReturnResult => match ReturnMethod::parse(value(fields, "method")) {
             Some(method) => Action::ReturnResult { method },
             None => {
                 errors.borrow_mut().push(("method", "desk.error.required"));
@@ -103,18 +108,14 @@ fn parse(
                 }
             }
         },
-        "apologise" => {
+        ActionKind::Apologise => {
             let reasons = text("reasons", true);
             let new_due = time::Date::parse(
                 value(fields, "new_due"),
                 time::macros::format_description!("[year]-[month]-[day]"),
             )
             .ok()
-            // The new date is a day: the result is due by the end of its office hours.
-            .map(|d| {
-                d.with_time(time::macros::time!(17:00))
-                    .assume_offset(domain::calendar::VIETNAM_OFFSET)
-            });
+            .map(|day| domain::dossier::due_at_close_of(hours, day));
             match new_due {
                 Some(new_due) => Action::Apologise { reasons, new_due },
                 None => {
@@ -126,16 +127,15 @@ fn parse(
                 }
             }
         }
-        "stop" => Action::Stop {
+        ActionKind::Stop => Action::Stop {
             reasons: text("reasons", true),
         },
-        "withdraw" => Action::Withdraw {
+        ActionKind::Withdraw => Action::Withdraw {
             reasons: text("reasons", true),
         },
-        "verify_identity" => Action::VerifyIdentity {
+        ActionKind::VerifyIdentity => Action::VerifyIdentity {
             check: domain::dossier::IdentityCheck::manual(&text("reasons", true)),
         },
-        _ => return Err(vec![("action", "desk.error.unknown_action")]),
     };
     let errors = errors.into_inner();
     if errors.is_empty() {
@@ -165,7 +165,7 @@ pub async fn submit(
         errors,
         reveal_personal_id: false,
     };
-    let action = match parse(&name, &fields) {
+    let action = match parse(&name, &fields, data.calendar.office_hours()) {
         Ok(action) => action,
         Err(errors) => {
             let errors = errors
@@ -251,7 +251,12 @@ mod tests {
 
     #[test]
     fn a_refusal_without_reasons_names_the_reasons_field() {
-        let errors = parse("refuse", &pairs(&[("reasons", "  ")])).expect_err("refused");
+        let errors = parse(
+            "refuse",
+            &pairs(&[("reasons", "  ")]),
+            &OfficeHours::default(),
+        )
+        .expect_err("refused");
         assert_eq!(errors, vec![("reasons", "desk.error.required")]);
     }
 
@@ -260,6 +265,7 @@ mod tests {
         let ok = parse(
             "request_fees",
             &pairs(&[("amount_vnd", "1.200.000"), ("note", "lệ phí")]),
+            &OfficeHours::default(),
         );
         assert!(matches!(
             ok,
@@ -271,6 +277,7 @@ mod tests {
         let zero = parse(
             "request_fees",
             &pairs(&[("amount_vnd", "0"), ("note", "x")]),
+            &OfficeHours::default(),
         );
         assert_eq!(
             zero.expect_err("refused"),
@@ -283,6 +290,7 @@ mod tests {
         let bad = parse(
             "apologise",
             &pairs(&[("reasons", "x"), ("new_due", "31/02/2026")]),
+            &OfficeHours::default(),
         );
         assert_eq!(
             bad.expect_err("refused"),
@@ -291,12 +299,23 @@ mod tests {
         let good = parse(
             "apologise",
             &pairs(&[("reasons", "x"), ("new_due", "2026-12-09")]),
+            &OfficeHours::default(),
         );
         assert!(matches!(good, Ok(Action::Apologise { .. })));
     }
 
     #[test]
     fn an_unknown_action_is_refused() {
-        assert!(parse("delete_everything", &[]).is_err());
+        assert!(parse("delete_everything", &[], &OfficeHours::default()).is_err());
+    }
+
+    #[test]
+    fn an_action_that_opens_a_dossier_is_refused_as_unknown_on_a_dossier_page() {
+        for name in ["submit_online", "receive_at_counter"] {
+            assert_eq!(
+                parse(name, &[], &OfficeHours::default()).expect_err("refused"),
+                vec![("action", "desk.error.unknown_action")]
+            );
+        }
     }
 }

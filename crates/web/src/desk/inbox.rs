@@ -96,7 +96,7 @@ pub async fn page(
     let due_by = match show {
         "due_soon" => domain::calendar::to_vietnam_local(now)
             .and_then(|local| calendar.add_working_days(local.date(), DUE_SOON_WORKING_DAYS as u32))
-            .map(|day| domain::dossier::due_at_close_of(calendar, day)),
+            .map(|day| domain::dossier::due_at_close_of(calendar.office_hours(), day)),
         _ => None,
     };
     let query = InboxQuery {

@@ -8,7 +8,7 @@
 
 use axum::extract::{Multipart, Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use domain::dossier::{Action, ReturnMethod};
+use domain::dossier::{Action, ActionKind, ReturnMethod};
 use storage::papers::PaperPurpose;
 use time::OffsetDateTime;
 
@@ -23,7 +23,7 @@ use app::ServiceError;
 use app::dossiers::{DossierService, DossierView, Outcome};
 
 /// The form's action name, as the other action forms name theirs.
-const ACTION: &str = "mark_result_ready";
+const ACTION: &str = ActionKind::MarkResultReady.name();
 /// The file field.
 const FILE_FIELD: &str = "result_file";
 /// Longest component label kept from the procedure's description of its result.

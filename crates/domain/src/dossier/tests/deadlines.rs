@@ -355,6 +355,6 @@ fn the_apology_deadline_skips_back_over_days_off() {
 
 #[test]
 fn a_result_promised_for_a_day_is_due_at_the_close_of_its_office_hours() {
-    let due = due_at_close_of(&calendar(), date!(2026 - 03 - 10));
+    let due = due_at_close_of(calendar().office_hours(), date!(2026 - 03 - 10));
     assert_eq!(due, datetime!(2026-03-10 17:00 +7));
 }
