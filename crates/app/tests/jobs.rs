@@ -6,28 +6,19 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use app::dossiers::{Application, DossierService, Opening, Outcome};
+use app::App;
+use app::dossiers::DossierService;
 use app::registry::Registry;
-use app::{App, ReferenceData};
-use domain::applicant::{ApplicantDetails, ApplicantForm, Intake};
 use domain::catalogue::Channel;
-use domain::dossier::{
-    Actor, Applicant, ApplicantKind, IdentityCheck, IdentityResult, OfficerRole,
-};
+use domain::dossier::{Actor, IdentityCheck, IdentityResult, OfficerRole};
 use integrations::registry::{
     BoxFuture, LookupOutcome, LookupQuery, PopulationRegistry, RegistryError,
 };
-use storage::testing::TestDb;
 use time::OffsetDateTime;
 
-async fn application() -> (TestDb, App) {
-    let db = TestDb::seeded().await.expect("seeded test database");
-    let reference = ReferenceData::load(&db.db, Default::default())
-        .await
-        .expect("reference data");
-    let app = App::new(db.db.clone(), reference);
-    (db, app)
-}
+mod support;
+
+use support::application;
 
 /// A population database that answers "not found" a little slowly, and counts the questions.
 struct Counting {
@@ -57,7 +48,6 @@ async fn dossiers_awaiting_a_look_up(app: &App, n: usize) -> Vec<String> {
         .find(|p| p.workflow == "commune-standard" && p.channels.contains(&Channel::Counter))
         .expect("a commune procedure with the standard workflow");
     let unit = procedure.agencies[0].clone();
-    let service = DossierService::new(&app.db, &app.vault, &data);
     let reception = Actor::Officer {
         officer_id: "r1".into(),
         role: OfficerRole::Reception,
@@ -65,49 +55,17 @@ async fn dossiers_awaiting_a_look_up(app: &App, n: usize) -> Vec<String> {
     };
     let mut codes = Vec::new();
     for i in 0..n {
-        let personal_id = format!("0010900{i:05}");
-        let details = ApplicantDetails::parse(
-            &ApplicantForm {
-                personal_id: &personal_id,
-                birth_date: "1990-05-17",
-                ..ApplicantForm::default()
-            },
-            Intake::Counter,
-            time::macros::date!(2026 - 12 - 07),
+        let unavailable = IdentityCheck::registry(IdentityResult::Unavailable);
+        let view = support::walk_in(
+            app,
+            procedure,
+            &reception,
+            i,
+            OffsetDateTime::now_utc(),
+            Some(&unavailable),
         )
-        .expect("valid applicant");
-        let opened = service
-            .open_checked(
-                &reception,
-                &Application {
-                    procedure_code: procedure.code.clone(),
-                    opening: Opening::Counter {
-                        channel: Channel::Counter,
-                        accept: true,
-                        papers: Vec::new(),
-                    },
-                    applicant: Applicant {
-                        id: format!("walk-in-{i}"),
-                        kind: ApplicantKind::Citizen,
-                    },
-                    applicant_name: "Lê Văn Cường".into(),
-                    applicant_contact: Some(app::dossiers::contact_json(&details)),
-                    phone: None,
-                    personal_id: Some(personal_id.clone()),
-                    papers: Vec::new(),
-                    from_draft: None,
-                    account: None,
-                },
-                Some(&IdentityCheck::registry(IdentityResult::Unavailable)),
-                OffsetDateTime::now_utc(),
-                None,
-            )
-            .await
-            .expect("registered");
-        match opened {
-            Outcome::Done(view) => codes.push(view.stored.code.clone()),
-            Outcome::Replayed(r) => panic!("unexpected replay: {r:?}"),
-        }
+        .await;
+        codes.push(view.stored.code.clone());
     }
     codes
 }

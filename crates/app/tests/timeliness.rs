@@ -3,26 +3,17 @@
 //! supplement requests, a clock stopped for papers, an apology) get the same answer from the
 //! domain, from the inbox's overdue filter and from the monthly report.
 
-use app::dossiers::{Application, DossierService, DossierView, Opening, Outcome};
-use app::{App, ReferenceData};
-use domain::applicant::{ApplicantDetails, ApplicantForm, Intake};
+use app::App;
+use app::dossiers::{DossierService, DossierView};
 use domain::catalogue::{Channel, LegalDuration, Procedure};
-use domain::dossier::{
-    Action, Actor, Applicant, ApplicantKind, OfficerRole, Status, Timeliness, classify,
-};
+use domain::dossier::{Action, Actor, OfficerRole, Status, Timeliness, classify};
 use storage::inbox::InboxQuery;
-use storage::testing::TestDb;
 use time::macros::datetime;
 use time::{Duration, OffsetDateTime};
 
-async fn application() -> (TestDb, App) {
-    let db = TestDb::seeded().await.expect("seeded test database");
-    let reference = ReferenceData::load(&db.db, Default::default())
-        .await
-        .expect("reference data");
-    let app = App::new(db.db.clone(), reference);
-    (db, app)
-}
+mod support;
+
+use support::application;
 
 fn officer(id: &str, role: OfficerRole, unit: &str) -> Actor {
     Actor::Officer {
@@ -61,49 +52,7 @@ struct Desk<'a> {
 impl Desk<'_> {
     /// A complete walk-in, accepted at once, and taken by the handling officer an hour later.
     async fn walk_in(&self, n: usize, at: OffsetDateTime) -> String {
-        let data = self.app.reference.get();
-        let service = DossierService::new(&self.app.db, &self.app.vault, &data);
-        let personal_id = format!("0010900{n:05}");
-        let details = ApplicantDetails::parse(
-            &ApplicantForm {
-                personal_id: &personal_id,
-                birth_date: "1990-05-17",
-                ..ApplicantForm::default()
-            },
-            Intake::Counter,
-            time::macros::date!(2026 - 12 - 07),
-        )
-        .expect("valid applicant");
-        let opened = service
-            .open(
-                &self.reception,
-                &Application {
-                    procedure_code: self.procedure.code.clone(),
-                    opening: Opening::Counter {
-                        channel: Channel::Counter,
-                        accept: true,
-                        papers: Vec::new(),
-                    },
-                    applicant: Applicant {
-                        id: format!("walk-in-{n}"),
-                        kind: ApplicantKind::Citizen,
-                    },
-                    applicant_name: "Lê Văn Cường".into(),
-                    applicant_contact: Some(app::dossiers::contact_json(&details)),
-                    phone: None,
-                    personal_id: Some(personal_id.clone()),
-                    papers: Vec::new(),
-                    from_draft: None,
-                    account: None,
-                },
-                at,
-                None,
-            )
-            .await
-            .expect("registered");
-        let Outcome::Done(view) = opened else {
-            panic!("a first registration is not a replay");
-        };
+        let view = support::walk_in(self.app, &self.procedure, &self.reception, n, at, None).await;
         let code = view.stored.code.clone();
         let Actor::Officer { officer_id, .. } = &self.handling else {
             unreachable!("the handling actor is an officer");
@@ -145,6 +94,33 @@ impl Desk<'_> {
             .get(code)
             .await
             .expect("dossier")
+    }
+
+    /// The inbox's overdue filter at `now` lists exactly the dossiers the domain calls overdue,
+    /// and those are `expected`.
+    async fn agree_on_overdue<const N: usize>(
+        &self,
+        unit: &str,
+        dossiers: [&String; N],
+        now: OffsetDateTime,
+        expected: &[&String],
+    ) {
+        let mut listed = self.overdue_in_inbox(unit, now).await;
+        listed.sort();
+        let mut judged = Vec::new();
+        for code in dossiers {
+            if classify(&self.view(code).await.state, now) == Some(Timeliness::Overdue) {
+                judged.push(code.clone());
+            }
+        }
+        judged.sort();
+        assert_eq!(
+            listed, judged,
+            "the inbox lists what the domain says at {now}"
+        );
+        let mut expected: Vec<String> = expected.iter().map(|c| (*c).clone()).collect();
+        expected.sort();
+        assert_eq!(listed, expected, "overdue at {now}");
     }
 
     /// The codes the inbox's overdue filter lists at `now`.
@@ -229,29 +205,26 @@ async fn the_domain_the_overdue_inbox_and_the_monthly_report_judge_a_dossier_ali
     )
     .await;
 
-    // A moment after everyone's due time, before any result.
+    // The same afternoon, days before every due time: only the dossier asked twice for papers
+    // is overdue, by the rule, whatever its due time says.
+    let afternoon = start + Duration::hours(7);
+    assert!(afternoon < due);
+    desk.agree_on_overdue(&unit, [&twice, &waiting, &apologised], afternoon, &[&twice])
+        .await;
+    // It is finished that evening, long before its due time, and is late all the same.
+    desk.finish(&twice, start + Duration::hours(8)).await;
+
+    // A moment after the due time: the apology did not move it, so that dossier is overdue; the
+    // one waiting for papers requested in time is not, though its due time has passed.
     let now = due + Duration::hours(2);
-    let mut listed = desk.overdue_in_inbox(&unit, now).await;
-    listed.sort();
-    let mut expected = Vec::new();
-    for code in [&twice, &waiting, &apologised] {
-        let verdict = classify(&desk.view(code).await.state, now);
-        if verdict == Some(Timeliness::Overdue) {
-            expected.push(code.clone());
-        }
-    }
-    expected.sort();
-    assert_eq!(listed, expected, "the inbox lists what the domain says");
-    let mut overdue = vec![twice.clone(), apologised.clone()];
-    overdue.sort();
-    assert_eq!(listed, overdue, "two supplements and an apology past due");
+    desk.agree_on_overdue(&unit, [&twice, &waiting, &apologised], now, &[&apologised])
+        .await;
     assert_eq!(
         classify(&desk.view(&waiting).await.state, now),
         Some(Timeliness::InTime)
     );
 
-    // Both finish the next day, before the apology's new date: late, as the report counts.
-    desk.finish(&twice, now + Duration::hours(20)).await;
+    // The apologised one finishes the next day, before its new date: late too.
     desk.finish(&apologised, now + Duration::hours(21)).await;
     let mut late = 0;
     let mut on_time = 0;
