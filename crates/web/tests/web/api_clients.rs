@@ -424,3 +424,25 @@ async fn a_unit_administrator_creates_a_client_issues_a_key_shown_once_and_revok
     let forbidden = app.get("/back-office/api-clients").await;
     assert_eq!(forbidden.status, StatusCode::FORBIDDEN);
 }
+
+/// An API client's application is refused for what the portal and the counter refuse, with
+/// the portal's words, field by field (`domain::applicant`).
+#[tokio::test]
+async fn an_application_over_the_api_is_refused_for_the_applicant_details_every_door_refuses() {
+    let app = TestApp::new().await;
+    let unit = commune(&app).await;
+    let (_, key, _) = client(&app, &unit, &[Scope::SubmitDossiers]).await;
+    let mut body: serde_json::Value =
+        serde_json::from_str(&application(&app, &unit, "citizen-7")).expect("json");
+    body["phone"] = "912 345 678".into();
+    body["personal_id"] = "999190001234".into();
+    let reply = submit(&app, &key, Some("bad-applicant"), &body.to_string()).await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{}", reply.body);
+    for (field, key) in [
+        ("phone", "apply.error.phone_shape"),
+        ("personal_id", "identity.error.province"),
+    ] {
+        let said = format!("{field}: {}", web::i18n::text(web::i18n::Lang::En, key));
+        assert!(reply.body.contains(&said), "{said}: {}", reply.body);
+    }
+}

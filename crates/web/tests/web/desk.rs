@@ -954,3 +954,32 @@ async fn a_leader_sends_a_proposal_back_and_the_officer_proposes_again() {
     .await;
     act_ok(&app, &leader, &code, &[("action", "approve"), ("note", "")]).await;
 }
+
+/// The counter refuses what every other door refuses (`domain::applicant`), with the same words
+/// as the portal: a nine-digit phone and a number whose province code does not exist.
+#[tokio::test]
+async fn the_counter_refuses_the_applicant_details_the_portal_and_the_api_refuse() {
+    let app = TestApp::new().await;
+    demo_officers(&app).await;
+    let reception = sign_in(&app, "tiepnhan.xa").await;
+    let mut fields: Vec<(&str, &str)> = BIRTH_PAPERS.iter().map(|p| ("papers", *p)).collect();
+    fields.extend_from_slice(&[
+        ("form_token", "intake-bad-applicant"),
+        ("procedure", BIRTH_REGISTRATION),
+        ("kind", "citizen"),
+        ("name", "Nguyễn Thị Hồng Nhung"),
+        ("personal_id", "999190001234"),
+        ("phone", "912 345 678"),
+        ("email", ""),
+        ("address", ""),
+        ("channel", "counter"),
+        ("decision", "accept"),
+        ("reasons", ""),
+    ]);
+    let reply = post(&app, &reception, "/back-office/intake", &fields).await;
+    assert_ne!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    for key in ["apply.error.phone_shape", "identity.error.province"] {
+        let message = web::i18n::text(web::i18n::Lang::Vi, key);
+        assert!(reply.body.contains(message), "{key}: {}", reply.body);
+    }
+}
