@@ -5,7 +5,8 @@
 use serde::{Deserialize, Serialize};
 use time::{Date, Duration, OffsetDateTime, PrimitiveDateTime, UtcOffset};
 
-use super::state::{DossierState, StepPlan};
+use super::plan::StepPlan;
+use super::state::DossierState;
 use crate::calendar::{OfficeHours, VIETNAM_OFFSET, WorkCalendar, to_vietnam_local};
 use crate::catalogue::{LegalDuration, Workflow};
 

@@ -9,7 +9,7 @@ use super::action::ReturnMethod;
 use super::actor::{Actor, Applicant};
 use super::code::DossierCode;
 use super::identity::IdentityCheck;
-use super::state::StepPlan;
+use super::plan::StepPlan;
 use crate::catalogue::{Channel, LegalDuration};
 
 /// One entry of a dossier's log: when, who, and what changed. Storage adds the hash chain, the

@@ -54,6 +54,7 @@ mod event;
 mod identity;
 mod machine;
 mod offer;
+mod plan;
 mod state;
 mod status;
 pub mod tracking;
@@ -69,7 +70,8 @@ pub use event::{Change, Event};
 pub use identity::{IdentityCheck, IdentityMethod, IdentityResult};
 pub use machine::{Context, Refusal, decide};
 pub use offer::offered_actions;
-pub use state::{Apology, ApplyError, DossierState, StepPlan, apply, replay};
+pub use plan::StepPlan;
+pub use state::{Apology, ApplyError, DossierState, apply, replay};
 pub use status::Status;
 
 #[cfg(test)]

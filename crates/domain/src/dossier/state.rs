@@ -10,23 +10,9 @@ use super::actor::Applicant;
 use super::code::DossierCode;
 use super::event::{Change, Event};
 use super::identity::IdentityCheck;
+use super::plan::StepPlan;
 use super::status::Status;
 use crate::catalogue::{Channel, LegalDuration, Role};
-
-/// One workflow step of a dossier with its due time: the step's share of the legal duration,
-/// accumulated from the start of legal time (Decree 118/2025/NĐ-CP: each step of the internal
-/// procedure has its own time limit, shown on the control slip, Form 06 of Circular
-/// 03/2025/TT-VPCP).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct StepPlan {
-    /// The step's code in the workflow.
-    pub code: String,
-    /// Who performs it.
-    pub role: Role,
-    /// When the step must be done (UTC).
-    #[serde(with = "time::serde::rfc3339")]
-    pub due: OffsetDateTime,
-}
 
 /// An apology with a new date (Form 04).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -9,6 +9,7 @@
 
 mod ending;
 mod guards;
+mod identity;
 mod intake;
 mod processing;
 mod refusal;
@@ -136,12 +137,6 @@ fn step(
         Action::ReturnResult { method } => result::hand_over(state, actor, action, *method),
         Action::Withdraw { reasons } => ending::withdraw(state, actor, action, reasons),
         Action::Stop { reasons } => ending::stop(state, actor, action, reasons),
-        // Decree 104/2022/NĐ-CP: a verified applicant needs no household book (see identity.rs).
-        Action::VerifyIdentity { check } => {
-            super::identity::check(state, actor, action, check)?;
-            Ok(Change::IdentityChecked {
-                check: check.clone(),
-            })
-        }
+        Action::VerifyIdentity { check } => identity::verify(state, actor, action, check),
     }
 }
