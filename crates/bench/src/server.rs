@@ -139,6 +139,23 @@ pub async fn filing(
     })
 }
 
+/// A POST of `fields` as an HTML form would send them (`application/x-www-form-urlencoded`).
+pub fn form_post(
+    http: &reqwest::Client,
+    url: &str,
+    fields: &[(&str, &str)],
+) -> reqwest::RequestBuilder {
+    let body = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(fields)
+        .finish();
+    http.post(url)
+        .header(
+            reqwest::header::CONTENT_TYPE,
+            "application/x-www-form-urlencoded",
+        )
+        .body(body)
+}
+
 /// Name of the officers' session cookie (crates/web/src/desk/session.rs).
 const OFFICER_COOKIE: &str = "motcua_officer";
 
@@ -149,7 +166,7 @@ pub async fn sign_in(
     username: &str,
     password: &str,
 ) -> Result<String, BenchError> {
-    let response = crate::workload::form_post(
+    let response = form_post(
         http,
         &format!("{base}/back-office/sign-in"),
         &[

@@ -8,7 +8,7 @@ use std::sync::Mutex;
 use base64::Engine as _;
 use serde::Deserialize;
 
-use crate::server::Filing;
+use crate::server::{Filing, form_post};
 
 /// Searches as people type them: the same needs with and without diacritics, in upper case,
 /// with `i`/`y` and `đ`/`d` swapped, and a few that find nothing.
@@ -183,23 +183,6 @@ pub async fn get_ok(http: &reqwest::Client, url: &str, cookie: Option<&str>) -> 
     } else {
         Err(format!("GET {url}: {status}"))
     }
-}
-
-/// A POST of `fields` as an HTML form would send them (`application/x-www-form-urlencoded`).
-pub fn form_post(
-    http: &reqwest::Client,
-    url: &str,
-    fields: &[(&str, &str)],
-) -> reqwest::RequestBuilder {
-    let body = form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(fields)
-        .finish();
-    http.post(url)
-        .header(
-            reqwest::header::CONTENT_TYPE,
-            "application/x-www-form-urlencoded",
-        )
-        .body(body)
 }
 
 /// The tracking page's look-up, a form POST (the digits stay out of URLs); must answer 200.

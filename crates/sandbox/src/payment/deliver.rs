@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use integrations::payment::paygov::wire;
 
-use super::{CallbackMode, Delivery, Gateway, Payments, Txn, paygov, sign, vnpay};
+use super::{CallbackMode, Delivery, Gateway, Payments, Txn, paygov, settled, sign};
 
 /// Sends the callback of `txn` (just settled) in the background.
 pub(crate) fn dispatch(payments: Arc<Payments>, txn: Txn) {
@@ -55,7 +55,7 @@ async fn send(payments: &Payments, txn: &Txn, corrupt: bool) -> Delivery {
             let url = format!(
                 "{}{separator}{}",
                 txn.callback_url,
-                vnpay::result_query(payments, txn, corrupt)
+                settled::result_query(payments, txn, corrupt)
             );
             payments.http.get(url)
         }

@@ -52,6 +52,7 @@ mod control;
 mod deliver;
 mod page;
 mod paygov;
+mod settled;
 pub(crate) mod sign;
 mod vnpay;
 

@@ -15,7 +15,7 @@ use integrations::payment::paygov::wire;
 use serde::Deserialize;
 
 use super::{
-    CardOutcome, Gateway, Payments, Status, TEST_CARDS, Txn, deliver, now_stamp, paygov, vnpay,
+    CardOutcome, Gateway, Payments, Status, TEST_CARDS, Txn, deliver, now_stamp, paygov, settled,
 };
 
 /// Text safe inside HTML.
@@ -179,7 +179,7 @@ fn return_location(payments: &Payments, txn: &Txn) -> String {
             }
             out.finish()
         }
-        Gateway::VnPay => vnpay::result_query(payments, txn, false),
+        Gateway::VnPay => settled::result_query(payments, txn, false),
     };
     let separator = if txn.return_url.contains('?') {
         '&'
