@@ -20,8 +20,8 @@ use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
 use crate::AppState;
+use crate::edge::sessions::constant_time_eq;
 use crate::error::ErrorMark;
-use crate::sessions::constant_time_eq;
 use crate::ui::Ui;
 
 pub use applications::{ApplicationPaper, ApplicationRequest, SubmittedApplication};
