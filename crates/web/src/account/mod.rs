@@ -5,7 +5,7 @@
 //! an account adds a place to follow everything one has applied for.
 
 mod mine;
-pub(crate) mod papers;
+mod papers;
 mod sign_in;
 mod single_sign_on;
 

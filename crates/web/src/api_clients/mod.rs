@@ -26,7 +26,7 @@ use crate::ui::Ui;
 
 pub use applications::{ApplicationPaper, ApplicationRequest, SubmittedApplication};
 
-/// Last use is written back at most this often (as `desk::session` does for sessions).
+/// Last use is written back at most this often (as `edge::sessions` does for sessions).
 const TOUCH_EVERY: Duration = Duration::minutes(1);
 
 /// The client of an API request, authenticated by its key.

@@ -6,7 +6,7 @@
 //! keyed by a random id in the address, never in a session.
 
 mod draft;
-pub(crate) mod papers;
+mod papers;
 
 mod questions;
 /// Dates as people type them, shared with the counter intake.

@@ -6,7 +6,7 @@
 
 mod actions;
 pub mod api;
-pub(crate) mod documents;
+mod documents;
 mod dossier_page;
 pub(crate) mod inbox;
 mod intake;
