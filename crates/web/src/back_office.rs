@@ -13,9 +13,9 @@ use domain::search::ProcedureFilter;
 use time::{Date, OffsetDateTime};
 
 use crate::AppState;
+use crate::edge::render::render;
 use crate::error::AppError;
 use crate::params;
-use crate::portal::render;
 use crate::ui::Ui;
 use crate::views::{self, Figures, SelectOption};
 

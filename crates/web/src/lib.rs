@@ -10,6 +10,7 @@ mod applicant;
 mod apply;
 mod back_office;
 pub mod desk;
+mod edge;
 mod error;
 pub mod forms;
 pub mod i18n;
@@ -22,7 +23,6 @@ pub mod payments;
 mod portal;
 mod recent;
 pub mod registry;
-mod sessions;
 mod tracking;
 mod ui;
 mod views;
@@ -47,6 +47,7 @@ pub use app::{App, ReferenceData, SharedReference};
 pub use error::AppError;
 pub use ui::Ui;
 
+use crate::edge::problem;
 use crate::error::ErrorMark;
 
 /// Everything handlers share: the application layer (`app::App`, reached through `Deref`, so
@@ -263,18 +264,8 @@ fn error_response(
 ) -> Response {
     let (title_key, message_key) = error_keys(status);
     if ui.path.starts_with("/api/") {
-        let problem = api::Problem {
-            kind: "about:blank".into(),
-            title: ui.t(title_key).to_owned(),
-            status: status.as_u16(),
-            detail: detail.or_else(|| Some(ui.t(message_key).to_owned())),
-        };
-        let mut response = (status, axum::Json(problem)).into_response();
-        response.headers_mut().insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/problem+json"),
-        );
-        return response;
+        let detail = detail.or_else(|| Some(ui.t(message_key).to_owned()));
+        return problem::response(status, ui.t(title_key).to_owned(), detail);
     }
     let page = ErrorPage {
         ui: ui.clone(),

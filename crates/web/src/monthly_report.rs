@@ -19,9 +19,9 @@ use storage::reports::MonthlyFigures;
 use time::{Date, Month, OffsetDateTime, Time};
 
 use crate::AppState;
-use crate::desk::Officer;
+use crate::edge::officer::Officer;
+use crate::edge::render::render;
 use crate::error::AppError;
-use crate::portal::render;
 use crate::recent::Recent;
 use crate::ui::Ui;
 

@@ -127,6 +127,14 @@ impl CatalogueQuery {
     }
 }
 
+/// The year asked for on a report page (`?year=YYYY`).
+#[derive(Debug, serde::Deserialize)]
+pub struct YearQuery {
+    /// Calendar year; this year when absent.
+    #[serde(default)]
+    pub year: Option<String>,
+}
+
 /// The `year` parameter, or `default` when absent. Years outside 1900–2200 are refused: no
 /// deadline or report of this system reaches them.
 pub fn parse_year(pairs: &[(String, String)], ui: &Ui, default: i32) -> Result<i32, String> {

@@ -6,11 +6,12 @@ use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, header};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use domain::catalogue::{Level, ServiceMode};
 
 use crate::AppState;
+use crate::edge::render::render;
 use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::params::CatalogueQuery;
@@ -27,20 +28,6 @@ pub fn router() -> Router<AppState> {
         .route("/procedures", get(procedures))
         .route("/procedures/{code}", get(procedure))
         .route("/language", get(switch_language))
-}
-
-/// Renders a template into an HTML response.
-pub fn render(template: &impl Template) -> Result<Response, AppError> {
-    Ok(Html(template.render()?).into_response())
-}
-
-/// Marks a page that shows a secret or someone's personal data (a key, a temporary password,
-/// an authenticator secret, a personal ID) as never to be kept in any cache.
-pub fn no_store(mut response: Response) -> Response {
-    response
-        .headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    response
 }
 
 struct FieldLink {

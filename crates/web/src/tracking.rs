@@ -9,20 +9,18 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
 use axum::{Json, Router};
-use domain::dossier::tracking::{open_supplement_request, proves_applicant};
-use domain::dossier::{DossierCode, Event};
+use domain::dossier::tracking::open_supplement_request;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use utoipa::ToSchema;
 
 use crate::AppState;
+use crate::edge::proof::{LookupError, lookup};
+use crate::edge::render::render;
 use crate::error::AppError;
-use crate::limits::{ClientAddr, minutes};
-use crate::portal::render;
+use crate::limits::ClientAddr;
 use crate::ui::Ui;
 use crate::views::local_datetime;
-use app::ServiceError;
-use app::dossiers::{DossierService, DossierView};
 
 /// Routes of public tracking.
 #[allow(deprecated)] // the query-string API stays for existing clients
@@ -32,113 +30,11 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/tracking", get(api).post(api_post))
 }
 
-/// Why a look-up found nothing to show.
-enum LookupError {
-    /// A field is missing or malformed: (field id, message key).
-    Invalid(Vec<(&'static str, &'static str)>),
-    /// No dossier with this code and these digits.
-    NotFound,
-    /// Too many failed look-ups from this client or for this code: minutes to wait.
-    Limited(u64),
-    /// The look-up itself failed (database unavailable, corrupt data).
-    Failed(AppError),
-}
-
 fn param<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
     pairs
         .iter()
         .find(|(k, _)| k == name)
         .map_or("", |(_, v)| v.as_str())
-}
-
-/// Checks the form and finds the dossier; `Ok(None)` means the visitor has not asked yet.
-async fn lookup(
-    state: &AppState,
-    client: &ClientAddr,
-    code: &str,
-    digits: &str,
-) -> Result<Option<(DossierView, Vec<Event>)>, LookupError> {
-    let (code, digits) = (code.trim(), digits.trim());
-    if code.is_empty() && digits.is_empty() {
-        return Ok(None);
-    }
-    let mut invalid = Vec::new();
-    if code.is_empty() {
-        invalid.push(("code", "tracking.error.code_missing"));
-    } else if DossierCode::parse(code).is_err() {
-        invalid.push(("code", "tracking.error.code_shape"));
-    }
-    let digit_count = digits.chars().filter(char::is_ascii_digit).count();
-    if digits.is_empty() {
-        invalid.push(("digits", "tracking.error.digits_missing"));
-    } else if digit_count < 4
-        || !digits
-            .chars()
-            .all(|c| c.is_ascii_digit() || " +.-".contains(c))
-    {
-        invalid.push(("digits", "tracking.error.digits_shape"));
-    }
-    if !invalid.is_empty() {
-        return Err(LookupError::Invalid(invalid));
-    }
-    // Four digits are 10,000 guesses: failures are limited per client and per code, so guessing
-    // one dossier's digits takes days from any number of addresses (DESIGN §8).
-    let limits = &state.limits;
-    let client_key = client.key();
-    let code_key = DossierCode::parse(code).map_or_else(|_| code.to_owned(), |c| c.to_string());
-    if let Err(wait) = limits
-        .tracking_by_client
-        .check(&client_key)
-        .and(limits.tracking_by_code.check(&code_key))
-    {
-        return Err(LookupError::Limited(minutes(wait)));
-    }
-    let failed = || {
-        limits.tracking_by_client.fail(&client_key);
-        limits.tracking_by_code.fail(&code_key);
-        LookupError::NotFound
-    };
-    let data = state.reference.get();
-    let service = DossierService::new(&state.db, &state.vault, &data);
-    let view = match service.get(code).await {
-        Ok(view) => view,
-        Err(ServiceError::NotFound) => return Err(failed()),
-        Err(ServiceError::Storage(e)) => return Err(LookupError::Failed(e.into())),
-        Err(e) => return Err(LookupError::Failed(AppError::Internal(e.to_string()))),
-    };
-    if !proves_applicant(
-        digits,
-        view.stored.phone_last4.as_deref(),
-        view.stored.id_last4.as_deref(),
-    ) {
-        return Err(failed());
-    }
-    let timeline = service
-        .timeline(&view)
-        .await
-        .map_err(|e| LookupError::Failed(AppError::Internal(e.to_string())))?;
-    Ok(Some((view, timeline)))
-}
-
-/// Finds a dossier for someone who proves it with its code and the four digits (the pay form
-/// posts them again): the same rules, limits and "not found" as the tracking page.
-pub(crate) async fn prove(
-    state: &AppState,
-    ui: &Ui,
-    client: &ClientAddr,
-    code: &str,
-    digits: &str,
-) -> Result<DossierView, AppError> {
-    match lookup(state, client, code, digits).await {
-        Ok(Some((view, _))) => Ok(view),
-        Ok(None) | Err(LookupError::Invalid(_)) | Err(LookupError::NotFound) => {
-            Err(AppError::NotFound)
-        }
-        Err(LookupError::Limited(wait)) => {
-            Err(AppError::Limited(ui.t_n("tracking.error.limited", wait)))
-        }
-        Err(LookupError::Failed(e)) => Err(e),
-    }
 }
 
 struct ErrorItem {
@@ -164,7 +60,7 @@ struct Found {
     /// What the agency asked for: its reasons, one per line, and the papers named.
     asked: Option<(Vec<String>, Vec<String>)>,
     /// Fees due, with the pay form.
-    pay: Option<crate::payments::online::PayPanel>,
+    pay: Option<crate::edge::pay_panel::PayPanel>,
 }
 
 #[derive(Template)]
@@ -216,7 +112,7 @@ async fn page(
                 .procedure(&view.state.procedure_code)
                 .map(|p| ui.pick(&p.name, &p.name_en).to_owned())
                 .unwrap_or_else(|| view.state.procedure_code.clone());
-            let pay = crate::payments::online::pay_panel(
+            let pay = crate::edge::pay_panel::pay_panel(
                 &state,
                 &ui,
                 &view,
@@ -346,9 +242,9 @@ pub struct TrackingQuery {
     request_body = TrackingQuery,
     responses(
         (status = 200, description = "The dossier", body = TrackedDossier),
-        (status = 400, description = "A field is missing or malformed", body = crate::api::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No dossier with this code and these digits", body = crate::api::Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many failed look-ups from this client or for this code", body = crate::api::Problem, content_type = "application/problem+json")
+        (status = 400, description = "A field is missing or malformed", body = crate::edge::problem::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No dossier with this code and these digits", body = crate::edge::problem::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many failed look-ups from this client or for this code", body = crate::edge::problem::Problem, content_type = "application/problem+json")
     )
 )]
 pub async fn api_post(
@@ -375,9 +271,9 @@ pub async fn api_post(
     ),
     responses(
         (status = 200, description = "The dossier", body = TrackedDossier),
-        (status = 400, description = "A parameter is missing or malformed", body = crate::api::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No dossier with this code and these digits", body = crate::api::Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many failed look-ups from this client or for this code", body = crate::api::Problem, content_type = "application/problem+json")
+        (status = 400, description = "A parameter is missing or malformed", body = crate::edge::problem::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No dossier with this code and these digits", body = crate::edge::problem::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many failed look-ups from this client or for this code", body = crate::edge::problem::Problem, content_type = "application/problem+json")
     )
 )]
 #[deprecated(note = "the digits end up in URLs; use POST /api/v1/tracking")]

@@ -8,10 +8,10 @@ use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use domain::dossier::tracking::open_supplement_request;
 
-use super::session::Citizen;
 use crate::AppState;
+use crate::edge::citizen::Citizen;
+use crate::edge::render::render;
 use crate::error::AppError;
-use crate::portal::render;
 use crate::ui::Ui;
 use crate::views::local_datetime;
 use app::ServiceError;
@@ -108,7 +108,7 @@ struct DossierPage {
     asked: Option<Vec<String>>,
     supplement_href: Option<String>,
     forms_href: String,
-    pay: Option<crate::payments::online::PayPanel>,
+    pay: Option<crate::edge::pay_panel::PayPanel>,
     /// The electronic results issued: (link, file name, size).
     results: Vec<(String, String, String)>,
 }
@@ -150,7 +150,7 @@ pub async fn dossier(
             .collect()
     });
     let pay =
-        crate::payments::online::pay_panel(&state, &ui, &view, None, Some(citizen.csrf.clone()))
+        crate::edge::pay_panel::pay_panel(&state, &ui, &view, None, Some(citizen.csrf.clone()))
             .await?;
     // The electronic result, opened through "my papers", where ownership is checked again.
     let results = state
@@ -163,7 +163,7 @@ pub async fn dossier(
             (
                 format!("/account/papers/{}", p.sha256),
                 p.file_name,
-                crate::apply::papers::size_text(&ui, p.size_bytes),
+                crate::edge::uploads::size_text(&ui, p.size_bytes),
             )
         })
         .collect();
@@ -190,7 +190,7 @@ pub async fn dossier(
             )
         }),
         asked,
-        forms_href: crate::desk::verification_url("", &view, None),
+        forms_href: crate::edge::links::verification_url("", &view, None),
         code: view.stored.code.clone(),
         ui,
     })

@@ -5,18 +5,17 @@
 //! an account adds a place to follow everything one has applied for.
 
 mod mine;
-pub(crate) mod papers;
-mod session;
+mod papers;
 mod sign_in;
 mod single_sign_on;
 
 use axum::Router;
 use axum::routing::get;
 
-pub use session::Viewer;
 pub use single_sign_on::SingleSignOn;
 
 use crate::AppState;
+use crate::edge::citizen::Citizen;
 
 /// Routes of the citizen's account.
 pub fn router() -> Router<AppState> {
@@ -33,7 +32,7 @@ pub fn router() -> Router<AppState> {
         .route("/account/sso/callback", get(single_sign_on::callback))
         .route(
             "/account/sign-out",
-            axum::routing::post(crate::sessions::sign_out::<session::Citizen>),
+            axum::routing::post(crate::edge::sessions::sign_out::<Citizen>),
         )
         .route("/account", get(mine::home))
         .route("/account/dossiers/{code}", get(mine::dossier))

@@ -7,18 +7,15 @@
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Response;
-use storage::papers::AccountPaper;
 
-use super::session::Citizen;
 use crate::AppState;
+use crate::edge::citizen::Citizen;
+use crate::edge::render::render;
 use crate::error::AppError;
-use crate::portal::render;
 use crate::ui::Ui;
 use crate::views::local_datetime;
 
 /// Most papers listed (and offered for reuse).
-const LISTED: i64 = 200;
-
 struct PaperRow {
     href: String,
     component: String,
@@ -37,33 +34,18 @@ struct PapersPage {
     papers: Vec<PaperRow>,
 }
 
-/// The account's papers, each content once (the newest hand-in of it), newest first.
-pub(crate) async fn of_account(
-    state: &AppState,
-    account: &str,
-) -> Result<Vec<AccountPaper>, AppError> {
-    let mut seen = std::collections::HashSet::new();
-    Ok(state
-        .db
-        .papers_of_account(account, LISTED)
-        .await?
-        .into_iter()
-        .filter(|p| seen.insert(p.sha256.clone()))
-        .collect())
-}
-
 /// The list.
 pub async fn page(
     State(state): State<AppState>,
     ui: Ui,
     citizen: Citizen,
 ) -> Result<Response, AppError> {
-    let papers = of_account(&state, &citizen.id)
+    let papers = crate::edge::uploads::of_account(&state, &citizen.id)
         .await?
         .into_iter()
         .map(|p| PaperRow {
             href: format!("/account/papers/{}", p.sha256),
-            size: crate::apply::papers::size_text(&ui, p.size_bytes),
+            size: crate::edge::uploads::size_text(&ui, p.size_bytes),
             added: local_datetime(&ui, p.added_at),
             result: p.purpose == storage::papers::PaperPurpose::Result.as_str(),
             component: p.component,
@@ -85,6 +67,6 @@ pub async fn open(
         .account_paper(&citizen.id, &sha256)
         .await?
         .ok_or(AppError::NotFound)?;
-    crate::desk::documents::paper_file(&state, &paper.sha256, &paper.media_type, &paper.file_name)
+    crate::edge::uploads::paper_file(&state, &paper.sha256, &paper.media_type, &paper.file_name)
         .await
 }

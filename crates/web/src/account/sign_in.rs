@@ -13,10 +13,10 @@ use storage::citizens::NewCitizen;
 use uuid::Uuid;
 
 use crate::AppState;
+use crate::edge::render::render;
+use crate::edge::sessions::CITIZENS;
 use crate::error::AppError;
 use crate::limits::{ClientAddr, minutes};
-use crate::portal::render;
-use crate::sessions::CITIZENS;
 use crate::ui::{Ui, percent_encode};
 use app::accounts::officers::{hash_password, verify_against_nothing, verify_password};
 

@@ -16,9 +16,9 @@ use uuid::Uuid;
 
 use super::sign_in::{field, refused, safe_next, start_session};
 use crate::AppState;
+use crate::edge::sessions::{SameSite, session_cookie, set_cookie};
 use crate::error::AppError;
 use crate::limits::{ClientAddr, minutes};
-use crate::sessions::{SameSite, session_cookie, set_cookie};
 use crate::ui::{Ui, cookie};
 
 /// Cookie holding the attempt while the browser is at the provider.

@@ -341,17 +341,3 @@ impl CalendarDayDto {
         }
     }
 }
-
-/// An error, as RFC 9457 describes.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Problem {
-    /// `about:blank`.
-    #[serde(rename = "type")]
-    pub kind: String,
-    /// Short summary of the status.
-    pub title: String,
-    /// HTTP status code.
-    pub status: u16,
-    /// What exactly is wrong, in the client's language.
-    pub detail: Option<String>,
-}

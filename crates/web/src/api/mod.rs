@@ -11,6 +11,7 @@ use axum::{Json, Router};
 use utoipa::OpenApi;
 
 use crate::AppState;
+use crate::edge::problem::Problem;
 use crate::error::AppError;
 use crate::params::{self, CatalogueQuery};
 use crate::ui::Ui;

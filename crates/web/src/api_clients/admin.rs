@@ -9,15 +9,14 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::access::{Principal, Request, Scope, parse_scopes, permits};
-use domain::dossier::OfficerRole;
 use storage::api_clients::{NewApiClient, StoredApiClient};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::AppState;
-use crate::desk::Officer;
+use crate::edge::officer::{Officer, is_province_admin};
+use crate::edge::render::render;
 use crate::error::AppError;
-use crate::portal::render;
 use crate::ui::Ui;
 
 /// One key in the list.
@@ -49,21 +48,6 @@ struct ClientsPage {
     new_key: Option<String>,
     /// A refused form: the id of the field to fix and the message.
     error: Option<(String, String)>,
-}
-
-/// The province's root agency: the one without a parent.
-fn root_agency(state: &AppState) -> Option<String> {
-    let data = state.reference.get();
-    data.catalogue
-        .agencies
-        .iter()
-        .find(|a| a.parent.is_none())
-        .map(|a| a.code.clone())
-}
-
-/// Whether the officer administers the whole province (see the module documentation).
-pub(crate) fn is_province_admin(state: &AppState, officer: &Officer) -> bool {
-    officer.role == OfficerRole::UnitAdmin && root_agency(state).as_deref() == Some(&officer.unit)
 }
 
 /// May the officer manage clients of `unit` (`None`: a province-wide client)?
@@ -252,7 +236,7 @@ pub(crate) async fn issue(
     tracing::info!(officer = %officer.id, client = %client.id, key = %issued.prefix, "API key issued");
     // The key is in this answer only; the page is not cached (no-store) so it is not kept either.
     let response = page_with(&state, ui, officer, Some(issued.key), None).await?;
-    Ok(crate::portal::no_store(response))
+    Ok(crate::edge::render::no_store(response))
 }
 
 /// Revokes a key of a client.

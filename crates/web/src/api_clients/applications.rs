@@ -255,7 +255,7 @@ async fn accept_papers(
         };
         // The same sniffing, limits and store as the portal's upload (domain::paper, ASVS
         // 5.2.1/5.2.2); the dossier's creating transaction records the content.
-        match crate::apply::store_file(state, &p.file_name, bytes).await? {
+        match crate::edge::uploads::store_file(state, &p.file_name, bytes).await? {
             Ok(upload) => accepted.push(upload.attach_as(&c.name, PaperPurpose::Application)),
             Err(key) => return Ok(Err(format!("{}: {}", p.component, ui.t(key)))),
         }
@@ -273,11 +273,11 @@ async fn accept_papers(
     request_body = ApplicationRequest,
     responses(
         (status = 201, description = "Filed; the dossier code and expected appointment (a retry answers the same)", body = SubmittedApplication),
-        (status = 400, description = "A field is missing or wrong, or no `Idempotency-Key`; `detail` names each", body = crate::api::Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No key, or a wrong, revoked or expired key", body = crate::api::Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The key lacks the scope `submit_dossiers`", body = crate::api::Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The same key is being processed; retry", body = crate::api::Problem, content_type = "application/problem+json"),
-        (status = 422, description = "The rules or the papers refuse it (procedure not online, agency not competent, a paper missing or of a wrong type), or the key was used with another body", body = crate::api::Problem, content_type = "application/problem+json")
+        (status = 400, description = "A field is missing or wrong, or no `Idempotency-Key`; `detail` names each", body = crate::edge::problem::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No key, or a wrong, revoked or expired key", body = crate::edge::problem::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The key lacks the scope `submit_dossiers`", body = crate::edge::problem::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The same key is being processed; retry", body = crate::edge::problem::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The rules or the papers refuse it (procedure not online, agency not competent, a paper missing or of a wrong type), or the key was used with another body", body = crate::edge::problem::Problem, content_type = "application/problem+json")
     )
 )]
 pub async fn submit(
@@ -290,7 +290,7 @@ pub async fn submit(
     if let Some(refusal) = client.missing_scope(&ui, Scope::SubmitDossiers) {
         return Ok(refusal);
     }
-    let Some(idempotency) = crate::desk::api::idempotency_of(
+    let Some(idempotency) = crate::edge::idempotency::idempotency_of(
         &headers,
         format!("api:client:{}", client.id.simple()),
         &[&body],
@@ -415,9 +415,9 @@ fn replay(previous: &IdempotentResponse) -> Response {
     params(("code" = String, Path, description = "Dossier code")),
     responses(
         (status = 200, description = "The dossier", body = SubmittedApplication),
-        (status = 401, description = "No key, or a wrong, revoked or expired key", body = crate::api::Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The key lacks the scope `read_own_dossiers`", body = crate::api::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No dossier with this code was filed by this client", body = crate::api::Problem, content_type = "application/problem+json")
+        (status = 401, description = "No key, or a wrong, revoked or expired key", body = crate::edge::problem::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The key lacks the scope `read_own_dossiers`", body = crate::edge::problem::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No dossier with this code was filed by this client", body = crate::edge::problem::Problem, content_type = "application/problem+json")
     )
 )]
 pub async fn read(

@@ -20,13 +20,13 @@ use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
 use crate::AppState;
+use crate::edge::sessions::constant_time_eq;
 use crate::error::ErrorMark;
-use crate::sessions::constant_time_eq;
 use crate::ui::Ui;
 
 pub use applications::{ApplicationPaper, ApplicationRequest, SubmittedApplication};
 
-/// Last use is written back at most this often (as `desk::session` does for sessions).
+/// Last use is written back at most this often (as `edge::sessions` does for sessions).
 const TOUCH_EVERY: Duration = Duration::minutes(1);
 
 /// The client of an API request, authenticated by its key.

@@ -12,41 +12,11 @@ use uuid::Uuid;
 
 use super::see_other;
 use crate::AppState;
-use crate::account::Viewer;
+use crate::edge::citizen::Viewer;
+use crate::edge::uploads::Upload;
 use crate::error::AppError;
 use crate::forms;
 use app::ReferenceData;
-
-/// A paper uploaded in this draft, reusable for another required paper.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub(crate) struct Upload {
-    /// SHA-256 of the content (also its name in the store).
-    pub sha256: String,
-    /// File name as uploaded, made safe.
-    pub file_name: String,
-    /// Media type found by sniffing.
-    pub media_type: String,
-    /// Size in bytes.
-    pub size_bytes: i64,
-}
-
-impl Upload {
-    /// The paper to attach to a dossier as `component`, for `purpose`.
-    pub fn attach_as(
-        &self,
-        component: &str,
-        purpose: storage::papers::PaperPurpose,
-    ) -> storage::papers::NewDossierPaper {
-        storage::papers::NewDossierPaper {
-            component: component.to_owned(),
-            sha256: self.sha256.clone(),
-            file_name: self.file_name.clone(),
-            media_type: self.media_type.clone(),
-            size_bytes: self.size_bytes,
-            purpose,
-        }
-    }
-}
 
 /// The answer for one required paper.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

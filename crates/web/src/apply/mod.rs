@@ -6,10 +6,8 @@
 //! keyed by a random id in the address, never in a session.
 
 mod draft;
-pub(crate) mod papers;
+mod papers;
 
-/// Shared with the API's applications: one way to check, store and attach an uploaded paper.
-pub(crate) use papers::store_file;
 mod questions;
 /// Dates as people type them, shared with the counter intake.
 mod submit;
@@ -21,12 +19,11 @@ use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use storage::PaperStore;
 use uuid::Uuid;
 
 use crate::AppState;
+use crate::edge::render::render;
 use crate::error::AppError;
-use crate::portal::render;
 
 /// Largest request accepted on an upload route: one paper at its largest, plus the other form
 /// fields and the multipart framing.
@@ -62,11 +59,6 @@ pub fn router() -> Router<AppState> {
         .route("/tracking/supplement/sent", get(supplement::sent))
         .merge(uploads)
         .merge(supplement)
-}
-
-/// The attachment store (`AppState::attachments_dir`, `<data_dir>/attachments` in `motcua serve`).
-pub(crate) fn paper_store(state: &AppState) -> PaperStore {
-    PaperStore::new(&state.attachments_dir)
 }
 
 /// Renders a page with a status (400 for a form with errors).

@@ -8,78 +8,18 @@ use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use domain::catalogue::{Component, Procedure};
-use domain::paper::{PaperProblem, check, safe_file_name};
 use storage::papers::AccountPaper;
 
-use super::draft::{Draft, PaperAnswer, Step, Upload};
+use super::draft::{Draft, PaperAnswer, Step};
 use super::questions::back_href;
-use super::{ErrorItem, draft_id, paper_store, render_with, see_other};
+use super::{ErrorItem, draft_id, render_with, see_other};
 use crate::AppState;
-use crate::account::Viewer;
+use crate::edge::citizen::Viewer;
+use crate::edge::uploads::{self, Upload, read_multipart, size_text, store_file};
 use crate::error::AppError;
 use crate::forms;
 use crate::ui::Ui;
 use crate::views;
-
-/// A form post with files: the text fields and the files, in order.
-pub(crate) struct Posted {
-    /// Text fields.
-    pub fields: Vec<(String, String)>,
-    /// Files: (field name, file name as sent, bytes); empty file inputs are left out.
-    pub files: Vec<(String, String, Vec<u8>)>,
-    /// The body was larger than the route accepts.
-    pub too_large: bool,
-}
-
-/// Reads a multipart form. A body over the limit is reported, not failed, so the page can say
-/// so in words.
-pub(crate) async fn read_multipart(mut multipart: Multipart) -> Result<Posted, AppError> {
-    let mut posted = Posted {
-        fields: Vec::new(),
-        files: Vec::new(),
-        too_large: false,
-    };
-    loop {
-        let field = match multipart.next_field().await {
-            Ok(Some(field)) => field,
-            Ok(None) => break,
-            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                posted.too_large = true;
-                break;
-            }
-            Err(e) => return Err(AppError::BadRequest(e.body_text())),
-        };
-        let name = field.name().unwrap_or_default().to_owned();
-        let file_name = field.file_name().map(str::to_owned);
-        let bytes = match field.bytes().await {
-            Ok(bytes) => bytes,
-            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                posted.too_large = true;
-                break;
-            }
-            Err(e) => return Err(AppError::BadRequest(e.body_text())),
-        };
-        match file_name {
-            // A file input left empty sends an empty part with an empty name.
-            Some(file_name) if file_name.is_empty() && bytes.is_empty() => {}
-            Some(file_name) => posted.files.push((name, file_name, bytes.to_vec())),
-            None => posted.fields.push((
-                name,
-                String::from_utf8_lossy(&bytes).chars().take(2000).collect(),
-            )),
-        }
-    }
-    Ok(posted)
-}
-
-/// Message key of a refused file.
-pub(crate) fn problem_key(problem: PaperProblem) -> &'static str {
-    match problem {
-        PaperProblem::Empty => "apply.error.file_empty",
-        PaperProblem::TooLarge => "apply.error.file_too_large",
-        PaperProblem::WrongType => "apply.error.file_type",
-    }
-}
 
 /// Checks a file by its content, stores it durably and records it; the refusal's message key
 /// when it is not acceptable.
@@ -97,30 +37,6 @@ pub(crate) async fn accept_file(
         .record_paper_blob(&upload.sha256, &upload.media_type, upload.size_bytes)
         .await?;
     Ok(Ok(upload))
-}
-
-/// Checks a file by its content and stores it durably, without recording it: for a paper
-/// attached in the same request (an API submission, a supplement, a result), whose transaction
-/// records it (one write per request instead of one more per paper).
-pub(crate) async fn store_file(
-    state: &AppState,
-    file_name: &str,
-    bytes: Vec<u8>,
-) -> Result<Result<Upload, &'static str>, AppError> {
-    let kind = match check(&bytes) {
-        Ok(kind) => kind,
-        Err(problem) => return Ok(Err(problem_key(problem))),
-    };
-    let store = paper_store(state);
-    let put = tokio::task::spawn_blocking(move || store.put(&bytes))
-        .await
-        .map_err(|e| AppError::Internal(format!("paper store task: {e}")))??;
-    Ok(Ok(Upload {
-        sha256: put.sha256,
-        file_name: safe_file_name(file_name, kind),
-        media_type: kind.media_type().to_owned(),
-        size_bytes: put.size_bytes,
-    }))
 }
 
 /// A file uploaded earlier, offered again.
@@ -151,17 +67,6 @@ struct PaperPage {
     errors: Vec<ErrorItem>,
     error: Option<&'static str>,
     progress: String,
-}
-
-/// Size in words: "1,2 MB", "35 KB".
-pub(crate) fn size_text(ui: &Ui, bytes: i64) -> String {
-    if bytes >= 1024 * 1024 {
-        let tenths = bytes * 10 / (1024 * 1024);
-        let sep = if ui.is_en() { '.' } else { ',' };
-        format!("{}{sep}{} MB", tenths / 10, tenths % 10)
-    } else {
-        format!("{} KB", u64::try_from(bytes).unwrap_or(0).div_ceil(1024))
-    }
 }
 
 fn component<'a>(procedure: &'a Procedure, n: &str) -> Result<(usize, &'a Component), AppError> {
@@ -287,7 +192,7 @@ pub(crate) async fn show(
 /// The signed-in account's papers; none for a visitor without an account.
 async fn my_papers(state: &AppState, viewer: &Viewer) -> Result<Vec<AccountPaper>, AppError> {
     match viewer.account() {
-        Some(account) => crate::account::papers::of_account(state, account).await,
+        Some(account) => uploads::of_account(state, account).await,
         None => Ok(Vec::new()),
     }
 }

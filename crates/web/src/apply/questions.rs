@@ -17,7 +17,7 @@ use domain::dossier::ReturnMethod;
 use super::draft::{Answers, Draft, Step, asks_agency};
 use super::{ErrorItem, draft_id, error_for, render_with, see_other};
 use crate::AppState;
-use crate::account::Viewer;
+use crate::edge::citizen::Viewer;
 use crate::error::AppError;
 use crate::forms;
 use crate::ui::Ui;
@@ -398,7 +398,7 @@ async fn check_identity(
         },
     )
     .await
-    .map_err(|e| crate::registry::lookup_error(ui, e))?;
+    .map_err(|e| crate::edge::identity::lookup_error(ui, e))?;
     let mut errors = Vec::new();
     match answer {
         Answer::Verified(person) => {

@@ -18,7 +18,7 @@ use super::draft::{Draft, PaperAnswer, Step};
 use super::questions::show_date;
 use super::{draft_id, render_with, see_other};
 use crate::AppState;
-use crate::account::Viewer;
+use crate::edge::citizen::Viewer;
 use crate::error::AppError;
 use crate::forms;
 use crate::ui::Ui;
@@ -437,7 +437,7 @@ pub(crate) async fn done(
     render_with(
         StatusCode::OK,
         &DonePage {
-            forms_href: crate::desk::verification_url("", &view, None),
+            forms_href: crate::edge::links::verification_url("", &view, None),
             procedure_name: ui.pick(&procedure.name, &procedure.name_en).to_owned(),
             agency_name: data
                 .agency(&stored.agency_code)

@@ -12,9 +12,9 @@ use domain::dossier::{Action, Actor, DossierCode, Status};
 use storage::papers::PaperPurpose;
 use time::OffsetDateTime;
 
-use super::papers::{read_multipart, store_file};
 use super::{ErrorItem, error_for, render_with, see_other};
 use crate::AppState;
+use crate::edge::uploads::{read_multipart, store_file};
 use crate::error::AppError;
 use crate::forms;
 use crate::ui::Ui;

@@ -11,10 +11,10 @@ use domain::dossier::{Action, ActionKind, ReturnMethod};
 use domain::payment::ledger::PaymentChannel;
 use time::OffsetDateTime;
 
-use super::Officer;
 use super::dossier_page::{Attempt, load, render_page};
 use super::field as value;
 use crate::AppState;
+use crate::edge::officer::Officer;
 use crate::error::AppError;
 use crate::forms;
 use crate::ui::Ui;

@@ -10,14 +10,14 @@ use axum::response::{IntoResponse, Response};
 use domain::dossier::{Action, Event};
 use domain::payment::ledger::PaymentChannel;
 use serde::Serialize;
-use sha2::{Digest, Sha256};
-use storage::dossier::{Idempotency, IdempotentResponse};
+use storage::dossier::IdempotentResponse;
 use time::OffsetDateTime;
 use utoipa::ToSchema;
 
-use super::Officer;
 use super::dossier_page::load;
 use crate::AppState;
+use crate::edge::idempotency::idempotency_of;
+use crate::edge::officer::Officer;
 use crate::error::AppError;
 use crate::ui::Ui;
 use app::ServiceError;
@@ -49,29 +49,6 @@ pub struct OfficerDossier {
     /// Every event, oldest first, as recorded (actor and change as JSON).
     #[schema(value_type = Vec<Object>)]
     pub events: Vec<serde_json::Value>,
-}
-
-/// The `Idempotency-Key` header as an idempotency record of `scope`, hashing `parts` of the request.
-pub(crate) fn idempotency_of(
-    headers: &HeaderMap,
-    scope: String,
-    parts: &[&[u8]],
-) -> Option<Idempotency> {
-    let key = headers
-        .get("idempotency-key")
-        .and_then(|v| v.to_str().ok())
-        .map(str::trim)
-        .filter(|k| !k.is_empty() && k.len() <= 128)?;
-    let mut h = Sha256::new();
-    for part in parts {
-        h.update((part.len() as u64).to_be_bytes());
-        h.update(part);
-    }
-    Some(Idempotency {
-        scope,
-        key: key.to_owned(),
-        request_hash: h.finalize().to_vec(),
-    })
 }
 
 /// The dossier as the API answers it, read now.
@@ -122,8 +99,8 @@ fn dto(view: &DossierView, events: &[Event]) -> OfficerDossier {
     params(("code" = String, Path, description = "Dossier code")),
     responses(
         (status = 200, description = "The dossier", body = OfficerDossier),
-        (status = 401, description = "Not signed in as an officer", body = crate::api::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such dossier in the officer's unit", body = crate::api::Problem, content_type = "application/problem+json")
+        (status = 401, description = "Not signed in as an officer", body = crate::edge::problem::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such dossier in the officer's unit", body = crate::edge::problem::Problem, content_type = "application/problem+json")
     )
 )]
 pub async fn get_dossier(
@@ -162,10 +139,10 @@ pub struct ActionRequest {
     request_body = ActionRequest,
     responses(
         (status = 200, description = "Done; the dossier after the action", body = OfficerDossier),
-        (status = 401, description = "Not signed in as an officer", body = crate::api::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such dossier in the officer's unit", body = crate::api::Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The dossier changed since `expected_version`", body = crate::api::Problem, content_type = "application/problem+json"),
-        (status = 422, description = "The rules refuse the action; `detail` says why", body = crate::api::Problem, content_type = "application/problem+json")
+        (status = 401, description = "Not signed in as an officer", body = crate::edge::problem::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such dossier in the officer's unit", body = crate::edge::problem::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The dossier changed since `expected_version`", body = crate::edge::problem::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The rules refuse the action; `detail` says why", body = crate::edge::problem::Problem, content_type = "application/problem+json")
     )
 )]
 pub async fn act(
@@ -234,11 +211,6 @@ pub async fn act(
     }
 }
 
-/// Answers `401` with a problem document, for API routes reached without a session.
-pub fn unauthorized() -> Response {
-    (StatusCode::UNAUTHORIZED, AppError::Unauthorized).into_response()
-}
-
 /// A dossier handed in at the counter (or by post), as the intake page takes it.
 #[derive(Debug, serde::Deserialize, ToSchema)]
 pub struct CounterRegistration {
@@ -285,8 +257,8 @@ pub struct CounterRegistration {
     responses(
         (status = 201, description = "Registered; the dossier", body = OfficerDossier),
         (status = 200, description = "A retry of a registration already made; the dossier", body = OfficerDossier),
-        (status = 400, description = "A field is missing or wrong; `detail` names each", body = crate::api::Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in as an officer", body = crate::api::Problem, content_type = "application/problem+json")
+        (status = 400, description = "A field is missing or wrong; `detail` names each", body = crate::edge::problem::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in as an officer", body = crate::edge::problem::Problem, content_type = "application/problem+json")
     )
 )]
 pub async fn register(

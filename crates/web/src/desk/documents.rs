@@ -4,91 +4,21 @@
 //! their QR code. Forms are legal documents, so they are always in Vietnamese.
 
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderValue, header};
-use axum::response::{IntoResponse, Response};
-use documents::{Applicant, Document, Letterhead, Paper, Signatory};
+use axum::response::Response;
+use documents::{Applicant, Document, Paper, Signatory};
 use domain::applicant::ApplicantField;
-use domain::calendar::VIETNAM_OFFSET;
 use domain::dossier::{Actor, Change, Event, ReturnMethod, Status};
-use time::OffsetDateTime;
 
-use super::Officer;
 use super::dossier_page::load;
-use super::verify::verification_url;
 use crate::AppState;
+use crate::edge::links::verification_url;
+use crate::edge::officer::Officer;
+use crate::edge::pdf::{day_vi, letterhead, moment_vi, pdf_response, vi};
 use crate::error::AppError;
-use crate::i18n::Lang;
 use crate::ui::Ui;
 use crate::views;
 use app::ReferenceData;
 use app::dossiers::{ContactRecord, DossierService, DossierView, requested_return};
-
-/// "08 giờ 30 phút, ngày 27 tháng 11 năm 2026", as the forms write a moment.
-pub(crate) fn moment_vi(at: OffsetDateTime) -> String {
-    let t = at.to_offset(VIETNAM_OFFSET);
-    format!(
-        "{:02} giờ {:02} phút, ngày {:02} tháng {:02} năm {}",
-        t.hour(),
-        t.minute(),
-        t.day(),
-        u8::from(t.month()),
-        t.year()
-    )
-}
-
-/// "ngày 27 tháng 11 năm 2026".
-fn day_vi(at: OffsetDateTime) -> String {
-    let t = at.to_offset(VIETNAM_OFFSET);
-    format!(
-        "ngày {:02} tháng {:02} năm {}",
-        t.day(),
-        u8::from(t.month()),
-        t.year()
-    )
-}
-
-pub(crate) fn vi() -> Ui {
-    Ui {
-        lang: Lang::Vi,
-        path: "/".into(),
-        path_and_query: "/".into(),
-        back_office: true,
-    }
-}
-
-/// The province's short name for "Bắc Ninh, ngày …": the provincial committee's name after
-/// "tỉnh" or "thành phố".
-fn place(data: &ReferenceData) -> String {
-    data.catalogue
-        .agencies
-        .iter()
-        .find(|a| a.parent.is_none())
-        .map(|a| {
-            let name = a.name.as_str();
-            name.rsplit_once(" tỉnh ")
-                .or_else(|| name.rsplit_once(" thành phố "))
-                .map_or(name, |(_, p)| p)
-                .to_owned()
-        })
-        .unwrap_or_default()
-}
-
-pub(crate) fn letterhead(
-    data: &ReferenceData,
-    agency_code: &str,
-    at: OffsetDateTime,
-) -> Letterhead {
-    let agency = data.agency(agency_code);
-    let parent = agency
-        .and_then(|a| a.parent.as_deref())
-        .and_then(|p| data.agency(p));
-    Letterhead {
-        parent_agency: parent.map_or_else(String::new, |p| p.name.to_uppercase()),
-        agency: agency.map_or_else(|| agency_code.to_owned(), |a| a.name.to_uppercase()),
-        number: None,
-        place_and_date: format!("{}, {}", place(data), day_vi(at)),
-    }
-}
 
 fn applicant(view: &DossierView) -> Applicant {
     let record = ContactRecord::read(view.stored.applicant_contact.as_deref()).unwrap_or_default();
@@ -310,32 +240,6 @@ async fn build(
     }
 }
 
-/// Renders a form as a PDF response; typesetting is CPU work, so it runs off the async threads.
-pub(crate) async fn pdf_response(
-    document: Document,
-    code: &str,
-    form: &str,
-) -> Result<Response, AppError> {
-    let bytes = tokio::task::spawn_blocking(move || documents::render(&document))
-        .await
-        .map_err(|e| AppError::Internal(format!("render task: {e}")))?
-        .map_err(|e| AppError::Internal(format!("render: {e}")))?;
-    let mut response = bytes.into_response();
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/pdf"),
-    );
-    if let Ok(v) = HeaderValue::from_str(&format!("inline; filename=\"{code}-{form}.pdf\"")) {
-        headers.insert(header::CONTENT_DISPOSITION, v);
-    }
-    headers.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-store"),
-    );
-    Ok(response)
-}
-
 async fn document_of(
     state: &AppState,
     data: &ReferenceData,
@@ -429,45 +333,6 @@ pub async fn officer_paper(
         .into_iter()
         .find(|p| p.position == position)
         .ok_or(AppError::NotFound)?;
-    paper_file(&state, &paper.sha256, &paper.media_type, &paper.file_name).await
-}
-
-/// An uploaded paper as a download: its sniffed media type, its safe name, never cached or
-/// run in the portal's origin. Shared by officers' and citizens' views of their papers.
-pub(crate) async fn paper_file(
-    state: &AppState,
-    sha256: &str,
-    media_type: &str,
-    file_name: &str,
-) -> Result<Response, AppError> {
-    let store = storage::PaperStore::new(&state.attachments_dir);
-    let sha = sha256.to_owned();
-    let bytes = tokio::task::spawn_blocking(move || store.open(&sha))
+    crate::edge::uploads::paper_file(&state, &paper.sha256, &paper.media_type, &paper.file_name)
         .await
-        .map_err(|e| AppError::Internal(format!("paper task: {e}")))??
-        .ok_or_else(|| AppError::Internal(format!("paper {sha256} missing from the store")))?;
-    let mut response = bytes.into_response();
-    let headers = response.headers_mut();
-    if let Ok(v) = HeaderValue::from_str(media_type) {
-        headers.insert(header::CONTENT_TYPE, v);
-    }
-    // The stored name is already made safe; quotes are the only thing left to keep out.
-    let name = file_name.replace('"', "");
-    let disposition = format!(
-        "inline; filename*=UTF-8''{}",
-        crate::ui::percent_encode(&name)
-    );
-    if let Ok(v) = HeaderValue::from_str(&disposition) {
-        headers.insert(header::CONTENT_DISPOSITION, v);
-    }
-    headers.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-store"),
-    );
-    // An uploaded PDF must not run script in the portal's origin.
-    headers.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static("default-src 'none'; sandbox"),
-    );
-    Ok(response)
 }

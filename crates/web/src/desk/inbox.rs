@@ -9,11 +9,11 @@ use domain::dossier::{DUE_SOON_WORKING_DAYS, DossierState, Status, Urgency, urge
 use storage::inbox::InboxQuery;
 use time::OffsetDateTime;
 
-use super::Officer;
 use super::field as param;
 use crate::AppState;
+use crate::edge::officer::Officer;
+use crate::edge::render::render;
 use crate::error::AppError;
-use crate::portal::render;
 use crate::ui::Ui;
 use crate::views::{SelectOption, local_datetime};
 

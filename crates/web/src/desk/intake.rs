@@ -19,9 +19,9 @@ use domain::dossier::{
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use super::Officer;
 use super::field as value;
 use crate::AppState;
+use crate::edge::officer::Officer;
 use crate::error::AppError;
 use crate::forms;
 use crate::ui::Ui;
@@ -491,7 +491,7 @@ async fn lookup(
         },
     )
     .await
-    .map_err(|e| crate::registry::lookup_error(&ui, e))?;
+    .map_err(|e| crate::edge::identity::lookup_error(&ui, e))?;
     let set = |values: &mut Vec<(String, String)>, key: &str, v: String| {
         values.retain(|(k, _)| k != key);
         values.push((key.to_owned(), v));

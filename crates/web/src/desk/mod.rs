@@ -6,7 +6,7 @@
 
 mod actions;
 pub mod api;
-pub(crate) mod documents;
+mod documents;
 mod dossier_page;
 pub(crate) mod inbox;
 mod intake;
@@ -25,7 +25,7 @@ use axum::routing::{get, post};
 use crate::AppState;
 use crate::error::AppError;
 
-pub use session::Officer;
+use crate::edge::officer::Officer;
 
 /// The value of a posted or queried field, trimmed; empty when absent.
 fn field<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
@@ -45,7 +45,6 @@ fn fields_named(pairs: &[(String, String)], name: &str) -> Vec<String> {
         .map(str::to_owned)
         .collect()
 }
-pub use verify::verification_url;
 
 /// Largest request accepted with a result file: one paper at its largest, plus the form's
 /// fields and the multipart framing.

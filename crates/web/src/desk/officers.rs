@@ -14,11 +14,12 @@ use domain::access::Request;
 use domain::dossier::OfficerRole;
 use storage::officers::StoredOfficer;
 
-use super::{Officer, field};
+use super::field;
 use crate::AppState;
-use crate::api_clients::admin::is_province_admin;
+use crate::edge::officer::Officer;
+use crate::edge::officer::is_province_admin;
+use crate::edge::render::render;
 use crate::error::AppError;
-use crate::portal::render;
 use crate::ui::Ui;
 use app::accounts::officers::{
     AccountError, NewAccount, create_officer_account, hash_password, temporary_password,
@@ -158,7 +159,7 @@ async fn page_with(
     })?;
     *response.status_mut() = status;
     Ok(if has_secret {
-        crate::portal::no_store(response)
+        crate::edge::render::no_store(response)
     } else {
         response
     })

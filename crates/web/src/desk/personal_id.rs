@@ -9,8 +9,9 @@ use axum::response::Response;
 use time::OffsetDateTime;
 
 use super::dossier_page::{Attempt, render_page};
-use super::{Officer, field};
+use super::field;
 use crate::AppState;
+use crate::edge::officer::Officer;
 use crate::error::AppError;
 use crate::ui::Ui;
 use crate::views::local_datetime;
@@ -124,5 +125,5 @@ pub(crate) async fn reveal(
     )
     .await?;
     // The number is on this page.
-    Ok(crate::portal::no_store(response))
+    Ok(crate::edge::render::no_store(response))
 }

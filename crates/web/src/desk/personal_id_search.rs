@@ -14,11 +14,12 @@ use axum::response::Response;
 use domain::access::{DossierFacts, Request};
 use time::OffsetDateTime;
 
+use super::field;
 use super::personal_id::REASONS;
-use super::{Officer, field};
 use crate::AppState;
+use crate::edge::officer::Officer;
+use crate::edge::render::{no_store, render};
 use crate::error::AppError;
-use crate::portal::{no_store, render};
 use crate::ui::Ui;
 use crate::views::local_datetime;
 

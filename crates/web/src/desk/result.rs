@@ -12,10 +12,10 @@ use domain::dossier::{Action, ActionKind, ReturnMethod};
 use storage::papers::PaperPurpose;
 use time::OffsetDateTime;
 
-use super::Officer;
 use super::dossier_page::{Attempt, load, may_act, render_page};
 use crate::AppState;
-use crate::apply::papers::{read_multipart, store_file};
+use crate::edge::officer::Officer;
+use crate::edge::uploads::{read_multipart, store_file};
 use crate::error::AppError;
 use crate::forms;
 use crate::ui::Ui;

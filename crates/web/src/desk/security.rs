@@ -9,10 +9,11 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
-use super::{Officer, field};
+use super::field;
 use crate::AppState;
+use crate::edge::officer::Officer;
+use crate::edge::render::render;
 use crate::error::AppError;
-use crate::portal::render;
 use crate::ui::Ui;
 use app::accounts::second_factor::{DIGITS, STEP_SECONDS, grouped, matching_step, new_secret};
 
@@ -73,7 +74,7 @@ fn page_with(
     })?;
     *response.status_mut() = status;
     // The secret is on this page.
-    Ok(crate::portal::no_store(response))
+    Ok(crate::edge::render::no_store(response))
 }
 
 /// The page.

@@ -1,4 +1,4 @@
-//! Officers' sign-in and sessions, on the mechanics of [`crate::sessions`] shared with
+//! Officers' sign-in and sessions, on the mechanics of [`crate::edge::sessions`] shared with
 //! citizens' ([`OFFICERS`] says how they differ). A session is a random token in an HttpOnly,
 //! SameSite=Strict cookie whose SHA-256 alone is stored, with an idle and an absolute timeout;
 //! signing in makes a new token (no fixation), signing out deletes it on the server, and
@@ -7,146 +7,23 @@
 //! authenticator app gives its current code with the password; where the configuration requires
 //! it, an officer without one is kept on the enrolment page until they have one.
 
-use axum::extract::{FromRequestParts, State};
+use axum::extract::State;
 use axum::http::HeaderMap;
-use axum::http::request::Parts;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use axum::{Form, Router};
-use domain::dossier::{Actor, OfficerRole};
-use storage::officers::StoredOfficer;
 
 use crate::AppState;
+use crate::edge::officer::Officer;
+use crate::edge::render::render;
+use crate::edge::sessions::{self, OFFICERS};
 use crate::error::AppError;
 use crate::limits::{ClientAddr, minutes};
-use crate::portal::render;
-use crate::sessions::{self, OFFICERS, SessionPlace, SignedIn};
 use crate::ui::Ui;
 
-pub use crate::sessions::CSRF_FIELD;
+pub use crate::edge::sessions::CSRF_FIELD;
 
 /// Cookie holding the session token.
 pub const SESSION_COOKIE: &str = OFFICERS.cookie;
-
-/// The signed-in officer of a back-office request.
-#[derive(Debug, Clone)]
-pub struct Officer {
-    /// Account id, recorded as the actor of events.
-    pub id: String,
-    /// Full name.
-    pub name: String,
-    /// Unit.
-    pub unit: String,
-    /// Role in the unit.
-    pub role: OfficerRole,
-    /// The token every form of this session must carry.
-    pub csrf: String,
-    /// Whether the officer has enrolled an authenticator app.
-    pub second_factor: bool,
-}
-
-impl Officer {
-    /// The officer as the authorisation policy knows them.
-    pub fn principal(&self) -> domain::access::Principal<'_> {
-        domain::access::Principal::Officer {
-            id: &self.id,
-            role: self.role,
-            unit: &self.unit,
-        }
-    }
-
-    /// Whether the policy lets this officer do `request`.
-    pub fn may(&self, request: &domain::access::Request<'_>) -> bool {
-        domain::access::permits(&self.principal(), request)
-    }
-
-    /// The officer as the dossier rules know them.
-    pub fn actor(&self) -> Actor {
-        Actor::Officer {
-            officer_id: self.id.clone(),
-            role: self.role,
-            unit: self.unit.clone(),
-        }
-    }
-
-    /// The role's name in the page's language.
-    pub fn role_label(&self, ui: &Ui) -> &'static str {
-        ui.t(&format!("desk.role.{}", self.role.as_str()))
-    }
-
-    /// Whether the officer manages their unit's accounts (the link in the officer bar).
-    pub fn may_manage_officers(&self) -> bool {
-        self.may(&domain::access::Request::ManageOfficers { unit: &self.unit })
-    }
-
-    /// Whether the officer reads the province's reports (the link in the officer bar).
-    pub fn may_read_reports(&self) -> bool {
-        self.may(&domain::access::Request::ReadReports)
-    }
-
-    /// Refuses a post that does not carry this session's CSRF token.
-    pub fn check_csrf(&self, fields: &[(String, String)]) -> Result<(), AppError> {
-        sessions::check_csrf(fields, &self.csrf)
-    }
-}
-
-impl SignedIn for Officer {
-    const PLACE: SessionPlace = OFFICERS;
-
-    fn csrf(&self) -> &str {
-        &self.csrf
-    }
-}
-
-fn officer_of(stored: StoredOfficer, csrf: String) -> Option<Officer> {
-    Some(Officer {
-        role: OfficerRole::parse(&stored.role)?,
-        id: stored.id,
-        name: stored.full_name,
-        unit: stored.agency_code,
-        csrf,
-        second_factor: stored.totp_secret.is_some(),
-    })
-}
-
-/// Reads the session of a request: `Ok(None)` when there is none or it has expired.
-async fn current(state: &AppState, headers: &HeaderMap) -> Result<Option<Officer>, AppError> {
-    let Some(hash) = OFFICERS.token_hash(headers) else {
-        return Ok(None);
-    };
-    let found = state.db.session(&hash).await?;
-    let live = OFFICERS.live(&state.db, &hash, found).await?;
-    Ok(live.and_then(|session| officer_of(session.officer, session.csrf_token)))
-}
-
-impl FromRequestParts<AppState> for Officer {
-    type Rejection = Response;
-
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
-        match current(state, &parts.headers).await {
-            // Where the second factor is required, an officer without one can only enrol it
-            // (or sign out) until they do.
-            Ok(Some(officer))
-                if state.officer_second_factor_required
-                    && !officer.second_factor
-                    && !parts.uri.path().starts_with("/back-office/security")
-                    && parts.uri.path() != "/back-office/sign-out" =>
-            {
-                if parts.uri.path().starts_with("/api/") {
-                    Err(super::api::unauthorized())
-                } else {
-                    Err(Redirect::to("/back-office/security").into_response())
-                }
-            }
-            Ok(Some(officer)) => Ok(officer),
-            Ok(None) if parts.uri.path().starts_with("/api/") => Err(super::api::unauthorized()),
-            Ok(None) => Err(OFFICERS.sign_in_redirect(&parts.uri)),
-            Err(e) => Err(e.into_response()),
-        }
-    }
-}
 
 /// Routes of signing in and out.
 pub fn router() -> Router<AppState> {

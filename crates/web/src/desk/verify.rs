@@ -10,30 +10,14 @@ use axum::extract::{Path, Query, State};
 use axum::response::Response;
 
 use crate::AppState;
+use crate::edge::links::{verification_key, verification_url};
+use crate::edge::render::render;
+use crate::edge::sessions::constant_time_eq;
 use crate::error::AppError;
-use crate::portal::render;
-use crate::sessions::constant_time_eq;
 use crate::ui::Ui;
 use crate::views::local_datetime;
 use app::ReferenceData;
 use app::dossiers::{DossierService, DossierView};
-
-/// The key printed in a dossier's verification links: the 64 random-bearing bits at the end of
-/// its UUIDv7 id, in hexadecimal.
-pub fn verification_key(view: &DossierView) -> String {
-    let bytes = view.stored.id.as_bytes();
-    bytes[8..].iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// The link to a dossier's verification page (or to one of its forms) under `public_url`.
-pub fn verification_url(public_url: &str, view: &DossierView, form: Option<&str>) -> String {
-    let base = public_url.trim_end_matches('/');
-    let key = verification_key(view);
-    match form {
-        Some(form) => format!("{base}/verify/{}/{form}?k={key}", view.stored.code),
-        None => format!("{base}/verify/{}?k={key}", view.stored.code),
-    }
-}
 
 /// The dossier whose code and key match; "not found" for a wrong key as for an unknown code.
 pub async fn load_with_key(
@@ -188,7 +172,8 @@ pub async fn result_file(
         .into_iter()
         .find(|p| p.position == position && p.purpose == storage::papers::PaperPurpose::Result)
         .ok_or(AppError::NotFound)?;
-    super::documents::paper_file(&state, &paper.sha256, &paper.media_type, &paper.file_name).await
+    crate::edge::uploads::paper_file(&state, &paper.sha256, &paper.media_type, &paper.file_name)
+        .await
 }
 
 #[cfg(test)]

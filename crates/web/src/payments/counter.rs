@@ -10,7 +10,7 @@ use integrations::payment::RefundOrder;
 use storage::payments::NewRefund;
 
 use crate::AppState;
-use crate::desk::Officer;
+use crate::edge::officer::Officer;
 use crate::error::AppError;
 use crate::ui::Ui;
 use app::dossiers::DossierService;

@@ -12,35 +12,32 @@ use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use domain::dossier::Status;
 use domain::payment::ledger::{PaymentChannel, PaymentStatus};
 use integrations::payment::{CallbackAck, CallbackError, PaymentGateway, PaymentOrder};
 use storage::payments::{NewPayment, PaymentChange, Recorded, StoredPayment};
 
 use crate::AppState;
-use crate::account::Viewer;
+use crate::edge::citizen::Viewer;
+use crate::edge::pay_panel::outstanding;
+use crate::edge::render::render;
 use crate::error::AppError;
 use crate::forms;
 use crate::limits::ClientAddr;
-use crate::portal::render;
 use crate::ui::Ui;
 use app::ServiceError;
 use app::dossiers::{DossierService, DossierView};
 use app::payments::counter::{new_receipt_key, new_reference};
 use app::payments::ledger::{self, Source, Verdict};
 
+/// Where a payment's receipt can be read and checked; the address is made at the shared edge,
+/// which every page that links a receipt uses.
+pub use crate::edge::links::receipt_href;
+
 fn field<'a>(fields: &'a [(String, String)], name: &str) -> &'a str {
     fields
         .iter()
         .find(|(k, _)| k == name)
         .map_or("", |(_, v)| v.trim())
-}
-
-/// What is still owed on a dossier that awaits fees; `None` when nothing is.
-pub fn outstanding(view: &DossierView) -> Option<i64> {
-    let s = &view.state;
-    let owed = s.fees_requested_vnd.saturating_sub(s.fees_paid_vnd);
-    (s.status == Status::AwaitingFees && owed > 0).then_some(owed)
 }
 
 /// Finds the dossier the form is about and checks the payer may pay it: its applicant signed in,
@@ -73,7 +70,7 @@ async fn dossier_for(
         }
         return Ok(view);
     }
-    crate::tracking::prove(state, ui, client, code, digits).await
+    crate::edge::proof::prove(state, ui, client, code, digits).await
 }
 
 /// Starts (or resumes) an online payment and sends the browser to the gateway.
@@ -229,85 +226,6 @@ async fn resume(
     Err(AppError::Conflict(
         ui.t("payment.error.form_expired").to_owned(),
     ))
-}
-
-/// The "fees due" panel of a dossier page (tracking or the citizen's account): the amount, the
-/// pay form with the configured gateways, and earlier payments with their receipts.
-pub struct PayPanel {
-    /// The dossier code.
-    pub code: String,
-    /// The four digits, when the payer proved the dossier with them (tracking).
-    pub digits: Option<String>,
-    /// The session's CSRF token, when the payer is signed in.
-    pub csrf: Option<String>,
-    /// One-time token of the form.
-    pub token: String,
-    /// Amount due, formatted.
-    pub amount: String,
-    /// What the officer wrote the fees are for.
-    pub note: Option<String>,
-    /// Whether anything is due now.
-    pub due: bool,
-    /// Configured online channels: (value, label).
-    pub channels: Vec<(&'static str, &'static str)>,
-    /// Earlier payments: (channel, amount, status, receipt link).
-    pub history: Vec<(&'static str, String, &'static str, Option<String>)>,
-}
-
-/// The panel for a dossier, `None` when nothing is due and nothing was ever paid.
-pub async fn pay_panel(
-    state: &AppState,
-    ui: &Ui,
-    view: &DossierView,
-    digits: Option<String>,
-    csrf: Option<String>,
-) -> Result<Option<PayPanel>, AppError> {
-    let due = outstanding(view);
-    let payments = state.db.payments_of(&view.stored.code).await?;
-    if due.is_none() && payments.is_empty() {
-        return Ok(None);
-    }
-    let history = payments
-        .iter()
-        .filter(|p| p.status != PaymentStatus::Created)
-        .map(|p| {
-            (
-                ui.t(&format!("payment.channel.{}", p.channel.as_str())),
-                ui.money(p.amount_vnd),
-                ui.t(&format!("payment.status.{}", p.status.as_str())),
-                (p.status.is_paid() || p.status == PaymentStatus::Refunded)
-                    .then(|| receipt_href(p)),
-            )
-        })
-        .collect();
-    Ok(Some(PayPanel {
-        code: view.stored.code.clone(),
-        digits,
-        csrf,
-        token: forms::new_token(),
-        amount: ui.money(due.unwrap_or(0)),
-        note: None,
-        due: due.is_some(),
-        channels: if due.is_some() {
-            state
-                .gateways
-                .channels()
-                .into_iter()
-                .map(|c| (c.as_str(), ui.t(&format!("payment.channel.{}", c.as_str()))))
-                .collect()
-        } else {
-            Vec::new()
-        },
-        history,
-    }))
-}
-
-/// Where a payment's receipt can be read and checked.
-pub fn receipt_href(payment: &StoredPayment) -> String {
-    format!(
-        "/payments/receipts/{}?k={}",
-        payment.reference, payment.receipt_key
-    )
 }
 
 /// The configured gateway a callback or return address names; "not found" for any other.

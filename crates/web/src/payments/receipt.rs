@@ -15,9 +15,9 @@ use storage::dossier::StoredDossier;
 use storage::payments::StoredPayment;
 
 use crate::AppState;
-use crate::desk::documents::{letterhead, moment_vi, pdf_response, vi};
+use crate::edge::pdf::{letterhead, moment_vi, pdf_response, vi};
+use crate::edge::render::render;
 use crate::error::AppError;
-use crate::portal::render;
 use crate::ui::Ui;
 use crate::views::local_datetime;
 
@@ -74,7 +74,7 @@ async fn receipt_of(
         .payment(reference)
         .await?
         .filter(|p| {
-            crate::sessions::constant_time_eq(p.receipt_key.as_bytes(), key.k.as_bytes())
+            crate::edge::sessions::constant_time_eq(p.receipt_key.as_bytes(), key.k.as_bytes())
                 && (p.status.is_paid() || p.status == PaymentStatus::Refunded)
         })
         .ok_or(AppError::NotFound)?;
@@ -165,7 +165,7 @@ pub async fn pdf(
         verification_url: format!(
             "{}{}",
             state.public_url.trim_end_matches('/'),
-            super::online::receipt_href(&payment)
+            crate::edge::links::receipt_href(&payment)
         ),
     });
     pdf_response(document, &payment.reference, "bien-lai").await

@@ -11,22 +11,13 @@ use axum::response::Response;
 use domain::calendar::VIETNAM_OFFSET;
 use domain::payment::ledger::PaymentChannel;
 use domain::payment::report::{PaidGroup, Tally, summarise_groups};
-use serde::Deserialize;
 use time::{Date, Month, OffsetDateTime, Time};
 
 use crate::AppState;
-use crate::desk::Officer;
+use crate::edge::officer::Officer;
+use crate::edge::render::render;
 use crate::error::AppError;
-use crate::portal::render;
 use crate::ui::Ui;
-
-/// The year asked for.
-#[derive(Debug, Deserialize)]
-pub struct YearQuery {
-    /// Calendar year; this year when absent.
-    #[serde(default)]
-    pub year: Option<String>,
-}
 
 struct Row {
     label: String,
@@ -144,7 +135,7 @@ pub async fn page(
     State(state): State<AppState>,
     ui: Ui,
     officer: Officer,
-    Query(q): Query<YearQuery>,
+    Query(q): Query<crate::params::YearQuery>,
 ) -> Result<Response, AppError> {
     if !officer.may(&domain::access::Request::ReadReports) {
         return Err(AppError::Forbidden);

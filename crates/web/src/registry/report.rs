@@ -10,9 +10,9 @@ use axum::extract::{Query, State};
 use axum::response::Response;
 
 use crate::AppState;
-use crate::desk::Officer;
+use crate::edge::officer::Officer;
+use crate::edge::render::render;
 use crate::error::AppError;
-use crate::portal::render;
 use crate::ui::Ui;
 
 /// The results, in the order of the columns.
@@ -55,7 +55,7 @@ pub async fn page(
     State(state): State<AppState>,
     ui: Ui,
     officer: Officer,
-    Query(q): Query<crate::payments::report::YearQuery>,
+    Query(q): Query<crate::params::YearQuery>,
 ) -> Result<Response, AppError> {
     if !officer.may(&domain::access::Request::ReadReports) {
         return Err(AppError::Forbidden);

@@ -174,7 +174,7 @@ pub(super) fn applicant_facts(ui: &Ui, view: &DossierView, reveal: bool) -> Vec<
     ));
     applicant.push(Fact {
         label: ui.t("registry.status.label"),
-        value: crate::registry::status_text(ui, view.state.identity.as_ref()),
+        value: crate::edge::identity::status_text(ui, view.state.identity.as_ref()),
     });
     applicant
 }

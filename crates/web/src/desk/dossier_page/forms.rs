@@ -9,7 +9,7 @@ use time::OffsetDateTime;
 
 use super::Attempt;
 use crate::AppState;
-use crate::desk::Officer;
+use crate::edge::officer::Officer;
 use crate::error::AppError;
 use crate::forms;
 use crate::ui::Ui;

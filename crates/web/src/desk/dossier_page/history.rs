@@ -43,7 +43,7 @@ fn actor_text(ui: &Ui, actor: &Actor) -> String {
 /// values (how a result was returned) in the page's language.
 fn event_detail(ui: &Ui, event: &Event) -> Option<String> {
     if let domain::dossier::Change::IdentityChecked { check } = &event.change {
-        return Some(crate::registry::status_text(ui, Some(check)));
+        return Some(crate::edge::identity::status_text(ui, Some(check)));
     }
     let value = serde_json::to_value(&event.change).ok()?;
     let parts: Vec<String> = [

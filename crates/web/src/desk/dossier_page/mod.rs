@@ -18,8 +18,8 @@ use axum::response::{IntoResponse, Response};
 use domain::dossier::{ActionKind, DossierState, urgency};
 use time::OffsetDateTime;
 
-use super::Officer;
 use crate::AppState;
+use crate::edge::officer::Officer;
 use crate::error::AppError;
 use crate::ui::Ui;
 use app::ReferenceData;

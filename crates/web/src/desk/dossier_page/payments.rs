@@ -4,7 +4,7 @@
 use domain::payment::ledger::PaymentStatus;
 
 use crate::AppState;
-use crate::desk::Officer;
+use crate::edge::officer::Officer;
 use crate::error::AppError;
 use crate::ui::Ui;
 use crate::views::local_datetime;
@@ -47,7 +47,7 @@ pub(super) async fn payment_rows(
                 )
             }),
             receipt_href: matches!(p.status, PaymentStatus::Paid | PaymentStatus::Refunded)
-                .then(|| crate::payments::online::receipt_href(&p)),
+                .then(|| crate::edge::links::receipt_href(&p)),
             channel: ui.t(&format!("payment.channel.{}", p.channel.as_str())),
             amount: ui.money(p.amount_vnd),
             status: ui.t(&format!("payment.status.{}", p.status.as_str())),

@@ -1,6 +1,8 @@
 //! The signed-in citizen of a request, read from the cookie of [`CITIZENS`] with the session
-//! mechanics of [`crate::sessions`]. Pages that need an account take [`Citizen`] (a visitor without one is sent to sign in); pages open to everyone
-//! that behave differently for an account holder take [`Viewer`].
+//! mechanics of [`super::sessions`]. It lives at the shared edge because more than the account
+//! pages ask who the citizen is: pages that need an account take [`Citizen`] (a visitor without
+//! one is sent to sign in); pages open to everyone that behave differently for an account
+//! holder (applying, paying) take [`Viewer`].
 
 use axum::extract::FromRequestParts;
 use axum::http::HeaderMap;
@@ -8,9 +10,9 @@ use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use domain::access::{Principal, Request, permits};
 
+use super::sessions::{self, CITIZENS, SessionPlace, SignedIn};
 use crate::AppState;
 use crate::error::AppError;
-use crate::sessions::{self, CITIZENS, SessionPlace, SignedIn};
 
 /// A signed-in citizen.
 #[derive(Debug, Clone)]
@@ -68,10 +70,7 @@ impl Viewer {
 }
 
 /// Reads the session: `Ok(None)` when there is none or it has expired.
-pub(super) async fn current(
-    state: &AppState,
-    headers: &HeaderMap,
-) -> Result<Option<Citizen>, AppError> {
+async fn current(state: &AppState, headers: &HeaderMap) -> Result<Option<Citizen>, AppError> {
     let Some(hash) = CITIZENS.token_hash(headers) else {
         return Ok(None);
     };

@@ -273,7 +273,7 @@ impl SessionPlace {
     }
 }
 
-/// The signed-in user of one side (a [`crate::account`] citizen, a [`crate::desk`] officer),
+/// The signed-in user of one side (a [`super::citizen::Citizen`], a [`super::officer::Officer`]),
 /// as the shared sign-out needs them.
 pub trait SignedIn: FromRequestParts<AppState, Rejection = Response> + Send {
     /// The side's sessions.

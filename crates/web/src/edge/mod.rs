@@ -1,0 +1,20 @@
+//! What every feature of the web edge shares, so that features (the portal, applying, tracking,
+//! the citizen's account, payments, the officers' desk, reports, API clients) use it and never
+//! import each other: rendering a page, problem documents, sessions and who is signed in
+//! (the officer, the citizen), uploaded papers, the PDF letterhead, links one feature prints
+//! to another's pages, idempotency keys, proving a dossier with its code and digits, the
+//! fees-due panel and the population registry's answers in words. A piece comes here when a
+//! second feature needs it; what one feature alone uses stays in that feature.
+
+pub mod citizen;
+pub mod idempotency;
+pub mod identity;
+pub mod links;
+pub mod officer;
+pub mod pay_panel;
+pub mod pdf;
+pub mod problem;
+pub mod proof;
+pub mod render;
+pub mod sessions;
+pub mod uploads;
