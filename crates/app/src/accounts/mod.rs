@@ -2,6 +2,7 @@
 //! default, temporary passwords issued by administrators, and the officers' second factor
 //! (authenticator codes).
 
+pub mod administration;
 pub mod citizens;
 pub mod officers;
 pub mod second_factor;

@@ -154,6 +154,70 @@ pub fn opened_secret(
     }
 }
 
+/// Whether `typed` is a fresh code of the secret stored for `officer_id` (`stored`, sealed or
+/// not): a code of the current time window not used before, which is then spent, so an
+/// overheard code never opens the account twice (RFC 6238 §5.2).
+pub async fn spend_code(
+    db: &storage::Db,
+    vault: &crate::personal_data::PersonalDataVault,
+    officer_id: &str,
+    stored: &str,
+    typed: &str,
+    unix_seconds: i64,
+) -> Result<bool, crate::ServiceError> {
+    match opened_secret(vault, officer_id, stored)
+        .and_then(|s| matching_step(&s, typed, unix_seconds))
+    {
+        Some(step) => Ok(db.use_second_factor_step(officer_id, step).await?),
+        None => Ok(false),
+    }
+}
+
+/// Turns the second factor on for an officer who typed a code of their new `secret`: stores
+/// the secret sealed and spends the code. `false` (nothing stored) when the code does not match.
+pub async fn enrol(
+    db: &storage::Db,
+    vault: &crate::personal_data::PersonalDataVault,
+    officer_id: &str,
+    secret: &str,
+    typed: &str,
+    unix_seconds: i64,
+) -> Result<bool, crate::ServiceError> {
+    let Some(step) = matching_step(secret, typed, unix_seconds) else {
+        return Ok(false);
+    };
+    db.set_officer_second_factor(officer_id, Some(&sealed_secret(vault, officer_id, secret)))
+        .await?;
+    // The code just used to confirm cannot sign in a second time.
+    db.use_second_factor_step(officer_id, step).await?;
+    tracing::info!(officer = %officer_id, "second factor enrolled");
+    Ok(true)
+}
+
+/// Turns an officer's own second factor off, on a fresh code of it; `false` (nothing changed)
+/// when the code is wrong or spent.
+pub async fn remove_own(
+    db: &storage::Db,
+    vault: &crate::personal_data::PersonalDataVault,
+    officer_id: &str,
+    typed: &str,
+    unix_seconds: i64,
+) -> Result<bool, crate::ServiceError> {
+    let Some(stored) = db
+        .officer_by_id(officer_id)
+        .await?
+        .and_then(|o| o.totp_secret)
+    else {
+        return Ok(false);
+    };
+    if !spend_code(db, vault, officer_id, &stored, typed, unix_seconds).await? {
+        return Ok(false);
+    }
+    db.set_officer_second_factor(officer_id, None).await?;
+    tracing::info!(officer = %officer_id, "second factor removed by its owner");
+    Ok(true)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

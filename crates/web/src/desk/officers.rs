@@ -21,10 +21,9 @@ use crate::edge::officer::is_province_admin;
 use crate::edge::render::render;
 use crate::error::AppError;
 use crate::ui::Ui;
-use app::accounts::officers::{
-    AccountError, NewAccount, create_officer_account, hash_password, temporary_password,
-    valid_username,
-};
+use app::ServiceError;
+use app::accounts::administration::{self, AccountChange};
+use app::accounts::officers::{AccountError, NewAccount, create_officer_account, valid_username};
 
 /// One account in the list.
 struct OfficerRow {
@@ -264,14 +263,29 @@ async fn managed(state: &AppState, admin: &Officer, id: &str) -> Result<StoredOf
     }
 }
 
-fn not_on_self(ui: &Ui, admin: &Officer, target: &StoredOfficer) -> Result<(), AppError> {
-    if admin.id == target.id {
-        Err(AppError::BadRequest(
-            ui.t("desk.officers.error_self").to_owned(),
-        ))
-    } else {
-        Ok(())
+/// A change refused on one's own account reads as the page's error; the rest as usual.
+fn refusal(ui: &Ui, e: ServiceError) -> AppError {
+    match e {
+        ServiceError::Refused {
+            code: "own_account",
+            ..
+        } => AppError::BadRequest(ui.t("desk.officers.error_self").to_owned()),
+        other => other.into(),
     }
+}
+
+/// Makes a change to a managed account and goes back to the list.
+async fn apply(
+    state: &AppState,
+    ui: &Ui,
+    admin: &Officer,
+    target: &StoredOfficer,
+    change: AccountChange,
+) -> Result<Response, AppError> {
+    administration::change(&state.db, &admin.id, target, change)
+        .await
+        .map_err(|e| refusal(ui, e))?;
+    Ok(back())
 }
 
 fn back() -> Response {
@@ -288,12 +302,9 @@ pub(crate) async fn change_role(
 ) -> Result<Response, AppError> {
     officer.check_csrf(&fields)?;
     let target = managed(&state, &officer, &id).await?;
-    not_on_self(&ui, &officer, &target)?;
     let role = OfficerRole::parse(field(&fields, "role"))
         .ok_or_else(|| AppError::BadRequest(ui.t("desk.officers.error_role").to_owned()))?;
-    state.db.set_officer_role(&target.id, role.as_str()).await?;
-    tracing::info!(admin = %officer.id, officer = %target.id, role = role.as_str(), "officer role changed");
-    Ok(back())
+    apply(&state, &ui, &officer, &target, AccountChange::Role(role)).await
 }
 
 /// Disables an account; its sessions end at once.
@@ -306,39 +317,41 @@ pub(crate) async fn disable(
 ) -> Result<Response, AppError> {
     officer.check_csrf(&fields)?;
     let target = managed(&state, &officer, &id).await?;
-    not_on_self(&ui, &officer, &target)?;
-    state.db.disable_officer(&target.id).await?;
-    tracing::info!(admin = %officer.id, officer = %target.id, "officer disabled");
-    Ok(back())
+    apply(&state, &ui, &officer, &target, AccountChange::Disable).await
 }
 
 /// Lets a disabled account sign in again.
 pub(crate) async fn enable(
     State(state): State<AppState>,
+    ui: Ui,
     officer: Officer,
     Path(id): Path<String>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
     officer.check_csrf(&fields)?;
     let target = managed(&state, &officer, &id).await?;
-    state.db.enable_officer(&target.id).await?;
-    tracing::info!(admin = %officer.id, officer = %target.id, "officer enabled");
-    Ok(back())
+    apply(&state, &ui, &officer, &target, AccountChange::Enable).await
 }
 
 /// Removes the account's authenticator app (a lost phone): the officer enrols a new one at
 /// the next sign-in where the configuration requires it.
 pub(crate) async fn reset_second_factor(
     State(state): State<AppState>,
+    ui: Ui,
     officer: Officer,
     Path(id): Path<String>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
     officer.check_csrf(&fields)?;
     let target = managed(&state, &officer, &id).await?;
-    state.db.set_officer_second_factor(&target.id, None).await?;
-    tracing::info!(admin = %officer.id, officer = %target.id, "officer second factor removed by an administrator");
-    Ok(back())
+    apply(
+        &state,
+        &ui,
+        &officer,
+        &target,
+        AccountChange::RemoveSecondFactor,
+    )
+    .await
 }
 
 /// Issues a new temporary password, shown once; the account's sessions end.
@@ -351,13 +364,9 @@ pub(crate) async fn reset_password(
 ) -> Result<Response, AppError> {
     officer.check_csrf(&fields)?;
     let target = managed(&state, &officer, &id).await?;
-    not_on_self(&ui, &officer, &target)?;
-    let password = temporary_password();
-    state
-        .db
-        .set_officer_password(&target.id, &hash_password(password.clone()).await?)
-        .await?;
-    tracing::info!(admin = %officer.id, officer = %target.id, "officer password reset");
+    let password = administration::reset_password(&state.db, &officer.id, &target)
+        .await
+        .map_err(|e| refusal(&ui, e))?;
     let issued = Issued {
         username: target.username,
         password,

@@ -15,7 +15,7 @@ use crate::edge::officer::Officer;
 use crate::edge::render::render;
 use crate::error::AppError;
 use crate::ui::Ui;
-use app::accounts::second_factor::{DIGITS, STEP_SECONDS, grouped, matching_step, new_secret};
+use app::accounts::second_factor::{self, DIGITS, STEP_SECONDS, grouped, new_secret};
 
 /// Issuer shown in the authenticator app.
 const ISSUER: &str = "motcua";
@@ -109,52 +109,19 @@ pub(crate) async fn submit(
                     ui.t("desk.security.error_secret").to_owned(),
                 ));
             }
-            let Some(step) = matching_step(&secret, code, now) else {
+            if !second_factor::enrol(&state.db, &state.vault, &officer.id, &secret, code, now)
+                .await?
+            {
                 let error = ui.t("desk.security.error_code").to_owned();
                 return page_with(&state, ui, officer, Some(secret), Some(error), None);
-            };
-            state
-                .db
-                .set_officer_second_factor(
-                    &officer.id,
-                    Some(&app::accounts::second_factor::sealed_secret(
-                        &state.vault,
-                        &officer.id,
-                        &secret,
-                    )),
-                )
-                .await?;
-            // The code just used to confirm cannot sign in a second time.
-            state.db.use_second_factor_step(&officer.id, step).await?;
-            tracing::info!(officer = %officer.id, "second factor enrolled");
+            }
             Ok(Redirect::to("/back-office/security?done=enabled").into_response())
         }
         "disable" if officer.second_factor => {
-            let stored = state
-                .db
-                .officer_by_id(&officer.id)
-                .await?
-                .ok_or(AppError::NotFound)?;
-            let fresh = match stored
-                .totp_secret
-                .as_deref()
-                .and_then(|s| {
-                    app::accounts::second_factor::opened_secret(&state.vault, &officer.id, s)
-                })
-                .and_then(|s| matching_step(&s, code, now))
-            {
-                Some(step) => state.db.use_second_factor_step(&officer.id, step).await?,
-                None => false,
-            };
-            if !fresh {
+            if !second_factor::remove_own(&state.db, &state.vault, &officer.id, code, now).await? {
                 let error = ui.t("desk.security.error_code").to_owned();
                 return page_with(&state, ui, officer, None, Some(error), None);
             }
-            state
-                .db
-                .set_officer_second_factor(&officer.id, None)
-                .await?;
-            tracing::info!(officer = %officer.id, "second factor removed by its owner");
             Ok(Redirect::to("/back-office/security?done=disabled").into_response())
         }
         _ => Err(AppError::BadRequest(

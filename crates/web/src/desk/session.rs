@@ -132,13 +132,15 @@ async fn sign_in(
             return again(ui.t("desk.sign_in.error_code_missing").to_owned());
         }
         let now = time::OffsetDateTime::now_utc().unix_timestamp();
-        let fresh =
-            match app::accounts::second_factor::opened_secret(&state.vault, &stored.id, secret)
-                .and_then(|secret| app::accounts::second_factor::matching_step(&secret, &code, now))
-            {
-                Some(step) => state.db.use_second_factor_step(&stored.id, step).await?,
-                None => false,
-            };
+        let fresh = app::accounts::second_factor::spend_code(
+            &state.db,
+            &state.vault,
+            &stored.id,
+            secret,
+            &code,
+            now,
+        )
+        .await?;
         if !fresh {
             limits.sign_in_by_account.fail(&username);
             limits.sign_in_by_client.fail(&client);

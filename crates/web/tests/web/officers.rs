@@ -242,7 +242,9 @@ async fn an_administrator_reaches_no_other_units_accounts_and_cannot_lock_themse
     .await;
     assert_eq!(elsewhere.status, StatusCode::BAD_REQUEST);
     assert!(elsewhere.body.contains("Chọn một đơn vị bạn được quản trị"));
-    for action in ["disable", "role"] {
+    // Nobody demotes, disables or resets their own account (app::accounts::administration).
+    let own = web::i18n::text(web::i18n::Lang::Vi, "desk.officers.error_self");
+    for action in ["disable", "role", "password"] {
         let reply = post(
             &app,
             &admin,
@@ -251,6 +253,7 @@ async fn an_administrator_reaches_no_other_units_accounts_and_cannot_lock_themse
         )
         .await;
         assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{action}");
+        assert!(reply.body.contains(own), "{action}: {}", reply.body);
     }
     let handler = sign_in(&app, "xuly.xa").await;
     assert_eq!(
