@@ -1,11 +1,13 @@
-//! Making and hashing API keys, and issuing them to a client: shared by the back-office page and
-//! the `motcua api-key` command so both make keys the same way.
+//! API clients and their keys: making and hashing keys, issuing them, finding the key a request
+//! carries, registering, listing and revoking: shared by the back-office page, the API's key
+//! check and the `motcua api-key` command, so every door makes and reads keys the same way.
 
 use domain::access::{Scope, print_scopes};
 use sha2::{Digest, Sha256};
 use storage::Db;
 use storage::StorageError;
-use storage::api_clients::NewApiKey;
+pub use storage::api_clients::{KeyWithClient, StoredApiClient, StoredApiKey};
+use storage::api_clients::{NewApiClient, NewApiKey};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -84,7 +86,7 @@ pub async fn create_client_with_key(
         return Err(CreateError::NoName);
     }
     let id = Uuid::now_v7();
-    db.create_api_client(&storage::api_clients::NewApiClient {
+    db.create_api_client(&NewApiClient {
         id,
         name: name.to_owned(),
         agency_code: agency_code.map(str::to_owned),
@@ -92,6 +94,83 @@ pub async fn create_client_with_key(
     })
     .await?;
     Ok(issue(db, id, &scopes, None).await?)
+}
+
+/// Longest client name kept.
+pub const NAME_MAX_CHARS: usize = 200;
+
+/// Registers a client acting for `agency_code` (the unit of the administrator who registers
+/// it) and returns its id; a blank or overlong name is refused.
+pub async fn register_client(
+    db: &Db,
+    name: &str,
+    agency_code: &str,
+    created_by: &str,
+) -> Result<Uuid, CreateError> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > NAME_MAX_CHARS {
+        return Err(CreateError::NoName);
+    }
+    let id = Uuid::now_v7();
+    db.create_api_client(&NewApiClient {
+        id,
+        name: name.to_owned(),
+        agency_code: Some(agency_code.to_owned()),
+        created_by: created_by.to_owned(),
+    })
+    .await?;
+    tracing::info!(officer = %created_by, client = %id, "API client registered");
+    Ok(id)
+}
+
+/// The clients acting for one of `units` (every client when `None`), newest first, each with
+/// its keys.
+pub async fn clients_with_keys(
+    db: &Db,
+    units: Option<&[String]>,
+) -> Result<Vec<(StoredApiClient, Vec<StoredApiKey>)>, StorageError> {
+    let mut listed = Vec::new();
+    for client in db.api_clients(units).await? {
+        let keys = db.api_keys_of(client.id).await?;
+        listed.push((client, keys));
+    }
+    Ok(listed)
+}
+
+/// The client with this id.
+pub async fn client(db: &Db, id: Uuid) -> Result<Option<StoredApiClient>, StorageError> {
+    db.api_client(id).await
+}
+
+/// The key whose hash a request carries, with its client (revoked and expired ones included:
+/// the caller decides, in constant time).
+pub async fn key_by_hash(db: &Db, hash: &[u8]) -> Result<Option<KeyWithClient>, StorageError> {
+    db.api_key_by_hash(hash).await
+}
+
+/// Notes that a key was used at `now`, at most once per `every` (see `Db::touch_api_key`).
+pub async fn note_use(
+    db: &Db,
+    key_id: Uuid,
+    now: OffsetDateTime,
+    every: time::Duration,
+) -> Result<bool, StorageError> {
+    db.touch_api_key(key_id, now, every).await
+}
+
+/// Revokes the key of `client_id` with this prefix, at once; `false` when there was no such
+/// live key.
+pub async fn revoke(
+    db: &Db,
+    client_id: Uuid,
+    prefix: &str,
+    revoked_by: &str,
+) -> Result<bool, StorageError> {
+    let revoked = db
+        .revoke_api_key(prefix, Some(client_id), OffsetDateTime::now_utc())
+        .await?;
+    tracing::info!(officer = %revoked_by, client = %client_id, key = %prefix, "API key revoked");
+    Ok(revoked)
 }
 
 /// Why a client could not be created.

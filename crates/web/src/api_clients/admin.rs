@@ -4,12 +4,12 @@
 //! agency without a parent, the provincial People's Committee) manages every client, including
 //! province-wide ones. Every form carries the session's CSRF token (ASVS 3.5.1).
 
+use app::api_keys::{self, CreateError, StoredApiClient};
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::access::{Principal, Request, Scope, parse_scopes, permits};
-use storage::api_clients::{NewApiClient, StoredApiClient};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -98,17 +98,12 @@ async fn page_with(
         return Err(AppError::Forbidden);
     }
     let units = [officer.unit.clone()];
-    let stored = if is_province_admin(state, &officer) {
-        state.db.api_clients(None).await?
-    } else {
-        state.db.api_clients(Some(&units)).await?
-    };
+    let every_unit = is_province_admin(state, &officer);
+    let listed =
+        api_keys::clients_with_keys(&state.db, (!every_unit).then_some(&units[..])).await?;
     let mut clients = Vec::new();
-    for c in stored {
-        let keys = state
-            .db
-            .api_keys_of(c.id)
-            .await?
+    for (c, keys) in listed {
+        let keys = keys
             .into_iter()
             .map(|k| KeyRow {
                 prefix: k.prefix,
@@ -168,24 +163,27 @@ pub(crate) async fn create(
     if !may_manage(&state, &officer, Some(&officer.unit)) {
         return Err(AppError::Forbidden);
     }
-    let name = field(&fields, "name");
-    if name.is_empty() || name.chars().count() > 200 {
-        let error = (
-            "client-name".to_owned(),
-            ui.t("api_clients.admin.error_name").to_owned(),
-        );
-        return page_with(&state, ui, officer, None, Some(error)).await;
+    match api_keys::register_client(
+        &state.db,
+        field(&fields, "name"),
+        &officer.unit,
+        &officer.id,
+    )
+    .await
+    {
+        Ok(_) => Ok(Redirect::to("/back-office/api-clients").into_response()),
+        Err(CreateError::NoName) => {
+            let error = (
+                "client-name".to_owned(),
+                ui.t("api_clients.admin.error_name").to_owned(),
+            );
+            page_with(&state, ui, officer, None, Some(error)).await
+        }
+        Err(CreateError::Storage(e)) => Err(e.into()),
+        Err(e @ (CreateError::Scope(_) | CreateError::NoScope)) => {
+            Err(AppError::Internal(e.to_string()))
+        }
     }
-    state
-        .db
-        .create_api_client(&NewApiClient {
-            id: Uuid::now_v7(),
-            name: name.to_owned(),
-            agency_code: Some(officer.unit.clone()),
-            created_by: officer.id.clone(),
-        })
-        .await?;
-    Ok(Redirect::to("/back-office/api-clients").into_response())
 }
 
 /// The client of `id` if the officer may manage it; "not found" otherwise.
@@ -195,7 +193,9 @@ async fn managed(
     id: &str,
 ) -> Result<StoredApiClient, AppError> {
     let id = Uuid::try_parse(id).map_err(|_| AppError::NotFound)?;
-    let client = state.db.api_client(id).await?.ok_or(AppError::NotFound)?;
+    let client = api_keys::client(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     if may_manage(state, officer, client.agency_code.as_deref()) {
         Ok(client)
     } else {
@@ -248,12 +248,8 @@ pub(crate) async fn revoke(
 ) -> Result<Response, AppError> {
     officer.check_csrf(&fields)?;
     let client = managed(&state, &officer, &id).await?;
-    state
-        .db
-        .revoke_api_key(&prefix, Some(client.id), OffsetDateTime::now_utc())
-        .await?;
+    api_keys::revoke(&state.db, client.id, &prefix, &officer.id).await?;
     // The next request with it is refused, not only after the remembered keys expire.
     state.verified_keys.forget_all();
-    tracing::info!(officer = %officer.id, client = %client.id, key = %prefix, "API key revoked");
     Ok(Redirect::to("/back-office/api-clients").into_response())
 }

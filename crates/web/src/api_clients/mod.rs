@@ -105,7 +105,7 @@ const VERIFIED_KEYS_KEPT: usize = 10_000;
 /// before any work (docs/PERFORMANCE.md, dossier reads). Revocation, expiry and scopes are
 /// still checked at every request, on the remembered row.
 #[derive(Clone)]
-pub struct VerifiedKeys(crate::recent::Recent<Vec<u8>, storage::api_clients::KeyWithClient>);
+pub struct VerifiedKeys(crate::recent::Recent<Vec<u8>, app::api_keys::KeyWithClient>);
 
 impl Default for VerifiedKeys {
     fn default() -> Self {
@@ -117,11 +117,7 @@ impl Default for VerifiedKeys {
 }
 
 impl VerifiedKeys {
-    fn get(
-        &self,
-        hash: &[u8],
-        now: std::time::Instant,
-    ) -> Option<storage::api_clients::KeyWithClient> {
+    fn get(&self, hash: &[u8], now: std::time::Instant) -> Option<app::api_keys::KeyWithClient> {
         self.0.get(hash, now)
     }
 
@@ -129,7 +125,7 @@ impl VerifiedKeys {
     fn remember(
         &self,
         hash: Vec<u8>,
-        found: storage::api_clients::KeyWithClient,
+        found: app::api_keys::KeyWithClient,
         read: std::time::Instant,
     ) {
         self.0.put(hash, found, read);
@@ -172,9 +168,7 @@ impl FromRequestParts<AppState> for ApiClient {
         let from_database = remembered.is_none();
         let found = match remembered {
             Some(found) => Some(found),
-            None => state
-                .db
-                .api_key_by_hash(&hash)
+            None => app::api_keys::key_by_hash(&state.db, &hash)
                 .await
                 .map_err(|e| crate::error::AppError::from(e).into_response())?,
         };
@@ -197,9 +191,7 @@ impl FromRequestParts<AppState> for ApiClient {
             .last_used_at
             .is_none_or(|last| now - last >= TOUCH_EVERY)
         {
-            state
-                .db
-                .touch_api_key(found.key.id, now, TOUCH_EVERY)
+            app::api_keys::note_use(&state.db, found.key.id, now, TOUCH_EVERY)
                 .await
                 .map_err(|e| crate::error::AppError::from(e).into_response())?;
             found.key.last_used_at = Some(now);
@@ -247,7 +239,7 @@ pub fn router() -> Router<AppState> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use storage::api_clients::{KeyWithClient, StoredApiClient, StoredApiKey};
+    use app::api_keys::{KeyWithClient, StoredApiClient, StoredApiKey};
 
     fn key() -> KeyWithClient {
         let at = time::macros::datetime!(2026-11-28 00:00 UTC);
