@@ -5,6 +5,7 @@
 
 pub mod counter;
 pub mod ledger;
+pub mod online;
 pub mod reconcile;
 
 use std::collections::BTreeMap;

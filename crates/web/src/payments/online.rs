@@ -4,7 +4,6 @@
 //! clicks land on the same gateway page.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use askama::Template;
 use axum::Form;
@@ -13,8 +12,7 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::payment::ledger::{PaymentChannel, PaymentStatus};
-use integrations::payment::{CallbackAck, CallbackError, PaymentGateway, PaymentOrder};
-use storage::payments::{NewPayment, PaymentChange, Recorded, StoredPayment};
+use integrations::payment::{CallbackAck, CallbackError, PaymentGateway};
 
 use crate::AppState;
 use crate::edge::citizen::Viewer;
@@ -26,8 +24,8 @@ use crate::limits::ClientAddr;
 use crate::ui::Ui;
 use app::ServiceError;
 use app::dossiers::{DossierService, DossierView};
-use app::payments::counter::{new_receipt_key, new_reference};
 use app::payments::ledger::{self, Source, Verdict};
+use app::payments::online::{self, Payer, StartError, Started};
 
 /// Where a payment's receipt can be read and checked; the address is made at the shared edge,
 /// which every page that links a receipt uses.
@@ -88,144 +86,41 @@ pub async fn start(
             ui.t("payment.error.channel").to_owned(),
         ));
     };
-    let Some(gateway) = state.gateways.get(channel).cloned() else {
-        return Err(AppError::Unavailable(
-            ui.t("payment.error.not_configured").to_owned(),
-        ));
-    };
-    let Some(amount_vnd) = outstanding(&view) else {
-        return Err(AppError::Conflict(
-            ui.t("payment.error.nothing_due").to_owned(),
-        ));
-    };
     let token = forms::token_of(&fields).unwrap_or_default().trim();
     if token.is_empty() || token.len() > 64 {
         return Err(AppError::BadRequest(
             ui.t("payment.error.form_expired").to_owned(),
         ));
     }
-    // The token is scoped to the dossier, so a token copied from another form pays nothing else.
-    let intent_token = format!("{}:{token}", view.stored.code);
-    let recorded = state
-        .db
-        .record_payment(&NewPayment {
-            reference: new_reference(),
-            dossier_code: view.stored.code.clone(),
-            channel,
-            amount_vnd,
-            status: PaymentStatus::Created,
-            intent_token: Some(intent_token),
-            receipt_key: new_receipt_key(),
-            recorded_by: None,
-            receipt_number: None,
-            paid_at: None,
-        })
-        .await?;
-    let payment = match recorded {
-        Recorded::Existing(p) => return resume(&state, &ui, p).await,
-        Recorded::New(p) => p,
+    let ip = client
+        .0
+        .map_or_else(|| "127.0.0.1".to_owned(), |ip| ip.to_string());
+    let payer = Payer {
+        ip: &ip,
+        public_url: state.public_url.trim_end_matches('/'),
+        language: if ui.is_en() { "en" } else { "vi" },
     };
-    let base = state.public_url.trim_end_matches('/');
-    let order = PaymentOrder {
-        reference: payment.reference.clone(),
-        amount_vnd,
-        description: format!("Thanh toan phi, le phi ho so {}", view.stored.code),
-        dossier_code: view.stored.code.clone(),
-        procedure_code: view.state.procedure_code.clone(),
-        agency_code: view.stored.agency_code.clone(),
-        payer_name: view.stored.applicant_name.clone(),
-        payer_ip: client
-            .0
-            .map_or_else(|| "127.0.0.1".to_owned(), |ip| ip.to_string()),
-        return_url: format!("{base}/payments/{}/return", channel.as_str()),
-        callback_url: format!("{base}/payments/{}/callback", channel.as_str()),
-        created_at: payment.created_at,
-        language: if ui.is_en() { "en" } else { "vi" }.to_owned(),
-    };
-    match gateway.start(&order).await {
-        Ok(started) => {
-            state
-                .db
-                .payment_started(
-                    &payment.reference,
-                    started.gateway_transaction.as_deref(),
-                    &started.redirect_url,
-                )
-                .await?;
-            ledger::log(
-                &state.db,
-                Some(&payment.reference),
-                channel,
-                "start",
-                "applied",
-                format!("amount={amount_vnd}"),
-            )
-            .await;
-            Ok(Redirect::to(&started.redirect_url).into_response())
-        }
-        Err(e) => {
-            // The gateway never opened the transaction: the intent is closed so the next click
-            // (with a new form) starts afresh; nothing was paid.
-            state
-                .db
-                .change_payment(
-                    &payment.reference,
-                    &PaymentChange {
-                        from: PaymentStatus::Created,
-                        to: PaymentStatus::Failed,
-                        gateway_transaction: None,
-                        bank_code: None,
-                        paid_at: None,
-                    },
-                )
-                .await?;
-            ledger::log(
-                &state.db,
-                Some(&payment.reference),
-                channel,
-                "start",
-                "error",
-                e.to_string(),
-            )
-            .await;
-            Err(AppError::Unavailable(
-                ui.t("payment.error.gateway_down").to_owned(),
-            ))
-        }
+    match online::start(&state, &view, channel, outstanding(&view), token, &payer).await {
+        Ok(Started::Gateway(url)) => Ok(Redirect::to(&url).into_response()),
+        // A second click with the same form: the same place as the first click's.
+        Ok(Started::Again(payment)) => match online::settled_or_open(&state, payment).await? {
+            Some(p) if p.status.is_paid() => Ok(Redirect::to(&receipt_href(&p)).into_response()),
+            Some(p) => Ok(Redirect::to(p.gateway_url.as_deref().unwrap_or("/")).into_response()),
+            None => Err(AppError::Conflict(
+                ui.t("payment.error.form_expired").to_owned(),
+            )),
+        },
+        Err(StartError::NotConfigured) => Err(AppError::Unavailable(
+            ui.t("payment.error.not_configured").to_owned(),
+        )),
+        Err(StartError::NothingDue) => Err(AppError::Conflict(
+            ui.t("payment.error.nothing_due").to_owned(),
+        )),
+        Err(StartError::GatewayDown(_)) => Err(AppError::Unavailable(
+            ui.t("payment.error.gateway_down").to_owned(),
+        )),
+        Err(StartError::Service(e)) => Err(e.into()),
     }
-}
-
-/// A second click with the same form: wait briefly for the first click's gateway page, then send
-/// the browser to the same place.
-async fn resume(
-    state: &AppState,
-    ui: &Ui,
-    mut payment: StoredPayment,
-) -> Result<Response, AppError> {
-    for _ in 0..20 {
-        if payment.status.is_paid() {
-            return Ok(Redirect::to(&receipt_href(&payment)).into_response());
-        }
-        if let Some(url) = payment
-            .gateway_url
-            .as_deref()
-            .filter(|_| payment.status.is_open())
-        {
-            return Ok(Redirect::to(url).into_response());
-        }
-        if payment.status != PaymentStatus::Created {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(250)).await;
-        payment = state
-            .db
-            .payment(&payment.reference)
-            .await?
-            .ok_or(AppError::NotFound)?;
-    }
-    Err(AppError::Conflict(
-        ui.t("payment.error.form_expired").to_owned(),
-    ))
 }
 
 /// The configured gateway a callback or return address names; "not found" for any other.
