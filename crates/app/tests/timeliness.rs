@@ -295,4 +295,15 @@ async fn dossiers_written_before_timeliness_was_kept_are_filled_in_once() {
         .await
         .expect("nothing left");
     assert_eq!(again, 0);
+
+    // A state that does not read is passed over, and the service still starts.
+    db.execute_raw(&format!(
+        "update dossier set state = 'not a state', timeliness = null where code = '{open}'"
+    ))
+    .await
+    .expect("state broken");
+    let broken = app::dossiers::record_missing_timeliness(&app.db)
+        .await
+        .expect("passed over");
+    assert_eq!(broken, 0);
 }

@@ -3,13 +3,13 @@
 //! API clients' applications. Each field is a type that only a valid value can build, so a
 //! dossier never holds a phone number or a personal ID that one door would have refused.
 //!
-//! Which fields a door requires differs by law, not by page: an online application identifies
-//! its applicant by the personal identification number and birth date, and gives where to reach
-//! them ([`Intake::Online`], Decree 45/2020/NĐ-CP on online administrative procedures); at the
-//! counter the officer sees the person and their papers, and needs only a way to find the
-//! dossier again for them: the personal ID or a phone number ([`Intake::Counter`], Decree
-//! 118/2025/NĐ-CP on the one-stop mechanism, and the tracking rule of
-//! [`crate::dossier::tracking`], which proves an applicant by either).
+//! Which fields a door requires is this system's rule, chosen for what each door needs: an online
+//! application has no officer to see the person, so it is identified by the personal
+//! identification number and birth date (the population database checks both: Decree
+//! 104/2022/NĐ-CP) and gives where to reach them ([`Intake::Online`]); at the counter the officer
+//! sees the person and their papers, and needs only a way to find the dossier again for them:
+//! the personal ID or a phone number ([`Intake::Counter`]), the two things tracking proves an
+//! applicant by ([`crate::dossier::tracking`]).
 
 use time::{Date, Month};
 
@@ -48,8 +48,8 @@ impl ApplicantName {
 }
 
 /// Reads a personal identification number as people type it, grouped by spaces, dots or dashes
-/// as printed on the card (`001 085 012 345`), by the number's own rules (Decree 137/2015/NĐ-CP
-/// Art. 13, Circular 59/2021/TT-BCA Art. 7).
+/// as printed on the card (`001 085 012 345`), by the number's own rules ([`PersonalId::parse`],
+/// which cites them).
 pub fn typed_personal_id(text: &str) -> Result<PersonalId, ApplicantProblem> {
     let digits: String = text
         .chars()
@@ -61,20 +61,43 @@ pub fn typed_personal_id(text: &str) -> Result<PersonalId, ApplicantProblem> {
     })
 }
 
-/// A Vietnamese phone number, kept as national digits starting with 0
-/// ([`crate::contact::national_phone`]: Circular 22/2014/TT-BTTTT's numbering plan).
+/// A phone number: a Vietnamese one kept as national digits starting with 0
+/// ([`crate::contact::national_phone`]: Circular 22/2014/TT-BTTTT's numbering plan), or a
+/// foreign one in international form, `+` and its digits (ITU-T E.164: at most 15), since an
+/// applicant may be a foreigner or a business reachable only abroad.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PhoneNumber(String);
 
+/// Fewest digits of an international number with its country code (the shortest national
+/// numbers in use, with a one-digit country code).
+const INTERNATIONAL_MIN_DIGITS: usize = 8;
+/// Most digits of an international number (ITU-T E.164).
+const INTERNATIONAL_MAX_DIGITS: usize = 15;
+
 impl PhoneNumber {
-    /// Reads a number as people write it: `0912 345 678`, `0912.345.678`, `+84 912 345 678`.
+    /// Reads a number as people write it: `0912 345 678`, `0912.345.678`, `+84 912 345 678`,
+    /// or a foreign `+1 202 555 0143`.
     pub fn parse(text: &str) -> Result<Self, ApplicantProblem> {
-        if text.trim().is_empty() {
+        let text = text.trim();
+        if text.is_empty() {
             return Err(ApplicantProblem::PhoneMissing);
         }
-        national_phone(text)
-            .map(PhoneNumber)
-            .ok_or(ApplicantProblem::PhoneShape)
+        if let Some(national) = national_phone(text) {
+            return Ok(PhoneNumber(national));
+        }
+        let digits: String = text.chars().filter(char::is_ascii_digit).collect();
+        let international = text.starts_with('+')
+            && !digits.starts_with("84")
+            && text
+                .chars()
+                .all(|c| c.is_ascii_digit() || " .-+()".contains(c))
+            && text.matches('+').count() == 1
+            && (INTERNATIONAL_MIN_DIGITS..=INTERNATIONAL_MAX_DIGITS).contains(&digits.len());
+        if international {
+            Ok(PhoneNumber(format!("+{digits}")))
+        } else {
+            Err(ApplicantProblem::PhoneShape)
+        }
     }
 
     /// The national digits.
@@ -113,8 +136,7 @@ impl EmailAddress {
 }
 
 /// A date of birth: a real day, not after today, and not before the first year a personal
-/// identification number can encode (Circular 59/2021/TT-BCA Art. 7(2): the century code starts at
-/// 1900).
+/// identification number can encode ([`FIRST_BIRTH_YEAR`]: its century code starts at 1900).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct BirthDate(Date);
 
@@ -355,8 +377,7 @@ impl ApplicantDetails {
     /// Parses a form's fields for `intake`, as of `today`: every problem at once, in the
     /// fields' order, so a form can mark each field. An optional field left blank is `None`;
     /// one filled in must be valid. A personal ID and a birth date given together must agree
-    /// (the ID encodes the century and year of birth: Decree 137/2015/NĐ-CP Art. 13, Circular
-    /// 59/2021/TT-BCA Art. 7).
+    /// (the ID encodes the century and year of birth: [`PersonalId::check_birth`]).
     pub fn parse(
         form: &ApplicantForm<'_>,
         intake: Intake,
@@ -412,6 +433,25 @@ impl ApplicantDetails {
             }
             _ => Err(problems),
         }
+    }
+}
+
+/// The applicant's personal ID and birth date, both required and agreeing: what a look-up in
+/// the population database needs (the portal's identity question, the counter's look-up). Every
+/// problem at once, in the fields' order.
+pub fn identity(
+    personal_id: &str,
+    birth_date: &str,
+    today: Date,
+) -> Result<(PersonalId, BirthDate), Vec<ApplicantProblem>> {
+    let id = typed_personal_id(personal_id);
+    let birth = BirthDate::parse(birth_date, today);
+    match (id, birth) {
+        (Ok(id), Ok(birth)) => match id.check_birth(birth.date(), None) {
+            Ok(()) => Ok((id, birth)),
+            Err(e) => Err(vec![ApplicantProblem::PersonalId(e)]),
+        },
+        (id, birth) => Err([id.err(), birth.err()].into_iter().flatten().collect()),
     }
 }
 

@@ -17,8 +17,9 @@ pub struct InboxQuery {
     pub assigned_officer: Option<String>,
     /// Only these statuses (as the domain names them); must not be empty.
     pub statuses: Vec<String>,
-    /// Only those due at or before this time whose clock runs (the due-soon filter, which also
-    /// shows those already overdue).
+    /// Only those overdue by this time as the domain recorded it, `overdue_after` (the due-soon
+    /// filter, which also shows those already overdue; a clock stopped within the deadline is
+    /// not due).
     pub due_by: Option<OffsetDateTime>,
     /// Only those overdue at this moment, as the domain recorded it in `overdue_after`
     /// (`domain::dossier::RecordedTimeliness`): a dossier waiting for a supplement requested
@@ -139,9 +140,7 @@ pub(crate) fn statements(query: &InboxQuery) -> InboxStatements<'_> {
         next += 1;
     }
     if query.due_by.is_some() {
-        filter.push_str(&format!(
-            " and due_at <= ${next} and overdue_after is not null"
-        ));
+        filter.push_str(&format!(" and overdue_after <= ${next}"));
         next += 1;
     }
     if query.overdue_at.is_some() {

@@ -230,7 +230,7 @@ impl<'a> DossierService<'a> {
                     code,
                     fees,
                     self.counter_channel,
-                    idempotency.map(|i| i.key.as_str()),
+                    idempotency,
                     at,
                 )
             })

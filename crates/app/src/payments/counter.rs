@@ -7,6 +7,7 @@ use domain::dossier::{Action, Actor};
 use domain::payment::ledger::{PaymentChannel, PaymentStatus};
 use sha2::{Digest, Sha256};
 use storage::Db;
+use storage::dossier::Idempotency;
 use storage::payments::NewPayment;
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -43,10 +44,13 @@ pub struct CounterFees<'a> {
     pub receipt_number: &'a str,
 }
 
-/// The ledger reference of a counter payment, derived from the request's idempotency key so that
-/// a repeated request records one payment.
-fn counter_reference(code: &str, key: &str) -> String {
-    let digest = Sha256::digest(format!("counter:{code}:{key}").as_bytes());
+/// The ledger reference of a counter payment, derived from the request's idempotency key and its
+/// scope (who sent it) so that a repeated request records one payment and two callers who chose
+/// the same key never share one.
+fn counter_reference(code: &str, idempotency: &Idempotency) -> String {
+    let digest = Sha256::digest(
+        format!("counter:{code}:{}:{}", idempotency.scope, idempotency.key).as_bytes(),
+    );
     let hex: String = digest.iter().take(15).map(|b| format!("{b:02X}")).collect();
     format!("MQ{hex}")
 }
@@ -63,13 +67,13 @@ pub fn new_receipt_key() -> String {
 
 /// The ledger row of fees an officer took for dossier `code`, which the dossier service writes
 /// in the action's own transaction, so the action and its payment are recorded together or not
-/// at all. Its reference comes from the request's idempotency key (`key`), so a repeated request
-/// can never record a second payment; a request without a key records one each time.
+/// at all. Its reference comes from the request's idempotency key, so a repeated request can
+/// never record a second payment; a request without a key records one each time.
 pub fn ledger_row(
     code: &str,
     fees: CounterFees<'_>,
     channel: PaymentChannel,
-    key: Option<&str>,
+    idempotency: Option<&Idempotency>,
     at: OffsetDateTime,
 ) -> Result<NewPayment, ServiceError> {
     if channel.is_online() {
@@ -79,7 +83,7 @@ pub fn ledger_row(
         });
     }
     Ok(NewPayment {
-        reference: key.map_or_else(new_reference, |k| counter_reference(code, k)),
+        reference: idempotency.map_or_else(new_reference, |i| counter_reference(code, i)),
         dossier_code: code.to_owned(),
         channel,
         amount_vnd: fees.amount_vnd,

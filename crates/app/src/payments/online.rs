@@ -32,7 +32,7 @@ pub enum Started {
     /// The gateway's payment page.
     Gateway(String),
     /// The form was sent before: the payment it started.
-    Again(StoredPayment),
+    Again(Box<StoredPayment>),
 }
 
 /// Why a payment could not be started.
@@ -87,7 +87,7 @@ pub async fn start(
         .await
         .map_err(ServiceError::from)?;
     let payment = match recorded {
-        Recorded::Existing(p) => return Ok(Started::Again(p)),
+        Recorded::Existing(p) => return Ok(Started::Again(Box::new(p))),
         Recorded::New(p) => p,
     };
     let order = PaymentOrder {

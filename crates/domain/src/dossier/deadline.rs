@@ -236,9 +236,10 @@ pub fn classify(state: &DossierState, now: OffsetDateTime) -> Option<Timeliness>
 }
 
 /// The moment a result promised for `day` is due: the close of that day's office hours in
-/// Vietnam, as every appointment is (a date on Form 01 or Form 04 means "by the end of the
-/// working day": Decree 118/2025/NĐ-CP on the one-stop mechanism counts deadlines in working
-/// days, and the office hours are the province's, 17:00 by default).
+/// Vietnam (the province's, 17:00 by default). Deadlines are counted in working days (Decree
+/// 118/2025/NĐ-CP on the one-stop mechanism), so a date alone, as an officer writes it on an
+/// apology (Form 04), is read as this system reads every appointment: by the end of that working
+/// day, the convention of the provincial systems it follows.
 pub fn due_at_close_of(hours: &OfficeHours, day: Date) -> OffsetDateTime {
     day.with_time(hours.closing()).assume_offset(VIETNAM_OFFSET)
 }

@@ -6,7 +6,7 @@
 -- filter count columns instead of comparing times in SQL:
 --   timeliness    'unjudged' (never accepted), 'open', or a finished verdict: 'early', 'on_time',
 --                 'late'. NULL only for rows written before this migration, until the
---                 application fills them in at start-up (app::dossiers::record_timeliness).
+--                 application fills them in at start-up (app::dossiers::record_missing_timeliness).
 --   overdue_after for an open dossier, the last moment it is in time (NULL while its clock is
 --                 stopped within the deadline, and for finished or unjudged dossiers).
 alter table dossier add column timeliness text;

@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use super::to_micros;
 use crate::StorageError;
-use crate::db::{Db, exec_db, on_db};
+use crate::db::{Db, exec_tx, on_db};
 
 /// A dossier whose timeliness columns are still empty, with its state as JSON.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -19,41 +19,55 @@ pub struct UnrecordedTimeliness {
 }
 
 impl Db {
-    /// Up to `limit` dossiers whose timeliness was never recorded.
+    /// Up to `limit` dossiers whose timeliness was never recorded, in id order after `after`
+    /// (a cursor, so a row the caller cannot read is passed over instead of read again).
     pub async fn dossiers_without_timeliness(
         &self,
+        after: Option<Uuid>,
         limit: i64,
     ) -> Result<Vec<UnrecordedTimeliness>, StorageError> {
         let rows = on_db!(self, |pool| {
-            sqlx::query_as(
-                "select id, state from dossier where timeliness is null order by id limit $1",
-            )
-            .bind(limit)
+            match after {
+                Some(after) => sqlx::query_as(
+                    "select id, state from dossier where timeliness is null and id > $1 \
+                     order by id limit $2",
+                )
+                .bind(after)
+                .bind(limit),
+                None => sqlx::query_as(
+                    "select id, state from dossier where timeliness is null order by id limit $1",
+                )
+                .bind(limit),
+            }
             .fetch_all(pool)
             .await
         })?;
         Ok(rows)
     }
 
-    /// Records a dossier's timeliness, unless something wrote it meanwhile (an action on the
-    /// dossier records it with the state it computes, which is newer than the one read here).
+    /// Records the timeliness of several dossiers in one transaction, each unless something
+    /// wrote it meanwhile (an action records it with the state it computes, newer than the one
+    /// read here); returns how many rows took the value.
     pub async fn record_timeliness(
         &self,
-        id: Uuid,
-        timeliness: &str,
-        overdue_after: Option<OffsetDateTime>,
-    ) -> Result<(), StorageError> {
-        exec_db!(self, |pool| {
-            sqlx::query(
-                "update dossier set timeliness = $1, overdue_after = $2 \
-                 where id = $3 and timeliness is null",
-            )
-            .bind(timeliness)
-            .bind(overdue_after.map(to_micros))
-            .bind(id)
-            .execute(pool)
-            .await
-        })?;
-        Ok(())
+        rows: &[(Uuid, &str, Option<OffsetDateTime>)],
+    ) -> Result<u64, StorageError> {
+        let mut tx = self.begin().await?;
+        let mut written = 0;
+        for (id, timeliness, overdue_after) in rows {
+            written += exec_tx!(&mut tx, |c| {
+                sqlx::query(
+                    "update dossier set timeliness = $1, overdue_after = $2 \
+                     where id = $3 and timeliness is null",
+                )
+                .bind(*timeliness)
+                .bind(overdue_after.map(to_micros))
+                .bind(*id)
+                .execute(c)
+                .await
+            })?;
+        }
+        tx.commit().await?;
+        Ok(written)
     }
 }

@@ -8,8 +8,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use domain::applicant::{
-    ApplicantName, ApplicantProblem, BirthDate, EmailAddress, PhoneNumber, PostalAddress,
-    typed_personal_id,
+    ApplicantName, ApplicantProblem, BirthDate, EmailAddress, PhoneNumber, PostalAddress, identity,
 };
 use domain::catalogue::{ApplicantCategory, Procedure};
 use domain::dossier::ReturnMethod;
@@ -513,33 +512,17 @@ fn apply_answers(
             }
         }
         Step::Identity => {
-            // The rules every door uses (`domain::applicant`): the number's own structure
-            // (Decree 137/2015/NĐ-CP Art. 13), a real birth date, and the two agreeing, so a
-            // typing mistake is caught here, before a look-up in the population database is
-            // spent on it.
-            let typed_id = v("personal_id");
-            let typed_birth = v("birth_date");
-            let id = typed_personal_id(&typed_id);
-            let birth = BirthDate::parse(&typed_birth, today);
-            let agreed = match (&id, &birth) {
-                (Ok(id), Ok(birth)) => id
-                    .check_birth(birth.date(), None)
-                    .map_err(ApplicantProblem::PersonalId),
-                _ => Ok(()),
-            };
-            for problem in [
-                id.as_ref().err(),
-                birth.as_ref().err(),
-                agreed.as_ref().err(),
-            ]
-            .into_iter()
-            .flatten()
-            {
-                errors.push(applicant_error(ui, problem));
-            }
-            if let (Ok(id), Ok(birth), Ok(())) = (&id, &birth, &agreed) {
-                answers.personal_id = Some(id.as_str().to_owned());
-                answers.birth_date = Some(birth.iso());
+            // The rules every door uses (`domain::applicant::identity`): the number's own
+            // structure, a real birth date, and the two agreeing, so a typing mistake is caught
+            // here, before a look-up in the population database is spent on it.
+            match identity(&v("personal_id"), &v("birth_date"), today) {
+                Ok((id, birth)) => {
+                    answers.personal_id = Some(id.as_str().to_owned());
+                    answers.birth_date = Some(birth.iso());
+                }
+                Err(problems) => {
+                    errors.extend(problems.iter().map(|p| applicant_error(ui, p)));
+                }
             }
         }
         Step::Contact => {

@@ -9,7 +9,7 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use domain::applicant::{
-    ApplicantDetails, ApplicantForm, ApplicantName, ApplicantProblem, BirthDate, Intake,
+    ApplicantDetails, ApplicantForm, ApplicantName, ApplicantProblem, Intake, identity,
     typed_personal_id,
 };
 use domain::catalogue::Channel;
@@ -446,34 +446,25 @@ async fn lookup(
     if name.is_empty() {
         errors.push(("name", ui.t("desk.intake.error.name").to_owned()));
     }
-    let personal_id = match typed_personal_id(value(&values, "personal_id")) {
-        Ok(id) => Some(id),
-        Err(problem) => {
-            errors.push((
-                "personal_id",
-                crate::applicant::problem_message(&ui, &problem).to_owned(),
-            ));
+    // The population database needs both, agreeing (`domain::applicant::identity`).
+    let checked = match identity(
+        value(&values, "personal_id"),
+        value(&values, "birth_date"),
+        state.today(),
+    ) {
+        Ok((id, birth)) => Some((id, birth.date())),
+        Err(problems) => {
+            for problem in &problems {
+                let message = match problem {
+                    ApplicantProblem::BirthMissing => ui.t("registry.intake.birth_needed"),
+                    other => crate::applicant::problem_message(&ui, other),
+                };
+                errors.push((problem.field().name(), message.to_owned()));
+            }
             None
         }
     };
-    let birth = BirthDate::parse(value(&values, "birth_date"), state.today())
-        .ok()
-        .map(BirthDate::date);
-    if birth.is_none() {
-        errors.push((
-            "birth_date",
-            ui.t("registry.intake.birth_needed").to_owned(),
-        ));
-    }
-    if let (Some(id), Some(b)) = (&personal_id, birth)
-        && let Err(e) = id.check_birth(b, None)
-    {
-        errors.push((
-            "personal_id",
-            ui.t(&format!("identity.error.{}", e.code())).to_owned(),
-        ));
-    }
-    let (Some(personal_id), Some(birth), true) = (personal_id, birth, errors.is_empty()) else {
+    let (Some((personal_id, birth)), true) = (checked, errors.is_empty()) else {
         let page = build_page(state, ui, officer, values, errors);
         return respond(&page);
     };

@@ -103,7 +103,7 @@ pub async fn start(
     match online::start(&state, &view, channel, outstanding(&view), token, &payer).await {
         Ok(Started::Gateway(url)) => Ok(Redirect::to(&url).into_response()),
         // A second click with the same form: the same place as the first click's.
-        Ok(Started::Again(payment)) => match online::settled_or_open(&state, payment).await? {
+        Ok(Started::Again(payment)) => match online::settled_or_open(&state, *payment).await? {
             Some(p) if p.status.is_paid() => Ok(Redirect::to(&receipt_href(&p)).into_response()),
             Some(p) => Ok(Redirect::to(p.gateway_url.as_deref().unwrap_or("/")).into_response()),
             None => Err(AppError::Conflict(
