@@ -6,7 +6,6 @@
 pub mod account;
 pub mod api;
 pub mod api_clients;
-mod applicant;
 mod apply;
 mod back_office;
 pub mod desk;

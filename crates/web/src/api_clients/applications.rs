@@ -185,7 +185,7 @@ fn validate(
     }
     let name = ApplicantName::parse(&r.name);
     if let Err(problem) = &name {
-        err("name", crate::applicant::problem_message(ui, problem));
+        err("name", crate::edge::applicant::problem_message(ui, problem));
     }
     let details = ApplicantDetails::parse(
         &ApplicantForm {
@@ -202,7 +202,7 @@ fn validate(
         for problem in problems {
             err(
                 problem.field().name(),
-                crate::applicant::problem_message(ui, problem),
+                crate::edge::applicant::problem_message(ui, problem),
             );
         }
     }

@@ -442,7 +442,7 @@ fn err(field: &'static str, ui: &Ui, key: &str) -> ErrorItem {
 fn applicant_error(ui: &Ui, problem: &ApplicantProblem) -> ErrorItem {
     ErrorItem {
         field: problem.field().name(),
-        message: crate::applicant::problem_message(ui, problem),
+        message: crate::edge::applicant::problem_message(ui, problem),
     }
 }
 
@@ -477,7 +477,7 @@ fn apply_answers(
                     // The portal's form names the field `full_name`.
                     errors.push(ErrorItem {
                         field: "full_name",
-                        message: crate::applicant::problem_message(ui, &problem),
+                        message: crate::edge::applicant::problem_message(ui, &problem),
                     });
                     String::new()
                 }

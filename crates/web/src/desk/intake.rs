@@ -228,7 +228,7 @@ pub(super) async fn register(
             None
         }
         Err(problem) => {
-            error("name", &crate::applicant::problem_key(&problem));
+            error("name", &crate::edge::applicant::problem_key(&problem));
             None
         }
     };
@@ -247,7 +247,7 @@ pub(super) async fn register(
         for problem in problems {
             error(
                 problem.field().name(),
-                &crate::applicant::problem_key(problem),
+                &crate::edge::applicant::problem_key(problem),
             );
         }
     }
@@ -457,7 +457,7 @@ async fn lookup(
             for problem in &problems {
                 let message = match problem {
                     ApplicantProblem::BirthMissing => ui.t("registry.intake.birth_needed"),
-                    other => crate::applicant::problem_message(&ui, other),
+                    other => crate::edge::applicant::problem_message(&ui, other),
                 };
                 errors.push((problem.field().name(), message.to_owned()));
             }

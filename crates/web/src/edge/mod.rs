@@ -3,9 +3,11 @@
 //! import each other: rendering a page, problem documents, sessions and who is signed in
 //! (the officer, the citizen), uploaded papers, the PDF letterhead, links one feature prints
 //! to another's pages, idempotency keys, proving a dossier with its code and digits, the
-//! fees-due panel and the population registry's answers in words. A piece comes here when a
+//! fees-due panel, the population registry's answers and the applicant's details' problems in
+//! words. A piece comes here when a
 //! second feature needs it; what one feature alone uses stays in that feature.
 
+pub mod applicant;
 pub mod citizen;
 pub mod idempotency;
 pub mod identity;
