@@ -58,9 +58,7 @@ pub async fn home(
             |p| ui.pick(&p.name, &p.name_en).to_owned(),
         )
     };
-    let dossiers = state
-        .db
-        .dossiers_of_account(&citizen.id, LISTED)
+    let dossiers = app::accounts::citizens::dossiers_of(&state.db, &citizen.id, LISTED)
         .await?
         .into_iter()
         .map(|d| DossierRow {
@@ -71,9 +69,7 @@ pub async fn home(
             code: d.code,
         })
         .collect();
-    let drafts = state
-        .db
-        .drafts_of_account(&citizen.id)
+    let drafts = app::accounts::citizens::drafts_of(&state.db, &citizen.id)
         .await?
         .into_iter()
         .map(|d| DraftRow {

@@ -62,9 +62,7 @@ pub async fn open(
     citizen: Citizen,
     Path(sha256): Path<String>,
 ) -> Result<Response, AppError> {
-    let paper = state
-        .db
-        .account_paper(&citizen.id, &sha256)
+    let paper = app::accounts::citizens::paper_of(&state.db, &citizen.id, &sha256)
         .await?
         .ok_or(AppError::NotFound)?;
     crate::edge::uploads::paper_file(&state, &paper.sha256, &paper.media_type, &paper.file_name)

@@ -3,14 +3,13 @@
 //! composition rule (ASVS 6.2.1, 6.2.5). Failed sign-ins are limited per account and per client,
 //! as officers' are, and a name that has no account takes as long to refuse as a wrong password.
 
+use app::accounts::citizens::{self, RegisterError};
 use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use domain::contact::Login;
-use storage::citizens::NewCitizen;
-use uuid::Uuid;
 
 use crate::AppState;
 use crate::edge::render::render;
@@ -18,7 +17,7 @@ use crate::edge::sessions::CITIZENS;
 use crate::error::AppError;
 use crate::limits::{ClientAddr, minutes};
 use crate::ui::{Ui, percent_encode};
-use app::accounts::officers::{hash_password, verify_against_nothing, verify_password};
+use app::accounts::officers::{verify_against_nothing, verify_password};
 
 /// Shortest password accepted.
 const MIN_PASSWORD: usize = 10;
@@ -187,7 +186,7 @@ pub async fn sign_in(
             ui.t_n("account.error.limited", minutes(wait)),
         );
     }
-    let stored = state.db.citizen_by_login(login.as_str()).await?;
+    let stored = citizens::by_login(&state.db, login.as_str()).await?;
     let verified = match stored
         .as_ref()
         .filter(|c| c.disabled_at.is_none())
@@ -263,25 +262,9 @@ pub async fn register(
         *response.status_mut() = StatusCode::BAD_REQUEST;
         return Ok(response);
     };
-    let id = format!("citizen:{}", Uuid::now_v7());
-    let (email, phone) = match &login {
-        Login::Email(e) => (Some(e.clone()), None),
-        Login::Phone(p) => (None, Some(p.clone())),
-    };
-    let created = state
-        .db
-        .create_citizen(&NewCitizen {
-            id: id.clone(),
-            full_name: name.clone(),
-            email,
-            phone,
-            password_hash: Some(hash_password(password).await?),
-            oidc: None,
-        })
-        .await;
-    match created {
-        Ok(()) => {}
-        Err(e) if e.is_unique_violation() => {
+    let id = match citizens::register(&state.db, &name, &login, password).await {
+        Ok(id) => id,
+        Err(RegisterError::LoginTaken) => {
             let mut response = render(&RegisterPage {
                 errors: vec![("login", ui.t("account.error.login_taken").to_owned())],
                 ui,
@@ -291,8 +274,7 @@ pub async fn register(
             *response.status_mut() = StatusCode::CONFLICT;
             return Ok(response);
         }
-        Err(e) => return Err(e.into()),
-    }
-    tracing::info!(citizen = %id, "citizen registered");
+        Err(RegisterError::Service(e)) => return Err(e.into()),
+    };
     start_session(&state, &headers, &id, "/account?welcome=1").await
 }

@@ -6,13 +6,11 @@
 
 use std::sync::Arc;
 
+use app::accounts::citizens::{self, SignOn, StoredCitizen};
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use domain::contact::Login;
 use integrations::oidc::{Attempt, Identity, OidcClient};
-use storage::citizens::{NewCitizen, StoredCitizen};
-use uuid::Uuid;
 
 use super::sign_in::{field, refused, safe_next, start_session};
 use crate::AppState;
@@ -163,57 +161,17 @@ async fn linked_account(
     state: &AppState,
     identity: &Identity,
 ) -> Result<Option<StoredCitizen>, AppError> {
-    Ok(state
-        .db
-        .citizen_by_oidc(&identity.issuer, &identity.subject)
-        .await?)
+    Ok(citizens::linked(&state.db, &identity.issuer, &identity.subject).await?)
 }
 
-/// Creates the account of a first sign-on: the provider's verified e-mail and phone are kept
-/// when no other account uses them, so notifications reach the citizen.
+/// Creates the account of a first sign-on (`app::accounts::citizens::create_from_sign_on`).
 async fn create_account(state: &AppState, identity: &Identity) -> Result<String, AppError> {
-    let email = identity
-        .verified_email
-        .as_deref()
-        .and_then(|e| match Login::parse(e) {
-            Ok(Login::Email(e)) => Some(e),
-            _ => None,
-        });
-    let phone = identity
-        .verified_phone
-        .as_deref()
-        .map(|p| p.replacen("+84", "0", 1))
-        .and_then(|p| match Login::parse(&p) {
-            Ok(Login::Phone(p)) => Some(p),
-            _ => None,
-        });
-    let full_name = identity
-        .name
-        .clone()
-        .filter(|n| !n.trim().is_empty())
-        .map_or_else(|| "—".to_owned(), |n| n.trim().chars().take(200).collect());
-    let mut account = NewCitizen {
-        id: format!("citizen:{}", Uuid::now_v7()),
-        full_name,
-        email,
-        phone,
-        password_hash: None,
-        oidc: Some((identity.issuer.clone(), identity.subject.clone())),
+    let sign_on = SignOn {
+        issuer: &identity.issuer,
+        subject: &identity.subject,
+        name: identity.name.as_deref(),
+        verified_email: identity.verified_email.as_deref(),
+        verified_phone: identity.verified_phone.as_deref(),
     };
-    match state.db.create_citizen(&account).await {
-        Ok(()) => {}
-        Err(e) if e.is_unique_violation() => {
-            // Either the e-mail or phone belongs to another account, or a second tab linked the
-            // subject a moment ago: prefer that link, else create without contact details.
-            if let Some(c) = linked_account(state, identity).await? {
-                return Ok(c.id);
-            }
-            account.email = None;
-            account.phone = None;
-            state.db.create_citizen(&account).await?;
-        }
-        Err(e) => return Err(e.into()),
-    }
-    tracing::info!(citizen = %account.id, "citizen account created through the identity provider");
-    Ok(account.id)
+    Ok(citizens::create_from_sign_on(&state.db, &sign_on).await?)
 }

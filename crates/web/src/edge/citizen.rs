@@ -74,7 +74,7 @@ async fn current(state: &AppState, headers: &HeaderMap) -> Result<Option<Citizen
     let Some(hash) = CITIZENS.token_hash(headers) else {
         return Ok(None);
     };
-    let found = state.db.citizen_session(&hash).await?;
+    let found = app::accounts::citizens::session(&state.db, &hash).await?;
     let Some(session) = CITIZENS.live(&state.db, &hash, found).await? else {
         return Ok(None);
     };

@@ -151,13 +151,13 @@ pub(crate) async fn of_account(
     account: &str,
 ) -> Result<Vec<AccountPaper>, AppError> {
     let mut seen = std::collections::HashSet::new();
-    Ok(state
-        .db
-        .papers_of_account(account, LISTED)
-        .await?
-        .into_iter()
-        .filter(|p| seen.insert(p.sha256.clone()))
-        .collect())
+    Ok(
+        app::accounts::citizens::papers_of(&state.db, account, LISTED)
+            .await?
+            .into_iter()
+            .filter(|p| seen.insert(p.sha256.clone()))
+            .collect(),
+    )
 }
 
 /// The attachment store (`AppState::attachments_dir`, `<data_dir>/attachments` in `motcua serve`).
