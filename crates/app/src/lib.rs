@@ -14,6 +14,7 @@ pub mod payments;
 pub mod personal_data;
 pub mod reference;
 pub mod registry;
+pub mod reports;
 
 pub use error::ServiceError;
 pub use reference::{ReferenceData, SharedReference};

@@ -276,12 +276,12 @@ async fn calendar(
     ui: Ui,
     Query(pairs): Query<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    let years: Vec<i32> = storage::reference_data::CALENDAR_YEARS.collect();
+    let years: Vec<i32> = app::reports::CALENDAR_YEARS.collect();
     let year =
         params::parse_year(&pairs, &ui, state.today().year()).map_err(AppError::BadRequest)?;
     let (first, last) = params::year_bounds(year)
         .ok_or_else(|| AppError::BadRequest(ui.t_s("query_error.year", &year.to_string())))?;
-    let stored = state.db.calendar_days(first, last).await?;
+    let stored = app::reports::calendar_days(&state.db, first, last).await?;
     let data = state.reference.get();
     let mut working_days = 0;
     let mut day = first;

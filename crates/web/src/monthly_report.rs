@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use app::reports::MonthlyFigures;
 use askama::Template;
 use axum::Router;
 use axum::extract::{Query, State};
@@ -15,7 +16,6 @@ use axum::response::Response;
 use axum::routing::get;
 use domain::calendar::VIETNAM_OFFSET;
 use serde::Deserialize;
-use storage::reports::MonthlyFigures;
 use time::{Date, Month, OffsetDateTime, Time};
 
 use crate::AppState;
@@ -83,7 +83,9 @@ async fn figures_of(
     let figures = state
         .monthly_reads
         .share(key, || async {
-            Ok::<_, AppError>(Arc::new(state.db.monthly_figures(from, to).await?))
+            Ok::<_, AppError>(Arc::new(
+                app::reports::monthly_figures(&state.db, from, to).await?,
+            ))
         })
         .await?;
     if closed {
@@ -255,7 +257,7 @@ mod tests {
 
     fn figures(n: i64) -> Arc<MonthlyFigures> {
         Arc::new(MonthlyFigures {
-            received: vec![storage::reports::ReceivedCount {
+            received: vec![app::reports::ReceivedCount {
                 agency_code: "X".into(),
                 channel: "online".into(),
                 dossiers: n,

@@ -1,10 +1,10 @@
 //! The API's wire shapes. They are separate from the domain types so the public contract (and the
 //! OpenAPI document generated from these derives) changes only when we mean it to.
 
+use app::reports::DaySource;
 use domain::calendar::CalendarDay;
 use domain::catalogue::{Agency, Component, Fee, Field, LegalDuration, Procedure};
 use serde::Serialize;
-use storage::DaySource;
 use utoipa::{IntoParams, ToSchema};
 
 use app::ReferenceData;

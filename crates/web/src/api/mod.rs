@@ -223,7 +223,7 @@ async fn list_calendar_days(
         params::parse_year(&pairs, &ui, state.today().year()).map_err(AppError::BadRequest)?;
     let (first, last) = params::year_bounds(year)
         .ok_or_else(|| AppError::BadRequest(ui.t_s("query_error.year", &year.to_string())))?;
-    let days = state.db.calendar_days(first, last).await?;
+    let days = app::reports::calendar_days(&state.db, first, last).await?;
     Ok(Json(
         days.into_iter()
             .map(|(d, source)| CalendarDayDto::new(&d, source))

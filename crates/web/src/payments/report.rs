@@ -103,7 +103,7 @@ async fn paid_in(
         ) else {
             continue;
         };
-        for g in state.db.paid_payment_groups(start, end).await? {
+        for g in app::reports::paid_payment_groups(&state.db, start, end).await? {
             let Some(channel) = PaymentChannel::parse(&g.channel) else {
                 continue;
             };
@@ -122,7 +122,7 @@ async fn paid_in(
         .filter(|c| c.is_online())
         .map(|c| c.as_str())
         .collect();
-    let (paying, paid_online) = state.db.paying_dossiers(from, to, &online).await?;
+    let (paying, paid_online) = app::reports::paying_dossiers(&state.db, from, to, &online).await?;
     Ok(Arc::new(PaidInYear {
         groups,
         paying,

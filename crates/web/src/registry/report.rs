@@ -46,8 +46,7 @@ struct ReportPage {
 }
 
 /// Look-up counts of a year under way, shared by the requests that ask meanwhile.
-pub type LookupYears =
-    crate::in_flight::InFlight<i32, Arc<Vec<storage::registry_lookups::LookupCount>>>;
+pub type LookupYears = crate::in_flight::InFlight<i32, Arc<Vec<app::reports::LookupCount>>>;
 
 /// `GET /back-office/reports/registry-lookups?year=YYYY`: one year (this year when absent), so
 /// the page reads a year's index entries however many years the province has kept.
@@ -74,7 +73,7 @@ pub async fn page(
         .lookup_years
         .share(year, || async {
             Ok::<_, AppError>(Arc::new(
-                state.db.registry_lookup_counts(None, Some(year)).await?,
+                app::reports::registry_lookup_counts(&state.db, None, Some(year)).await?,
             ))
         })
         .await?;
