@@ -209,3 +209,28 @@ pub async fn create_officer_account(
         Err(e) => Err(AccountError::Failed(e.into())),
     }
 }
+
+pub use storage::officers::StoredOfficer;
+
+/// The account that signs in with this name.
+pub async fn by_username(db: &Db, username: &str) -> Result<Option<StoredOfficer>, ServiceError> {
+    Ok(db.officer_by_username(username).await?)
+}
+
+/// The account with this id.
+pub async fn by_id(db: &Db, id: &str) -> Result<Option<StoredOfficer>, ServiceError> {
+    Ok(db.officer_by_id(id).await?)
+}
+
+/// The active accounts of a unit (whom a dossier may be assigned to).
+pub async fn of_unit(db: &Db, agency_code: &str) -> Result<Vec<StoredOfficer>, ServiceError> {
+    Ok(db.officers_of(agency_code).await?)
+}
+
+/// Every account of a unit, or of every unit with `None`, for the administrators' page.
+pub async fn directory(
+    db: &Db,
+    agency_code: Option<&str>,
+) -> Result<Vec<StoredOfficer>, ServiceError> {
+    Ok(db.officer_directory(agency_code).await?)
+}

@@ -11,3 +11,28 @@ pub use service::{
     Answer, Application, DossierService, DossierView, Opening, Outcome, index_of, new_events,
 };
 pub use timeliness::record_missing_timeliness;
+
+pub use storage::dossier::StoredDossier;
+pub use storage::inbox::{InboxPage, InboxQuery};
+pub use storage::papers::{DossierPaper, NewDossierPaper, PaperPurpose};
+
+/// One page of an officers' inbox, in its order (read from the projection's indexed columns).
+pub async fn inbox_items(
+    db: &storage::Db,
+    query: &InboxQuery,
+) -> Result<Vec<StoredDossier>, crate::ServiceError> {
+    Ok(db.inbox_items(query).await?)
+}
+
+/// How many dossiers an inbox holds in all.
+pub async fn inbox_count(db: &storage::Db, query: &InboxQuery) -> Result<i64, crate::ServiceError> {
+    Ok(db.inbox_count(query).await?)
+}
+
+/// A dossier's papers in the order they were attached.
+pub async fn papers_of(
+    db: &storage::Db,
+    dossier_id: uuid::Uuid,
+) -> Result<Vec<DossierPaper>, crate::ServiceError> {
+    Ok(db.dossier_papers(dossier_id).await?)
+}

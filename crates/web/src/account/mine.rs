@@ -149,12 +149,10 @@ pub async fn dossier(
         crate::edge::pay_panel::pay_panel(&state, &ui, &view, None, Some(citizen.csrf.clone()))
             .await?;
     // The electronic result, opened through "my papers", where ownership is checked again.
-    let results = state
-        .db
-        .dossier_papers(view.stored.id)
+    let results = app::dossiers::papers_of(&state.db, view.stored.id)
         .await?
         .into_iter()
-        .filter(|p| p.purpose == storage::papers::PaperPurpose::Result)
+        .filter(|p| p.purpose == app::dossiers::PaperPurpose::Result)
         .map(|p| {
             (
                 format!("/account/papers/{}", p.sha256),

@@ -47,7 +47,7 @@ pub async fn page(
             href: format!("/account/papers/{}", p.sha256),
             size: crate::edge::uploads::size_text(&ui, p.size_bytes),
             added: local_datetime(&ui, p.added_at),
-            result: p.purpose == storage::papers::PaperPurpose::Result.as_str(),
+            result: p.purpose == app::dossiers::PaperPurpose::Result.as_str(),
             component: p.component,
             file_name: p.file_name,
             dossier_code: p.dossier_code,

@@ -3,6 +3,7 @@
 //! pressed), and the confirmation with the dossier code, what happens next and the expected
 //! appointment if the dossier is accepted.
 
+use app::dossiers::PaperPurpose;
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};
@@ -11,7 +12,6 @@ use axum::response::Response;
 use domain::applicant::{ApplicantDetails, ApplicantField, ApplicantForm, Intake, PhoneNumber};
 use domain::catalogue::Procedure;
 use domain::dossier::{Actor, Applicant, ApplicantKind, ReturnMethod};
-use storage::papers::PaperPurpose;
 use time::OffsetDateTime;
 
 use super::draft::{Draft, PaperAnswer, Step};

@@ -3,13 +3,13 @@
 //! digits of their phone or personal ID), uploads the papers and a note, and the dossier's clock
 //! runs again (Decree 118/2025/NĐ-CP: the time the applicant takes is not counted).
 
+use app::dossiers::PaperPurpose;
 use askama::Template;
 use axum::extract::{Multipart, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use domain::dossier::tracking::{open_supplement_request, proves_applicant};
 use domain::dossier::{Action, Actor, DossierCode, Status};
-use storage::papers::PaperPurpose;
 use time::OffsetDateTime;
 
 use super::{ErrorItem, error_for, render_with, see_other};

@@ -37,13 +37,13 @@ fn last<'e>(events: &'e [Event], kind: &str) -> Option<&'e Event> {
 
 async fn signatory(state: &AppState, event: Option<&Event>, title: &str) -> Signatory {
     let name = match event.map(|e| &e.actor) {
-        Some(Actor::Officer { officer_id, .. }) => state
-            .db
-            .officer_by_username(officer_id)
-            .await
-            .ok()
-            .flatten()
-            .map_or_else(|| officer_id.clone(), |o| o.full_name),
+        Some(Actor::Officer { officer_id, .. }) => {
+            app::accounts::officers::by_username(&state.db, officer_id)
+                .await
+                .ok()
+                .flatten()
+                .map_or_else(|| officer_id.clone(), |o| o.full_name)
+        }
         _ => String::new(),
     };
     Signatory {
@@ -87,9 +87,7 @@ async fn received_papers(
     };
     if names.is_empty() {
         // A listing failure prints the procedure's list rather than no receipt at all.
-        let attached = state
-            .db
-            .dossier_papers(view.stored.id)
+        let attached = app::dossiers::papers_of(&state.db, view.stored.id)
             .await
             .unwrap_or_else(|e| {
                 tracing::warn!(error = %e, "listing a dossier's papers for its receipt");
@@ -97,7 +95,7 @@ async fn received_papers(
             });
         names = attached
             .into_iter()
-            .filter(|p| p.purpose == storage::papers::PaperPurpose::Application)
+            .filter(|p| p.purpose == app::dossiers::PaperPurpose::Application)
             .map(|p| p.component)
             .collect();
     }
@@ -285,14 +283,14 @@ pub async fn paper_rows(
     ui: &Ui,
     view: &DossierView,
 ) -> Result<Vec<(String, String, String)>, AppError> {
-    let papers = state.db.dossier_papers(view.stored.id).await?;
+    let papers = app::dossiers::papers_of(&state.db, view.stored.id).await?;
     Ok(papers
         .into_iter()
         .map(|p| {
             let purpose = match p.purpose {
-                storage::papers::PaperPurpose::Application => ui.t("desk.paper.application"),
-                storage::papers::PaperPurpose::Supplement => ui.t("desk.paper.supplement"),
-                storage::papers::PaperPurpose::Result => ui.t("desk.paper.result"),
+                app::dossiers::PaperPurpose::Application => ui.t("desk.paper.application"),
+                app::dossiers::PaperPurpose::Supplement => ui.t("desk.paper.supplement"),
+                app::dossiers::PaperPurpose::Result => ui.t("desk.paper.result"),
             };
             // Supplements are not tied to one paper of the procedure.
             let component = if p.component == "supplement" {
@@ -326,9 +324,7 @@ pub async fn officer_paper(
 ) -> Result<Response, AppError> {
     let data = state.reference.get();
     let view = load(&state, &data, &officer, &code).await?;
-    let paper = state
-        .db
-        .dossier_papers(view.stored.id)
+    let paper = app::dossiers::papers_of(&state.db, view.stored.id)
         .await?
         .into_iter()
         .find(|p| p.position == position)

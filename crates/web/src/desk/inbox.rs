@@ -2,11 +2,11 @@
 //! marked overdue, due soon, in time or clock stopped by the rules of `domain::dossier`, with
 //! filters an officer uses every morning.
 
+use app::dossiers::InboxQuery;
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use domain::dossier::{DUE_SOON_WORKING_DAYS, DossierState, Status, Urgency, urgency};
-use storage::inbox::InboxQuery;
 use time::OffsetDateTime;
 
 use super::field as param;
@@ -118,10 +118,10 @@ pub async fn page(
         ..query.clone()
     };
     let (items, total) = tokio::try_join!(
-        state.db.inbox_items(&query),
+        app::dossiers::inbox_items(&state.db, &query),
         state
             .inbox_counts
-            .share(counted, || state.db.inbox_count(&query)),
+            .share(counted, || app::dossiers::inbox_count(&state.db, &query)),
     )?;
     let rows = items
         .into_iter()

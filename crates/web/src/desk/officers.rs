@@ -5,6 +5,7 @@
 //! passwords are generated, shown once and never stored in clear; administrators cannot lock
 //! themselves out by disabling or demoting their own account.
 
+use app::accounts::officers::StoredOfficer;
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};
@@ -12,7 +13,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::access::Request;
 use domain::dossier::OfficerRole;
-use storage::officers::StoredOfficer;
 
 use super::field;
 use crate::AppState;
@@ -110,10 +110,9 @@ async fn page_with(
         return Err(AppError::Forbidden);
     }
     let all = manages_all(state, &officer);
-    let stored = state
-        .db
-        .officer_directory((!all).then_some(officer.unit.as_str()))
-        .await?;
+    let stored =
+        app::accounts::officers::directory(&state.db, (!all).then_some(officer.unit.as_str()))
+            .await?;
     let rows = stored
         .into_iter()
         .filter_map(|o| {
@@ -251,9 +250,7 @@ pub(crate) async fn create(
 /// The account of `id` if the administrator manages its unit; "not found" otherwise, so other
 /// units' accounts are not even confirmed to exist.
 async fn managed(state: &AppState, admin: &Officer, id: &str) -> Result<StoredOfficer, AppError> {
-    let stored = state
-        .db
-        .officer_by_id(id)
+    let stored = app::accounts::officers::by_id(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
     if may_manage(state, admin, &stored.agency_code) {

@@ -6,10 +6,10 @@
 //! recorded in one transaction, so a refused file or a refused action attaches nothing (the
 //! content store keeps the bytes under their hash, as for any upload).
 
+use app::dossiers::PaperPurpose;
 use axum::extract::{Multipart, Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::dossier::{Action, ActionKind, ReturnMethod};
-use storage::papers::PaperPurpose;
 use time::OffsetDateTime;
 
 use super::dossier_page::{Attempt, load, may_act, render_page};

@@ -110,7 +110,7 @@ async fn sign_in(
     {
         return again(ui.t_n("desk.sign_in.error_limited", minutes(wait)));
     }
-    let stored = state.db.officer_by_username(&username).await?;
+    let stored = app::accounts::officers::by_username(&state.db, &username).await?;
     let verified = match &stored {
         Some(o) if o.disabled_at.is_none() => {
             app::accounts::officers::verify_password(&password, &o.password_hash).await

@@ -120,12 +120,10 @@ pub async fn page(
         "desk.documents.stop",
     );
     let key = verification_key(&view);
-    let results = state
-        .db
-        .dossier_papers(view.stored.id)
+    let results = app::dossiers::papers_of(&state.db, view.stored.id)
         .await?
         .into_iter()
-        .filter(|p| p.purpose == storage::papers::PaperPurpose::Result)
+        .filter(|p| p.purpose == app::dossiers::PaperPurpose::Result)
         .map(|p| {
             (
                 format!(
@@ -165,12 +163,10 @@ pub async fn result_file(
     let data = state.reference.get();
     let view = load_with_key(&state, &data, &code, &q).await?;
     drop(data);
-    let paper = state
-        .db
-        .dossier_papers(view.stored.id)
+    let paper = app::dossiers::papers_of(&state.db, view.stored.id)
         .await?
         .into_iter()
-        .find(|p| p.position == position && p.purpose == storage::papers::PaperPurpose::Result)
+        .find(|p| p.position == position && p.purpose == app::dossiers::PaperPurpose::Result)
         .ok_or(AppError::NotFound)?;
     crate::edge::uploads::paper_file(&state, &paper.sha256, &paper.media_type, &paper.file_name)
         .await

@@ -4,12 +4,12 @@
 //! (the desk, payments at the counter, reports, API clients) asks who the officer is; signing
 //! in and out stay with the desk.
 
+use app::accounts::officers::StoredOfficer;
 use axum::extract::FromRequestParts;
 use axum::http::HeaderMap;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::dossier::{Actor, OfficerRole};
-use storage::officers::StoredOfficer;
 
 use super::problem::unauthorized;
 use super::sessions::{self, OFFICERS, SessionPlace, SignedIn};

@@ -37,9 +37,9 @@ impl Upload {
     pub fn attach_as(
         &self,
         component: &str,
-        purpose: storage::papers::PaperPurpose,
-    ) -> storage::papers::NewDossierPaper {
-        storage::papers::NewDossierPaper {
+        purpose: app::dossiers::PaperPurpose,
+    ) -> app::dossiers::NewDossierPaper {
+        app::dossiers::NewDossierPaper {
             component: component.to_owned(),
             sha256: self.sha256.clone(),
             file_name: self.file_name.clone(),

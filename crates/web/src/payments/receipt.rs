@@ -9,9 +9,9 @@ use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use serde::Deserialize;
 
+use app::dossiers::StoredDossier;
 use documents::{Document, FeeLine, FeeReceipt};
 use domain::payment::ledger::PaymentStatus;
-use storage::dossier::StoredDossier;
 use storage::payments::StoredPayment;
 
 use crate::AppState;

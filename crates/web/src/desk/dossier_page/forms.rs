@@ -79,7 +79,7 @@ pub(super) fn offered(
 /// The unit's handling officers and leaders, whom a dossier can be assigned to.
 fn role_options(
     ui: &Ui,
-    colleagues: &[storage::officers::StoredOfficer],
+    colleagues: &[app::accounts::officers::StoredOfficer],
     current: &str,
 ) -> Vec<SelectOption> {
     colleagues
@@ -144,7 +144,7 @@ pub(super) async fn action_forms(
     result_file_required: bool,
 ) -> Result<Vec<ActionForm>, AppError> {
     let colleagues = if kinds.contains(&ActionKind::Assign) {
-        state.db.officers_of(&officer.unit).await?
+        app::accounts::officers::of_unit(&state.db, &officer.unit).await?
     } else {
         Vec::new()
     };
