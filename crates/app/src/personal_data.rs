@@ -175,6 +175,45 @@ pub fn masked(personal_id: &str) -> String {
     format!("{head}{}{tail}", "*".repeat(digits.len() - 6))
 }
 
+pub use storage::personal_data_views::PersonalDataView;
+
+/// Records that `officer_id` saw the personal ID of dossier `dossier_code` in full, and why
+/// (Law 91/2025/QH15 on personal data: every access to it is accountable).
+pub async fn record_view(
+    db: &storage::Db,
+    officer_id: &str,
+    dossier_code: &str,
+    reason: &str,
+    at: time::OffsetDateTime,
+) -> Result<(), crate::ServiceError> {
+    db.record_personal_data_view(officer_id, dossier_code, reason, at)
+        .await?;
+    tracing::info!(officer = %officer_id, dossier = %dossier_code, reason, "personal ID unmasked");
+    Ok(())
+}
+
+/// Who saw the personal ID of a dossier in full, newest first, at most `limit`.
+pub async fn views_of(
+    db: &storage::Db,
+    dossier_code: &str,
+    limit: i64,
+) -> Result<Vec<PersonalDataView>, crate::ServiceError> {
+    Ok(db.personal_data_views(dossier_code, limit).await?)
+}
+
+/// The dossiers of `unit` whose applicant has the personal ID of this keyed hash
+/// ([`PersonalDataVault::hash`]), at most `limit`.
+pub async fn dossiers_of_person(
+    db: &storage::Db,
+    personal_id_hash: &str,
+    unit: &str,
+    limit: i64,
+) -> Result<Vec<storage::dossier::StoredDossier>, crate::ServiceError> {
+    Ok(db
+        .dossiers_by_personal_id(personal_id_hash, unit, limit)
+        .await?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

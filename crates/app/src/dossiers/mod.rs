@@ -36,3 +36,23 @@ pub async fn papers_of(
 ) -> Result<Vec<DossierPaper>, crate::ServiceError> {
     Ok(db.dossier_papers(dossier_id).await?)
 }
+
+pub use storage::dossier::{Idempotency, IdempotentResponse};
+
+/// The answer recorded for a request's idempotency key, when the request was seen before
+/// (`ServiceError::KeyReused` when the key came with another request).
+pub async fn recorded_answer(
+    db: &storage::Db,
+    idempotency: &Idempotency,
+) -> Result<Option<IdempotentResponse>, crate::ServiceError> {
+    Ok(db.idempotent_answer(idempotency).await?)
+}
+
+/// The stored dossier with this code, as storage holds it (contact details sealed); pages that
+/// show the applicant read it through [`DossierService::get`] instead.
+pub async fn stored_by_code(
+    db: &storage::Db,
+    code: &str,
+) -> Result<Option<StoredDossier>, crate::ServiceError> {
+    Ok(db.dossier_by_code(code).await?)
+}

@@ -302,6 +302,17 @@ pub fn spared(component: &domain::catalogue::Component, verified: bool) -> bool 
     verified && component.waived_if_population_verified
 }
 
+pub use storage::registry_lookups::StoredRegistryLookup;
+
+/// A population look-up as the log recorded it (who asked, for which unit and number, and what
+/// came back), for a form that claims one.
+pub async fn recorded_lookup(
+    db: &storage::Db,
+    id: uuid::Uuid,
+) -> Result<Option<StoredRegistryLookup>, crate::ServiceError> {
+    Ok(db.registry_lookup(id).await?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -303,11 +303,9 @@ pub async fn submit(
         .map_err(|e| AppError::BadRequest(ui.t_s("desk.api.bad_body", &e.to_string())))?;
     // A retry of a filed application answers as the first time before anything is checked
     // again (the papers are not stored twice, the procedure may have changed since).
-    if let Some(previous) = state
-        .db
-        .idempotent_answer(&idempotency)
+    if let Some(previous) = app::dossiers::recorded_answer(&state.db, &idempotency)
         .await
-        .map_err(|e| match ServiceError::from(e) {
+        .map_err(|e| match e {
             ServiceError::KeyReused => {
                 AppError::Unprocessable(ui.t("desk.error.key_reused").to_owned())
             }

@@ -418,9 +418,7 @@ pub(crate) async fn done(
     };
     let data = state.reference.get();
     let procedure = draft.procedure(&data)?;
-    let stored = state
-        .db
-        .dossier_by_code(&code)
+    let stored = app::dossiers::stored_by_code(&state.db, &code)
         .await?
         .ok_or(AppError::NotFound)?;
     // The appointment the receipt would carry if the dossier is accepted as submitted: legal

@@ -301,10 +301,10 @@ pub(crate) async fn save(
     // A repeated post (double click, retry) answers as the first did, before the status check
     // that the first post itself has changed.
     if let Some(idem) = &idempotency {
-        match state.db.idempotent_answer(idem).await {
+        match app::dossiers::recorded_answer(&state.db, idem).await {
             Ok(Some(previous)) => return Ok(forms::replay(&previous)),
             Ok(None) => {}
-            Err(storage::dossier::DossierWriteError::Storage(e)) => return Err(e.into()),
+            Err(ServiceError::Storage(e)) => return Err(e.into()),
             Err(_) => {
                 return refuse(
                     vec![ErrorItem {

@@ -395,7 +395,7 @@ async fn looked_up(
     ) else {
         return Ok(None);
     };
-    let Some(lookup) = state.db.registry_lookup(id).await? else {
+    let Some(lookup) = app::registry::recorded_lookup(&state.db, id).await? else {
         return Ok(None);
     };
     let fresh = OffsetDateTime::now_utc() - lookup.looked_up_at < time::Duration::hours(2);

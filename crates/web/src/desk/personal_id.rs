@@ -49,9 +49,7 @@ pub async fn panel(
     code: &str,
     revealed: bool,
 ) -> Result<Panel, AppError> {
-    let views = state
-        .db
-        .personal_data_views(code, LISTED)
+    let views = app::personal_data::views_of(&state.db, code, LISTED)
         .await?
         .into_iter()
         .map(|v| ViewRow {
@@ -102,16 +100,14 @@ pub(crate) async fn reveal(
         )
         .await;
     }
-    state
-        .db
-        .record_personal_data_view(
-            &officer.id,
-            &view.stored.code,
-            reason,
-            OffsetDateTime::now_utc(),
-        )
-        .await?;
-    tracing::info!(officer = %officer.id, dossier = %view.stored.code, reason, "personal ID unmasked");
+    app::personal_data::record_view(
+        &state.db,
+        &officer.id,
+        &view.stored.code,
+        reason,
+        OffsetDateTime::now_utc(),
+    )
+    .await?;
     let response = render_page(
         &state,
         ui,

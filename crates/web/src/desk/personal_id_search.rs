@@ -140,10 +140,8 @@ pub(crate) async fn search(
         return Ok(no_store(response));
     };
     let hash = state.vault.hash(&id);
-    let stored = state
-        .db
-        .dossiers_by_personal_id(&hash, &officer.unit, LISTED)
-        .await?;
+    let stored =
+        app::personal_data::dossiers_of_person(&state.db, &hash, &officer.unit, LISTED).await?;
     let data = state.reference.get();
     let now = OffsetDateTime::now_utc();
     let mut found = Vec::new();
@@ -157,10 +155,7 @@ pub(crate) async fn search(
         })) {
             continue;
         }
-        state
-            .db
-            .record_personal_data_view(&officer.id, &d.code, reason, now)
-            .await?;
+        app::personal_data::record_view(&state.db, &officer.id, &d.code, reason, now).await?;
         found.push(FoundRow {
             procedure: data.procedure(&d.procedure_code).map_or_else(
                 || d.procedure_code.clone(),

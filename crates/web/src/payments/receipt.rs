@@ -78,9 +78,7 @@ async fn receipt_of(
                 && (p.status.is_paid() || p.status == PaymentStatus::Refunded)
         })
         .ok_or(AppError::NotFound)?;
-    let dossier = state
-        .db
-        .dossier_by_code(&payment.dossier_code)
+    let dossier = app::dossiers::stored_by_code(&state.db, &payment.dossier_code)
         .await?
         .ok_or(AppError::NotFound)?;
     Ok((payment, dossier))
