@@ -7,7 +7,9 @@
 pub mod accounts;
 pub mod api_keys;
 pub mod dossiers;
+pub mod drafts;
 mod error;
+pub mod health;
 pub mod jobs;
 pub mod limits;
 pub mod payments;

@@ -74,12 +74,12 @@ async fn healthz(State(state): State<AppState>) -> Response {
         serde_json::json!({
             "status": status,
             "database": database,
-            "backend": state.db.backend().as_str(),
+            "backend": app::health::backend(&state.db),
             "procedures": data.catalogue.procedures.len(),
             "version": env!("CARGO_PKG_VERSION"),
         })
     };
-    match state.db.ping().await {
+    match app::health::ping(&state.db).await {
         Ok(()) => Json(body("ok", "ok")).into_response(),
         Err(e) => {
             tracing::warn!(error = %e, "health check: database unreachable");
@@ -95,7 +95,7 @@ async fn healthz(State(state): State<AppState>) -> Response {
 async fn metrics(State(state): State<AppState>) -> Response {
     // Storage keeps its own counts (it does not depend on the metrics crate); they are copied in
     // at scrape time. Their ratio is the mean number of submissions one durable commit carried.
-    let (commits, creations) = state.db.group_commit_counts();
+    let (commits, creations) = app::health::group_commit_counts(&state.db);
     metrics::counter!("dossier_group_commits_total").absolute(commits);
     metrics::counter!("dossier_group_commit_creations_total").absolute(creations);
     let text = prometheus().map(|h| h.render()).unwrap_or_default();

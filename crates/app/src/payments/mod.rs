@@ -7,6 +7,7 @@ pub mod counter;
 pub mod ledger;
 pub mod online;
 pub mod reconcile;
+pub mod refund;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;

@@ -226,7 +226,9 @@ impl Draft {
     /// Reads a draft; "not found" for an unknown id, and for a draft of an account the visitor
     /// is not signed in as (the id alone does not open an account holder's draft).
     pub async fn load(state: &AppState, id: Uuid, viewer: &Viewer) -> Result<Draft, AppError> {
-        let stored = state.db.draft(id).await?.ok_or(AppError::NotFound)?;
+        let stored = app::drafts::get(&state.db, id)
+            .await?
+            .ok_or(AppError::NotFound)?;
         if !viewer.may(&domain::access::Request::OpenDraft {
             owner: stored.citizen_id.as_deref(),
         }) {
@@ -254,7 +256,7 @@ impl Draft {
     pub async fn save(&self, state: &AppState) -> Result<bool, AppError> {
         let json =
             serde_json::to_string(&self.answers).map_err(|e| AppError::Internal(e.to_string()))?;
-        Ok(state.db.update_draft(self.id, &json).await?)
+        Ok(app::drafts::save(&state.db, self.id, &json).await?)
     }
 
     /// Where to go after a page was answered.
@@ -296,7 +298,7 @@ pub(crate) async fn start(
     } else {
         draft_id_for(token)
     };
-    if state.db.draft(id).await?.is_none() {
+    if app::drafts::get(&state.db, id).await?.is_none() {
         // An account holder applies as their account, so the dossier is theirs to follow and
         // to act on as the applicant (withdraw, supplement).
         let answers = match &viewer.0 {
@@ -312,10 +314,7 @@ pub(crate) async fn start(
         };
         let json =
             serde_json::to_string(&answers).map_err(|e| AppError::Internal(e.to_string()))?;
-        state
-            .db
-            .create_draft(id, &procedure.code, &json, viewer.account())
-            .await?;
+        app::drafts::start(&state.db, id, &procedure.code, &json, viewer.account()).await?;
     }
     let draft = Draft::load(&state, id, &viewer).await?;
     Ok(see_other(&draft.next_href(procedure)))

@@ -32,10 +32,13 @@ pub(crate) async fn accept_file(
         Ok(upload) => upload,
         Err(key) => return Ok(Err(key)),
     };
-    state
-        .db
-        .record_paper_blob(&upload.sha256, &upload.media_type, upload.size_bytes)
-        .await?;
+    app::drafts::record_paper(
+        &state.db,
+        &upload.sha256,
+        &upload.media_type,
+        upload.size_bytes,
+    )
+    .await?;
     Ok(Ok(upload))
 }
 

@@ -52,7 +52,7 @@ pub async fn pay_panel(
     csrf: Option<String>,
 ) -> Result<Option<PayPanel>, AppError> {
     let due = outstanding(view);
-    let payments = state.db.payments_of(&view.stored.code).await?;
+    let payments = app::payments::online::of_dossier(state, &view.stored.code).await?;
     if due.is_none() && payments.is_empty() {
         return Ok(None);
     }

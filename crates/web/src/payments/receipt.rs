@@ -69,9 +69,7 @@ async fn receipt_of(
     reference: &str,
     key: &ReceiptKey,
 ) -> Result<(StoredPayment, StoredDossier), AppError> {
-    let payment = state
-        .db
-        .payment(reference)
+    let payment = app::payments::online::by_reference(state, reference)
         .await?
         .filter(|p| {
             crate::edge::sessions::constant_time_eq(p.receipt_key.as_bytes(), key.k.as_bytes())

@@ -30,9 +30,7 @@ pub(super) async fn payment_rows(
     view: &DossierView,
 ) -> Result<Vec<PaymentRow>, AppError> {
     let may_refund = officer.may(&domain::access::Request::RefundPayment(view.facts()));
-    Ok(state
-        .db
-        .payments_of(&view.stored.code)
+    Ok(app::payments::online::of_dossier(state, &view.stored.code)
         .await?
         .into_iter()
         .filter(|p| p.status != PaymentStatus::Created)
