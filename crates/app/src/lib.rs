@@ -17,11 +17,13 @@ pub mod personal_data;
 pub mod reference;
 pub mod registry;
 pub mod reports;
+pub mod sessions;
 
 pub use error::ServiceError;
 pub use reference::{ReferenceData, SharedReference};
-
-use storage::Db;
+/// The database handle and its error, named here so the web edge needs no storage crate of its
+/// own: it holds the handle and passes it to the use-cases, never querying it.
+pub use storage::{Db, PaperStore, StorageError};
 
 /// What every use-case needs: the database, the reference data in force, the personal-data
 /// vault and the outside services configured. Cheap to clone (handles only).

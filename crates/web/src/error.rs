@@ -2,9 +2,9 @@
 //! what a person or an API client sees: a page in their language, or `application/problem+json`
 //! (RFC 9457) under `/api/`. Internal details are logged once, never shown.
 
+use app::StorageError;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use storage::StorageError;
 
 /// A failure a handler reports.
 #[derive(Debug, thiserror::Error)]

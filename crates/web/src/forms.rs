@@ -2,10 +2,10 @@
 //! click, a reload, a retry after a lost answer) do its work once and answer as the first time,
 //! and the redirect after a successful post (post/redirect/get), recorded for that replay.
 
+use app::dossiers::{Idempotency, IdempotentResponse};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use sha2::{Digest, Sha256};
-use storage::dossier::{Idempotency, IdempotentResponse};
 use uuid::Uuid;
 
 /// Name of the hidden field carrying the token.

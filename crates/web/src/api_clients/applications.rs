@@ -5,6 +5,7 @@
 //! `Idempotency-Key` is required (draft-ietf-httpapi-idempotency-key-header: missing → 400,
 //! same key with another body → 422), so a client retrying after a lost answer never files twice.
 
+use app::dossiers::IdempotentResponse;
 use app::dossiers::{NewDossierPaper, PaperPurpose};
 use axum::Json;
 use axum::extract::{Path, State};
@@ -15,7 +16,6 @@ use domain::applicant::{ApplicantDetails, ApplicantForm, ApplicantName, Intake};
 use domain::catalogue::Procedure;
 use domain::dossier::{Actor, Applicant, ApplicantKind, ReturnMethod};
 use serde::{Deserialize, Serialize};
-use storage::dossier::IdempotentResponse;
 use time::OffsetDateTime;
 use utoipa::ToSchema;
 

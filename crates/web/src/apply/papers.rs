@@ -3,12 +3,12 @@
 //! and, for optional papers, "I do not hand this in". Files are checked by their content, stored
 //! durably under their hash, then recorded; a refused file changes nothing already accepted.
 
+use app::accounts::citizens::AccountPaper;
 use askama::Template;
 use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use domain::catalogue::{Component, Procedure};
-use storage::papers::AccountPaper;
 
 use super::draft::{Draft, PaperAnswer, Step};
 use super::questions::back_href;

@@ -3,6 +3,7 @@
 //! (an `Idempotency-Key` header makes a retried request answer as the first time). Signed-in
 //! officers only, with the session cookie; API keys for other systems come with accounts.
 
+use app::dossiers::IdempotentResponse;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -10,7 +11,6 @@ use axum::response::{IntoResponse, Response};
 use domain::dossier::{Action, Event};
 use domain::payment::ledger::PaymentChannel;
 use serde::Serialize;
-use storage::dossier::IdempotentResponse;
 use time::OffsetDateTime;
 use utoipa::ToSchema;
 

@@ -194,7 +194,7 @@ pub(super) enum Registered {
         code: String,
     },
     /// The same request was handled before; the redirect recorded then.
-    Replayed(storage::dossier::IdempotentResponse),
+    Replayed(app::dossiers::IdempotentResponse),
 }
 
 /// Checks the intake fields, opens the dossier at the officer's counter and records the decision
@@ -205,7 +205,7 @@ pub(super) async fn register(
     ui: &Ui,
     officer: &Officer,
     fields: &[(String, String)],
-    idempotency: Option<&storage::dossier::Idempotency>,
+    idempotency: Option<&app::dossiers::Idempotency>,
 ) -> Result<Registered, AppError> {
     if !officer.may(&domain::access::Request::RegisterAtCounter) {
         return Err(AppError::Forbidden);

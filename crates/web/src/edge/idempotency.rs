@@ -2,9 +2,9 @@
 //! (the desk's API and the API clients' applications): a retried request with the same key and
 //! the same body answers as the first time, and the same key with another body is refused.
 
+use app::dossiers::Idempotency;
 use axum::http::HeaderMap;
 use sha2::{Digest, Sha256};
-use storage::dossier::Idempotency;
 
 /// The `Idempotency-Key` header as an idempotency record of `scope`, hashing `parts` of the request.
 pub(crate) fn idempotency_of(

@@ -4,7 +4,7 @@
 //! one place, so a page that prints it and the page that answers it cannot drift apart.
 
 use app::dossiers::DossierView;
-use storage::payments::StoredPayment;
+use app::payments::online::StoredPayment;
 
 /// The key printed in a dossier's verification links: the 64 random-bearing bits at the end of
 /// its UUIDv7 id, in hexadecimal.

@@ -103,7 +103,7 @@ async fn current(state: &AppState, headers: &HeaderMap) -> Result<Option<Officer
     let Some(hash) = OFFICERS.token_hash(headers) else {
         return Ok(None);
     };
-    let found = state.db.session(&hash).await?;
+    let found = app::sessions::officer_session(&state.db, &hash).await?;
     let live = OFFICERS.live(&state.db, &hash, found).await?;
     Ok(live.and_then(|session| officer_of(session.officer, session.csrf_token)))
 }

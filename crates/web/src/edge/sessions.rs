@@ -4,14 +4,14 @@
 //! end), the CSRF token of every form, reading a request's session, signing in and out. The two
 //! sides differ only in data, a [`SessionPlace`] each: [`CITIZENS`] and [`OFFICERS`].
 
+use app::accounts::citizens::CitizenSession;
+use app::sessions::SessionKind;
+use app::sessions::StoredSession;
 use axum::Form;
 use axum::extract::{FromRequestParts, State};
 use axum::http::{HeaderMap, HeaderValue, Uri, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use sha2::{Digest, Sha256};
-use storage::citizens::CitizenSession;
-use storage::officers::StoredSession;
-use storage::sessions::SessionKind;
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
@@ -101,7 +101,7 @@ pub fn check_csrf(fields: &[(String, String)], expected: &str) -> Result<(), App
 /// Whether a stored session is still live now: an expired one (absolute or idle) is deleted, and
 /// activity on a live one is written back at most every [`TOUCH_EVERY`].
 async fn keep_alive(
-    db: &storage::Db,
+    db: &app::Db,
     kind: SessionKind,
     hash: &[u8],
     last_seen_at: OffsetDateTime,
@@ -109,11 +109,11 @@ async fn keep_alive(
 ) -> Result<bool, AppError> {
     let now = OffsetDateTime::now_utc();
     if now > expires_at || now - last_seen_at > IDLE_TIMEOUT {
-        db.delete_session(kind, hash).await?;
+        app::sessions::end(db, kind, hash).await?;
         return Ok(false);
     }
     if now - last_seen_at > TOUCH_EVERY {
-        db.touch_session(kind, hash, now).await?;
+        app::sessions::touch(db, kind, hash, now).await?;
     }
     Ok(true)
 }
@@ -194,7 +194,7 @@ impl SessionPlace {
     /// The session found under `hash`, if it is still live (see [`keep_alive`]).
     pub async fn live<S: Stored>(
         &self,
-        db: &storage::Db,
+        db: &app::Db,
         hash: &[u8],
         found: Option<S>,
     ) -> Result<Option<S>, AppError> {
@@ -228,7 +228,7 @@ impl SessionPlace {
     /// the request's old session deleted, and a redirect to `next` that sets the cookie.
     pub async fn start(
         &self,
-        db: &storage::Db,
+        db: &app::Db,
         headers: &HeaderMap,
         secure: bool,
         owner_id: &str,
@@ -236,7 +236,8 @@ impl SessionPlace {
     ) -> Result<Response, AppError> {
         let token = new_token();
         let now = OffsetDateTime::now_utc();
-        db.create_session(
+        app::sessions::create(
+            db,
             self.kind,
             &token_hash(&token),
             owner_id,
@@ -246,7 +247,7 @@ impl SessionPlace {
         )
         .await?;
         if let Some(old) = self.token_hash(headers) {
-            db.delete_session(self.kind, &old).await?;
+            app::sessions::end(db, self.kind, &old).await?;
         }
         let mut response = Redirect::to(next).into_response();
         set_cookie(
@@ -260,12 +261,12 @@ impl SessionPlace {
     /// [`SessionPlace::signed_out`] with the cookie cleared.
     pub async fn end(
         &self,
-        db: &storage::Db,
+        db: &app::Db,
         headers: &HeaderMap,
         secure: bool,
     ) -> Result<Response, AppError> {
         if let Some(hash) = self.token_hash(headers) {
-            db.delete_session(self.kind, &hash).await?;
+            app::sessions::end(db, self.kind, &hash).await?;
         }
         let mut response = Redirect::to(self.signed_out).into_response();
         set_cookie(&mut response, &self.cookie("", 0, secure));

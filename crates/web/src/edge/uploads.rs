@@ -4,13 +4,13 @@
 //! application, the citizen's supplement, the officer's result and the API's applications all
 //! take files the same way, and citizens and officers open them the same way.
 
+use app::PaperStore;
+use app::accounts::citizens::AccountPaper;
 use axum::extract::Multipart;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use domain::paper::{PaperProblem, check, safe_file_name};
 use serde::{Deserialize, Serialize};
-use storage::PaperStore;
-use storage::papers::AccountPaper;
 
 use crate::AppState;
 use crate::error::AppError;
@@ -173,7 +173,7 @@ pub(crate) async fn paper_file(
     media_type: &str,
     file_name: &str,
 ) -> Result<Response, AppError> {
-    let store = storage::PaperStore::new(&state.attachments_dir);
+    let store = app::PaperStore::new(&state.attachments_dir);
     let sha = sha256.to_owned();
     let bytes = tokio::task::spawn_blocking(move || store.open(&sha))
         .await

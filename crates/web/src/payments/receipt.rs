@@ -10,9 +10,9 @@ use axum::response::Response;
 use serde::Deserialize;
 
 use app::dossiers::StoredDossier;
+use app::payments::online::StoredPayment;
 use documents::{Document, FeeLine, FeeReceipt};
 use domain::payment::ledger::PaymentStatus;
-use storage::payments::StoredPayment;
 
 use crate::AppState;
 use crate::edge::pdf::{letterhead, moment_vi, pdf_response, vi};
