@@ -59,10 +59,10 @@ impl From<DossierWriteError> for ServiceError {
             DossierWriteError::KeyReused => ServiceError::KeyReused,
             DossierWriteError::NotFound => ServiceError::NotFound,
             // The service decides before writing; a refusal inside the transaction carries the
-            // refusal's own message.
-            DossierWriteError::Refused(message) => ServiceError::Refused {
-                code: "refused",
-                message,
+            // rule's own code and message.
+            DossierWriteError::Refused(r) => ServiceError::Refused {
+                code: r.code,
+                message: r.message,
             },
             DossierWriteError::Storage(e) => ServiceError::Storage(e),
         }

@@ -12,8 +12,8 @@ use domain::dossier::{
 use domain::payment::ledger::PaymentChannel;
 use storage::Db;
 use storage::dossier::{
-    Append, Built, Creation, DossierIndex, DossierWriteError, Idempotency, IdempotentResponse,
-    NewDossier, NewEvent, OutboxMessage, StoredDossier, Written,
+    Append, BuildRefusal, Built, Creation, DossierIndex, DossierWriteError, Idempotency,
+    IdempotentResponse, NewDossier, NewEvent, OutboxMessage, StoredDossier, Written,
 };
 use storage::papers::NewDossierPaper;
 use storage::payments::NewPayment;
@@ -99,6 +99,15 @@ pub enum Outcome {
     Done(Box<DossierView>),
     /// Seen before: the first answer.
     Replayed(IdempotentResponse),
+}
+
+/// A refusal inside the creating transaction that is not a rule's (a code that does not parse,
+/// a state that does not serialise): nothing is written, and the caller is told so.
+fn refusal(message: String) -> BuildRefusal {
+    BuildRefusal {
+        code: "refused",
+        message,
+    }
 }
 
 fn json<T: serde::Serialize>(value: &T) -> Result<String, ServiceError> {
@@ -380,10 +389,14 @@ impl<'a> DossierService<'a> {
                 .map_or_else(|| format!("{agency}-overflow-{n}"), |c| c.to_string())
         };
         let answer = idempotency.map(|(_, answer)| answer);
-        let build = |code: &str| -> Result<Built, String> {
-            let code = DossierCode::parse(code).map_err(|e| e.to_string())?;
-            let (events, state) = decide_all(code).map_err(|e| e.to_string())?;
-            let stored_state = json(&state).map_err(|e| e.to_string())?;
+        let build = |code: &str| -> Result<Built, BuildRefusal> {
+            let code = DossierCode::parse(code).map_err(|e| refusal(e.to_string()))?;
+            let (events, state) = decide_all(code).map_err(|e| match e {
+                // The rule that refused, with its code, to the caller.
+                ServiceError::Refused { code, message } => BuildRefusal { code, message },
+                other => refusal(other.to_string()),
+            })?;
+            let stored_state = json(&state).map_err(|e| refusal(e.to_string()))?;
             let index = index_of(&state);
             let view = DossierView {
                 stored: StoredDossier {
@@ -405,10 +418,10 @@ impl<'a> DossierService<'a> {
                 state: state.clone(),
             };
             Ok(Built {
-                events: new_events(&events).map_err(|e| e.to_string())?,
+                events: new_events(&events).map_err(|e| refusal(e.to_string()))?,
                 index,
                 state: stored_state,
-                outbox: outbox_for(&state, &events).map_err(|e| e.to_string())?,
+                outbox: outbox_for(&state, &events).map_err(|e| refusal(e.to_string()))?,
                 answer: answer.map(|a| a(&view)),
                 papers: application.papers.clone(),
             })

@@ -31,7 +31,7 @@ pub(crate) use chain::{genesis, to_micros};
 pub use idempotency::{Idempotency, IdempotentResponse};
 pub(crate) use projection::{DOSSIER_COLUMNS, DossierRow, dossier_from_row};
 pub use timeliness::UnrecordedTimeliness;
-pub use write::{Append, BuildFn, Built, Creation};
+pub use write::{Append, BuildFn, BuildRefusal, Built, Creation};
 
 /// The columns of the projection that lists and inboxes filter and sort on. The full state is
 /// kept as JSON beside them; the domain decides what both contain.
@@ -190,7 +190,7 @@ pub enum DossierWriteError {
     NotFound,
     /// The rules refused what was to be written; nothing was.
     #[error("refused: {0}")]
-    Refused(String),
+    Refused(BuildRefusal),
     /// A storage failure.
     #[error(transparent)]
     Storage(#[from] StorageError),

@@ -116,7 +116,29 @@ pub struct Built {
 }
 
 /// Turns an allotted dossier code into what to write, or refuses with a reason.
-pub type BuildFn<'a> = dyn Fn(&str) -> Result<Built, String> + Sync + 'a;
+pub type BuildFn<'a> = dyn Fn(&str) -> Result<Built, BuildRefusal> + Sync + 'a;
+
+/// Why the rules refused to build a dossier for its code: the refusal's stable code (as
+/// `domain::dossier::Refusal::code` names it) and its message, carried through the write
+/// untouched, so the caller answers with the rule that refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct BuildRefusal {
+    /// Stable code, for translation.
+    pub code: &'static str,
+    /// What the rule says.
+    pub message: String,
+}
+
+impl From<&str> for BuildRefusal {
+    /// A refusal with no code of its own.
+    fn from(message: &str) -> Self {
+        BuildRefusal {
+            code: "refused",
+            message: message.to_owned(),
+        }
+    }
+}
 
 /// What [`Db::create_dossier`] needs besides the dossier.
 pub struct Creation<'a> {

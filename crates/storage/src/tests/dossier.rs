@@ -127,7 +127,7 @@ async fn a_refused_creation_writes_nothing_and_spends_no_number() {
             },
         )
         .await;
-    assert!(matches!(refused, Err(DossierWriteError::Refused(m)) if m.contains("online")));
+    assert!(matches!(refused, Err(DossierWriteError::Refused(r)) if r.message.contains("online")));
     let first = done(create(&test.db, None).await);
     assert_eq!(first.code, format!("{AGENCY}-261127-0001"));
 }

@@ -4,7 +4,7 @@
 use crate::StorageError;
 use crate::dossier::group_commit::Undo;
 use crate::dossier::{
-    Built, Creation, DossierWriteError, Idempotency, IdempotentResponse, Written,
+    BuildRefusal, Built, Creation, DossierWriteError, Idempotency, IdempotentResponse, Written,
 };
 use crate::testing::TestDb;
 
@@ -200,7 +200,7 @@ async fn a_retry_in_the_same_batch_as_its_first_request_replays_the_first_answer
         key: "same-key".into(),
         request_hash: vec![7; 32],
     };
-    let build = |code: &str| -> Result<Built, String> {
+    let build = |code: &str| -> Result<Built, BuildRefusal> {
         Ok(Built {
             answer: Some(IdempotentResponse {
                 status: 201,
@@ -309,7 +309,7 @@ async fn a_dossier_for_an_unknown_agency_fails_alone() {
         ..new_dossier()
     };
     let make_code = |n: i64| format!("X-{n:04}");
-    let build = |code: &str| -> Result<Built, String> { Ok(built(code)) };
+    let build = |code: &str| -> Result<Built, BuildRefusal> { Ok(built(code)) };
     let creation = || Creation {
         make_code: &make_code,
         build: &build,
@@ -347,13 +347,13 @@ async fn a_claim_dropped_or_refused_mid_turn_is_withdrawn_so_the_retry_is_carrie
         body: format!(r#"{{"code":"{code}"}}"#),
     };
     let make_code = |n: i64| format!("{AGENCY}-261127-{n:04}");
-    let build = |code: &str| -> Result<Built, String> {
+    let build = |code: &str| -> Result<Built, BuildRefusal> {
         Ok(Built {
             answer: Some(answer(code)),
             ..built(code)
         })
     };
-    let refuse = |_: &str| -> Result<Built, String> { Err("refused on purpose".into()) };
+    let refuse = |_: &str| -> Result<Built, BuildRefusal> { Err("refused on purpose".into()) };
 
     // A request that claims its key without a savepoint, then goes away before its rows are
     // left: the retry in the same batch deletes the claim first, so it is carried out rather

@@ -442,10 +442,21 @@ async fn lookup(
         return respond(&page);
     };
     let mut errors: Vec<(&'static str, String)> = Vec::new();
-    let name = value(&values, "name").to_owned();
-    if name.is_empty() {
-        errors.push(("name", ui.t("desk.intake.error.name").to_owned()));
-    }
+    // The name as the registry is asked with it and the dossier will keep it.
+    let name = match ApplicantName::parse(value(&values, "name")) {
+        Ok(name) => name.as_str().to_owned(),
+        Err(ApplicantProblem::NameMissing) => {
+            errors.push(("name", ui.t("desk.intake.error.name").to_owned()));
+            String::new()
+        }
+        Err(problem) => {
+            errors.push((
+                "name",
+                crate::edge::applicant::problem_message(&ui, &problem).to_owned(),
+            ));
+            String::new()
+        }
+    };
     // The population database needs both, agreeing (`domain::applicant::identity`).
     let checked = match identity(
         value(&values, "personal_id"),
