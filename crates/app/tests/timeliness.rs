@@ -49,7 +49,24 @@ struct Desk<'a> {
     leader: Actor,
 }
 
-impl Desk<'_> {
+impl<'a> Desk<'a> {
+    /// The first unit of a suitable procedure, with its three officers.
+    fn of(app: &'a App) -> Desk<'a> {
+        let procedure = procedure(app);
+        let unit = procedure.agencies[0].clone();
+        Desk {
+            app,
+            reception: officer("r1", OfficerRole::Reception, &unit),
+            handling: officer("h1", OfficerRole::Handling, &unit),
+            leader: officer("l1", OfficerRole::Leader, &unit),
+            procedure,
+        }
+    }
+
+    fn unit(&self) -> String {
+        self.procedure.agencies[0].clone()
+    }
+
     /// A complete walk-in, accepted at once, and taken by the handling officer an hour later.
     async fn walk_in(&self, n: usize, at: OffsetDateTime) -> String {
         let view = support::walk_in(self.app, &self.procedure, &self.reception, n, at, None).await;
@@ -144,15 +161,8 @@ impl Desk<'_> {
 #[tokio::test]
 async fn the_domain_the_overdue_inbox_and_the_monthly_report_judge_a_dossier_alike() {
     let (_db, app) = application().await;
-    let procedure = procedure(&app);
-    let unit = procedure.agencies[0].clone();
-    let desk = Desk {
-        app: &app,
-        reception: officer("r1", OfficerRole::Reception, &unit),
-        handling: officer("h1", OfficerRole::Handling, &unit),
-        leader: officer("l1", OfficerRole::Leader, &unit),
-        procedure,
-    };
+    let desk = Desk::of(&app);
+    let unit = desk.unit();
     // Monday 2 March 2026, 08:00 in Vietnam: a plain working week, no holiday near.
     let start = datetime!(2026-03-02 08:00 +7);
 
@@ -256,15 +266,7 @@ async fn the_domain_the_overdue_inbox_and_the_monthly_report_judge_a_dossier_ali
 #[tokio::test]
 async fn dossiers_written_before_timeliness_was_kept_are_filled_in_once() {
     let (db, app) = application().await;
-    let procedure = procedure(&app);
-    let unit = procedure.agencies[0].clone();
-    let desk = Desk {
-        app: &app,
-        reception: officer("r1", OfficerRole::Reception, &unit),
-        handling: officer("h1", OfficerRole::Handling, &unit),
-        leader: officer("l1", OfficerRole::Leader, &unit),
-        procedure,
-    };
+    let desk = Desk::of(&app);
     let start = datetime!(2026-03-02 08:00 +7);
     let open = desk.walk_in(1, start).await;
     let done = desk.walk_in(2, start).await;

@@ -312,10 +312,39 @@ pub(crate) async fn show(
     if step == Step::Agency && !asks_agency(procedure) {
         return Err(AppError::NotFound);
     }
+    let errors = saved_problems(&draft, procedure, step, &ui, state.today());
     render_with(
         StatusCode::OK,
-        &page(&ui, &data, &draft, procedure, step, None, Vec::new()),
+        &page(&ui, &data, &draft, procedure, step, None, errors),
     )
+}
+
+/// What today's rules say of the applicant's answers already saved on this page: a draft saved
+/// under earlier rules (a nine-digit phone) is sent back here from "check your answers", and the
+/// citizen sees at once what to correct instead of an unexplained page.
+fn saved_problems(
+    draft: &Draft,
+    procedure: &Procedure,
+    step: Step,
+    ui: &Ui,
+    today: time::Date,
+) -> Vec<ErrorItem> {
+    let a = &draft.answers;
+    let saved = |name: &str, v: &Option<String>| (name.to_owned(), v.clone().unwrap_or_default());
+    let fields = match step {
+        Step::Identity if a.personal_id.is_some() => vec![
+            saved("personal_id", &a.personal_id),
+            saved("birth_date", &a.birth_date),
+        ],
+        Step::Contact if a.phone.is_some() => vec![
+            saved("phone", &a.phone),
+            saved("email", &a.email),
+            saved("address", &a.address),
+        ],
+        _ => return Vec::new(),
+    };
+    let mut checked = draft.answers.clone();
+    apply_answers(&mut checked, procedure, step, &fields, ui, today)
 }
 
 /// Checks and saves a question page's answers, then goes to the next unanswered page.

@@ -691,3 +691,31 @@ async fn skipping_an_optional_paper_takes_out_a_file_chosen_for_it_before() {
             .all(|p| p.component != procedure.components[optional].name)
     );
 }
+
+/// A draft whose phone was saved under the older rule (nine digits) is not submitted: the citizen
+/// is sent back to the contact page, which says at once what to correct.
+#[tokio::test]
+async fn a_draft_saved_under_older_rules_goes_back_to_the_page_that_says_what_to_correct() {
+    let app = TestApp::new().await;
+    let procedure = online_procedure(&app);
+    let base = answer_everything(&app, &procedure).await;
+    let id = uuid::Uuid::parse_str(base.trim_start_matches("/applications/")).expect("draft id");
+    let stored = app::drafts::get(&app.state.db, id)
+        .await
+        .expect("read")
+        .expect("draft");
+    let mut answers: serde_json::Value = serde_json::from_str(&stored.answers).expect("json");
+    answers["phone"] = "912 345 678".into();
+    app::drafts::save(&app.state.db, id, &answers.to_string())
+        .await
+        .expect("saved as an older release did");
+
+    let submit = app
+        .post_form(&format!("{base}/submit"), &[("form_token", "older")])
+        .await;
+    assert_eq!(location(&submit), format!("{base}/contact"));
+    let page = app.get(&format!("{base}/contact")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let message = web::i18n::text(web::i18n::Lang::Vi, "apply.error.phone_shape");
+    assert!(page.body.contains(message), "{}", page.body);
+}
