@@ -455,6 +455,27 @@ pub fn identity(
     }
 }
 
+/// Where to reach an applicant who applies online: a phone and a postal address required, an
+/// e-mail address optional (the portal's contact question). Every problem at once, in the
+/// fields' order; the same rules [`ApplicantDetails::parse`] applies.
+pub fn contact(
+    phone: &str,
+    email: &str,
+    address: &str,
+) -> Result<(PhoneNumber, Option<EmailAddress>, PostalAddress), Vec<ApplicantProblem>> {
+    let phone = PhoneNumber::parse(phone);
+    let email = optional(email, false, EmailAddress::parse)
+        .map_err(|p| p.unwrap_or(ApplicantProblem::EmailShape));
+    let address = PostalAddress::parse(address);
+    match (phone, email, address) {
+        (Ok(phone), Ok(email), Ok(address)) => Ok((phone, email, address)),
+        (phone, email, address) => Err([phone.err(), email.err(), address.err()]
+            .into_iter()
+            .flatten()
+            .collect()),
+    }
+}
+
 /// A field that may be left blank unless `required`: blank gives `Ok(None)` or `Err(None)`
 /// (the caller names the missing field), anything else must parse.
 fn optional<T>(

@@ -159,15 +159,30 @@ pub async fn start(
     }
 }
 
-/// A payment a form started before, once the first click has reached the gateway (up to five
-/// seconds): paid, on its gateway page, or `None` when it ended without either.
-pub async fn settled_or_open(
-    app: &App,
-    mut payment: StoredPayment,
-) -> Result<Option<StoredPayment>, ServiceError> {
+/// Where a payment a form started before has got to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Resumed {
+    /// Paid: its receipt.
+    Paid(Box<StoredPayment>),
+    /// Open on the gateway's payment page, at this address.
+    AtGateway(String),
+    /// Ended without either (the first click's gateway failed).
+    Ended,
+}
+
+/// Where a payment a form started before has got to, once the first click has reached the
+/// gateway (waiting up to five seconds for it).
+pub async fn resume(app: &App, mut payment: StoredPayment) -> Result<Resumed, ServiceError> {
     for _ in 0..20 {
-        if payment.status.is_paid() || (payment.gateway_url.is_some() && payment.status.is_open()) {
-            return Ok(Some(payment));
+        if payment.status.is_paid() {
+            return Ok(Resumed::Paid(Box::new(payment)));
+        }
+        if let Some(url) = payment
+            .gateway_url
+            .clone()
+            .filter(|_| payment.status.is_open())
+        {
+            return Ok(Resumed::AtGateway(url));
         }
         if payment.status != PaymentStatus::Created {
             break;
@@ -179,7 +194,7 @@ pub async fn settled_or_open(
             .await?
             .ok_or(ServiceError::NotFound)?;
     }
-    Ok(None)
+    Ok(Resumed::Ended)
 }
 
 /// The payments of a dossier, oldest first.

@@ -26,19 +26,15 @@ impl Db {
         after: Option<Uuid>,
         limit: i64,
     ) -> Result<Vec<UnrecordedTimeliness>, StorageError> {
+        // The nil id sorts before every id on both engines, so one statement serves the start.
+        let after = after.unwrap_or(Uuid::nil());
         let rows = on_db!(self, |pool| {
-            match after {
-                Some(after) => sqlx::query_as(
-                    "select id, state from dossier where timeliness is null and id > $1 \
-                     order by id limit $2",
-                )
-                .bind(after)
-                .bind(limit),
-                None => sqlx::query_as(
-                    "select id, state from dossier where timeliness is null order by id limit $1",
-                )
-                .bind(limit),
-            }
+            sqlx::query_as(
+                "select id, state from dossier where timeliness is null and id > $1 \
+                 order by id limit $2",
+            )
+            .bind(after)
+            .bind(limit)
             .fetch_all(pool)
             .await
         })?;

@@ -7,9 +7,7 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use domain::applicant::{
-    ApplicantName, ApplicantProblem, BirthDate, EmailAddress, PhoneNumber, PostalAddress, identity,
-};
+use domain::applicant::{ApplicantName, ApplicantProblem, BirthDate, contact, identity};
 use domain::catalogue::{ApplicantCategory, Procedure};
 use domain::dossier::ReturnMethod;
 
@@ -554,32 +552,14 @@ fn apply_answers(
                 }
             }
         }
-        Step::Contact => {
-            let phone = PhoneNumber::parse(&v("phone"));
-            let typed_email = v("email");
-            let email = (!typed_email.trim().is_empty()).then(|| EmailAddress::parse(&typed_email));
-            let address = PostalAddress::parse(&v("address"));
-            for problem in [
-                phone.as_ref().err(),
-                email.as_ref().and_then(|e| e.as_ref().err()),
-                address.as_ref().err(),
-            ]
-            .into_iter()
-            .flatten()
-            {
-                errors.push(applicant_error(ui, problem));
-            }
-            if let (Ok(phone), Ok(address), true) = (&phone, &address, errors.is_empty()) {
+        Step::Contact => match contact(&v("phone"), &v("email"), &v("address")) {
+            Ok((phone, email, address)) => {
                 answers.phone = Some(phone.as_str().to_owned());
-                answers.email = Some(
-                    email
-                        .and_then(Result::ok)
-                        .map(|e| e.as_str().to_owned())
-                        .unwrap_or_default(),
-                );
+                answers.email = Some(email.map(|e| e.as_str().to_owned()).unwrap_or_default());
                 answers.address = Some(address.as_str().to_owned());
             }
-        }
+            Err(problems) => errors.extend(problems.iter().map(|p| applicant_error(ui, p))),
+        },
         Step::Return | Step::Paper(_) | Step::Check => {
             let method = v("return_method");
             if ReturnMethod::parse(&method).is_none() {

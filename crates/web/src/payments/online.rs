@@ -25,7 +25,7 @@ use crate::ui::Ui;
 use app::ServiceError;
 use app::dossiers::{DossierService, DossierView};
 use app::payments::ledger::{self, Source, Verdict};
-use app::payments::online::{self, Payer, StartError, Started};
+use app::payments::online::{self, Payer, Resumed, StartError, Started};
 
 /// Where a payment's receipt can be read and checked; the address is made at the shared edge,
 /// which every page that links a receipt uses.
@@ -103,10 +103,10 @@ pub async fn start(
     match online::start(&state, &view, channel, outstanding(&view), token, &payer).await {
         Ok(Started::Gateway(url)) => Ok(Redirect::to(&url).into_response()),
         // A second click with the same form: the same place as the first click's.
-        Ok(Started::Again(payment)) => match online::settled_or_open(&state, *payment).await? {
-            Some(p) if p.status.is_paid() => Ok(Redirect::to(&receipt_href(&p)).into_response()),
-            Some(p) => Ok(Redirect::to(p.gateway_url.as_deref().unwrap_or("/")).into_response()),
-            None => Err(AppError::Conflict(
+        Ok(Started::Again(payment)) => match online::resume(&state, *payment).await? {
+            Resumed::Paid(p) => Ok(Redirect::to(&receipt_href(&p)).into_response()),
+            Resumed::AtGateway(url) => Ok(Redirect::to(&url).into_response()),
+            Resumed::Ended => Err(AppError::Conflict(
                 ui.t("payment.error.form_expired").to_owned(),
             )),
         },
