@@ -15,7 +15,7 @@
 mod call;
 mod error;
 pub mod paygov;
-mod text;
+pub(crate) mod text;
 pub mod vnpay;
 
 use std::fmt;

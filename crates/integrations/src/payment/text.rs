@@ -70,8 +70,8 @@ pub(super) fn parse_query(query: &str) -> Result<BTreeMap<String, String>, Strin
 
 /// Vietnamese text without diacritics (`đ` becomes `d`), other characters outside printable
 /// ASCII dropped: VNPay asks for `vnp_OrderInfo` "không dấu", since its checksum is computed over
-/// an ASCII encoding.
-pub(super) fn ascii_fold(text: &str) -> String {
+/// an ASCII encoding. The SMS client sends its text folded the same way.
+pub(crate) fn ascii_fold(text: &str) -> String {
     text.nfd()
         .filter_map(|c| match c {
             'đ' => Some('d'),
