@@ -39,7 +39,8 @@ fn state(registry: &Registry) -> serde_json::Value {
 }
 
 /// `GET /_sandbox`: what is simulated here and the registry's switches and counters (the
-/// payment gateways have theirs at `/_sandbox/payments`).
+/// payment gateways have theirs at `/_sandbox/payments`, the e-mail and SMS sinks at
+/// `/_sandbox/messages`).
 async fn overview(State(registry): State<Arc<Registry>>) -> Response {
     axum::Json(json!({
         "registry": {
@@ -49,6 +50,7 @@ async fn overview(State(registry): State<Arc<Registry>>) -> Response {
             "state": state(&registry),
         },
         "payments": "/_sandbox/payments",
+        "messages": crate::messages::MESSAGES_PATH,
     }))
     .into_response()
 }

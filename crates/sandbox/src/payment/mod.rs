@@ -50,7 +50,7 @@
 
 mod control;
 mod deliver;
-mod page;
+pub(crate) mod page;
 mod paygov;
 mod settled;
 pub(crate) mod sign;

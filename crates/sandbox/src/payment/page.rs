@@ -18,8 +18,8 @@ use super::{
     CardOutcome, Gateway, Payments, Status, TEST_CARDS, Txn, deliver, now_stamp, paygov, settled,
 };
 
-/// Text safe inside HTML.
-fn escape(text: &str) -> String {
+/// Text safe inside HTML (the sandbox's other pages use it too).
+pub(crate) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
