@@ -6,7 +6,10 @@
 #   - every acknowledged code reads back, and no code was given to two requests;
 #   - each acknowledged request sent again with its Idempotency-Key answers the same code and
 #     files nothing new (the dossier count of `motcua audit verify` does not move);
-#   - the count is at least the number acknowledged, and the audit chain verifies.
+#   - the count is at least the number acknowledged, and the audit chain verifies;
+#   - every notice committed before the kill is delivered after the restart: a `motcua
+#     sandbox` beside the server receives the SMS "dossier received" of every acknowledged
+#     code, and the outbox and delivery backlogs drain to zero.
 #
 # Usage: scripts/crash-test.sh [BINARY]     (default target/debug/motcua; builds nothing)
 # Environment:
@@ -34,12 +37,16 @@ export MOTCUA_DATA_DIR="$dir/data" MOTCUA_LISTEN="127.0.0.1:$port" MOTCUA_LOG=wa
 export MOTCUA_DATABASE_URL=${MOTCUA_DATABASE_URL:-}
 db_name=${MOTCUA_DATABASE_URL:+PostgreSQL}
 db_name=${db_name:-SQLite}
+sandbox_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+smtp_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+sandbox="http://127.0.0.1:$sandbox_port"
 server_pid=
 submit_pid=
+sandbox_pid=
 
 cleanup() {
   local pid
-  for pid in $submit_pid $server_pid; do
+  for pid in $submit_pid $server_pid $sandbox_pid; do
     if kill -0 "$pid" 2>/dev/null; then kill -9 "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
   done
   if [ "${CRASH_KEEP:-}" = 1 ]; then echo "crash test: kept $dir"; else rm -rf "$dir"; fi
@@ -52,8 +59,24 @@ fail() {
   exit 1
 }
 
+# Notices go to the sandbox's SMTP sink and SMS gateway, polled every second.
+cat >"$dir/motcua.toml" <<TOML
+[notifications]
+every_secs = 1
+[notifications.smtp]
+host = "127.0.0.1"
+port = $smtp_port
+security = "plain"
+from = "Crash test <no-reply@motcua.invalid>"
+[notifications.sms]
+endpoint = "$sandbox/esms"
+api_key = "sandbox-sms-key"
+secret_key = "sandbox-sms-secret"
+brandname = "MOTCUA"
+TOML
+
 start_server() {
-  "$BIN" serve >>"$dir/server.log" 2>&1 &
+  "$BIN" --config "$dir/motcua.toml" serve >>"$dir/server.log" 2>&1 &
   server_pid=$!
   for _ in $(seq 1 120); do
     if curl -fsS -o /dev/null "$url/livez" 2>/dev/null; then return 0; fi
@@ -67,14 +90,21 @@ start_server() {
 # the chain does not verify.
 dossier_count() {
   local out
-  out=$("$BIN" audit verify 2>&1) || { echo "$out"; return 1; }
+  out=$("$BIN" --config "$dir/motcua.toml" audit verify 2>&1) || { echo "$out"; return 1; }
   grep -q "the audit chain verifies" <<<"$out" || { echo "$out"; return 1; }
   sed -n 's/^checked \([0-9]*\) dossiers.*/\1/p' <<<"$out"
 }
 
 start=$(date +%s)
+"$BIN" sandbox --listen "127.0.0.1:$sandbox_port" --smtp-listen "127.0.0.1:$smtp_port" >"$dir/sandbox.log" 2>&1 &
+sandbox_pid=$!
+for _ in $(seq 1 60); do
+  curl -fsS -o /dev/null "$sandbox/_sandbox" 2>/dev/null && break
+  kill -0 "$sandbox_pid" 2>/dev/null || fail "the sandbox stopped while starting: $(cat "$dir/sandbox.log")"
+  sleep 0.5
+done
 start_server
-key=$("$BIN" api-key create --name "crash test" --scopes submit_dossiers,read_own_dossiers 2>>"$dir/cli.log") ||
+key=$("$BIN" --config "$dir/motcua.toml" api-key create --name "crash test" --scopes submit_dossiers,read_own_dossiers 2>>"$dir/cli.log") ||
   fail "cannot create an API key: $(cat "$dir/cli.log")"
 
 touch "$dir/ledger.jsonl"
@@ -101,6 +131,29 @@ verify_out=$("$BIN" bench verify --url "$url" --api-key "$key" --ledger "$dir/le
   --concurrency "$CONCURRENCY" 2>&1) || fail "$(printf 'lost or duplicated:\n%s' "$verify_out")"
 after=$(dossier_count) || fail "audit verify after the retries: $after"
 [ "$after" = "$before" ] || fail "re-sending the $acked acknowledged requests filed $((after - before)) new dossiers"
+
+# Every acknowledged dossier's "received" SMS reaches the sandbox after the restart, and nothing
+# is left waiting (the outbox's backlog and the deliveries' both drain to zero).
+notices=missing
+for _ in $(seq 1 120); do
+  if curl -fsS "$sandbox/_sandbox/messages.json?channel=sms" >"$dir/messages.json" 2>/dev/null &&
+    curl -fsS "$url/metrics" >"$dir/metrics.txt" 2>/dev/null &&
+    python3 - "$dir/ledger.jsonl" "$dir/messages.json" "$dir/metrics.txt" >"$dir/notices.txt" <<'PY'
+import json, re, sys
+codes = {json.loads(line)["code"] for line in open(sys.argv[1]) if line.strip()}
+listing = json.load(open(sys.argv[2]))
+messages = listing.get("messages", listing) if isinstance(listing, dict) else listing
+texts = "\n".join(m.get("text", "") for m in messages if m.get("channel") == "sms")
+told = {code for code in codes if code in texts}
+waiting = sum(float(v) for v in re.findall(r'^(?:outbox_pending_messages\{topic="notify\.applicant"\}|deliveries_pending\{[^}]*\}) (\S+)$', open(sys.argv[3]).read(), re.M))
+print(f"{len(told)} of {len(codes)} acknowledged dossiers told by SMS, {int(waiting)} notices waiting")
+sys.exit(0 if told == codes and waiting == 0 else 1)
+PY
+  then notices=ok; break; fi
+  sleep 0.5
+done
+[ "$notices" = ok ] || fail "notices committed before the kill were not all delivered: $(cat "$dir/notices.txt" 2>/dev/null)"
+echo "crash test ($db_name): notices: $(cat "$dir/notices.txt")"
 
 echo "crash test ($db_name): $verify_out" | head -n 1
 echo "crash test ($db_name): passed: $acked acknowledged, $before stored after the restart" \

@@ -59,6 +59,91 @@ pub struct Config {
     /// portal's accounts or VNeID (`[oidc]` in motcua.toml, `MOTCUA_OIDC_*`). Absent: citizens
     /// sign in with a password only.
     pub oidc: Option<OidcSettings>,
+    /// Notices to applicants by e-mail and SMS (`[notifications]` in motcua.toml). Absent: the
+    /// embedded default sends to the SMTP sink and SMS gateway of `motcua sandbox`
+    /// (127.0.0.1:2525 and 127.0.0.1:8090); a configured database sends nothing until the
+    /// province names its servers.
+    pub notifications: Option<NotificationsConfig>,
+}
+
+/// The `[notifications]` section: the mail relay and the SMS brandname gateway.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NotificationsConfig {
+    /// The mail relay (`[notifications.smtp]`); absent: no e-mail.
+    pub smtp: Option<SmtpSettings>,
+    /// The SMS gateway (`[notifications.sms]`); absent: no SMS.
+    pub sms: Option<SmsSettings>,
+    /// Hours a notice is tried before it is given up; default 48.
+    pub give_up_after_hours: Option<u64>,
+    /// Seconds between two rounds of composing and sending; default 2.
+    pub every_secs: Option<u64>,
+}
+
+/// `[notifications.smtp]`: where the mail relay is and how to use it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SmtpSettings {
+    /// Host name of the relay.
+    pub host: String,
+    /// Port; default by `security`: 465, 587, or 25.
+    pub port: Option<u16>,
+    /// `tls` (SMTPS, the default), `starttls`, or `plain` (only for the local sandbox).
+    pub security: Option<String>,
+    /// User name, when the relay asks for one.
+    pub username: Option<String>,
+    /// Its password.
+    #[serde(skip_serializing)]
+    pub password: Option<Secret>,
+    /// The sender, e.g. `Cổng dịch vụ công <no-reply@dichvucong.example.gov.vn>`.
+    pub from: String,
+    /// Longest wait for one exchange, in milliseconds; default 30000.
+    pub timeout_ms: Option<u64>,
+}
+
+/// `[notifications.sms]`: the SMS brandname gateway (eSMS's JSON API).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SmsSettings {
+    /// Base URL of the gateway, e.g. `https://rest.esms.vn`.
+    pub endpoint: String,
+    /// `ApiKey` issued by the gateway.
+    pub api_key: String,
+    /// `SecretKey` issued with it.
+    #[serde(skip_serializing)]
+    pub secret_key: Secret,
+    /// The registered sender name.
+    pub brandname: String,
+    /// Longest wait for one exchange, in milliseconds; default 10000.
+    pub timeout_ms: Option<u64>,
+}
+
+impl NotificationsConfig {
+    /// The SMTP sink and SMS gateway of `motcua sandbox` with its default credentials (its
+    /// banner prints the same), for the embedded default and demonstrations.
+    pub fn sandbox(smtp: &str, http: &str) -> Self {
+        let (host, port) = smtp.rsplit_once(':').unwrap_or((smtp, "2525"));
+        NotificationsConfig {
+            smtp: Some(SmtpSettings {
+                host: host.to_owned(),
+                port: port.parse().ok(),
+                security: Some("plain".into()),
+                username: None,
+                password: None,
+                from: "Cổng dịch vụ công – sandbox <no-reply@motcua.invalid>".into(),
+                timeout_ms: Some(5000),
+            }),
+            sms: Some(SmsSettings {
+                endpoint: format!("{http}/esms"),
+                api_key: "sandbox-sms-key".into(),
+                secret_key: "sandbox-sms-secret".into(),
+                brandname: "MOTCUA".into(),
+                timeout_ms: Some(5000),
+            }),
+            give_up_after_hours: None,
+            every_secs: None,
+        }
+    }
 }
 
 /// The `[oidc]` section: how motcua is registered with the identity provider.
@@ -227,6 +312,7 @@ impl Default for Config {
             payments: None,
             registry: None,
             oidc: None,
+            notifications: None,
         }
     }
 }
@@ -341,6 +427,18 @@ impl Config {
             .as_deref()
             .is_some_and(|e| !e.trim().is_empty())
             .then_some(settings)
+    }
+
+    /// The notification settings in force: the configured ones, or the sandbox's for the
+    /// embedded default; nothing to send otherwise.
+    pub fn notifications(&self) -> NotificationsConfig {
+        match &self.notifications {
+            Some(n) => n.clone(),
+            None if self.embedded() => {
+                NotificationsConfig::sandbox("127.0.0.1:2525", "http://127.0.0.1:8090")
+            }
+            None => NotificationsConfig::default(),
+        }
     }
 
     /// Where the embedded default keeps the generated key of the look-up log's hashes.

@@ -643,7 +643,8 @@ async function lookupTotal(actor) {
  * page fills in their name and address from the population database and the paper it proves is
  * not asked for; the monthly look-up count goes up by one. The commune asks for the fee, the
  * citizen pays it through VNPay with the sandbox's test card, comes back to a "paid" page with
- * the receipt and its PDF, and the officer's dossier page shows the payment paid.
+ * the receipt and its PDF, and the officer's dossier page shows the payment paid and the notices
+ * sent; the sandbox's message page shows the SMS the citizen received at each step.
  */
 export async function sandboxServices(actor, citizen, audit, { baseUrl, sandboxUrl }) {
   const { page } = actor;
@@ -757,7 +758,32 @@ export async function sandboxServices(actor, citizen, audit, { baseUrl, sandboxU
   const payments = await text(page, 'main section[aria-labelledby=payments-heading]');
   assert.ok(payments.includes('Đã thanh toán') && payments.includes('10.000'), `the dossier page does not show the payment paid: ${payments}`);
   await audit.page(page, 'desk/dossier.html', 'paid-online');
+  const notices = await text(page, 'main section[aria-labelledby=notices-heading]');
+  assert.ok(notices.includes('Tiếp nhận, hẹn trả') && notices.includes('Đã gửi'),
+    `the dossier page does not list the notices sent: ${notices}`);
   await signOut(actor);
+
+  // The citizen's phone received each notice, in order, without diacritics: the sandbox's page
+  // shows them (sent every second; the last one may still be on its way).
+  const digits = phone.replace(/\D/g, '');
+  const expected = ['da nhan ho so', 'da duoc tiep nhan', 'de nghi nop phi', 'da nhan thanh toan'];
+  let texts = [];
+  for (let i = 0; i < 40; i++) {
+    const listing = await (await fetch(`${sandboxUrl}/_sandbox/messages.json?to=${digits}`)).json();
+    const messages = Array.isArray(listing) ? listing : listing.messages;
+    texts = messages.filter((m) => m.channel === 'sms' && m.text.includes(code)).map((m) => m.text);
+    if (expected.every((e) => texts.some((t) => t.toLowerCase().includes(e)))) break;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  for (const e of expected) {
+    assert.ok(texts.some((t) => t.toLowerCase().includes(e)), `no SMS "${e}" for ${code}: ${JSON.stringify(texts)}`);
+  }
+  assert.ok(texts.every((t) => /^[\x20-\x7e\n]*$/.test(t)), `an SMS kept its diacritics: ${JSON.stringify(texts)}`);
+  resp = await citizen.goto(`${sandboxUrl}/_sandbox/messages?to=${digits}`);
+  assert.equal(status(resp), 200);
+  const shown = await text(cp, 'body');
+  assert.ok(shown.includes(code) && shown.toLowerCase().includes('da duoc tiep nhan'),
+    `the sandbox's page does not show the citizen's messages: ${shown.slice(0, 400)}`);
   return { code };
 }
 

@@ -80,7 +80,8 @@ function spawnMotcua(args, { cwd, env }) {
 
 /**
  * Starts motcua; resolves to { url, dataDir, sandboxUrl, output(), stop() }. With `sandbox`,
- * `motcua sandbox` (population registry, PayGov and VNPay) runs first on its own free port and
+ * `motcua sandbox` (population registry, PayGov and VNPay, the SMTP sink and SMS gateway that
+ * receive the notices) runs first on its own free ports and
  * the server is configured, through a motcua.toml in its data folder, to use it, as an operator
  * would configure the province's real services; without, the server looks up nowhere reachable.
  * With `oidc`, a real OpenID Connect provider (lib/oidc.mjs) runs in this
@@ -109,7 +110,8 @@ export async function startServer({ timeoutMs = 60_000, sandbox = false, oidc = 
   if (sandbox) {
     const sport = await freePort();
     sandboxUrl = `http://127.0.0.1:${sport}`;
-    sim = spawnMotcua(['sandbox', '--listen', `127.0.0.1:${sport}`,
+    const smtpPort = await freePort();
+    sim = spawnMotcua(['sandbox', '--listen', `127.0.0.1:${sport}`, '--smtp-listen', `127.0.0.1:${smtpPort}`,
       '--paygov-callback-url', `${url}/payments/paygov/callback`,
       '--vnpay-ipn-url', `${url}/payments/vnpay/callback`], { cwd: dataDir, env });
     await waitFor(`${sandboxUrl}/_sandbox`, deadline, sim.exited, sim.output, 'motcua sandbox')
@@ -122,6 +124,12 @@ export async function startServer({ timeoutMs = 60_000, sandbox = false, oidc = 
       '[payments.vnpay]', `payment_url = "${sandboxUrl}/vnpay/paymentv2/vpcpay.html"`,
       `api_url = "${sandboxUrl}/vnpay/merchant_webapi/api/transaction"`, 'tmn_code = "MOTCUA01"',
       'hash_secret = "sandbox-vnpay-secret"', '',
+      // Notices go to the sandbox's SMTP sink and SMS gateway, composed and sent every second.
+      '[notifications]', 'every_secs = 1', '',
+      '[notifications.smtp]', 'host = "127.0.0.1"', `port = ${smtpPort}`, 'security = "plain"',
+      'from = "Cổng dịch vụ công – e2e <no-reply@motcua.invalid>"', '',
+      '[notifications.sms]', `endpoint = "${sandboxUrl}/esms"`, 'api_key = "sandbox-sms-key"',
+      'secret_key = "sandbox-sms-secret"', 'brandname = "MOTCUA"', '',
     ].join('\n'));
   }
   if (oidc) {

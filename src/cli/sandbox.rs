@@ -1,6 +1,6 @@
-//! `motcua sandbox`: run the simulators of outside services (population registry, PayGov, VNPay)
-//! for development, demonstrations and tests. Only the options live here; the simulators are the
-//! `sandbox` crate.
+//! `motcua sandbox`: run the simulators of outside services (population registry, PayGov, VNPay,
+//! an SMTP sink and an SMS gateway) for development, demonstrations and tests. Only the options
+//! live here; the simulators are the `sandbox` crate.
 
 use anyhow::Context as _;
 
@@ -13,6 +13,9 @@ pub(super) struct SandboxArgs {
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1:8090")]
     listen: std::net::SocketAddr,
+    /// Address of the SMTP sink that keeps the e-mails motcua sends.
+    #[arg(long, default_value = "127.0.0.1:2525")]
+    smtp_listen: std::net::SocketAddr,
     /// PayGov partner code (MaDoiTac) the simulated platform accepts.
     #[arg(long, default_value = "MOTCUA01")]
     paygov_partner_code: String,
@@ -37,6 +40,7 @@ pub(super) struct SandboxArgs {
 pub(super) async fn run(args: SandboxArgs) -> anyhow::Result<()> {
     let SandboxArgs {
         listen,
+        smtp_listen,
         paygov_partner_code,
         paygov_secret,
         paygov_callback_url,
@@ -51,6 +55,7 @@ pub(super) async fn run(args: SandboxArgs) -> anyhow::Result<()> {
         vnpay_tmn_code,
         vnpay_hash_secret,
         vnpay_ipn_url,
+        smtp_addr: Some(smtp_listen),
         ..sandbox::Options::default()
     };
     sandbox::run_with(listen, options, shutdown_signal())

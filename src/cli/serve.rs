@@ -30,7 +30,58 @@ pub(super) async fn application(config: &Config) -> anyhow::Result<app::App> {
     if let Some(settings) = &config.registry() {
         application.registry = Some(population_registry(config, settings)?);
     }
+    application.notifier = notifier(config)?;
+    if !application.notifier.configured() {
+        println!("notifications: not configured (no [notifications] section): no notice is sent");
+    }
     Ok(application)
+}
+
+/// The mail relay and SMS gateway of the configuration, and the links the notices carry.
+fn notifier(config: &Config) -> anyhow::Result<app::notifications::Notifier> {
+    use integrations::notify::{SmsConfig, SmsGateway, SmtpConfig, SmtpMailer, SmtpSecurity};
+    let settings = config.notifications();
+    let mut notifier = app::notifications::Notifier {
+        public_url: config.public_url(),
+        ..app::notifications::Notifier::default()
+    };
+    if let Some(hours) = settings.give_up_after_hours {
+        notifier.give_up_after = std::time::Duration::from_secs(hours.max(1) * 3600);
+    }
+    if let Some(smtp) = &settings.smtp {
+        let security = match smtp.security.as_deref().map(str::trim) {
+            None | Some("tls") => SmtpSecurity::Tls,
+            Some("starttls") => SmtpSecurity::StartTls,
+            Some("plain") => SmtpSecurity::Plain,
+            Some(other) => anyhow::bail!(
+                "notifications.smtp.security: \"{other}\" is not tls, starttls or plain"
+            ),
+        };
+        let mut mail = SmtpConfig::new(
+            &smtp.host,
+            smtp.port.unwrap_or_else(|| security.default_port()),
+            security,
+            &smtp.from,
+        );
+        if let (Some(user), Some(password)) = (&smtp.username, &smtp.password) {
+            mail = mail.with_credentials(user, password);
+        }
+        if let Some(ms) = smtp.timeout_ms {
+            mail.timeout = std::time::Duration::from_millis(ms.max(100));
+        }
+        let mailer = SmtpMailer::new(mail).context("notifications.smtp")?;
+        notifier.mailer = Some(std::sync::Arc::new(mailer));
+    }
+    if let Some(sms) = &settings.sms {
+        let mut gateway =
+            SmsConfig::new(&sms.endpoint, &sms.api_key, &sms.secret_key, &sms.brandname);
+        if let Some(ms) = sms.timeout_ms {
+            gateway.timeout = std::time::Duration::from_millis(ms.max(100));
+        }
+        let sender = SmsGateway::new(gateway).context("notifications.sms")?;
+        notifier.sms = Some(std::sync::Arc::new(sender));
+    }
+    Ok(notifier)
 }
 
 /// How often the standard jobs run, from the configuration.
@@ -39,6 +90,9 @@ pub(super) fn job_intervals(config: &Config) -> app::jobs::Intervals {
     app::jobs::Intervals {
         reconcile: secs(config.payments().reconcile_every_secs),
         registry_retry: secs(config.registry().and_then(|r| r.retry_every_secs)),
+        notify: std::time::Duration::from_secs(
+            config.notifications().every_secs.unwrap_or(2).max(1),
+        ),
         ..app::jobs::Intervals::default()
     }
 }

@@ -1,8 +1,8 @@
 //! Background work, in one small runner: periodic jobs (payment reconciliation, the population
-//! look-up retry, the reference-data reload) and, as they come, the consumers of the outbox
-//! (notifications, national-portal sync, deadline alerts). `motcua serve` starts the runner
-//! beside the web server; `motcua worker` runs it alone, for deployments with several web
-//! processes.
+//! look-up retry, the reference-data reload) and the consumers of the outbox (the applicants'
+//! notices, their delivery and the outbox's pruning; national-portal sync and deadline alerts
+//! to come). `motcua serve` starts the runner beside the web server; `motcua worker` runs it
+//! alone, for deployments with several web processes.
 //!
 //! Work that must happen once however many processes run is claimed with leases in the
 //! database: a periodic job runs only in the process holding its lease (`Db::claim_job`), and
@@ -98,6 +98,14 @@ pub struct Intervals {
     pub registry_retry: Duration,
     /// Reference data reload.
     pub reference_reload: Duration,
+    /// Composing the applicants' notices and delivering them.
+    pub notify: Duration,
+    /// Pruning delivered outbox messages.
+    pub prune: Duration,
+    /// Reminding applicants of results waiting to be collected.
+    pub remind: Duration,
+    /// Looking whether the officers' morning digests are due.
+    pub digest: Duration,
 }
 
 impl Default for Intervals {
@@ -106,6 +114,10 @@ impl Default for Intervals {
             reconcile: Duration::from_secs(60),
             registry_retry: Duration::from_secs(60),
             reference_reload: Duration::from_secs(60),
+            notify: Duration::from_secs(2),
+            prune: Duration::from_secs(600),
+            remind: Duration::from_secs(3600),
+            digest: Duration::from_secs(900),
         }
     }
 }
@@ -116,6 +128,16 @@ pub const RECONCILE: &str = "payments.reconcile";
 pub const REGISTRY_RETRY: &str = "registry.retry";
 /// Name of the reference-data reload job.
 pub const REFERENCE_RELOAD: &str = "reference.reload";
+/// Name of the job that turns dossier changes into the applicants' notices.
+pub const NOTIFICATIONS_COMPOSE: &str = "notifications.compose";
+/// Name of the job that reminds applicants of results waiting to be collected.
+pub const NOTIFICATIONS_REMIND: &str = "notifications.remind";
+/// Name of the job that sends officers their morning digest of dossiers due.
+pub const NOTIFICATIONS_DIGEST: &str = "notifications.digest";
+/// Name of the job that hands deliveries to the mail server and the SMS gateway.
+pub const OUTBOX_DELIVER: &str = "outbox.deliver";
+/// Name of the job that prunes delivered outbox messages.
+pub const OUTBOX_PRUNE: &str = "outbox.prune";
 
 impl Runner {
     /// A runner with no jobs, holding leases as `holder` (unique per process: host and pid).
@@ -128,10 +150,13 @@ impl Runner {
     }
 
     /// The standard jobs of motcua: reconciliation when a gateway is configured, the
-    /// population look-up retry when a registry is, and the reference-data reload always.
+    /// population look-up retry when a registry is, delivery when a notification channel is,
+    /// and always the composing of notices (which closes the messages when no channel is
+    /// configured), the outbox's pruning and the reference-data reload.
     pub fn standard(app: App, holder: impl Into<String>, every: Intervals) -> Runner {
         let reconcile = !app.gateways.channels().is_empty();
         let registry = app.registry.is_some();
+        let notify = app.notifier.configured();
         let mut runner = Runner::new(app, holder);
         if reconcile {
             runner = runner.with(Periodic::new(
@@ -163,6 +188,78 @@ impl Runner {
                 },
             ));
         }
+        // Composing reads and writes only the database and keeps each dossier's notices in
+        // the order of its changes when one process does it; sending waits on the network, so
+        // every process takes part, each delivery claimed by one.
+        runner = runner.with(Periodic::new(
+            NOTIFICATIONS_COMPOSE,
+            every.notify,
+            Scope::Exclusive,
+            |app| async move {
+                match crate::notifications::compose_due(&app).await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::debug!(deliveries = n, "notices composed"),
+                    Err(e) => tracing::warn!(error = %e, "composing notices failed"),
+                }
+            },
+        ));
+        if notify {
+            runner = runner.with(Periodic::new(
+                NOTIFICATIONS_REMIND,
+                every.remind,
+                Scope::Exclusive,
+                |app| async move {
+                    let now = OffsetDateTime::now_utc();
+                    match crate::notifications::remind_waiting(&app, now).await {
+                        Ok(0) => {}
+                        Ok(n) => tracing::info!(deliveries = n, "reminders to collect results"),
+                        Err(e) => tracing::warn!(error = %e, "reminders failed"),
+                    }
+                },
+            ));
+            runner = runner.with(Periodic::new(
+                NOTIFICATIONS_DIGEST,
+                every.digest,
+                Scope::Exclusive,
+                |app| async move {
+                    let now = OffsetDateTime::now_utc();
+                    match crate::notifications::digest::send_digests(&app, now).await {
+                        Ok(0) => {}
+                        Ok(n) => tracing::info!(officers = n, "morning digests written"),
+                        Err(e) => tracing::warn!(error = %e, "morning digests failed"),
+                    }
+                },
+            ));
+            runner = runner.with(Periodic::new(
+                OUTBOX_DELIVER,
+                every.notify,
+                Scope::EveryProcess,
+                |app| async move {
+                    match crate::outbox::deliver_due(&app).await {
+                        Ok(r) if r == crate::outbox::Round::default() => {}
+                        Ok(r) => tracing::debug!(
+                            delivered = r.delivered,
+                            postponed = r.postponed,
+                            dead = r.dead,
+                            "deliveries sent"
+                        ),
+                        Err(e) => tracing::warn!(error = %e, "delivery round failed"),
+                    }
+                },
+            ));
+        }
+        runner = runner.with(Periodic::new(
+            OUTBOX_PRUNE,
+            every.prune,
+            Scope::Exclusive,
+            |app| async move {
+                match crate::outbox::prune(&app).await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(pruned = n, "delivered outbox messages pruned"),
+                    Err(e) => tracing::warn!(error = %e, "pruning the outbox failed"),
+                }
+            },
+        ));
         runner.with(Periodic::new(
             REFERENCE_RELOAD,
             every.reference_reload,

@@ -2,7 +2,7 @@
 //! through. The web edge (pages, JSON API), the command line and the bench call these plain async
 //! APIs; this crate asks `domain` for every decision and `storage` for every write, and is the
 //! only caller of `storage` besides the binary's set-up. Background work (reconciliation, the
-//! registry retry, and the outbox consumers to come) runs on [`jobs`].
+//! registry retry, the applicant's notices and their delivery) runs on [`jobs`].
 
 pub mod accounts;
 pub mod api_keys;
@@ -12,6 +12,8 @@ mod error;
 pub mod health;
 pub mod jobs;
 pub mod limits;
+pub mod notifications;
+pub mod outbox;
 pub mod payments;
 pub mod personal_data;
 pub mod reference;
@@ -41,6 +43,9 @@ pub struct App {
     pub registry: Option<registry::Registry>,
     /// The online payment gateways configured; none by default.
     pub gateways: payments::Gateways,
+    /// Where the applicants' notices go (mail server, SMS gateway); none by default, and then
+    /// changes send nothing.
+    pub notifier: notifications::Notifier,
 }
 
 impl App {
@@ -52,6 +57,7 @@ impl App {
             vault: personal_data::PersonalDataVault::random(),
             registry: None,
             gateways: payments::Gateways::default(),
+            notifier: notifications::Notifier::default(),
         }
     }
 }
@@ -63,6 +69,7 @@ impl std::fmt::Debug for App {
             .field("backend", &self.db.backend())
             .field("registry", &self.registry)
             .field("gateways", &self.gateways)
+            .field("notifier", &self.notifier)
             .finish_non_exhaustive()
     }
 }

@@ -9,6 +9,7 @@ pub mod ceilings;
 pub mod driver;
 pub mod ledger;
 pub mod memory;
+pub mod notices;
 pub mod report;
 pub mod server;
 pub mod stats;
@@ -136,6 +137,7 @@ pub async fn run(options: &Options) -> Result<Report, BenchError> {
         storage_ceiling: None,
         operations: Vec::new(),
         memory: None,
+        notices: None,
         notes: Vec::new(),
     };
     if ceiling_path != "/livez" {
@@ -167,6 +169,8 @@ pub async fn run(options: &Options) -> Result<Report, BenchError> {
             None
         }
     };
+
+    let notices = notices::Sampler::start(&http, &base, Duration::from_millis(500));
 
     say(&format!(
         "{} phases of {:.1} s, {} connections, at most {} requests each",
@@ -233,6 +237,12 @@ pub async fn run(options: &Options) -> Result<Report, BenchError> {
 
     if let Some((sampler, before)) = sampler {
         report.memory = Some(sampler.finish(before).await);
+    }
+    report.notices = notices.finish().await;
+    if report.notices.is_none() {
+        report
+            .notes
+            .push("notices not measured: the server's /metrics could not be read".into());
     }
     if let Some(path) = &options.json {
         let text = serde_json::to_string_pretty(&report)

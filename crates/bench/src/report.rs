@@ -50,6 +50,8 @@ pub struct Report {
     pub operations: Vec<Operation>,
     /// Server memory during the run.
     pub memory: Option<MemoryReport>,
+    /// The notices handed to the mail relay and the SMS gateway during the run.
+    pub notices: Option<crate::notices::NoticeFigures>,
     /// Phases not run, or figures not taken, and why.
     pub notes: Vec<String>,
 }
@@ -154,6 +156,20 @@ impl Report {
                 mebibytes(m.hwm_kib),
             ));
         }
+        if let Some(n) = &self.notices {
+            out.push_str(&format!(
+                "notices: {} delivered in {:.1} s ({:.0}/s); backlog at most {}, {} at the end{}\n",
+                n.delivered,
+                n.seconds,
+                n.per_second,
+                n.largest_backlog,
+                n.backlog_at_end,
+                match n.drain_seconds {
+                    Some(s) => format!(", drained {s:.1} s after the load"),
+                    None => ", not drained within 10 s of the load".to_owned(),
+                }
+            ));
+        }
         for op in self
             .http_ceiling
             .iter()
@@ -225,6 +241,7 @@ mod tests {
             storage_ceiling: Some(measured("ceiling: durable insert", 14_000, 2, 1)),
             operations: Vec::new(),
             memory: None,
+            notices: None,
             notes: vec!["submissions skipped: no API key".into()],
         }
     }

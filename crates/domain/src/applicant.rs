@@ -105,6 +105,18 @@ impl PhoneNumber {
         &self.0
     }
 
+    /// Whether an SMS can reach it: a Vietnamese mobile number (ten digits after 03, 05, 07,
+    /// 08 or 09 in the numbering plan of Circular 22/2014/TT-BTTTT as changed in 2018), or a
+    /// foreign number, which may be a mobile. Landlines (02x) take no SMS.
+    pub fn takes_sms(&self) -> bool {
+        let d = &self.0;
+        d.starts_with('+')
+            || (d.len() == 10
+                && ["03", "05", "07", "08", "09"]
+                    .iter()
+                    .any(|p| d.starts_with(p)))
+    }
+
     /// The number grouped for reading aloud, as Vietnamese numbers are printed: `0912 345 678`
     /// for a mobile, `024 3825 1234` for a landline with its area code.
     pub fn grouped(&self) -> String {

@@ -10,6 +10,7 @@ pub mod catalogue;
 pub mod contact;
 pub mod dossier;
 pub mod identity;
+pub mod notice;
 pub mod paper;
 pub mod payment;
 pub mod search;

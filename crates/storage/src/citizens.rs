@@ -202,3 +202,53 @@ impl Db {
         })?)
     }
 }
+
+/// How a citizen with an account wants to be told about their dossiers.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct NotificationPreferences {
+    /// By e-mail, when the account or the dossier has an address.
+    pub notify_email: bool,
+    /// By SMS, when it has a mobile number.
+    pub notify_sms: bool,
+    /// In which language: `vi` or `en`.
+    pub notify_lang: String,
+}
+
+impl Db {
+    /// The notification preferences of account `account`; `None` when no citizen has that id
+    /// (a dossier filed by an API client, or by nobody signed in).
+    pub async fn notification_preferences(
+        &self,
+        account: &str,
+    ) -> Result<Option<NotificationPreferences>, StorageError> {
+        Ok(on_db!(self, |pool| {
+            sqlx::query_as(
+                "select notify_email, notify_sms, notify_lang from citizen where id = $1",
+            )
+            .bind(account)
+            .fetch_optional(pool)
+            .await
+        })?)
+    }
+
+    /// Records account `account`'s notification preferences.
+    pub async fn set_notification_preferences(
+        &self,
+        account: &str,
+        preferences: &NotificationPreferences,
+    ) -> Result<(), StorageError> {
+        exec_db!(self, |pool| {
+            sqlx::query(
+                "update citizen set notify_email = $2, notify_sms = $3, notify_lang = $4 \
+                 where id = $1",
+            )
+            .bind(account)
+            .bind(preferences.notify_email)
+            .bind(preferences.notify_sms)
+            .bind(&preferences.notify_lang)
+            .execute(pool)
+            .await
+        })?;
+        Ok(())
+    }
+}

@@ -9,6 +9,7 @@ mod calendar;
 mod catalogue;
 pub mod citizens;
 mod db;
+pub mod deliveries;
 pub mod dossier;
 mod error;
 pub mod inbox;

@@ -333,3 +333,59 @@ impl Db {
         }))
     }
 }
+
+/// An officer who receives the morning digest.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct AlertedOfficer {
+    /// Id.
+    pub id: String,
+    /// Full name.
+    pub full_name: String,
+    /// Where the digest goes.
+    pub email: String,
+    /// Unit.
+    pub agency_code: String,
+    /// Role, as stored.
+    pub role: String,
+}
+
+impl Db {
+    /// Sets (or, with `None`, removes) the address officer `id` receives the digest at.
+    pub async fn set_officer_email(
+        &self,
+        id: &str,
+        email: Option<&str>,
+    ) -> Result<(), StorageError> {
+        exec_db!(self, |pool| {
+            sqlx::query("update officer set email = $2 where id = $1")
+                .bind(id)
+                .bind(email)
+                .execute(pool)
+                .await
+        })?;
+        Ok(())
+    }
+
+    /// The address officer `id` receives the digest at.
+    pub async fn officer_email(&self, id: &str) -> Result<Option<String>, StorageError> {
+        let row: Option<(Option<String>,)> = on_db!(self, |pool| {
+            sqlx::query_as("select email from officer where id = $1")
+                .bind(id)
+                .fetch_optional(pool)
+                .await
+        })?;
+        Ok(row.and_then(|(email,)| email))
+    }
+
+    /// Active officers with an address for the digest.
+    pub async fn officers_with_email(&self) -> Result<Vec<AlertedOfficer>, StorageError> {
+        Ok(on_db!(self, |pool| {
+            sqlx::query_as(
+                "select id, full_name, email, agency_code, role from officer \
+                 where email is not null and disabled_at is null order by id",
+            )
+            .fetch_all(pool)
+            .await
+        })?)
+    }
+}

@@ -58,6 +58,8 @@ const VI: &str = concat!(
     include_str!("../locales/vi/payment.toml"),
     "\n",
     include_str!("../locales/vi/registry.toml"),
+    "\n",
+    include_str!("../locales/vi/outbox.toml"),
 );
 const EN: &str = concat!(
     include_str!("../locales/en/common.toml"),
@@ -73,6 +75,8 @@ const EN: &str = concat!(
     include_str!("../locales/en/payment.toml"),
     "\n",
     include_str!("../locales/en/registry.toml"),
+    "\n",
+    include_str!("../locales/en/outbox.toml"),
 );
 
 type Table = HashMap<String, String>;

@@ -17,6 +17,7 @@ mod in_flight;
 mod limits;
 mod monthly_report;
 mod ops;
+mod outbox;
 mod params;
 pub mod payments;
 mod portal;
@@ -149,6 +150,7 @@ pub fn app(state: AppState) -> Router {
         .merge(payments::router())
         .merge(registry::router())
         .merge(monthly_report::router())
+        .merge(outbox::router())
         .merge(ops::router())
         .fallback(not_found)
         .with_state(state)

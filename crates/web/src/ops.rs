@@ -98,6 +98,11 @@ async fn metrics(State(state): State<AppState>) -> Response {
     let (commits, creations) = app::health::group_commit_counts(&state.db);
     metrics::counter!("dossier_group_commits_total").absolute(commits);
     metrics::counter!("dossier_group_commit_creations_total").absolute(creations);
+    // The delivery figures are the database's, so every process reports the same ones.
+    match app::outbox::overview(&state).await {
+        Ok(overview) => record_delivery_figures(&overview),
+        Err(e) => tracing::warn!(error = %e, "cannot read the delivery figures"),
+    }
     let text = prometheus().map(|h| h.render()).unwrap_or_default();
     (
         [(
@@ -107,6 +112,37 @@ async fn metrics(State(state): State<AppState>) -> Response {
         text,
     )
         .into_response()
+}
+
+/// The outbox's backlog per topic and the deliveries per channel: pending, oldest pending age,
+/// delivered, given up, failed attempts.
+fn record_delivery_figures(overview: &app::outbox::Overview) {
+    let now = time::OffsetDateTime::now_utc();
+    let age =
+        |t: Option<time::OffsetDateTime>| t.map_or(0.0, |t| (now - t).as_seconds_f64().max(0.0));
+    // A topic with nothing waiting has no row: its gauges go back to zero.
+    for topic in app::outbox::TOPICS {
+        let labels = [("topic", topic.to_owned())];
+        metrics::gauge!("outbox_pending_messages", &labels).set(0.0);
+        metrics::gauge!("outbox_oldest_pending_seconds", &labels).set(0.0);
+    }
+    for topic in &overview.backlog {
+        let labels = [("topic", topic.topic.clone())];
+        metrics::gauge!("outbox_pending_messages", &labels).set(topic.pending as f64);
+        metrics::gauge!("outbox_oldest_pending_seconds", &labels).set(age(topic.oldest));
+    }
+    for channel in &overview.channels {
+        let labels = [("channel", channel.channel.clone())];
+        metrics::gauge!("deliveries_pending", &labels).set(channel.pending as f64);
+        metrics::gauge!("deliveries_oldest_pending_seconds", &labels)
+            .set(age(channel.oldest_pending));
+        metrics::counter!("deliveries_delivered_total", &labels)
+            .absolute(channel.delivered.max(0).unsigned_abs());
+        metrics::counter!("deliveries_dead_total", &labels)
+            .absolute(channel.dead.max(0).unsigned_abs());
+        metrics::counter!("deliveries_failed_attempts_total", &labels)
+            .absolute(channel.failures.max(0).unsigned_abs());
+    }
 }
 
 const CSS: &str = include_str!("../static/site.css");

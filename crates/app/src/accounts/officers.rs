@@ -234,3 +234,26 @@ pub async fn directory(
 ) -> Result<Vec<StoredOfficer>, ServiceError> {
     Ok(db.officer_directory(agency_code).await?)
 }
+
+/// The address officer `id` receives the morning digest at (`notifications::digest`).
+pub async fn digest_email(db: &Db, id: &str) -> Result<Option<String>, ServiceError> {
+    Ok(db.officer_email(id).await?)
+}
+
+/// Sets the address officer `id` receives the morning digest at; an empty text stops the
+/// digest. Refused (`email`) when the text is not an e-mail address.
+pub async fn set_digest_email(db: &Db, id: &str, text: &str) -> Result<(), ServiceError> {
+    let email = match text.trim() {
+        "" => None,
+        typed => Some(domain::applicant::EmailAddress::parse(typed).map_err(|_| {
+            ServiceError::Refused {
+                code: "email",
+                message: "the e-mail address is not valid".into(),
+            }
+        })?),
+    };
+    db.set_officer_email(id, email.as_ref().map(|e| e.as_str()))
+        .await?;
+    tracing::info!(officer = %id, digest = email.is_some(), "digest address changed");
+    Ok(())
+}

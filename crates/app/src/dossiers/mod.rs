@@ -3,6 +3,7 @@
 //! counter, the desk, the JSON API, the API clients, the jobs) goes through [`DossierService`].
 
 mod applicant;
+pub mod links;
 mod service;
 mod timeliness;
 

@@ -165,19 +165,24 @@ fn outbox_for(state: &DossierState, events: &[Event]) -> Result<Vec<OutboxMessag
         matches!(&e.change, domain::dossier::Change::IdentityChecked { check }
             if check.result == domain::dossier::IdentityResult::Unavailable)
     });
+    // The changes themselves travel with the message: its consumers (the applicant's notices,
+    // later the national portal's sync) act on what happened, not on a state read later.
+    let changes: Vec<&domain::dossier::Change> = events.iter().map(|e| &e.change).collect();
     let payload = json(&serde_json::json!({
         "code": state.code.to_string(),
         "status": state.status.as_str(),
         "dvcqg_status": state.status.dvcqg_code(),
         "events": kinds,
+        "changes": changes,
+        "at": events.last().map(|e| e.at.unix_timestamp()),
     }))?;
     let mut messages = vec![
         OutboxMessage {
-            topic: "notify.applicant".into(),
+            topic: crate::notifications::TOPIC.into(),
             payload: payload.clone(),
         },
         OutboxMessage {
-            topic: "dvcqg.sync".into(),
+            topic: crate::outbox::DVCQG_SYNC.into(),
             payload,
         },
     ];

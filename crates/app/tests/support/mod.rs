@@ -21,6 +21,7 @@ pub async fn application() -> (TestDb, App) {
 
 /// The `n`th walk-in of `procedure`, complete and accepted at once by `reception` at `at`, with
 /// the population database's answer `identity` when there was one.
+#[allow(dead_code)]
 pub async fn walk_in(
     app: &App,
     procedure: &Procedure,
@@ -29,6 +30,46 @@ pub async fn walk_in(
     at: OffsetDateTime,
     identity: Option<&IdentityCheck>,
 ) -> DossierView {
+    walk_in_reaching(
+        app,
+        procedure,
+        reception,
+        n,
+        at,
+        identity,
+        &Reach::default(),
+    )
+    .await
+}
+
+/// How a walk-in can be reached: the phone number and e-mail address they gave (empty: none)
+/// and the citizen account the dossier is recorded under.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Reach<'a> {
+    /// Phone as typed.
+    pub phone: &'a str,
+    /// E-mail as typed.
+    pub email: &'a str,
+    /// The account.
+    pub account: Option<&'a str>,
+}
+
+/// [`walk_in`] reachable as `reach` says.
+#[allow(dead_code)]
+pub async fn walk_in_reaching(
+    app: &App,
+    procedure: &Procedure,
+    reception: &Actor,
+    n: usize,
+    at: OffsetDateTime,
+    identity: Option<&IdentityCheck>,
+    reach: &Reach<'_>,
+) -> DossierView {
+    let Reach {
+        phone,
+        email,
+        account,
+    } = *reach;
     let data = app.reference.get();
     let service = DossierService::new(&app.db, &app.vault, &data);
     let personal_id = format!("0010900{n:05}");
@@ -36,6 +77,8 @@ pub async fn walk_in(
         &ApplicantForm {
             personal_id: &personal_id,
             birth_date: "1990-05-17",
+            phone,
+            email,
             ..ApplicantForm::default()
         },
         Intake::Counter,
@@ -62,7 +105,7 @@ pub async fn walk_in(
                 personal_id: Some(personal_id),
                 papers: Vec::new(),
                 from_draft: None,
-                account: None,
+                account: account.map(str::to_owned),
             },
             identity,
             at,

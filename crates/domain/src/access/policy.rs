@@ -80,6 +80,12 @@ pub enum Request<'a> {
         /// The unit.
         unit: &'a str,
     },
+    /// See the notices sent about a unit's dossiers that wait or were given up, and put a
+    /// given-up one back in the queue.
+    OperateDeliveries {
+        /// The unit.
+        unit: &'a str,
+    },
     /// Record fees paid in cash or by card at the counter of the dossier's unit.
     RecordCounterPayment(DossierFacts<'a>),
     /// Refund a payment of a dossier of the unit.
@@ -123,7 +129,9 @@ pub fn permits(principal: &Principal<'_>, request: &Request<'_>) -> bool {
         (P::Officer { role, .. }, R::RegisterAtCounter) => *role == OfficerRole::Reception,
         (
             P::Officer { role, unit, .. },
-            R::ManageApiClients { unit: target } | R::ManageOfficers { unit: target },
+            R::ManageApiClients { unit: target }
+            | R::ManageOfficers { unit: target }
+            | R::OperateDeliveries { unit: target },
         ) => *role == OfficerRole::UnitAdmin && unit == target,
         // The one-stop counter takes the money (Decree 61/2018/NĐ-CP, Art. 19: fees are paid at
         // the counter or online); a refund is decided by the unit's leader, never by the officer

@@ -42,6 +42,10 @@ struct HomePage {
     welcome: bool,
     dossiers: Vec<DossierRow>,
     drafts: Vec<DraftRow>,
+    /// How the citizen wants to be told.
+    notify: app::notifications::Preferences,
+    /// The preferences were just saved.
+    saved: bool,
 }
 
 /// The account page: the citizen's dossiers and unfinished drafts.
@@ -78,8 +82,11 @@ pub async fn home(
             updated: local_datetime(&ui, d.updated_at),
         })
         .collect();
+    let notify = app::notifications::preferences(&state, &citizen.id).await?;
     render(&HomePage {
         welcome: q.iter().any(|(k, _)| k == "welcome"),
+        saved: q.iter().any(|(k, _)| k == "saved"),
+        notify,
         ui,
         citizen,
         dossiers,
@@ -107,6 +114,8 @@ struct DossierPage {
     pay: Option<crate::edge::pay_panel::PayPanel>,
     /// The electronic results issued: (link, file name, size).
     results: Vec<(String, String, String)>,
+    /// The notices sent about it.
+    notices: Vec<crate::outbox::NoticeRow>,
 }
 
 /// One of the citizen's dossiers; another account's answers "not found".
@@ -161,8 +170,11 @@ pub async fn dossier(
             )
         })
         .collect();
+    let notices =
+        crate::outbox::notice_rows(&ui, &app::outbox::of_dossier(&state, view.stored.id).await?);
     render(&DossierPage {
         results,
+        notices,
         pay,
         procedure: data.procedure(&s.procedure_code).map_or_else(
             || s.procedure_code.clone(),
@@ -188,4 +200,31 @@ pub async fn dossier(
         code: view.stored.code.clone(),
         ui,
     })
+}
+
+/// Records how the citizen wants to be told about their dossiers.
+pub async fn save_notifications(
+    State(state): State<AppState>,
+    citizen: Citizen,
+    axum::Form(fields): axum::Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    citizen.check_csrf(&fields)?;
+    let on = |name: &str| fields.iter().any(|(k, v)| k == name && v == "on");
+    let lang = fields
+        .iter()
+        .find(|(k, _)| k == "lang")
+        .map_or("vi", |(_, v)| v.as_str());
+    app::notifications::set_preferences(
+        &state,
+        &citizen.id,
+        &app::notifications::Preferences {
+            email: on("email"),
+            sms: on("sms"),
+            language: app::notifications::Language::parse(lang),
+        },
+    )
+    .await?;
+    Ok(axum::response::IntoResponse::into_response(
+        axum::response::Redirect::to("/account?saved#notify-heading"),
+    ))
 }

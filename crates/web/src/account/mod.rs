@@ -35,6 +35,10 @@ pub fn router() -> Router<AppState> {
             axum::routing::post(crate::edge::sessions::sign_out::<Citizen>),
         )
         .route("/account", get(mine::home))
+        .route(
+            "/account/notifications",
+            axum::routing::post(mine::save_notifications),
+        )
         .route("/account/dossiers/{code}", get(mine::dossier))
         .route("/account/papers", get(papers::page))
         .route("/account/papers/{sha256}", get(papers::open))

@@ -5,6 +5,7 @@
 //! officer; the rules of who may do what stay in `domain::dossier`.
 
 mod actions;
+mod alerts;
 pub mod api;
 mod documents;
 mod dossier_page;
@@ -83,6 +84,10 @@ pub fn router() -> Router<AppState> {
         .route(
             "/back-office/security",
             get(security::page).post(security::submit),
+        )
+        .route(
+            "/back-office/alerts",
+            get(alerts::page).post(alerts::submit),
         )
         .route(
             "/back-office/search/personal-id",

@@ -68,6 +68,12 @@ impl Officer {
         self.may(&domain::access::Request::ManageOfficers { unit: &self.unit })
     }
 
+    /// Whether the officer operates the delivery of their unit's notices (the link in the
+    /// officer bar).
+    pub fn may_operate_deliveries(&self) -> bool {
+        self.may(&domain::access::Request::OperateDeliveries { unit: &self.unit })
+    }
+
     /// Whether the officer reads the province's reports (the link in the officer bar).
     pub fn may_read_reports(&self) -> bool {
         self.may(&domain::access::Request::ReadReports)

@@ -592,6 +592,14 @@ async fn every_route_answers_every_actor_as_the_policy_says() {
             body: form(&[("csrf", "forged")]),
             expect: citizens_only(Is(403), Is(403)),
         },
+        // A citizen's choice of notices: their own account only.
+        Row {
+            method: "POST",
+            route: "/account/notifications",
+            uri: "/account/notifications".into(),
+            body: form(&[("csrf", ""), ("email", "on"), ("lang", "en")]),
+            expect: citizens_only(Is(303), Is(303)),
+        },
         get(
             "/applications/{id}/{step}",
             format!("/applications/{draft}/applicant"),
@@ -851,6 +859,38 @@ async fn every_route_answers_every_actor_as_the_policy_says() {
             uri: "/back-office/security".into(),
             body: form(&[("csrf", ""), ("action", "")]),
             expect: officers_only([Is(400); 5], [Is(400); 2]),
+        },
+        // Deadline alerts: every officer sets their own address; a wrong one is refused.
+        get(
+            "/back-office/alerts",
+            "/back-office/alerts".into(),
+            officers_only([Is(200); 5], [Is(200); 2]),
+        ),
+        Row {
+            method: "POST",
+            route: "/back-office/alerts",
+            uri: "/back-office/alerts".into(),
+            body: form(&[("csrf", ""), ("email", "not an address")]),
+            expect: officers_only([Is(400); 5], [Is(400); 2]),
+        },
+        // The notices sent: the unit's administrator; an unknown notice is not found.
+        get(
+            "/back-office/outbox",
+            "/back-office/outbox".into(),
+            officers_only(
+                [Is(403), Is(403), Is(403), Is(200), Is(403)],
+                [Is(403), Is(403)],
+            ),
+        ),
+        Row {
+            method: "POST",
+            route: "/back-office/outbox/{id}/retry",
+            uri: "/back-office/outbox/0190d0b2c0a47c3e8f1d2a3b4c5d6e7f/retry".into(),
+            body: form(&[("csrf", "")]),
+            expect: officers_only(
+                [Is(403), Is(403), Is(403), Is(404), Is(403)],
+                [Is(403), Is(403)],
+            ),
         },
         // The API with an officer's session.
         get(

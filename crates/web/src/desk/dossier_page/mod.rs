@@ -82,6 +82,8 @@ struct DossierPage {
     errors: Vec<(String, String)>,
     done: Option<&'static str>,
     payments: Vec<PaymentRow>,
+    /// The notices sent to the applicant.
+    notices: Vec<crate::outbox::NoticeRow>,
     /// The personal-ID panel, when the applicant gave one.
     identity: Option<super::personal_id::Panel>,
 }
@@ -176,6 +178,8 @@ pub async fn render_page(
     )
     .await?;
     let payments = payments::payment_rows(state, &ui, &officer, &view).await?;
+    let notices =
+        crate::outbox::notice_rows(&ui, &app::outbox::of_dossier(state, view.stored.id).await?);
     let status = ui.t(&format!("dossier_status.{}", s.status.as_str()));
     let mark = urgency(&data.calendar, s, now).map(|u| super::inbox::mark(&ui, u));
     let page = DossierPage {
@@ -197,6 +201,7 @@ pub async fn render_page(
         errors: attempt.errors.clone(),
         done: done.map(|action| ui.t(&format!("desk.done.{action}"))),
         payments,
+        notices,
         identity,
         ui,
         officer,

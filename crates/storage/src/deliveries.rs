@@ -1,0 +1,487 @@
+//! Deliveries of the outbox: what each outbox message became for each destination (an
+//! applicant's e-mail address or phone), with its attempts, last error and next try, until it
+//! is handed over or given up (dead). A consumer turns a message into deliveries and closes the
+//! message in one transaction ([`Db::fan_out`]), so a crash between the two neither loses nor
+//! doubles a notice; deliverers then claim deliveries with leases ([`Db::claim_deliveries`]),
+//! several processes at once on PostgreSQL, in order per dossier and channel.
+
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::StorageError;
+use crate::db::{Backend, Db, exec_db, exec_tx, on_db, on_tx};
+
+/// A delivery to write.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewDelivery {
+    /// Its id, also the id the receiver sees.
+    pub id: Uuid,
+    /// The dossier it is about.
+    pub dossier_id: Option<Uuid>,
+    /// `email` or `sms`.
+    pub channel: String,
+    /// Address or phone number.
+    pub recipient: String,
+    /// Which notice.
+    pub notice: String,
+    /// `vi` or `en`.
+    pub lang: String,
+    /// Subject (e-mail) or a short title.
+    pub subject: String,
+    /// Plain text.
+    pub body: String,
+    /// HTML alternative (e-mail).
+    pub html: Option<String>,
+    /// When to stop trying.
+    pub give_up_at: OffsetDateTime,
+}
+
+/// A delivery as stored, with the dossier it is about.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct StoredDelivery {
+    /// Id.
+    pub id: Uuid,
+    /// The outbox message it came from.
+    pub message_id: Uuid,
+    /// The dossier.
+    pub dossier_id: Option<Uuid>,
+    /// The dossier's code.
+    pub dossier_code: Option<String>,
+    /// The dossier's receiving agency.
+    pub agency_code: Option<String>,
+    /// `email` or `sms`.
+    pub channel: String,
+    /// Address or phone.
+    pub recipient: String,
+    /// Which notice.
+    pub notice: String,
+    /// Language.
+    pub lang: String,
+    /// Subject.
+    pub subject: String,
+    /// Plain text.
+    pub body: String,
+    /// HTML alternative.
+    pub html: Option<String>,
+    /// `pending`, `delivered` or `dead`.
+    pub status: String,
+    /// Failed attempts.
+    pub attempts: i64,
+    /// What the last failed attempt said.
+    pub last_error: Option<String>,
+    /// Written.
+    pub created_at: OffsetDateTime,
+    /// Next attempt.
+    pub next_attempt_at: OffsetDateTime,
+    /// Given up after.
+    pub give_up_at: OffsetDateTime,
+    /// Handed over.
+    pub delivered_at: Option<OffsetDateTime>,
+    /// Given up.
+    pub dead_at: Option<OffsetDateTime>,
+    /// The operator who last put it back in the queue.
+    pub retried_by: Option<String>,
+    /// When.
+    pub retried_at: Option<OffsetDateTime>,
+}
+
+/// Counts of one channel's deliveries.
+#[derive(Debug, Clone, Default, PartialEq, Eq, sqlx::FromRow)]
+pub struct ChannelCounts {
+    /// The channel.
+    pub channel: String,
+    /// Waiting to be handed over.
+    pub pending: i64,
+    /// Handed over.
+    pub delivered: i64,
+    /// Given up.
+    pub dead: i64,
+    /// Failed attempts, over every delivery.
+    pub failures: i64,
+    /// When the oldest pending one was written.
+    pub oldest_pending: Option<OffsetDateTime>,
+}
+
+/// Counts of one topic's outbox messages not yet consumed.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct TopicBacklog {
+    /// The topic.
+    pub topic: String,
+    /// Messages waiting.
+    pub pending: i64,
+    /// When the oldest was written.
+    pub oldest: Option<OffsetDateTime>,
+}
+
+/// Which deliveries a list shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeliveryFilter<'a> {
+    /// In one state (`pending`, `delivered`, `dead`).
+    Status(&'a str),
+}
+
+const COLUMNS: &str = "d.id, d.message_id, d.dossier_id, x.code as dossier_code, \
+     x.agency_code, d.channel, d.recipient, d.notice, d.lang, d.subject, d.body, d.html, \
+     d.status, d.attempts, d.last_error, d.created_at, d.next_attempt_at, d.give_up_at, \
+     d.delivered_at, d.dead_at, d.retried_by, d.retried_at";
+
+impl Db {
+    /// Writes the deliveries outbox message `message_id` became and closes the message, in one
+    /// transaction: either both happen or neither, so the message is consumed exactly once.
+    pub async fn fan_out(
+        &self,
+        message_id: Uuid,
+        deliveries: &[NewDelivery],
+        at: OffsetDateTime,
+    ) -> Result<(), StorageError> {
+        let mut tx = self.begin().await?;
+        for d in deliveries {
+            exec_tx!(&mut tx, |c| {
+                sqlx::query(
+                    "insert into delivery (id, message_id, dossier_id, channel, recipient, \
+                     notice, lang, subject, body, html, status, attempts, created_at, \
+                     next_attempt_at, give_up_at) \
+                     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'pending', 0, $11, $11, $12)",
+                )
+                .bind(d.id)
+                .bind(message_id)
+                .bind(d.dossier_id)
+                .bind(&d.channel)
+                .bind(&d.recipient)
+                .bind(&d.notice)
+                .bind(&d.lang)
+                .bind(&d.subject)
+                .bind(&d.body)
+                .bind(&d.html)
+                .bind(at)
+                .bind(d.give_up_at)
+                .execute(c)
+                .await
+            })?;
+        }
+        exec_tx!(&mut tx, |c| {
+            sqlx::query(
+                "update outbox set delivered_at = $2, leased_by = null, leased_until = null \
+                 where id = $1",
+            )
+            .bind(message_id)
+            .bind(at)
+            .execute(c)
+            .await
+        })?;
+        tx.commit().await
+    }
+
+    /// Claims for `holder`, until `until`, up to `limit` pending deliveries of `channel` due at
+    /// `now` that nobody holds. A delivery waits while an earlier one of the same dossier and
+    /// channel is pending, so an applicant reads "accepted" after "received" even when the first
+    /// had to be retried; on PostgreSQL rows another process is claiming are skipped.
+    pub async fn claim_deliveries(
+        &self,
+        channel: &str,
+        holder: &str,
+        now: OffsetDateTime,
+        until: OffsetDateTime,
+        limit: i64,
+    ) -> Result<Vec<StoredDelivery>, StorageError> {
+        let lock = match self.backend() {
+            Backend::Postgres => " for update of d skip locked",
+            Backend::Sqlite => "",
+        };
+        let claim = format!(
+            "update delivery set leased_by = $1, leased_until = $2 where id in (\
+             select d.id from delivery d where d.status = 'pending' and d.channel = $3 \
+             and d.next_attempt_at <= $4 and (d.leased_until is null or d.leased_until <= $4) \
+             and not exists (select 1 from delivery e where e.dossier_id = d.dossier_id \
+             and e.channel = d.channel and e.status = 'pending' and e.id < d.id) \
+             order by d.next_attempt_at, d.id limit $5{lock}) returning id"
+        );
+        let mut tx = self.begin().await?;
+        let ids: Vec<(Uuid,)> = on_tx!(&mut tx, |c| {
+            sqlx::query_as(sqlx::AssertSqlSafe(claim))
+                .bind(holder)
+                .bind(until)
+                .bind(channel)
+                .bind(now)
+                .bind(limit)
+                .fetch_all(c)
+                .await
+        })?;
+        tx.commit().await?;
+        let mut claimed = Vec::with_capacity(ids.len());
+        for (id,) in ids {
+            if let Some(d) = self.delivery(id).await? {
+                claimed.push(d);
+            }
+        }
+        claimed.sort_by_key(|d| d.id);
+        Ok(claimed)
+    }
+
+    /// One delivery.
+    pub async fn delivery(&self, id: Uuid) -> Result<Option<StoredDelivery>, StorageError> {
+        let sql = format!(
+            "select {COLUMNS} from delivery d left join dossier x on x.id = d.dossier_id \
+             where d.id = $1"
+        );
+        Ok(on_db!(self, |pool| {
+            sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                .bind(id)
+                .fetch_optional(pool)
+                .await
+        })?)
+    }
+
+    /// Records that a claimed delivery was handed over.
+    pub async fn delivery_sent(&self, id: Uuid, at: OffsetDateTime) -> Result<(), StorageError> {
+        exec_db!(self, |pool| {
+            sqlx::query(
+                "update delivery set status = 'delivered', delivered_at = $2, leased_by = null, \
+                 leased_until = null where id = $1 and status = 'pending'",
+            )
+            .bind(id)
+            .bind(at)
+            .execute(pool)
+            .await
+        })?;
+        Ok(())
+    }
+
+    /// Counts a failed attempt of a claimed delivery, with what it said, and puts it off until
+    /// `next`.
+    pub async fn delivery_failed(
+        &self,
+        id: Uuid,
+        error: &str,
+        next: OffsetDateTime,
+    ) -> Result<(), StorageError> {
+        exec_db!(self, |pool| {
+            sqlx::query(
+                "update delivery set attempts = attempts + 1, last_error = $2, \
+                 next_attempt_at = $3, leased_by = null, leased_until = null \
+                 where id = $1 and status = 'pending'",
+            )
+            .bind(id)
+            .bind(error)
+            .bind(next)
+            .execute(pool)
+            .await
+        })?;
+        Ok(())
+    }
+
+    /// Counts a last failed attempt and gives the delivery up (dead letter).
+    pub async fn delivery_dead(
+        &self,
+        id: Uuid,
+        error: &str,
+        at: OffsetDateTime,
+    ) -> Result<(), StorageError> {
+        exec_db!(self, |pool| {
+            sqlx::query(
+                "update delivery set status = 'dead', attempts = attempts + 1, last_error = $2, \
+                 dead_at = $3, leased_by = null, leased_until = null \
+                 where id = $1 and status = 'pending'",
+            )
+            .bind(id)
+            .bind(error)
+            .bind(at)
+            .execute(pool)
+            .await
+        })?;
+        Ok(())
+    }
+
+    /// Lets go of a claimed delivery without counting an attempt (the deliverer stopped early).
+    pub async fn release_delivery(&self, id: Uuid) -> Result<(), StorageError> {
+        exec_db!(self, |pool| {
+            sqlx::query("update delivery set leased_by = null, leased_until = null where id = $1")
+                .bind(id)
+                .execute(pool)
+                .await
+        })?;
+        Ok(())
+    }
+
+    /// Puts a dead delivery back in the queue on `operator`'s word, to be tried at once and
+    /// given up again after `give_up_at`; `false` when it is not dead (delivered, pending, or
+    /// unknown).
+    pub async fn retry_delivery(
+        &self,
+        id: Uuid,
+        operator: &str,
+        now: OffsetDateTime,
+        give_up_at: OffsetDateTime,
+    ) -> Result<bool, StorageError> {
+        let rows = exec_db!(self, |pool| {
+            sqlx::query(
+                "update delivery set status = 'pending', dead_at = null, next_attempt_at = $3, \
+                 give_up_at = $4, retried_by = $2, retried_at = $3 \
+                 where id = $1 and status = 'dead'",
+            )
+            .bind(id)
+            .bind(operator)
+            .bind(now)
+            .bind(give_up_at)
+            .execute(pool)
+            .await
+        })?;
+        Ok(rows == 1)
+    }
+
+    /// The deliveries about one dossier, oldest first.
+    pub async fn deliveries_of_dossier(
+        &self,
+        dossier_id: Uuid,
+    ) -> Result<Vec<StoredDelivery>, StorageError> {
+        let sql = format!(
+            "select {COLUMNS} from delivery d left join dossier x on x.id = d.dossier_id \
+             where d.dossier_id = $1 order by d.id"
+        );
+        Ok(on_db!(self, |pool| {
+            sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                .bind(dossier_id)
+                .fetch_all(pool)
+                .await
+        })?)
+    }
+
+    /// Up to `limit` deliveries in a state, newest first, of dossiers received by `agency`
+    /// (every agency when `None`), skipping the first `offset`.
+    pub async fn deliveries(
+        &self,
+        filter: DeliveryFilter<'_>,
+        agency: Option<&str>,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<StoredDelivery>, StorageError> {
+        let DeliveryFilter::Status(status) = filter;
+        let sql = format!(
+            "select {COLUMNS} from delivery d left join dossier x on x.id = d.dossier_id \
+             where d.status = $1 and ($2 is null or x.agency_code = $2) \
+             order by d.id desc limit $3 offset $4"
+        );
+        Ok(on_db!(self, |pool| {
+            sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                .bind(status)
+                .bind(agency)
+                .bind(limit)
+                .bind(offset)
+                .fetch_all(pool)
+                .await
+        })?)
+    }
+
+    /// Counts per channel: pending, delivered, dead, failed attempts, oldest pending.
+    pub async fn delivery_counts(&self) -> Result<Vec<ChannelCounts>, StorageError> {
+        Ok(on_db!(self, |pool| {
+            sqlx::query_as(
+                "select channel, \
+                 sum(case when status = 'pending' then 1 else 0 end) as pending, \
+                 sum(case when status = 'delivered' then 1 else 0 end) as delivered, \
+                 sum(case when status = 'dead' then 1 else 0 end) as dead, \
+                 cast(sum(attempts) as bigint) as failures, \
+                 min(case when status = 'pending' then created_at end) as oldest_pending \
+                 from delivery group by channel order by channel",
+            )
+            .fetch_all(pool)
+            .await
+        })?)
+    }
+
+    /// Outbox messages not yet consumed, per topic.
+    pub async fn outbox_backlog(&self) -> Result<Vec<TopicBacklog>, StorageError> {
+        Ok(on_db!(self, |pool| {
+            sqlx::query_as(
+                "select topic, count(*) as pending, min(created_at) as oldest from outbox \
+                 where delivered_at is null group by topic order by topic",
+            )
+            .fetch_all(pool)
+            .await
+        })?)
+    }
+
+    /// Deletes up to `batch` outbox messages consumed before `before`, oldest first; how many.
+    /// Small batches keep each statement short beside the submissions writing at full speed.
+    pub async fn prune_outbox(
+        &self,
+        before: OffsetDateTime,
+        batch: i64,
+    ) -> Result<u64, StorageError> {
+        Ok(exec_db!(self, |pool| {
+            sqlx::query(
+                "delete from outbox where id in (select id from outbox \
+                 where delivered_at is not null and delivered_at < $1 \
+                 order by delivered_at limit $2)",
+            )
+            .bind(before)
+            .bind(batch)
+            .execute(pool)
+            .await
+        })?)
+    }
+}
+
+/// A dossier whose result waits to be collected.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct WaitingResult {
+    /// The dossier.
+    pub id: Uuid,
+    /// Its code.
+    pub code: String,
+    /// When its result became ready.
+    pub finished_at: OffsetDateTime,
+}
+
+impl Db {
+    /// Up to `limit` dossiers whose result became ready between `from` and `until` and still
+    /// waits to be returned, whose applicant was reached before (a dossier that never had a
+    /// notice has nobody to remind) and has not been reminded yet; oldest first, read through
+    /// the index on `finished_at`.
+    pub async fn results_waiting(
+        &self,
+        from: OffsetDateTime,
+        until: OffsetDateTime,
+        limit: i64,
+    ) -> Result<Vec<WaitingResult>, StorageError> {
+        Ok(on_db!(self, |pool| {
+            sqlx::query_as(
+                "select x.id, x.code, x.finished_at from dossier x \
+                 where x.finished_at >= $1 and x.finished_at < $2 and x.status = 'result_ready' \
+                 and exists (select 1 from delivery d where d.dossier_id = x.id) \
+                 and not exists (select 1 from delivery d where d.dossier_id = x.id \
+                 and d.notice = 'collect_reminder') \
+                 order by x.finished_at limit $3",
+            )
+            .bind(from)
+            .bind(until)
+            .bind(limit)
+            .fetch_all(pool)
+            .await
+        })?)
+    }
+}
+
+impl Db {
+    /// Whether a delivery of `notice` to `recipient` was written since `since` (a digest is sent
+    /// once a day).
+    pub async fn delivered_since(
+        &self,
+        notice: &str,
+        recipient: &str,
+        since: OffsetDateTime,
+    ) -> Result<bool, StorageError> {
+        let row: Option<(Uuid,)> = on_db!(self, |pool| {
+            sqlx::query_as(
+                "select id from delivery where recipient = $1 and notice = $2 \
+                 and created_at >= $3 limit 1",
+            )
+            .bind(recipient)
+            .bind(notice)
+            .bind(since)
+            .fetch_optional(pool)
+            .await
+        })?;
+        Ok(row.is_some())
+    }
+}
