@@ -288,15 +288,33 @@ impl Runner {
         }
     }
 
-    /// Starts every job on its own task; they run until the tasks are aborted.
+    /// Starts every job on its own task; they run until the tasks are aborted. First lets go of
+    /// the leases of processes of this host that died ([`release_dead_holders`]).
     pub fn spawn(self) -> Vec<JoinHandle<()>> {
         let holder = Arc::new(self.holder);
+        let (released, ready) = tokio::sync::watch::channel(false);
+        {
+            let (app, holder) = (self.app.clone(), holder.clone());
+            tokio::spawn(async move {
+                match release_dead_holders(&app, &holder).await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(processes = n, "leases of dead processes released"),
+                    Err(e) => {
+                        tracing::warn!(error = %e, "cannot release the leases of dead processes")
+                    }
+                }
+                released.send_replace(true);
+            });
+        }
         self.jobs
             .into_iter()
             .map(|job| {
                 let app = self.app.clone();
                 let holder = holder.clone();
+                let mut ready = ready.clone();
                 tokio::spawn(async move {
+                    // No job starts before the dead processes' leases are released.
+                    let _ = ready.wait_for(|done| *done).await;
                     let mut tick = tokio::time::interval(job.every);
                     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
                     loop {
@@ -307,6 +325,35 @@ impl Runner {
             })
             .collect()
     }
+}
+
+/// Releases the leases held by processes of this host that no longer run: a holder is
+/// `host:pid:random` ([`process_holder`]), and a pid of this host with no `/proc/{pid}` has died
+/// (after `kill -9`, a crash, a restart). Without this, a restarted server would wait for the
+/// dead process's leases to end (minutes) before sending its committed notices. Holders of other
+/// hosts are left to their leases' ends; a pid reused by another program only delays the
+/// release. How many holders were released.
+pub async fn release_dead_holders(app: &App, own: &str) -> Result<usize, crate::ServiceError> {
+    let Some((host, _)) = own.split_once(':') else {
+        return Ok(0);
+    };
+    let mut released = 0;
+    for holder in app.db.lease_holders().await? {
+        let mut parts = holder.splitn(3, ':');
+        let (Some(h), Some(pid), Some(_)) = (parts.next(), parts.next(), parts.next()) else {
+            continue;
+        };
+        let dead = h == host
+            && holder != own
+            && pid.parse::<u32>().is_ok_and(|pid| {
+                pid != std::process::id() && !std::path::Path::new(&format!("/proc/{pid}")).exists()
+            });
+        if dead {
+            app.db.release_leases_of(&holder).await?;
+            released += 1;
+        }
+    }
+    Ok(released)
 }
 
 /// One round of a job: an exclusive one only under its lease, which lasts two periods so a

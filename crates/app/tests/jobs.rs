@@ -217,3 +217,59 @@ async fn a_periodic_job_runs_in_the_one_process_holding_its_lease() {
             .expect("claim")
     );
 }
+
+#[tokio::test]
+async fn a_restarted_process_takes_up_at_once_the_work_a_dead_process_of_its_host_held() {
+    let (_db, app) = application().await;
+    let codes = dossiers_awaiting_a_look_up(&app, 2).await;
+    let own = app::jobs::process_holder();
+    let host = own.split(':').next().expect("host");
+    // A pid above Linux's largest: that process cannot be running.
+    let dead = format!("{host}:4294967:earlier-run");
+    let elsewhere = "another-host:1:other";
+    let now = OffsetDateTime::now_utc();
+    let until = now + time::Duration::minutes(10);
+    let held = app
+        .db
+        .claim_outbox(storage::registry_lookups::RETRY_TOPIC, &dead, now, until, 1)
+        .await
+        .expect("claim");
+    assert_eq!(held.len(), 1);
+    let other = app
+        .db
+        .claim_outbox(
+            storage::registry_lookups::RETRY_TOPIC,
+            elsewhere,
+            now,
+            until,
+            1,
+        )
+        .await
+        .expect("claim");
+    assert_eq!(other.len(), 1);
+    assert!(
+        app.db
+            .claim_outbox(storage::registry_lookups::RETRY_TOPIC, own, now, until, 10)
+            .await
+            .expect("claim")
+            .is_empty(),
+        "both are held"
+    );
+
+    let released = app::jobs::release_dead_holders(&app, own)
+        .await
+        .expect("release");
+    assert_eq!(released, 1, "only the dead process of this host");
+    let free = app
+        .db
+        .claim_outbox(storage::registry_lookups::RETRY_TOPIC, own, now, until, 10)
+        .await
+        .expect("claim");
+    assert_eq!(
+        free.len(),
+        1,
+        "the dead process's message, not the other host's"
+    );
+    assert_eq!(free[0].id, held[0].id);
+    assert_eq!(codes.len(), 2);
+}

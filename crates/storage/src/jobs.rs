@@ -8,7 +8,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::StorageError;
-use crate::db::{Backend, Db, exec_db, on_tx};
+use crate::db::{Backend, Db, exec_db, exec_tx, on_db, on_tx};
 
 /// An outbox message claimed by a consumer.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -134,5 +134,43 @@ impl Db {
                 .await
         })?;
         Ok(())
+    }
+
+    /// Every holder that holds a lease now: of a job, an outbox message or a delivery.
+    pub async fn lease_holders(&self) -> Result<Vec<String>, StorageError> {
+        let rows: Vec<(String,)> = on_db!(self, |pool| {
+            sqlx::query_as(
+                "select holder from job_lease \
+                 union select leased_by from outbox where leased_by is not null \
+                 union select leased_by from delivery where leased_by is not null",
+            )
+            .fetch_all(pool)
+            .await
+        })?;
+        Ok(rows.into_iter().map(|(h,)| h).collect())
+    }
+
+    /// Lets go of every lease `holder` holds (a process known to be dead), so its work is taken
+    /// up at once instead of when the leases end.
+    pub async fn release_leases_of(&self, holder: &str) -> Result<(), StorageError> {
+        let mut tx = self.begin().await?;
+        exec_tx!(&mut tx, |c| {
+            sqlx::query("delete from job_lease where holder = $1")
+                .bind(holder)
+                .execute(c)
+                .await
+        })?;
+        for table in ["outbox", "delivery"] {
+            let sql = format!(
+                "update {table} set leased_by = null, leased_until = null where leased_by = $1"
+            );
+            exec_tx!(&mut tx, |c| {
+                sqlx::query(sqlx::AssertSqlSafe(sql))
+                    .bind(holder)
+                    .execute(c)
+                    .await
+            })?;
+        }
+        tx.commit().await
     }
 }

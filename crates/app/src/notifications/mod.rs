@@ -38,7 +38,7 @@ pub const SMS: &str = "sms";
 const BATCH: i64 = 200;
 
 /// How long a round holds the messages it claimed.
-const LEASE: time::Duration = time::Duration::minutes(5);
+const LEASE: time::Duration = time::Duration::minutes(2);
 
 /// Where notices go and how long they are worth sending.
 #[derive(Clone)]

@@ -31,14 +31,16 @@ pub const TOPICS: [&str; 3] = [
     storage::registry_lookups::RETRY_TOPIC,
 ];
 
-/// Deliveries one round of one channel takes on.
-const BATCH: i64 = 100;
+/// Deliveries one claim takes on: few, so that the lease below outlasts their sends even at the
+/// transports' time-outs.
+const BATCH: i64 = 20;
 
 /// Most batches one round of one channel sends.
-const MAX_BATCHES: usize = 50;
+const MAX_BATCHES: usize = 250;
 
-/// How long a round holds the deliveries it claimed: far longer than a hundred sends take at
-/// the transports' time-outs; a process that dies lets them go to another after this.
+/// How long a claim holds its deliveries: longer than twenty sends take at the transports'
+/// time-outs. A process that dies lets them go to another after this, or at once to a process
+/// restarted on the same host (`jobs::release_dead_holders`).
 const LEASE: time::Duration = time::Duration::minutes(10);
 
 /// First pause after a failure; each further failure doubles it, up to [`MAX_PAUSE`].
