@@ -872,6 +872,15 @@ export async function officerAccounts(actor, audit, { width }) {
   let resp = await actor.goto('/back-office/officers');
   assert.equal(status(resp), 200);
   await audit.page(page, 'desk/officers.html', 'list');
+  // The notices the unit sent: given up (the default view) and sent.
+  resp = await actor.follow('.officer-bar a[href="/back-office/outbox"]');
+  assert.equal(status(resp), 200);
+  assert.equal(resp.headers()['cache-control'], 'no-store', 'the notices page shows personal data');
+  await audit.page(page, 'back_office/outbox.html', 'dead');
+  resp = await actor.goto('/back-office/outbox?status=delivered');
+  assert.equal(status(resp), 200);
+  await audit.page(page, 'back_office/outbox.html', 'delivered');
+  resp = await actor.goto('/back-office/officers');
   resp = await actor.submit('main form[action="/back-office/officers"] button[type=submit]');
   assert.equal(status(resp), 400, `an empty account form answered ${status(resp)}`);
   assert.ok(await page.locator('.error-summary').isVisible(), 'no error summary');
@@ -905,6 +914,20 @@ export async function officerAccounts(actor, audit, { width }) {
   assert.equal(status(resp), 200);
   assert.ok(await page.locator('form input[name=action][value=disable]').count(), 'two-step verification is not on');
   await audit.page(page, 'desk/security.html', 'enabled');
+  // The morning digest's address: a wrong one is refused, a right one kept.
+  resp = await actor.follow('.officer-bar a[href="/back-office/alerts"]');
+  assert.equal(status(resp), 200);
+  await audit.page(page, 'desk/alerts.html', 'empty');
+  await actor.fill('#email', 'not an address');
+  resp = await actor.submit('main form[action="/back-office/alerts"] button[type=submit]');
+  assert.equal(status(resp), 400, `a wrong address answered ${status(resp)}`);
+  assert.ok(await page.locator('.error-summary').isVisible(), 'no error summary');
+  await audit.page(page, 'desk/alerts.html', 'error');
+  await actor.fill('#email', `${username}@bacninh.gov.vn`);
+  resp = await actor.submit('main form[action="/back-office/alerts"] button[type=submit]');
+  assert.equal(status(resp), 200);
+  assert.equal(await page.locator('#email').inputValue(), `${username}@bacninh.gov.vn`, 'the address was not kept');
+  await audit.page(page, 'desk/alerts.html', 'saved');
   await signOut(actor);
 
   await signInWith('');
