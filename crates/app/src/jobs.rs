@@ -71,12 +71,22 @@ impl Periodic {
     }
 }
 
+/// The host part of holders whose machine could not be named.
+const UNKNOWN_HOST: &str = "host";
+
 /// The name this process holds leases under: its host, its process id and a random part (a
 /// restarted process with a recycled id is not its predecessor).
 pub fn process_holder() -> &'static str {
     static HOLDER: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     HOLDER.get_or_init(|| {
-        let host = std::env::var("HOSTNAME").unwrap_or_else(|_| "host".to_owned());
+        // The kernel's name of the machine (HOSTNAME is a shell variable, absent under
+        // systemd); `host` when unknown, and then no lease is ever released early.
+        let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+            .ok()
+            .map(|h| h.trim().replace(':', "-"))
+            .filter(|h| !h.is_empty())
+            .or_else(|| std::env::var("HOSTNAME").ok())
+            .unwrap_or_else(|| UNKNOWN_HOST.to_owned());
         format!("{host}:{}:{}", std::process::id(), uuid::Uuid::now_v7())
     })
 }
@@ -334,7 +344,7 @@ impl Runner {
 /// hosts are left to their leases' ends; a pid reused by another program only delays the
 /// release. How many holders were released.
 pub async fn release_dead_holders(app: &App, own: &str) -> Result<usize, crate::ServiceError> {
-    let Some((host, _)) = own.split_once(':') else {
+    let Some((host, _)) = own.split_once(':').filter(|(h, _)| *h != UNKNOWN_HOST) else {
         return Ok(0);
     };
     let mut released = 0;

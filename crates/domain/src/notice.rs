@@ -1,9 +1,10 @@
 //! Which changes of a dossier its applicant is told about, and how an SMS is written. The one-stop
 //! rules make the agency tell the applicant at each turn that concerns them: the receipt with its
 //! appointment date (Form 01), a request to complete the papers (Form 02), a refusal at intake
-//! (Form 03), an apology with a new date (Form 04), a stop (Form 05) — Decree 61/2018/NĐ-CP as
-//! amended by Decree 107/2021/NĐ-CP, forms of Circular 03/2025/TT-VPCP — and online applicants
-//! are told by electronic means (e-mail, SMS, the portal: Decree 45/2020/NĐ-CP). The rest
+//! (Form 03), an apology with a new date (Form 04), a stop (Form 05) — Decree 118/2025/NĐ-CP on
+//! the one-stop mechanism, which replaced Decree 61/2018/NĐ-CP from 1 July 2025, and the forms of
+//! Circular 03/2025/TT-VPCP — and online applicants are told by electronic means (e-mail, SMS,
+//! the portal: Decree 45/2020/NĐ-CP). The rest
 //! (received online, fees, payment, result ready and returned, a reminder to collect) follows
 //! what every peer service sends; internal steps (assignment, proposals, approvals, transfers
 //! between agencies) are not the applicant's business and send nothing.
@@ -100,15 +101,15 @@ impl NoticeKind {
 pub const REMIND_AFTER_WORKING_DAYS: u32 = 3;
 
 /// Whether a result ready on `ready` (Vietnam's date) is due a reminder on `today`: once
-/// [`REMIND_AFTER_WORKING_DAYS`] working days have passed. An electronic result is delivered,
-/// not collected, and needs none.
+/// [`REMIND_AFTER_WORKING_DAYS`] working days have passed, and only for a result to collect
+/// at the counter (a posted or electronic one is delivered, not collected).
 pub fn reminder_due(
     calendar: &crate::calendar::WorkCalendar,
     ready: time::Date,
     today: time::Date,
-    electronic: bool,
+    at_counter: bool,
 ) -> bool {
-    !electronic
+    at_counter
         && calendar
             .add_working_days(ready, REMIND_AFTER_WORKING_DAYS)
             .is_some_and(|due| due <= today)

@@ -128,13 +128,37 @@ const COLUMNS: &str = "d.id, d.message_id, d.dossier_id, x.code as dossier_code,
 impl Db {
     /// Writes the deliveries outbox message `message_id` became and closes the message, in one
     /// transaction: either both happen or neither, so the message is consumed exactly once.
+    ///
+    /// With `holder`, the message must still be open and held by it: when its lease ran out and
+    /// another consumer took it meanwhile, nothing is written and `false` comes back, so a notice
+    /// is never composed twice. Without (a reminder or a digest, which come from no message),
+    /// `message_id` only orders and groups the deliveries.
     pub async fn fan_out(
         &self,
         message_id: Uuid,
+        holder: Option<&str>,
         deliveries: &[NewDelivery],
         at: OffsetDateTime,
-    ) -> Result<(), StorageError> {
+    ) -> Result<bool, StorageError> {
         let mut tx = self.begin().await?;
+        if let Some(holder) = holder {
+            let closed = exec_tx!(&mut tx, |c| {
+                sqlx::query(
+                    "update outbox set delivered_at = $2, leased_by = null, leased_until = null \
+                     where id = $1 and delivered_at is null and leased_by = $3",
+                )
+                .bind(message_id)
+                .bind(at)
+                .bind(holder)
+                .execute(c)
+                .await
+            })?;
+            if closed != 1 {
+                // Dropped, the transaction rolls back: nothing was written.
+                drop(tx);
+                return Ok(false);
+            }
+        }
         for d in deliveries {
             exec_tx!(&mut tx, |c| {
                 sqlx::query(
@@ -159,22 +183,13 @@ impl Db {
                 .await
             })?;
         }
-        exec_tx!(&mut tx, |c| {
-            sqlx::query(
-                "update outbox set delivered_at = $2, leased_by = null, leased_until = null \
-                 where id = $1",
-            )
-            .bind(message_id)
-            .bind(at)
-            .execute(c)
-            .await
-        })?;
-        tx.commit().await
+        tx.commit().await?;
+        Ok(true)
     }
 
     /// Claims for `holder`, until `until`, up to `limit` pending deliveries of `channel` due at
-    /// `now` that nobody holds. A delivery waits while an earlier one of the same dossier and
-    /// channel is pending, so an applicant reads "accepted" after "received" even when the first
+    /// `now` that nobody holds. A delivery waits while one from an earlier outbox message (UUIDv7
+    /// ids, in the order of the dossier's changes) of the same dossier and channel is pending, so an applicant reads "accepted" after "received" even when the first
     /// had to be retried; on PostgreSQL rows another process is claiming are skipped.
     pub async fn claim_deliveries(
         &self,
@@ -193,7 +208,8 @@ impl Db {
              select d.id from delivery d where d.status = 'pending' and d.channel = $3 \
              and d.next_attempt_at <= $4 and (d.leased_until is null or d.leased_until <= $4) \
              and not exists (select 1 from delivery e where e.dossier_id = d.dossier_id \
-             and e.channel = d.channel and e.status = 'pending' and e.id < d.id) \
+             and e.channel = d.channel and e.status = 'pending' \
+             and (e.message_id < d.message_id or (e.message_id = d.message_id and e.id < d.id))) \
              order by d.next_attempt_at, d.id limit $5{lock}) returning id"
         );
         let mut tx = self.begin().await?;
@@ -316,7 +332,7 @@ impl Db {
         let rows = exec_db!(self, |pool| {
             sqlx::query(
                 "update delivery set status = 'pending', dead_at = null, next_attempt_at = $3, \
-                 give_up_at = $4, retried_by = $2, retried_at = $3 \
+                 give_up_at = $4, retried_by = $2, retried_at = $3, attempts = 0 \
                  where id = $1 and status = 'dead'",
             )
             .bind(id)
@@ -436,26 +452,34 @@ pub struct WaitingResult {
 impl Db {
     /// Up to `limit` dossiers whose result became ready between `from` and `until` and still
     /// waits to be returned, whose applicant was reached before (a dossier that never had a
-    /// notice has nobody to remind) and has not been reminded yet; oldest first, read through
-    /// the index on `finished_at`.
+    /// notice has nobody to remind) and has not been reminded yet; oldest first, after `after`
+    /// (a cursor: the last of the previous page), read through the index on `finished_at`.
     pub async fn results_waiting(
         &self,
         from: OffsetDateTime,
         until: OffsetDateTime,
+        after: Option<&WaitingResult>,
         limit: i64,
     ) -> Result<Vec<WaitingResult>, StorageError> {
+        let (after_at, after_id) = match after {
+            Some(w) => (Some(w.finished_at), Some(w.id)),
+            None => (None, None),
+        };
         Ok(on_db!(self, |pool| {
             sqlx::query_as(
                 "select x.id, x.code, x.finished_at from dossier x \
                  where x.finished_at >= $1 and x.finished_at < $2 and x.status = 'result_ready' \
+                 and ($4 is null or x.finished_at > $4 or (x.finished_at = $4 and x.id > $5)) \
                  and exists (select 1 from delivery d where d.dossier_id = x.id) \
                  and not exists (select 1 from delivery d where d.dossier_id = x.id \
                  and d.notice = 'collect_reminder') \
-                 order by x.finished_at limit $3",
+                 order by x.finished_at, x.id limit $3",
             )
             .bind(from)
             .bind(until)
             .bind(limit)
+            .bind(after_at)
+            .bind(after_id)
             .fetch_all(pool)
             .await
         })?)

@@ -138,8 +138,8 @@ fn record_delivery_figures(overview: &app::outbox::Overview) {
             .set(age(channel.oldest_pending));
         metrics::counter!("deliveries_delivered_total", &labels)
             .absolute(channel.delivered.max(0).unsigned_abs());
-        metrics::counter!("deliveries_dead_total", &labels)
-            .absolute(channel.dead.max(0).unsigned_abs());
+        // A gauge: an operator's retry takes a delivery out of it again.
+        metrics::gauge!("deliveries_dead", &labels).set(channel.dead as f64);
         metrics::counter!("deliveries_failed_attempts_total", &labels)
             .absolute(channel.failures.max(0).unsigned_abs());
     }

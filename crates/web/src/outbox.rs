@@ -3,7 +3,7 @@
 //! sends a given-up notice again, and the rows of notices that the officer's and the citizen's
 //! dossier pages show. Sending itself is `app::outbox`'s job.
 
-use app::outbox::{Delivery, Listing, Overview};
+use app::outbox::{Delivery, Listing};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
@@ -34,8 +34,7 @@ pub struct NoticeRow {
     pub what: &'static str,
     /// E-mail or SMS.
     pub channel: &'static str,
-    /// Where it went: the applicant's own address or phone, which the officer's page shows
-    /// anyway and the citizen gave.
+    /// Where it went, as the reader may see it ([`Reader`]).
     pub to: String,
     /// Its state.
     pub status: &'static str,
@@ -47,8 +46,42 @@ pub struct NoticeRow {
     pub id: String,
 }
 
-/// Rows for `deliveries` in `ui`'s language.
-pub fn notice_rows(ui: &Ui, deliveries: &[Delivery]) -> Vec<NoticeRow> {
+/// Who reads the rows: what each may see of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reader {
+    /// The applicant on their own dossier: their address, the state; not the transport's
+    /// errors nor who sent it again.
+    Applicant,
+    /// An officer on the dossier's page: everything (the applicant's contact is on the page).
+    Officer,
+    /// An administrator's list: addresses masked but for notices given up, which they may
+    /// need to check.
+    Operator,
+}
+
+/// `0912 *** 678`-like: enough to tell two recipients apart, not to reach them.
+fn masked(recipient: &str) -> String {
+    match recipient.split_once('@') {
+        Some((local, domain)) => {
+            let first: String = local.chars().take(1).collect();
+            format!("{first}***@{domain}")
+        }
+        None => {
+            let chars: Vec<char> = recipient.chars().collect();
+            let n = chars.len();
+            if n <= 6 {
+                "***".to_owned()
+            } else {
+                let head: String = chars[..3].iter().collect();
+                let tail: String = chars[n - 3..].iter().collect();
+                format!("{head}****{tail}")
+            }
+        }
+    }
+}
+
+/// Rows for `deliveries` in `ui`'s language, as `reader` may see them.
+pub fn notice_rows(ui: &Ui, deliveries: &[Delivery], reader: Reader) -> Vec<NoticeRow> {
     deliveries
         .iter()
         .map(|d| {
@@ -61,20 +94,27 @@ pub fn notice_rows(ui: &Ui, deliveries: &[Delivery]) -> Vec<NoticeRow> {
             if let Some(at) = d.delivered_at.or(d.dead_at) {
                 detail.push(local_datetime(ui, at));
             }
-            if d.attempts > 0 {
-                detail.push(ui.t_n("notice.attempts", d.attempts));
+            if reader != Reader::Applicant {
+                if d.attempts > 0 {
+                    detail.push(ui.t_n("notice.attempts", d.attempts));
+                }
+                if let (Some(error), false) = (&d.last_error, status_code == "delivered") {
+                    detail.push(error.clone());
+                }
+                if let Some(by) = &d.retried_by {
+                    detail.push(ui.t_s("notice.retried_by", by));
+                }
             }
-            if let (Some(error), false) = (&d.last_error, status_code == "delivered") {
-                detail.push(error.clone());
-            }
-            if let Some(by) = &d.retried_by {
-                detail.push(ui.t_s("notice.retried_by", by));
-            }
+            let to = if reader == Reader::Operator && status_code != "dead" {
+                masked(&d.recipient)
+            } else {
+                d.recipient.clone()
+            };
             NoticeRow {
                 at: local_datetime(ui, d.created_at),
                 what: ui.t(&format!("notice.kind.{}", d.notice)),
                 channel: ui.t(&format!("notice.channel.{}", d.channel)),
-                to: d.recipient.clone(),
+                to,
                 status: ui.t(&format!("notice.status.{status_code}")),
                 detail: detail.join(" · "),
                 dossier: d.dossier_code.clone().unwrap_or_default(),
@@ -148,7 +188,12 @@ async fn page(
         app::outbox::list(&state, listing, unit.as_deref(), page, PER_PAGE + 1).await?;
     let more = deliveries.len() > PER_PAGE as usize;
     deliveries.truncate(PER_PAGE as usize);
-    let Overview { channels, .. } = app::outbox::overview(&state).await?;
+    // The figures are the province's: shown to its administrator only.
+    let channels = if unit.is_none() {
+        app::outbox::overview(&state).await?.channels
+    } else {
+        Vec::new()
+    };
     let counts = channels
         .into_iter()
         .map(|c| CountRow {
@@ -172,7 +217,7 @@ async fn page(
         .into_iter()
         .map(|l| (l.as_str(), ui.t(&format!("notice.status.{}", l.as_str()))))
         .collect();
-    let notices = notice_rows(&ui, &deliveries);
+    let notices = notice_rows(&ui, &deliveries, Reader::Operator);
     let response = render(&OutboxPage {
         every_unit: unit.is_none(),
         configured: state.notifier.configured(),
@@ -210,4 +255,16 @@ async fn retry(
         Err(e) => return Err(e.into()),
     };
     Ok(Redirect::to(&format!("/back-office/outbox?status=dead&done={done}")).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_masked_recipient_can_be_told_apart_but_not_reached() {
+        assert_eq!(masked("0912345678"), "091****678");
+        assert_eq!(masked("lan.nguyen@example.vn"), "l***@example.vn");
+        assert_eq!(masked("12345"), "***");
+    }
 }

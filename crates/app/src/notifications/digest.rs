@@ -3,7 +3,7 @@
 //! holds, that are overdue, due today or due on the next working day — the same "overdue" and
 //! "due soon" the inbox shows (`domain::dossier::RecordedTimeliness`, `DUE_SOON_WORKING_DAYS`),
 //! so that an apology (Form 04) can still be sent at least a day before the deadline (Decree
-//! 61/2018/NĐ-CP as amended by Decree 107/2021/NĐ-CP). Nothing due, no e-mail. It goes through the
+//! 118/2025/NĐ-CP, which carried this rule over from Decree 61/2018/NĐ-CP). Nothing due, no e-mail. It goes through the
 //! same deliveries as the applicants' notices, once a day per address.
 
 use domain::dossier::{DUE_SOON_WORKING_DAYS, OfficerRole, Status, due_at_close_of};
@@ -20,8 +20,11 @@ use crate::{App, ServiceError};
 /// The stable name of the digest's deliveries.
 pub const NOTICE: &str = "officer_digest";
 
-/// When the digest goes out, Vietnam time: before the offices open at 07:30.
+/// When the digest goes out, Vietnam time: before the offices open at 07:30; after
+/// [`SEND_UNTIL`] a day's digest is not sent (a "morning" digest in the evening only confuses).
 const SEND_FROM: Time = time::macros::time!(07:00);
+/// The end of the morning window.
+const SEND_UNTIL: Time = time::macros::time!(11:00);
 
 /// Most dossiers a digest lists (the inbox has the rest).
 const LISTED: i64 = 30;
@@ -36,13 +39,18 @@ pub async fn send_digests(app: &App, now: OffsetDateTime) -> Result<usize, Servi
     let Some(local) = domain::calendar::to_vietnam_local(now) else {
         return Ok(0);
     };
-    if !data.calendar.is_working_day(local.date()) || local.time() < SEND_FROM {
+    if !data.calendar.is_working_day(local.date())
+        || local.time() < SEND_FROM
+        || local.time() >= SEND_UNTIL
+    {
         return Ok(0);
     }
+    // In UTC, as every stored time: SQLite compares the text.
     let start_of_day = local
         .date()
         .midnight()
-        .assume_offset(domain::calendar::VIETNAM_OFFSET);
+        .assume_offset(domain::calendar::VIETNAM_OFFSET)
+        .to_offset(time::UtcOffset::UTC);
     let due_by = data
         .calendar
         .add_working_days(local.date(), DUE_SOON_WORKING_DAYS.unsigned_abs() as u32)
@@ -102,6 +110,7 @@ pub async fn send_digests(app: &App, now: OffsetDateTime) -> Result<usize, Servi
         app.db
             .fan_out(
                 Uuid::now_v7(),
+                None,
                 &[NewDelivery {
                     id: Uuid::now_v7(),
                     dossier_id: None,

@@ -11,6 +11,7 @@ pub mod texts;
 use std::sync::Arc;
 use std::time::Duration;
 
+use domain::catalogue::Channel;
 use domain::dossier::{Change, ReturnMethod};
 use domain::notice::{NoticeKind, sms_text};
 use integrations::notify::{Mailer, SmsSender};
@@ -190,9 +191,29 @@ pub async fn compose_due_as(app: &App, holder: &str) -> Result<usize, ServiceErr
             .await?;
         let count = messages.len();
         for message in messages {
-            let deliveries = deliveries_of(app, &message, now).await?;
-            written += deliveries.len();
-            app.db.fan_out(message.id, &deliveries, now).await?;
+            // One message that cannot be composed now (a dossier that does not read back, the
+            // database failing a moment) is put off on its own; the others go on.
+            let composed = match deliveries_of(app, &message, now).await {
+                Ok(deliveries) => app
+                    .db
+                    .fan_out(message.id, Some(holder), &deliveries, now)
+                    .await
+                    .map(|kept| if kept { deliveries.len() } else { 0 })
+                    .map_err(ServiceError::from),
+                Err(e) => Err(e),
+            };
+            match composed {
+                Ok(n) => written += n,
+                Err(e) => {
+                    tracing::warn!(message = %message.id, error = %e, "a notice could not be composed; tried again later");
+                    let attempts =
+                        u32::try_from(message.attempts.saturating_add(1)).unwrap_or(u32::MAX);
+                    let pause = crate::outbox::pause_after(attempts, rand::random::<f64>());
+                    let next =
+                        now + time::Duration::try_from(pause).unwrap_or(time::Duration::HOUR);
+                    app.db.postpone_outbox(message.id, next).await?;
+                }
+            }
         }
         if count < usize::try_from(BATCH).unwrap_or(usize::MAX) {
             return Ok(written);
@@ -220,6 +241,15 @@ async fn deliveries_of(
         .and_then(|s| OffsetDateTime::from_unix_timestamp(s).ok())
         .unwrap_or(now);
     if now - at > notifier.give_up_after() {
+        return Ok(Vec::new());
+    }
+    // Most changes tell the applicant nothing (assignments, proposals, approvals): known
+    // without reading the dossier, whatever the channel.
+    if !payload
+        .changes
+        .iter()
+        .any(|c| NoticeKind::for_change(c, Channel::Online).is_some())
+    {
         return Ok(Vec::new());
     }
     let data = app.reference.get();
@@ -257,60 +287,80 @@ const REMINDER_BATCH: i64 = 200;
 const REMIND_WITHIN: time::Duration = time::Duration::days(30);
 
 /// Reminds the applicants whose result has waited at the counter
-/// [`domain::notice::REMIND_AFTER_WORKING_DAYS`] working days, once each; how many deliveries
-/// were written. A reminder comes from no outbox message: its deliveries are written with an
-/// id of their own in place of the message's.
+/// [`domain::notice::REMIND_AFTER_WORKING_DAYS`] working days, once each, during office hours
+/// of a working day (never at night); how many deliveries were written. A reminder comes from
+/// no outbox message: its deliveries are written with an id of their own in place of the
+/// message's.
 pub async fn remind_waiting(app: &App, now: OffsetDateTime) -> Result<usize, ServiceError> {
     if !app.notifier.configured() {
         return Ok(0);
     }
     let data = app.reference.get();
-    let today = now.to_offset(domain::calendar::VIETNAM_OFFSET).date();
-    let waiting = app
-        .db
-        .results_waiting(
-            now - REMIND_WITHIN,
-            now - time::Duration::days(i64::from(domain::notice::REMIND_AFTER_WORKING_DAYS)),
-            REMINDER_BATCH,
-        )
-        .await?;
+    let Some(local) = domain::calendar::to_vietnam_local(now) else {
+        return Ok(0);
+    };
+    let hours = data.calendar.office_hours();
+    if !data.calendar.is_working_day(local.date())
+        || local.time() < hours.opening()
+        || local.time() >= hours.closing()
+    {
+        return Ok(0);
+    }
     let service = DossierService::new(&app.db, &app.vault, &data);
     let give_up_at = now + app.notifier.give_up_after();
     let mut written = 0;
-    for result in waiting {
-        let view = match service.get(&result.code).await {
-            Ok(view) => view,
-            Err(ServiceError::NotFound) => continue,
-            Err(e) => return Err(e),
-        };
-        let ready = result
-            .finished_at
-            .to_offset(domain::calendar::VIETNAM_OFFSET)
-            .date();
-        if !domain::notice::reminder_due(
-            &data.calendar,
-            ready,
-            today,
-            return_method(&view) == ReturnMethod::Online,
-        ) {
-            continue;
+    let mut after = None;
+    loop {
+        let waiting = app
+            .db
+            .results_waiting(
+                now - REMIND_WITHIN,
+                now - time::Duration::days(i64::from(domain::notice::REMIND_AFTER_WORKING_DAYS)),
+                after.as_ref(),
+                REMINDER_BATCH,
+            )
+            .await?;
+        let full = waiting.len() == usize::try_from(REMINDER_BATCH).unwrap_or(usize::MAX);
+        for result in &waiting {
+            let view = match service.get(&result.code).await {
+                Ok(view) => view,
+                Err(ServiceError::NotFound) => continue,
+                Err(e) => return Err(e),
+            };
+            let ready = result
+                .finished_at
+                .to_offset(domain::calendar::VIETNAM_OFFSET)
+                .date();
+            if !domain::notice::reminder_due(
+                &data.calendar,
+                ready,
+                local.date(),
+                return_method(&view) == ReturnMethod::Counter,
+            ) {
+                continue;
+            }
+            let mut deliveries = Vec::new();
+            for recipient in recipients_of(app, &view).await? {
+                deliveries.push(delivery(
+                    app,
+                    &data,
+                    &view,
+                    NoticeKind::CollectReminder,
+                    &Change::ResultReady,
+                    &recipient,
+                    give_up_at,
+                ));
+            }
+            written += deliveries.len();
+            app.db
+                .fan_out(Uuid::now_v7(), None, &deliveries, now)
+                .await?;
         }
-        let mut deliveries = Vec::new();
-        for recipient in recipients_of(app, &view).await? {
-            deliveries.push(delivery(
-                app,
-                &data,
-                &view,
-                NoticeKind::CollectReminder,
-                &Change::ResultReady,
-                &recipient,
-                give_up_at,
-            ));
+        after = waiting.into_iter().last();
+        if !full {
+            return Ok(written);
         }
-        written += deliveries.len();
-        app.db.fan_out(Uuid::now_v7(), &deliveries, now).await?;
     }
-    Ok(written)
 }
 
 /// How the applicant asked for the result, else how it was returned, else at the counter.
@@ -453,6 +503,8 @@ impl Values {
                     papers.join("; ")
                 };
                 pairs.push(("papers", listed));
+                // The SMS counts them: the list alone can take three messages.
+                pairs.push(("paper_count", papers.len().max(1).to_string()));
                 pairs.push(("form_link", form("supplement")));
             }
             Change::Refused { reasons } => {

@@ -203,6 +203,41 @@ mod tests {
     }
 
     #[test]
+    fn every_sms_fits_two_messages_with_the_longest_names() {
+        let code = "000.00.15.H56-261207-0001";
+        let link = format!("https://dichvucong.bacninh.gov.vn/tracking?code={code}");
+        let agency = "Ủy ban nhân dân phường Kinh Bắc, thành phố Bắc Ninh, tỉnh Bắc Ninh mới";
+        let values = [
+            ("name", "Nguyễn Thị Hồng Nhung"),
+            ("code", code),
+            (
+                "procedure",
+                "Đăng ký biến động quyền sử dụng đất, quyền sở hữu tài sản",
+            ),
+            ("agency", agency),
+            ("link", link.as_str()),
+            ("appointment", "15/12/2026"),
+            ("new_date", "22/12/2026"),
+            ("reasons", "Thiếu bản sao giấy chứng nhận"),
+            ("papers", "Giấy chứng nhận; Hợp đồng; Tờ khai"),
+            ("paper_count", "3"),
+            ("amount", "1.250.000"),
+            ("collect", "tại Bộ phận Một cửa"),
+        ];
+        for lang in [Language::Vi, Language::En] {
+            for kind in NoticeKind::ALL {
+                let sms = domain::notice::sms_text(&render(kind, lang, &values).sms);
+                assert!(
+                    domain::notice::sms_parts(&sms) <= 2,
+                    "{lang:?} {}: {} characters: {sms}",
+                    kind.as_str(),
+                    sms.chars().count()
+                );
+            }
+        }
+    }
+
+    #[test]
     fn placeholders_are_filled_and_unknown_ones_left_alone() {
         assert_eq!(
             fill("Hồ sơ {code} – {x} {", &[("code", "A-1")]),

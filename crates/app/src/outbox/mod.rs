@@ -83,29 +83,79 @@ pub async fn deliver_due_as(app: &App, holder: &str) -> Result<Round, ServiceErr
 }
 
 /// [`deliver_due_as`] as if it were `now`: deliveries due by then are sent, and failures are
-/// put off from then (tests move the clock forward instead of waiting).
+/// put off from then (tests move the clock forward instead of waiting). Each channel goes on
+/// its own, so a mail relay that is down does not hold the SMS back.
 pub async fn deliver_due_at(
     app: &App,
     holder: &str,
     now: OffsetDateTime,
 ) -> Result<Round, ServiceError> {
+    let started = std::time::Instant::now();
+    let channels = app.notifier.channels();
+    let round_of = |channel: &'static str| {
+        let configured = channels.contains(&channel);
+        async move {
+            if configured {
+                deliver_channel(app, holder, channel, now, started).await
+            } else {
+                Ok(Round::default())
+            }
+        }
+    };
+    let (email, sms) = tokio::join!(round_of(EMAIL), round_of(SMS));
+    let (email, sms) = (email?, sms?);
+    Ok(Round {
+        delivered: email.delivered + sms.delivered,
+        postponed: email.postponed + sms.postponed,
+        dead: email.dead + sms.dead,
+    })
+}
+
+/// Transient failures in a row after which a channel's round stops: its transport is down, and
+/// the deliveries still claimed are let go without counting an attempt.
+const FAILURES_IN_A_ROW: usize = 5;
+
+/// One channel's round: claims and sends until nothing is left, the round's bound is reached,
+/// or the transport fails [`FAILURES_IN_A_ROW`] times in a row. Times move on with the round
+/// (`now` plus the time spent), so the leases and pauses of later claims are not stale.
+async fn deliver_channel(
+    app: &App,
+    holder: &str,
+    channel: &'static str,
+    now: OffsetDateTime,
+    started: std::time::Instant,
+) -> Result<Round, ServiceError> {
+    let clock = || now + started.elapsed();
     let mut round = Round::default();
-    for channel in app.notifier.channels() {
-        // A claim holds one delivery per dossier; the next claim takes the ones that waited
-        // behind them, so a round goes on until nothing is left to claim (or, under a backlog,
-        // for a bounded number of batches, leaving the rest to the next round).
-        for _ in 0..MAX_BATCHES {
-            let claimed = app
-                .db
-                .claim_deliveries(channel, holder, now, now + LEASE, BATCH)
-                .await?;
-            if claimed.is_empty() {
+    let mut failing = 0;
+    // A claim holds one delivery per dossier; the next claim takes the ones that waited
+    // behind them, so a round goes on until nothing is left to claim (or, under a backlog,
+    // for a bounded number of batches, leaving the rest to the next round).
+    for _ in 0..MAX_BATCHES {
+        let at = clock();
+        let claimed = app
+            .db
+            .claim_deliveries(channel, holder, at, at + LEASE, BATCH)
+            .await?;
+        if claimed.is_empty() {
+            break;
+        }
+        let mut claimed = claimed.into_iter();
+        for delivery in claimed.by_ref() {
+            let outcome = send(app, &delivery).await;
+            let transient = matches!(outcome, Err(SendError::Transient(_)));
+            record(app, &delivery, outcome, clock(), &mut round).await?;
+            failing = if transient { failing + 1 } else { 0 };
+            if failing >= FAILURES_IN_A_ROW {
                 break;
             }
-            for delivery in claimed {
-                let outcome = send(app, &delivery).await;
-                record(app, &delivery, outcome, now, &mut round).await?;
+        }
+        if failing >= FAILURES_IN_A_ROW {
+            for rest in claimed {
+                app.db.release_delivery(rest.id).await?;
             }
+            tracing::warn!(channel, "the transport keeps failing; this round stops");
+            break;
         }
     }
     Ok(round)

@@ -13,13 +13,13 @@ create table delivery (
     -- The dossier it is about; NULL for messages about no dossier (digests).
     dossier_id uuid,
     -- 'email' or 'sms'.
-    channel text not null,
+    channel text not null check (channel in ('email', 'sms')),
     -- The address or phone number it goes to.
     recipient text not null,
     -- What it says, as a stable name ('received', 'accepted', 'papers_requested', ...).
     notice text not null,
     -- 'vi' or 'en'.
-    lang text not null,
+    lang text not null check (lang in ('vi', 'en')),
     subject text not null,
     body text not null,
     html text,
@@ -42,9 +42,18 @@ create table delivery (
 );
 -- The deliverer's queue: pending deliveries by due time.
 create index delivery_pending_idx on delivery (status, next_attempt_at);
--- A dossier's notices on its pages, and the order rule (an earlier pending delivery of the same
--- dossier and channel goes first).
-create index delivery_dossier_idx on delivery (dossier_id, channel, status, id);
+-- A dossier's notices on its pages, and the order rule (a pending delivery from an earlier
+-- outbox message of the same dossier and channel goes first).
+create index delivery_dossier_idx on delivery (dossier_id, channel, status, message_id, id);
+-- The operators' lists, newest first, by state.
+create index delivery_status_idx on delivery (status, id);
+-- Leases held, read when a process starts (jobs::release_dead_holders).
+create index delivery_leased_idx on delivery (leased_by) where leased_by is not null;
+create index outbox_leased_idx on outbox (leased_by) where leased_by is not null;
+-- A consumer's queue: its topic's messages still to consume, oldest first. Without it, each
+-- claim of one topic read past the pending messages of every other (the national portal's
+-- sync has no consumer yet and only grows).
+create index outbox_topic_pending_idx on outbox (topic, available_at, id) where delivered_at is null;
 -- What one address was sent lately (an officer's digest goes once a day).
 create index delivery_recipient_idx on delivery (recipient, notice, created_at);
 
@@ -56,7 +65,7 @@ create index outbox_delivered_idx on outbox (delivered_at) where delivered_at is
 -- language of the messages.
 alter table citizen add column notify_email boolean not null default true;
 alter table citizen add column notify_sms boolean not null default true;
-alter table citizen add column notify_lang text not null default 'vi';
+alter table citizen add column notify_lang text not null default 'vi' check (notify_lang in ('vi', 'en'));
 
 -- Where an officer receives the morning digest of dossiers due today, due soon and overdue
 -- (NULL: no digest). Set by the officer on the back office's alerts page.

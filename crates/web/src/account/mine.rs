@@ -170,8 +170,11 @@ pub async fn dossier(
             )
         })
         .collect();
-    let notices =
-        crate::outbox::notice_rows(&ui, &app::outbox::of_dossier(&state, view.stored.id).await?);
+    let notices = crate::outbox::notice_rows(
+        &ui,
+        &app::outbox::of_dossier(&state, view.stored.id).await?,
+        crate::outbox::Reader::Applicant,
+    );
     render(&DossierPage {
         results,
         notices,

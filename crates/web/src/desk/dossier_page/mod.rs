@@ -178,8 +178,11 @@ pub async fn render_page(
     )
     .await?;
     let payments = payments::payment_rows(state, &ui, &officer, &view).await?;
-    let notices =
-        crate::outbox::notice_rows(&ui, &app::outbox::of_dossier(state, view.stored.id).await?);
+    let notices = crate::outbox::notice_rows(
+        &ui,
+        &app::outbox::of_dossier(state, view.stored.id).await?,
+        crate::outbox::Reader::Officer,
+    );
     let status = ui.t(&format!("dossier_status.{}", s.status.as_str()));
     let mark = urgency(&data.calendar, s, now).map(|u| super::inbox::mark(&ui, u));
     let page = DossierPage {
