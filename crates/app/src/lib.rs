@@ -11,6 +11,7 @@ pub mod drafts;
 mod error;
 pub mod health;
 pub mod jobs;
+pub mod leases;
 pub mod limits;
 pub mod notifications;
 pub mod outbox;

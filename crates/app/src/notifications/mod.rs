@@ -28,12 +28,8 @@ use crate::dossiers::{ContactRecord, DossierService, DossierView};
 use crate::{App, ServiceError};
 
 /// Outbox topic of the messages that may tell the applicant something.
-pub const TOPIC: &str = "notify.applicant";
-
-/// Delivery channel name of e-mail.
-pub const EMAIL: &str = "email";
-/// Delivery channel name of SMS.
-pub const SMS: &str = "sms";
+pub use crate::outbox::NOTIFY_APPLICANT as TOPIC;
+pub use crate::outbox::{EMAIL, SMS};
 
 /// Messages one round composes.
 const BATCH: i64 = 200;
@@ -177,7 +173,7 @@ struct Payload {
 /// Composes the notices of every waiting message once, as this process; how many deliveries
 /// were written.
 pub async fn compose_due(app: &App) -> Result<usize, ServiceError> {
-    compose_due_as(app, crate::jobs::process_holder()).await
+    compose_due_as(app, crate::leases::process_holder()).await
 }
 
 /// [`compose_due`] holding the claimed messages as `holder`.

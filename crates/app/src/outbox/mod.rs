@@ -14,11 +14,18 @@ use storage::deliveries::{ChannelCounts, DeliveryFilter, StoredDelivery, TopicBa
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use crate::notifications::{EMAIL, SMS};
-
 use crate::{App, ServiceError};
 /// A delivery as stored (named here so the web edge needs no storage crate).
 pub use storage::deliveries::StoredDelivery as Delivery;
+
+/// Outbox topic of a dossier's changes that may tell its applicant something
+/// (`notifications`).
+pub const NOTIFY_APPLICANT: &str = "notify.applicant";
+
+/// Delivery channel name of e-mail.
+pub const EMAIL: &str = "email";
+/// Delivery channel name of SMS.
+pub const SMS: &str = "sms";
 
 /// Outbox topic of a dossier's changes for the national public service portal.
 pub const DVCQG_SYNC: &str = "dvcqg.sync";
@@ -26,7 +33,7 @@ pub const DVCQG_SYNC: &str = "dvcqg.sync";
 /// The outbox's topics: the applicant's notices, the national portal's sync (consumed once
 /// that connection is built), and population look-ups to try again.
 pub const TOPICS: [&str; 3] = [
-    crate::notifications::TOPIC,
+    NOTIFY_APPLICANT,
     DVCQG_SYNC,
     storage::registry_lookups::RETRY_TOPIC,
 ];
@@ -40,7 +47,7 @@ const MAX_BATCHES: usize = 250;
 
 /// How long a claim holds its deliveries: longer than twenty sends take at the transports'
 /// time-outs. A process that dies lets them go to another after this, or at once to a process
-/// restarted on the same host (`jobs::release_dead_holders`).
+/// restarted on the same host (`leases::release_dead_holders`).
 const LEASE: time::Duration = time::Duration::minutes(10);
 
 /// First pause after a failure; each further failure doubles it, up to [`MAX_PAUSE`].
@@ -73,7 +80,7 @@ pub struct Round {
 
 /// Delivers every due delivery of every configured channel once, as this process.
 pub async fn deliver_due(app: &App) -> Result<Round, ServiceError> {
-    deliver_due_as(app, crate::jobs::process_holder()).await
+    deliver_due_as(app, crate::leases::process_holder()).await
 }
 
 /// [`deliver_due`] holding the claimed deliveries as `holder`: two processes never send the

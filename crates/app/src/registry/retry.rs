@@ -39,7 +39,7 @@ fn applicant_of(view: &DossierView) -> Option<(PersonalId, String, time::Date)> 
 
 /// Tries every look-up that is due once, as this process; the number of answers recorded.
 pub async fn retry_due(app: &App) -> Result<usize, ServiceError> {
-    retry_due_as(app, crate::jobs::process_holder()).await
+    retry_due_as(app, crate::leases::process_holder()).await
 }
 
 /// [`retry_due`] holding the claimed look-ups as `holder`: two processes (two holders) working
