@@ -46,7 +46,7 @@ pub struct App {
     pub gateways: payments::Gateways,
     /// Where the applicants' notices go (mail server, SMS gateway); none by default, and then
     /// changes send nothing.
-    pub notifier: notifications::Notifier,
+    pub notifier: outbox::Notifier,
 }
 
 impl App {
@@ -58,7 +58,7 @@ impl App {
             vault: personal_data::PersonalDataVault::random(),
             registry: None,
             gateways: payments::Gateways::default(),
-            notifier: notifications::Notifier::default(),
+            notifier: outbox::Notifier::default(),
         }
     }
 }

@@ -18,6 +18,11 @@ pub struct NoticeFigures {
     pub seconds: f64,
     /// Deliveries handed over per second over that time.
     pub per_second: f64,
+    /// Seconds from the last sample before the first delivery to the first sample after the
+    /// last one: the time the server was actually sending.
+    pub sending_seconds: f64,
+    /// Deliveries handed over per second while it was sending: its delivery throughput.
+    pub sending_per_second: f64,
     /// Most notices waiting at one sample (messages to compose plus deliveries to send).
     pub largest_backlog: u64,
     /// Notices waiting at the last sample.
@@ -71,7 +76,7 @@ async fn read(http: &reqwest::Client, url: &str) -> Option<Reading> {
 /// Samples `/metrics` in the background until [`Sampler::finish`].
 pub struct Sampler {
     stop: watch::Sender<bool>,
-    task: JoinHandle<(Option<Reading>, Reading, u64, Instant)>,
+    task: JoinHandle<(Option<Reading>, Vec<(Instant, Reading)>, u64, Instant)>,
     http: reqwest::Client,
     url: String,
 }
@@ -85,8 +90,8 @@ impl Sampler {
         let task = tokio::spawn(async move {
             let started = Instant::now();
             let first = read(&h, &u).await;
-            let mut last = first.unwrap_or_default();
-            let mut largest = last.backlog;
+            let mut samples = vec![(started, first.unwrap_or_default())];
+            let mut largest = first.map_or(0, |r| r.backlog);
             loop {
                 tokio::select! {
                     _ = stopped.changed() => break,
@@ -94,10 +99,10 @@ impl Sampler {
                 }
                 if let Some(r) = read(&h, &u).await {
                     largest = largest.max(r.backlog);
-                    last = r;
+                    samples.push((Instant::now(), r));
                 }
             }
-            (first, last, largest, started)
+            (first, samples, largest, started)
         });
         Sampler {
             stop,
@@ -111,14 +116,16 @@ impl Sampler {
     /// `None` when the server's metrics could not be read at the start.
     pub async fn finish(self) -> Option<NoticeFigures> {
         let _ = self.stop.send(true);
-        let (first, mut last, mut largest, started) = self.task.await.ok()?;
+        let (first, mut samples, mut largest, started) = self.task.await.ok()?;
         let first = first?;
         let load_ended = Instant::now();
+        let mut last = samples.last().map_or(first, |(_, r)| *r);
         let mut drain_seconds = (last.backlog == 0).then_some(0.0);
         while drain_seconds.is_none() && load_ended.elapsed() < Duration::from_secs(10) {
             tokio::time::sleep(Duration::from_millis(250)).await;
             if let Some(r) = read(&self.http, &self.url).await {
                 largest = largest.max(r.backlog);
+                samples.push((Instant::now(), r));
                 last = r;
                 if r.backlog == 0 {
                     drain_seconds = Some(load_ended.elapsed().as_secs_f64());
@@ -127,18 +134,54 @@ impl Sampler {
         }
         let seconds = started.elapsed().as_secs_f64();
         let delivered = last.delivered.saturating_sub(first.delivered);
+        let (sending_seconds, sending_per_second) = sending(&samples);
         Some(NoticeFigures {
             delivered,
             seconds,
-            per_second: if seconds > 0.0 {
-                delivered as f64 / seconds
-            } else {
-                0.0
-            },
+            per_second: rate(delivered, seconds),
+            sending_seconds,
+            sending_per_second,
             largest_backlog: largest,
             backlog_at_end: last.backlog,
             drain_seconds,
         })
+    }
+}
+
+fn rate(count: u64, seconds: f64) -> f64 {
+    if seconds > 0.0 {
+        count as f64 / seconds
+    } else {
+        0.0
+    }
+}
+
+/// The window in which deliveries were handed over (from the last sample before the count
+/// first moved to the first sample at its final value) and the rate within it.
+fn sending(samples: &[(Instant, Reading)]) -> (f64, f64) {
+    let Some(&(_, last)) = samples.last() else {
+        return (0.0, 0.0);
+    };
+    let Some(&(_, first)) = samples.first() else {
+        return (0.0, 0.0);
+    };
+    let start = samples
+        .windows(2)
+        .find(|w| w[1].1.delivered > w[0].1.delivered)
+        .map(|w| w[0].0);
+    let end = samples
+        .iter()
+        .find(|(_, r)| r.delivered == last.delivered)
+        .map(|(t, _)| *t);
+    match (start, end) {
+        (Some(start), Some(end)) if end > start => {
+            let seconds = (end - start).as_secs_f64();
+            (
+                seconds,
+                rate(last.delivered.saturating_sub(first.delivered), seconds),
+            )
+        }
+        _ => (0.0, 0.0),
     }
 }
 
@@ -163,5 +206,30 @@ outbox_pending_messages{topic=\"dvcqg.sync\"} 900
                 backlog: 11
             }
         );
+    }
+
+    #[test]
+    fn the_sending_rate_counts_only_the_time_deliveries_moved() {
+        let t0 = Instant::now();
+        let at = |ms: u64, delivered: u64| {
+            (
+                t0 + Duration::from_millis(ms),
+                Reading {
+                    delivered,
+                    backlog: 0,
+                },
+            )
+        };
+        let samples = [
+            at(0, 10),
+            at(500, 10),
+            at(1000, 110),
+            at(1500, 210),
+            at(2000, 210),
+            at(9000, 210),
+        ];
+        let (seconds, per_second) = sending(&samples);
+        assert!((seconds - 1.0).abs() < 1e-9, "{seconds}");
+        assert!((per_second - 200.0).abs() < 1e-6, "{per_second}");
     }
 }

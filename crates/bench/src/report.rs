@@ -158,10 +158,11 @@ impl Report {
         }
         if let Some(n) = &self.notices {
             out.push_str(&format!(
-                "notices: {} delivered in {:.1} s ({:.0}/s); backlog at most {}, {} at the end{}\n",
+                "notices: {} delivered in {:.1} s, {:.0}/s while sending ({:.1} s); backlog at most {}, {} at the end{}\n",
                 n.delivered,
                 n.seconds,
-                n.per_second,
+                n.sending_per_second,
+                n.sending_seconds,
                 n.largest_backlog,
                 n.backlog_at_end,
                 match n.drain_seconds {

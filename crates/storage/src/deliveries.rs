@@ -113,6 +113,41 @@ pub struct TopicBacklog {
     pub oldest: Option<OffsetDateTime>,
 }
 
+/// What one send of a claimed delivery did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DeliveryOutcome {
+    /// Handed over at `at`.
+    Sent {
+        /// The delivery.
+        id: Uuid,
+        /// When.
+        at: OffsetDateTime,
+    },
+    /// Failed for now: one more attempt, the next at `next`.
+    Failed {
+        /// The delivery.
+        id: Uuid,
+        /// What the transport said.
+        error: String,
+        /// When to try again.
+        next: OffsetDateTime,
+    },
+    /// Given up (dead letter): one more attempt.
+    Dead {
+        /// The delivery.
+        id: Uuid,
+        /// What the transport said.
+        error: String,
+        /// When.
+        at: OffsetDateTime,
+    },
+    /// Not sent (the round stopped early): let go without counting an attempt.
+    Released {
+        /// The delivery.
+        id: Uuid,
+    },
+}
+
 /// Which deliveries a list shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DeliveryFilter<'a> {
@@ -140,51 +175,125 @@ impl Db {
         deliveries: &[NewDelivery],
         at: OffsetDateTime,
     ) -> Result<bool, StorageError> {
+        let kept = self
+            .fan_out_many(holder, &[(message_id, deliveries.to_vec())], at)
+            .await?;
+        Ok(kept.first().copied().unwrap_or(false))
+    }
+
+    /// [`Db::fan_out`] of several messages in one transaction (one durable commit for a whole
+    /// batch of messages): whether each was kept, in order.
+    pub async fn fan_out_many(
+        &self,
+        holder: Option<&str>,
+        messages: &[(Uuid, Vec<NewDelivery>)],
+        at: OffsetDateTime,
+    ) -> Result<Vec<bool>, StorageError> {
         let mut tx = self.begin().await?;
-        if let Some(holder) = holder {
-            let closed = exec_tx!(&mut tx, |c| {
-                sqlx::query(
-                    "update outbox set delivered_at = $2, leased_by = null, leased_until = null \
-                     where id = $1 and delivered_at is null and leased_by = $3",
-                )
-                .bind(message_id)
-                .bind(at)
-                .bind(holder)
-                .execute(c)
-                .await
-            })?;
-            if closed != 1 {
-                // Dropped, the transaction rolls back: nothing was written.
-                drop(tx);
-                return Ok(false);
+        let mut kept = Vec::with_capacity(messages.len());
+        for (message_id, deliveries) in messages {
+            if let Some(holder) = holder {
+                let closed = exec_tx!(&mut tx, |c| {
+                    sqlx::query(
+                        "update outbox set delivered_at = $2, leased_by = null, \
+                         leased_until = null \
+                         where id = $1 and delivered_at is null and leased_by = $3",
+                    )
+                    .bind(message_id)
+                    .bind(at)
+                    .bind(holder)
+                    .execute(c)
+                    .await
+                })?;
+                if closed != 1 {
+                    kept.push(false);
+                    continue;
+                }
             }
-        }
-        for d in deliveries {
-            exec_tx!(&mut tx, |c| {
-                sqlx::query(
-                    "insert into delivery (id, message_id, dossier_id, channel, recipient, \
-                     notice, lang, subject, body, html, status, attempts, created_at, \
-                     next_attempt_at, give_up_at) \
-                     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'pending', 0, $11, $11, $12)",
-                )
-                .bind(d.id)
-                .bind(message_id)
-                .bind(d.dossier_id)
-                .bind(&d.channel)
-                .bind(&d.recipient)
-                .bind(&d.notice)
-                .bind(&d.lang)
-                .bind(&d.subject)
-                .bind(&d.body)
-                .bind(&d.html)
-                .bind(at)
-                .bind(d.give_up_at)
-                .execute(c)
-                .await
-            })?;
+            for d in deliveries {
+                exec_tx!(&mut tx, |c| {
+                    sqlx::query(
+                        "insert into delivery (id, message_id, dossier_id, channel, recipient, \
+                         notice, lang, subject, body, html, status, attempts, created_at, \
+                         next_attempt_at, give_up_at) \
+                         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'pending', 0, $11, \
+                         $11, $12)",
+                    )
+                    .bind(d.id)
+                    .bind(message_id)
+                    .bind(d.dossier_id)
+                    .bind(&d.channel)
+                    .bind(&d.recipient)
+                    .bind(&d.notice)
+                    .bind(&d.lang)
+                    .bind(&d.subject)
+                    .bind(&d.body)
+                    .bind(&d.html)
+                    .bind(at)
+                    .bind(d.give_up_at)
+                    .execute(c)
+                    .await
+                })?;
+            }
+            kept.push(true);
         }
         tx.commit().await?;
-        Ok(true)
+        Ok(kept)
+    }
+
+    /// Records what the sends of a batch did, in one transaction.
+    pub async fn record_deliveries(
+        &self,
+        outcomes: &[DeliveryOutcome],
+    ) -> Result<(), StorageError> {
+        let mut tx = self.begin().await?;
+        for outcome in outcomes {
+            match outcome {
+                DeliveryOutcome::Sent { id, at } => exec_tx!(&mut tx, |c| {
+                    sqlx::query(
+                        "update delivery set status = 'delivered', delivered_at = $2, \
+                         leased_by = null, leased_until = null where id = $1 and status = 'pending'",
+                    )
+                    .bind(id)
+                    .bind(at)
+                    .execute(c)
+                    .await
+                })?,
+                DeliveryOutcome::Failed { id, error, next } => exec_tx!(&mut tx, |c| {
+                    sqlx::query(
+                        "update delivery set attempts = attempts + 1, last_error = $2, \
+                         next_attempt_at = $3, leased_by = null, leased_until = null \
+                         where id = $1 and status = 'pending'",
+                    )
+                    .bind(id)
+                    .bind(error)
+                    .bind(next)
+                    .execute(c)
+                    .await
+                })?,
+                DeliveryOutcome::Dead { id, error, at } => exec_tx!(&mut tx, |c| {
+                    sqlx::query(
+                        "update delivery set status = 'dead', attempts = attempts + 1, \
+                         last_error = $2, dead_at = $3, leased_by = null, leased_until = null \
+                         where id = $1 and status = 'pending'",
+                    )
+                    .bind(id)
+                    .bind(error)
+                    .bind(at)
+                    .execute(c)
+                    .await
+                })?,
+                DeliveryOutcome::Released { id } => exec_tx!(&mut tx, |c| {
+                    sqlx::query(
+                        "update delivery set leased_by = null, leased_until = null where id = $1",
+                    )
+                    .bind(id)
+                    .execute(c)
+                    .await
+                })?,
+            };
+        }
+        tx.commit().await
     }
 
     /// Claims for `holder`, until `until`, up to `limit` pending deliveries of `channel` due at
@@ -246,77 +355,6 @@ impl Db {
                 .fetch_optional(pool)
                 .await
         })?)
-    }
-
-    /// Records that a claimed delivery was handed over.
-    pub async fn delivery_sent(&self, id: Uuid, at: OffsetDateTime) -> Result<(), StorageError> {
-        exec_db!(self, |pool| {
-            sqlx::query(
-                "update delivery set status = 'delivered', delivered_at = $2, leased_by = null, \
-                 leased_until = null where id = $1 and status = 'pending'",
-            )
-            .bind(id)
-            .bind(at)
-            .execute(pool)
-            .await
-        })?;
-        Ok(())
-    }
-
-    /// Counts a failed attempt of a claimed delivery, with what it said, and puts it off until
-    /// `next`.
-    pub async fn delivery_failed(
-        &self,
-        id: Uuid,
-        error: &str,
-        next: OffsetDateTime,
-    ) -> Result<(), StorageError> {
-        exec_db!(self, |pool| {
-            sqlx::query(
-                "update delivery set attempts = attempts + 1, last_error = $2, \
-                 next_attempt_at = $3, leased_by = null, leased_until = null \
-                 where id = $1 and status = 'pending'",
-            )
-            .bind(id)
-            .bind(error)
-            .bind(next)
-            .execute(pool)
-            .await
-        })?;
-        Ok(())
-    }
-
-    /// Counts a last failed attempt and gives the delivery up (dead letter).
-    pub async fn delivery_dead(
-        &self,
-        id: Uuid,
-        error: &str,
-        at: OffsetDateTime,
-    ) -> Result<(), StorageError> {
-        exec_db!(self, |pool| {
-            sqlx::query(
-                "update delivery set status = 'dead', attempts = attempts + 1, last_error = $2, \
-                 dead_at = $3, leased_by = null, leased_until = null \
-                 where id = $1 and status = 'pending'",
-            )
-            .bind(id)
-            .bind(error)
-            .bind(at)
-            .execute(pool)
-            .await
-        })?;
-        Ok(())
-    }
-
-    /// Lets go of a claimed delivery without counting an attempt (the deliverer stopped early).
-    pub async fn release_delivery(&self, id: Uuid) -> Result<(), StorageError> {
-        exec_db!(self, |pool| {
-            sqlx::query("update delivery set leased_by = null, leased_until = null where id = $1")
-                .bind(id)
-                .execute(pool)
-                .await
-        })?;
-        Ok(())
     }
 
     /// Puts a dead delivery back in the queue on `operator`'s word, to be tried at once and

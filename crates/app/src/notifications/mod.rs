@@ -8,13 +8,9 @@
 pub mod digest;
 pub mod texts;
 
-use std::sync::Arc;
-use std::time::Duration;
-
 use domain::catalogue::Channel;
 use domain::dossier::{Change, ReturnMethod};
 use domain::notice::{NoticeKind, sms_text};
-use integrations::notify::{Mailer, SmsSender};
 use serde::Deserialize;
 use storage::citizens::NotificationPreferences;
 use storage::deliveries::NewDelivery;
@@ -37,63 +33,7 @@ const BATCH: i64 = 200;
 /// How long a round holds the messages it claimed.
 const LEASE: time::Duration = time::Duration::minutes(2);
 
-/// Where notices go and how long they are worth sending.
-#[derive(Clone)]
-pub struct Notifier {
-    /// The mail server, when configured.
-    pub mailer: Option<Arc<dyn Mailer>>,
-    /// The SMS gateway, when configured.
-    pub sms: Option<Arc<dyn SmsSender>>,
-    /// The portal's public address, for links in the notices.
-    pub public_url: String,
-    /// How long a notice is tried before it is given up (dead); a change older than this
-    /// when first composed sends nothing (a "received" notice days late only confuses).
-    pub give_up_after: Duration,
-}
-
-impl Default for Notifier {
-    fn default() -> Self {
-        Notifier {
-            mailer: None,
-            sms: None,
-            public_url: "http://127.0.0.1:8080".into(),
-            give_up_after: Duration::from_secs(48 * 3600),
-        }
-    }
-}
-
-impl std::fmt::Debug for Notifier {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Notifier")
-            .field("email", &self.mailer.is_some())
-            .field("sms", &self.sms.is_some())
-            .field("public_url", &self.public_url)
-            .finish_non_exhaustive()
-    }
-}
-
-impl Notifier {
-    /// Whether any channel is configured.
-    pub fn configured(&self) -> bool {
-        self.mailer.is_some() || self.sms.is_some()
-    }
-
-    /// The channels configured, by their delivery names.
-    pub fn channels(&self) -> Vec<&'static str> {
-        let mut channels = Vec::new();
-        if self.mailer.is_some() {
-            channels.push(EMAIL);
-        }
-        if self.sms.is_some() {
-            channels.push(SMS);
-        }
-        channels
-    }
-
-    fn give_up_after(&self) -> time::Duration {
-        time::Duration::try_from(self.give_up_after).unwrap_or(time::Duration::days(2))
-    }
-}
+pub use crate::outbox::Notifier;
 
 /// How a citizen with an account wants to be told about their dossiers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -186,20 +126,13 @@ pub async fn compose_due_as(app: &App, holder: &str) -> Result<usize, ServiceErr
             .claim_outbox(TOPIC, holder, now, now + LEASE, BATCH)
             .await?;
         let count = messages.len();
+        // Composed one by one, written together: one durable commit for the whole batch.
+        let mut composed = Vec::with_capacity(count);
         for message in messages {
-            // One message that cannot be composed now (a dossier that does not read back, the
-            // database failing a moment) is put off on its own; the others go on.
-            let composed = match deliveries_of(app, &message, now).await {
-                Ok(deliveries) => app
-                    .db
-                    .fan_out(message.id, Some(holder), &deliveries, now)
-                    .await
-                    .map(|kept| if kept { deliveries.len() } else { 0 })
-                    .map_err(ServiceError::from),
-                Err(e) => Err(e),
-            };
-            match composed {
-                Ok(n) => written += n,
+            match deliveries_of(app, &message, now).await {
+                Ok(deliveries) => composed.push((message.id, deliveries)),
+                // One message that cannot be composed now (a dossier that does not read back,
+                // the database failing a moment) is put off on its own; the others go on.
                 Err(e) => {
                     tracing::warn!(message = %message.id, error = %e, "a notice could not be composed; tried again later");
                     let attempts =
@@ -211,6 +144,13 @@ pub async fn compose_due_as(app: &App, holder: &str) -> Result<usize, ServiceErr
                 }
             }
         }
+        let kept = app.db.fan_out_many(Some(holder), &composed, now).await?;
+        written += composed
+            .iter()
+            .zip(kept)
+            .filter(|(_, kept)| *kept)
+            .map(|((_, deliveries), _)| deliveries.len())
+            .sum::<usize>();
         if count < usize::try_from(BATCH).unwrap_or(usize::MAX) {
             return Ok(written);
         }
@@ -236,7 +176,7 @@ async fn deliveries_of(
         .at
         .and_then(|s| OffsetDateTime::from_unix_timestamp(s).ok())
         .unwrap_or(now);
-    if now - at > notifier.give_up_after() {
+    if now - at > notifier.give_up_window() {
         return Ok(Vec::new());
     }
     // Most changes tell the applicant nothing (assignments, proposals, approvals): known
@@ -264,7 +204,7 @@ async fn deliveries_of(
         return Ok(Vec::new());
     }
     let recipients = recipients_of(app, &view).await?;
-    let give_up_at = now + notifier.give_up_after();
+    let give_up_at = now + notifier.give_up_window();
     let mut deliveries = Vec::new();
     for (kind, change) in notices {
         for recipient in &recipients {
@@ -303,7 +243,7 @@ pub async fn remind_waiting(app: &App, now: OffsetDateTime) -> Result<usize, Ser
         return Ok(0);
     }
     let service = DossierService::new(&app.db, &app.vault, &data);
-    let give_up_at = now + app.notifier.give_up_after();
+    let give_up_at = now + app.notifier.give_up_window();
     let mut written = 0;
     let mut after = None;
     loop {

@@ -7,16 +7,79 @@
 //! recording, is recognised as one by its receiver. Delivered outbox messages are pruned after
 //! a retention period, in small batches.
 
+use std::sync::Arc;
 use std::time::Duration;
 
-use integrations::notify::{Email, SendError, Sms};
-use storage::deliveries::{ChannelCounts, DeliveryFilter, StoredDelivery, TopicBacklog};
+use integrations::notify::{Email, Mailer, SendError, Sms, SmsSender};
+use storage::deliveries::{
+    ChannelCounts, DeliveryFilter, DeliveryOutcome, StoredDelivery, TopicBacklog,
+};
+
 use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::{App, ServiceError};
 /// A delivery as stored (named here so the web edge needs no storage crate).
 pub use storage::deliveries::StoredDelivery as Delivery;
+
+/// Where notices go and how long they are worth sending.
+#[derive(Clone)]
+pub struct Notifier {
+    /// The mail server, when configured.
+    pub mailer: Option<Arc<dyn Mailer>>,
+    /// The SMS gateway, when configured.
+    pub sms: Option<Arc<dyn SmsSender>>,
+    /// The portal's public address, for links in the notices.
+    pub public_url: String,
+    /// How long a notice is tried before it is given up (dead); a change older than this
+    /// when first composed sends nothing (a "received" notice days late only confuses).
+    pub give_up_after: Duration,
+}
+
+impl Default for Notifier {
+    fn default() -> Self {
+        Notifier {
+            mailer: None,
+            sms: None,
+            public_url: "http://127.0.0.1:8080".into(),
+            give_up_after: Duration::from_secs(48 * 3600),
+        }
+    }
+}
+
+impl std::fmt::Debug for Notifier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Notifier")
+            .field("email", &self.mailer.is_some())
+            .field("sms", &self.sms.is_some())
+            .field("public_url", &self.public_url)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Notifier {
+    /// Whether any channel is configured.
+    pub fn configured(&self) -> bool {
+        self.mailer.is_some() || self.sms.is_some()
+    }
+
+    /// The channels configured, by their delivery names.
+    pub fn channels(&self) -> Vec<&'static str> {
+        let mut channels = Vec::new();
+        if self.mailer.is_some() {
+            channels.push(EMAIL);
+        }
+        if self.sms.is_some() {
+            channels.push(SMS);
+        }
+        channels
+    }
+
+    /// How long a notice is tried, as a span of time.
+    pub fn give_up_window(&self) -> time::Duration {
+        time::Duration::try_from(self.give_up_after).unwrap_or(time::Duration::days(2))
+    }
+}
 
 /// Outbox topic of a dossier's changes that may tell its applicant something
 /// (`notifications`).
@@ -38,15 +101,15 @@ pub const TOPICS: [&str; 3] = [
     storage::registry_lookups::RETRY_TOPIC,
 ];
 
-/// Deliveries one claim takes on: few, so that the lease below outlasts their sends even at the
-/// transports' time-outs.
-const BATCH: i64 = 20;
+/// Deliveries one claim takes on, sent together: few enough that the lease below outlasts their
+/// sends even at the transports' time-outs.
+const BATCH: i64 = 32;
 
 /// Most batches one round of one channel sends.
 const MAX_BATCHES: usize = 250;
 
-/// How long a claim holds its deliveries: longer than twenty sends take at the transports'
-/// time-outs. A process that dies lets them go to another after this, or at once to a process
+/// How long a claim holds its deliveries: far longer than one batch of sends, made together,
+/// takes at the transports' time-outs. A process that dies lets them go to another after this, or at once to a process
 /// restarted on the same host (`leases::release_dead_holders`).
 const LEASE: time::Duration = time::Duration::minutes(10);
 
@@ -118,8 +181,8 @@ pub async fn deliver_due_at(
     })
 }
 
-/// Transient failures in a row after which a channel's round stops: its transport is down, and
-/// the deliveries still claimed are let go without counting an attempt.
+/// Transient failures in a row (whole batches failing) after which a channel's round stops: its
+/// transport is down; the next round tries again.
 const FAILURES_IN_A_ROW: usize = 5;
 
 /// One channel's round: claims and sends until nothing is left, the round's bound is reached,
@@ -147,20 +210,40 @@ async fn deliver_channel(
         if claimed.is_empty() {
             break;
         }
-        let mut claimed = claimed.into_iter();
-        for delivery in claimed.by_ref() {
-            let outcome = send(app, &delivery).await;
-            let transient = matches!(outcome, Err(SendError::Transient(_)));
-            record(app, &delivery, outcome, clock(), &mut round).await?;
-            failing = if transient { failing + 1 } else { 0 };
-            if failing >= FAILURES_IN_A_ROW {
-                break;
+        // One delivery per dossier and channel in a claim (the order rule), so its sends may
+        // go together; what they did is written in one transaction.
+        let mut sends = tokio::task::JoinSet::new();
+        for (n, delivery) in claimed.iter().enumerate() {
+            let (notifier, delivery) = (app.notifier.clone(), delivery.clone());
+            sends.spawn(async move { (n, send(&notifier, &delivery).await) });
+        }
+        let mut results: Vec<Option<Result<(), SendError>>> = vec![None; claimed.len()];
+        while let Some(joined) = sends.join_next().await {
+            if let Ok((n, outcome)) = joined {
+                results[n] = Some(outcome);
             }
         }
-        if failing >= FAILURES_IN_A_ROW {
-            for rest in claimed {
-                app.db.release_delivery(rest.id).await?;
+        let at = clock();
+        let mut outcomes = Vec::with_capacity(claimed.len());
+        let mut transient_in_batch = 0;
+        for (delivery, outcome) in claimed.iter().zip(results) {
+            let Some(outcome) = outcome else {
+                // The send's task failed (a panic in a transport): let the delivery go.
+                outcomes.push(DeliveryOutcome::Released { id: delivery.id });
+                continue;
+            };
+            if matches!(outcome, Err(SendError::Transient(_))) {
+                transient_in_batch += 1;
             }
+            outcomes.push(decide(delivery, outcome, at, &mut round));
+        }
+        app.db.record_deliveries(&outcomes).await?;
+        failing = if transient_in_batch == claimed.len() {
+            failing + transient_in_batch
+        } else {
+            0
+        };
+        if failing >= FAILURES_IN_A_ROW {
             tracing::warn!(channel, "the transport keeps failing; this round stops");
             break;
         }
@@ -169,9 +252,9 @@ async fn deliver_channel(
 }
 
 /// Hands one delivery to its channel's transport.
-async fn send(app: &App, delivery: &StoredDelivery) -> Result<(), SendError> {
+async fn send(notifier: &Notifier, delivery: &StoredDelivery) -> Result<(), SendError> {
     match delivery.channel.as_str() {
-        EMAIL => match &app.notifier.mailer {
+        EMAIL => match &notifier.mailer {
             Some(mailer) => {
                 mailer
                     .send(&Email {
@@ -185,7 +268,7 @@ async fn send(app: &App, delivery: &StoredDelivery) -> Result<(), SendError> {
             }
             None => Err(SendError::Transient("e-mail is not configured".into())),
         },
-        SMS => match &app.notifier.sms {
+        SMS => match &notifier.sms {
             Some(sms) => {
                 sms.send(&Sms {
                     id: delivery.id,
@@ -200,20 +283,21 @@ async fn send(app: &App, delivery: &StoredDelivery) -> Result<(), SendError> {
     }
 }
 
-/// Records what a send did: delivered, put off with back-off, or given up when the failure is
-/// permanent or the next attempt would come after the delivery's give-up time.
-async fn record(
-    app: &App,
+/// What a send did, to record: delivered, put off with back-off, or given up when the failure
+/// is permanent or the next try would come after the delivery's give-up time.
+fn decide(
     delivery: &StoredDelivery,
     outcome: Result<(), SendError>,
     now: OffsetDateTime,
     round: &mut Round,
-) -> Result<(), ServiceError> {
+) -> DeliveryOutcome {
     let error = match outcome {
         Ok(()) => {
-            app.db.delivery_sent(delivery.id, now).await?;
             round.delivered += 1;
-            return Ok(());
+            return DeliveryOutcome::Sent {
+                id: delivery.id,
+                at: now,
+            };
         }
         Err(e) => e,
     };
@@ -222,22 +306,24 @@ async fn record(
     let next = now + time::Duration::try_from(pause).unwrap_or(time::Duration::HOUR);
     let text = truncate(&error.to_string(), 500);
     match error {
-        SendError::Permanent(_) => {
-            app.db.delivery_dead(delivery.id, &text, now).await?;
-            round.dead += 1;
-            tracing::warn!(delivery = %delivery.id, channel = %delivery.channel, error = %text, "delivery refused for good");
+        SendError::Transient(_) if next <= delivery.give_up_at => {
+            round.postponed += 1;
+            DeliveryOutcome::Failed {
+                id: delivery.id,
+                error: text,
+                next,
+            }
         }
-        SendError::Transient(_) if next > delivery.give_up_at => {
-            app.db.delivery_dead(delivery.id, &text, now).await?;
+        _ => {
             round.dead += 1;
             tracing::warn!(delivery = %delivery.id, channel = %delivery.channel, error = %text, "delivery given up");
-        }
-        SendError::Transient(_) => {
-            app.db.delivery_failed(delivery.id, &text, next).await?;
-            round.postponed += 1;
+            DeliveryOutcome::Dead {
+                id: delivery.id,
+                error: text,
+                at: now,
+            }
         }
     }
-    Ok(())
 }
 
 fn truncate(text: &str, max: usize) -> String {
@@ -359,8 +445,7 @@ pub async fn of_dossier(app: &App, dossier_id: Uuid) -> Result<Vec<StoredDeliver
 /// again after the notices' window. Recorded with the operator's id and the time on the row.
 pub async fn retry(app: &App, id: Uuid, operator: &str) -> Result<(), ServiceError> {
     let now = OffsetDateTime::now_utc();
-    let window =
-        time::Duration::try_from(app.notifier.give_up_after).unwrap_or(time::Duration::days(2));
+    let window = app.notifier.give_up_window();
     if app
         .db
         .retry_delivery(id, operator, now, now + window)
