@@ -73,10 +73,22 @@ async fn read(http: &reqwest::Client, url: &str) -> Option<Reading> {
     Some(reading(&response.text().await.ok()?))
 }
 
+/// What the background sampling saw.
+struct Sampled {
+    /// The first reading, if the metrics could be read.
+    first: Option<Reading>,
+    /// Every reading with its time, the first included.
+    samples: Vec<(Instant, Reading)>,
+    /// The largest backlog seen.
+    largest: u64,
+    /// When sampling started.
+    started: Instant,
+}
+
 /// Samples `/metrics` in the background until [`Sampler::finish`].
 pub struct Sampler {
     stop: watch::Sender<bool>,
-    task: JoinHandle<(Option<Reading>, Vec<(Instant, Reading)>, u64, Instant)>,
+    task: JoinHandle<Sampled>,
     http: reqwest::Client,
     url: String,
 }
@@ -102,7 +114,12 @@ impl Sampler {
                     samples.push((Instant::now(), r));
                 }
             }
-            (first, samples, largest, started)
+            Sampled {
+                first,
+                samples,
+                largest,
+                started,
+            }
         });
         Sampler {
             stop,
@@ -116,7 +133,12 @@ impl Sampler {
     /// `None` when the server's metrics could not be read at the start.
     pub async fn finish(self) -> Option<NoticeFigures> {
         let _ = self.stop.send(true);
-        let (first, mut samples, mut largest, started) = self.task.await.ok()?;
+        let Sampled {
+            first,
+            mut samples,
+            mut largest,
+            started,
+        } = self.task.await.ok()?;
         let first = first?;
         let load_ended = Instant::now();
         let mut last = samples.last().map_or(first, |(_, r)| *r);
