@@ -155,6 +155,7 @@ pub fn app(state: AppState) -> Router {
         .fallback(not_found)
         .with_state(state)
         .layer(middleware::from_fn(render_errors))
+        .layer(middleware::from_fn(personal_pages_not_stored))
         .layer(middleware::from_fn(ops::record_metrics))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::SERVICE_UNAVAILABLE,
@@ -188,6 +189,65 @@ pub fn app(state: AppState) -> Router {
             tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), request_id = %id)
         }))
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+        .layer(middleware::from_fn(drop_foreign_request_id))
+}
+
+/// Where answers carry personal data (an applicant's name, contact, dossier, an officer's work)
+/// and must not be kept by a browser's or a proxy's cache: the back office, the citizen's
+/// account, online applications, tracking and verification, receipts, and the API.
+const PERSONAL_PREFIXES: [&str; 8] = [
+    "/back-office",
+    "/account",
+    "/applications",
+    "/tracking",
+    "/verify",
+    "/payments",
+    "/api/v1/",
+    "/metrics",
+];
+
+/// One response policy for personal data: `Cache-Control: no-store` on every answer under
+/// [`PERSONAL_PREFIXES`] that set no policy of its own (OWASP ASVS 5.0 V14.3.2), so a shared
+/// computer's back button or a proxy keeps nothing of them. The catalogue API and the public
+/// pages stay cacheable.
+async fn personal_pages_not_stored(request: Request, next: middleware::Next) -> Response {
+    let path = request.uri().path();
+    let personal = PERSONAL_PREFIXES
+        .iter()
+        .any(|prefix| path == prefix.trim_end_matches('/') || path.starts_with(prefix))
+        && !path.starts_with("/api/v1/procedures");
+    let mut response = next.run(request).await;
+    if personal && !response.headers().contains_key(header::CACHE_CONTROL) {
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    response
+}
+
+/// Most characters of a request id taken from a client (a UUID has 36).
+const REQUEST_ID_MAX: usize = 64;
+
+/// Keeps a client's `X-Request-Id` only when it is a plain token (letters, digits, `-`, `_`,
+/// `.`, at most 64): it is echoed, logged and shown as an error page's reference, so anything
+/// else (quotes, spaces, kilobytes) would forge log lines or pages. A refused one is replaced by
+/// a fresh UUID, as a missing one is (OWASP ASVS 5.0 V16.4.1: logs encode what they record).
+async fn drop_foreign_request_id(mut request: Request, next: middleware::Next) -> Response {
+    let plain = request
+        .headers()
+        .get(REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|id| {
+            !id.is_empty()
+                && id.len() <= REQUEST_ID_MAX
+                && id
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+        });
+    if !plain {
+        request.headers_mut().remove(REQUEST_ID);
+    }
+    next.run(request).await
 }
 
 /// Same-origin everything; forms may also lead to the payment gateways' pages, since "Pay"

@@ -233,3 +233,59 @@ async fn pages_carry_security_headers_and_a_request_id() {
         assert!(page.headers.contains_key(name), "missing {name}");
     }
 }
+
+#[tokio::test]
+async fn a_client_request_id_is_echoed_only_when_it_is_a_plain_token() {
+    let app = TestApp::new().await;
+    let with_id = |id: &str| {
+        axum::http::Request::builder()
+            .uri("/")
+            .header("x-request-id", id)
+            .body(axum::body::Body::empty())
+            .expect("request")
+    };
+    let plain = app.request(with_id("lb-7f3a.42_x")).await;
+    assert_eq!(plain.headers["x-request-id"], "lb-7f3a.42_x");
+    for forged in [
+        "abc\" forged=\"1".to_owned(),
+        "a b".to_owned(),
+        "x".repeat(3000),
+    ] {
+        let reply = app.request(with_id(&forged)).await;
+        let echoed = reply.headers["x-request-id"].to_str().expect("ascii");
+        assert_ne!(echoed, forged);
+        assert_eq!(echoed.len(), 36, "a fresh UUID in its place: {echoed}");
+    }
+}
+
+#[tokio::test]
+async fn answers_with_personal_data_are_not_stored_and_the_catalogue_stays_cacheable() {
+    let app = TestApp::new().await;
+    for uri in [
+        "/back-office/sign-in",
+        "/account/sign-in",
+        "/tracking",
+        "/api/v1/dossiers/000.00.00.H00-000000-0000",
+    ] {
+        let reply = app.get(uri).await;
+        assert_eq!(
+            reply
+                .headers
+                .get("cache-control")
+                .map(|v| v.to_str().unwrap_or("")),
+            Some("no-store"),
+            "{uri}"
+        );
+    }
+    for uri in ["/", "/procedures", "/api/v1/procedures?q=khai+sinh"] {
+        let reply = app.get(uri).await;
+        assert_ne!(
+            reply
+                .headers
+                .get("cache-control")
+                .map(|v| v.to_str().unwrap_or("")),
+            Some("no-store"),
+            "{uri}"
+        );
+    }
+}
