@@ -7,7 +7,6 @@ use std::sync::Arc;
 
 use app::App;
 use app::notifications::{Language, Notifier, Preferences};
-use domain::catalogue::{Channel, Procedure};
 use domain::dossier::{Actor, OfficerRole};
 use integrations::notify::{SmsConfig, SmsGateway, SmtpConfig, SmtpMailer, SmtpSecurity};
 use serde_json::Value;
@@ -15,7 +14,7 @@ use time::OffsetDateTime;
 
 mod support;
 
-use support::{Reach, application, walk_in_reaching};
+use support::{Reach, application, commune_procedure, walk_in_reaching};
 
 /// The app sending to `sandbox`'s sinks with the clients production uses.
 fn sending_to(mut app: App, sandbox: &sandbox::Sandbox) -> App {
@@ -44,17 +43,6 @@ fn sending_to(mut app: App, sandbox: &sandbox::Sandbox) -> App {
         ..Notifier::default()
     };
     app
-}
-
-fn commune_procedure(app: &App) -> Procedure {
-    app.reference
-        .get()
-        .catalogue
-        .procedures
-        .iter()
-        .find(|p| p.workflow == "commune-standard" && p.channels.contains(&Channel::Counter))
-        .expect("a commune procedure with the standard workflow")
-        .clone()
 }
 
 async fn walk_in(app: &App, n: usize, reach: &Reach<'_>) -> String {

@@ -12,7 +12,7 @@ use std::time::Duration;
 use app::App;
 use app::dossiers::{DossierService, DossierView};
 use app::notifications::Notifier;
-use domain::catalogue::{Channel, Procedure};
+use domain::catalogue::Procedure;
 use domain::dossier::{Action, Actor, OfficerRole};
 use integrations::notify::{Email, Mailer, SendError, Sms, SmsSender};
 use integrations::registry::BoxFuture;
@@ -20,7 +20,7 @@ use time::OffsetDateTime;
 
 mod support;
 
-use support::{Reach, application, walk_in_reaching};
+use support::{Reach, application, commune_procedure, walk_in_reaching};
 
 const UP: u8 = 0;
 const DOWN: u8 = 1;
@@ -86,17 +86,6 @@ fn notifying(mut app: App, recorder: &Arc<Recorder>) -> App {
         ..Notifier::default()
     };
     app
-}
-
-fn commune_procedure(app: &App) -> Procedure {
-    app.reference
-        .get()
-        .catalogue
-        .procedures
-        .iter()
-        .find(|p| p.workflow == "commune-standard" && p.channels.contains(&Channel::Counter))
-        .expect("a commune procedure with the standard workflow")
-        .clone()
 }
 
 fn reception(procedure: &Procedure) -> Actor {

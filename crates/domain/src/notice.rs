@@ -9,6 +9,9 @@
 //! what every peer service sends; internal steps (assignment, proposals, approvals, transfers
 //! between agencies) are not the applicant's business and send nothing.
 
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+
 use crate::catalogue::Channel;
 use crate::dossier::Change;
 
@@ -121,41 +124,16 @@ pub fn reminder_due(
 /// customer-care messages; an unaccented notice of one or two messages reads well enough when it
 /// only carries a code, a date and a link. Characters outside that alphabet become spaces.
 pub fn sms_text(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        let c = match c {
+    text.nfd()
+        .filter(|c| !is_combining_mark(*c))
+        .map(|c| match c {
+            // Đ has no Unicode decomposition.
             'đ' => 'd',
             'Đ' => 'D',
-            _ => c,
-        };
-        let base = strip_marks(c);
-        out.push(
-            if (base.is_ascii() && !base.is_ascii_control()) || base == '\n' {
-                base
-            } else {
-                ' '
-            },
-        );
-    }
-    out
-}
-
-/// The letter under a Vietnamese character's marks (`ệ` → `e`, `ơ` → `o`, `ư` → `u`).
-fn strip_marks(c: char) -> char {
-    const FROM: &str = "àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ";
-    const TO: &str = "aaaaaaaaaaaaaaaaaeeeeeeeeeeeiiiiiooooooooooooooooouuuuuuuuuuuyyyyy";
-    let lower = c.to_lowercase().next().unwrap_or(c);
-    match FROM.chars().position(|f| f == lower) {
-        Some(i) => {
-            let base = TO.chars().nth(i).unwrap_or(lower);
-            if c.is_uppercase() {
-                base.to_ascii_uppercase()
-            } else {
-                base
-            }
-        }
-        None => c,
-    }
+            c if (c.is_ascii() && !c.is_ascii_control()) || c == '\n' => c,
+            _ => ' ',
+        })
+        .collect()
 }
 
 /// How many SMS a text takes in the GSM 7-bit alphabet: 160 characters alone, 153 a part when

@@ -9,7 +9,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::StorageError;
-use crate::db::{Backend, Db, exec_db, exec_tx, on_db, on_tx};
+use crate::db::{Backend, Db, exec_db, exec_tx, on_db};
 
 /// A delivery to write.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -319,26 +319,35 @@ impl Db {
              and not exists (select 1 from delivery e where e.dossier_id = d.dossier_id \
              and e.channel = d.channel and e.status = 'pending' \
              and (e.message_id < d.message_id or (e.message_id = d.message_id and e.id < d.id))) \
-             order by d.next_attempt_at, d.id limit $5{lock}) returning id"
+             order by d.next_attempt_at, d.id limit $5{lock})"
         );
         let mut tx = self.begin().await?;
-        let ids: Vec<(Uuid,)> = on_tx!(&mut tx, |c| {
-            sqlx::query_as(sqlx::AssertSqlSafe(claim))
+        exec_tx!(&mut tx, |c| {
+            sqlx::query(sqlx::AssertSqlSafe(claim))
                 .bind(holder)
                 .bind(until)
                 .bind(channel)
                 .bind(now)
                 .bind(limit)
-                .fetch_all(c)
+                .execute(c)
                 .await
         })?;
         tx.commit().await?;
-        let mut claimed = Vec::with_capacity(ids.len());
-        for (id,) in ids {
-            if let Some(d) = self.delivery(id).await? {
-                claimed.push(d);
-            }
-        }
+        // What this claim took, read back at once: its holder, lease end and channel mark its rows
+        // (one query, not one a row).
+        let read = format!(
+            "select {COLUMNS} from delivery d left join dossier x on x.id = d.dossier_id \
+             where d.leased_by = $1 and d.leased_until = $2 and d.channel = $3 \
+             and d.status = 'pending'"
+        );
+        let mut claimed: Vec<StoredDelivery> = on_db!(self, |pool| {
+            sqlx::query_as(sqlx::AssertSqlSafe(read))
+                .bind(holder)
+                .bind(until)
+                .bind(channel)
+                .fetch_all(pool)
+                .await
+        })?;
         claimed.sort_by_key(|d| d.id);
         Ok(claimed)
     }

@@ -118,3 +118,16 @@ pub async fn walk_in_reaching(
         Outcome::Replayed(r) => panic!("a first registration is not a replay: {r:?}"),
     }
 }
+
+/// A commune procedure of the standard workflow that the counter takes.
+#[allow(dead_code)]
+pub fn commune_procedure(app: &App) -> Procedure {
+    app.reference
+        .get()
+        .catalogue
+        .procedures
+        .iter()
+        .find(|p| p.workflow == "commune-standard" && p.channels.contains(&Channel::Counter))
+        .expect("a commune procedure with the standard workflow")
+        .clone()
+}
