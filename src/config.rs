@@ -64,6 +64,23 @@ pub struct Config {
     /// (127.0.0.1:2525 and 127.0.0.1:8090); a configured database sends nothing until the
     /// province names its servers.
     pub notifications: Option<NotificationsConfig>,
+    /// Events to connected systems' endpoints (`[webhooks]` in motcua.toml). Absent: sent, to
+    /// public addresses only, tried for 72 hours.
+    pub webhooks: Option<WebhooksConfig>,
+}
+
+/// The `[webhooks]` section: how events are sent to the endpoints API clients register.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WebhooksConfig {
+    /// Let endpoints be on loopback, private or link-local addresses, and over plain HTTP
+    /// (a receiver inside the province's own network, tests); default false, because otherwise
+    /// a client could make the server call its neighbours (server-side request forgery).
+    pub allow_private_addresses: Option<bool>,
+    /// Hours an event is tried before it is given up; default 72.
+    pub give_up_after_hours: Option<u64>,
+    /// Longest wait for one receiver's answer, in milliseconds; default 10000.
+    pub timeout_ms: Option<u64>,
 }
 
 /// The `[notifications]` section: the mail relay and the SMS brandname gateway.
@@ -313,6 +330,7 @@ impl Default for Config {
             registry: None,
             oidc: None,
             notifications: None,
+            webhooks: None,
         }
     }
 }

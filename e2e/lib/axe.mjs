@@ -54,5 +54,5 @@ export const PAGE_TEMPLATES = [
   'payments/result.html', 'payments/receipt.html', 'back_office/payments_report.html',
   'desk/officers.html', 'desk/security.html', 'account/papers.html',
   'back_office/monthly_report.html', 'desk/personal_id_search.html',
-  'back_office/outbox.html', 'desk/alerts.html',
+  'back_office/outbox.html', 'desk/alerts.html', 'desk/webhooks.html',
 ];

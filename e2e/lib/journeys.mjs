@@ -580,11 +580,102 @@ export async function apiClients(actor, audit, { width }) {
   assert.equal(resp.headers()['cache-control'], 'no-store', 'the page showing a new key must not be stored');
   assert.ok((await page.locator('#new-key').inputValue()).length > 20, 'the new key is not shown');
   await audit.page(page, 'desk/api_clients.html', 'key-issued');
+  await webhooksPage(actor, audit, mine, 'http://127.0.0.1:9/motcua-events');
+  resp = await actor.follow('main a[href="/back-office/api-clients"]');
+  assert.equal(status(resp), 200);
   assert.equal(await mine.locator('form[action$="/revoke"]').count(), 1);
   resp = await navigate(page, () => mine.locator('form[action$="/revoke"] button[type=submit]').click());
   assert.equal(status(resp), 200);
   assert.equal(await mine.locator('form[action$="/revoke"]').count(), 0, 'the key was not revoked');
   await audit.page(page, 'desk/api_clients.html', 'key-revoked');
+  await signOut(actor);
+}
+
+/**
+ * (f, k) A client's webhooks page, reached from its section of the clients page: an address
+ * that is not https is refused with the field marked, then `receiver` is added and its signing
+ * secret shown once, on a page that is not stored. Returns the secret.
+ */
+async function webhooksPage(actor, audit, mine, receiver) {
+  const { page } = actor;
+  let resp = await navigate(page, () => mine.locator('a[href$="/webhooks"]').click());
+  assert.equal(status(resp), 200);
+  await audit.page(page, 'desk/webhooks.html', 'endpoints');
+  await actor.fill('#endpoint-url', 'ftp://example.vn/events');
+  await emptySubmit(actor, audit, 'desk/webhooks.html', 'endpoint-refused', 422,
+    'main form[action$="/webhooks"] button[type=submit]');
+  assert.equal(await page.locator('#endpoint-url').inputValue(), 'ftp://example.vn/events', 'what was typed is kept');
+  await actor.fill('#endpoint-url', receiver);
+  resp = await actor.submit('main form[action$="/webhooks"] button[type=submit]');
+  assert.equal(status(resp), 200);
+  assert.equal(resp.headers()['cache-control'], 'no-store', 'the page showing a secret must not be stored');
+  const secret = await page.locator('#new-secret').inputValue();
+  assert.match(secret, /^whsec_[A-Za-z0-9+/=]{40,}$/, 'the signing secret is not shown');
+  await audit.page(page, 'desk/webhooks.html', 'endpoint-added');
+  return secret;
+}
+
+/**
+ * (k) A connected system receives the unit's dossier events, signed: the commune's administrator
+ * adds a client with a key for filing and for events, adds `receiver` as its endpoint, the key
+ * files an online birth registration, and `receiver` gets the event, whose signature the
+ * `standardwebhooks` package (an implementation independent of motcua's) verifies; a body changed
+ * on the way does not verify. The client's page then lists the delivery with the answer.
+ */
+export async function webhookEvents(actor, audit, { baseUrl, receiver, Webhook }) {
+  const { page } = actor;
+  await signIn(actor, 'quantri.xa');
+  let resp = await actor.goto('/back-office/api-clients');
+  assert.equal(status(resp), 200);
+  const name = `Hệ thống hộ tịch ${Date.now()}`;
+  await actor.fill('#client-name', name);
+  resp = await actor.submit('main form[action="/back-office/api-clients"] button[type=submit]');
+  assert.equal(status(resp), 200);
+  const mine = page.locator('main section').filter({ has: page.locator('h2', { hasText: name }) });
+  const unit = (await mine.locator('h2 .subtitle').innerText()).trim();
+  for (const scope of ['submit_dossiers', 'receive_events']) {
+    await mine.locator(`form[action$="/keys"] input[value=${scope}]`).check();
+  }
+  resp = await navigate(page, () => mine.locator('form[action$="/keys"] button[type=submit]').click());
+  assert.equal(status(resp), 200);
+  const key = await page.locator('#new-key').inputValue();
+  const secret = await webhooksPage(actor, audit, mine, receiver.url);
+
+  const procedure = await (await fetch(`${baseUrl}/api/v1/procedures/${BIRTH.code}`)).json();
+  const papers = procedure.components.filter((c) => c.required).map((c) => ({
+    component: c.name, file_name: 'giay-to.pdf', content_base64: Buffer.from(makePdf('giay to')).toString('base64'),
+  }));
+  const filed = await fetch(`${baseUrl}/api/v1/applications`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json',
+      'idempotency-key': `e2e-${Date.now()}` },
+    body: JSON.stringify({ procedure: BIRTH.code, agency: unit, applicant_kind: 'citizen',
+      name: 'Nguyễn Thị Hoa', personal_id: PERSONAL_ID, birth_date: '1990-05-17', phone: '0912 345 678',
+      email: 'hoa@example.vn', address: 'Thôn Đông', return_method: 'online', applicant_ref: `e2e-${Date.now()}`, papers }),
+  });
+  const dossier = await filed.json();
+  assert.equal(filed.status, 201, JSON.stringify(dossier));
+
+  const deadline = Date.now() + 30_000;
+  let got;
+  while (!(got = receiver.received.find((r) => r.body.includes(dossier.code))) && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  assert.ok(got, `no event for ${dossier.code} reached the receiver in 30 s`);
+  const event = new Webhook(secret).verify(got.body, got.headers);
+  assert.equal(event.type, 'dossier.changed');
+  assert.equal(event.data.code, dossier.code);
+  assert.equal(event.data.unit, unit);
+  assert.ok(!got.body.includes(PERSONAL_ID) && !got.body.includes('Nguyễn Thị Hoa'), 'personal data in an event');
+  assert.throws(() => new Webhook(secret).verify(got.body.replace(dossier.code, 'X'), got.headers),
+    'a body changed on the way must not verify');
+
+  resp = await actor.goto(page.url().split('?')[0]);
+  assert.equal(status(resp), 200);
+  const row = page.locator('main table tbody tr').filter({ hasText: dossier.code });
+  assert.equal(await row.count(), 1, 'the delivery is not listed');
+  assert.match(await row.innerText(), /Đã gửi[\s\S]*200/);
+  await audit.page(page, 'desk/webhooks.html', 'delivered');
   await signOut(actor);
 }
 

@@ -87,7 +87,7 @@ function spawnMotcua(args, { cwd, env }) {
  * With `oidc`, a real OpenID Connect provider (lib/oidc.mjs) runs in this
  * process and citizens may sign in through it; its issuer is `oidcIssuer`.
  */
-export async function startServer({ timeoutMs = 60_000, sandbox = false, oidc = false } = {}) {
+export async function startServer({ timeoutMs = 60_000, sandbox = false, oidc = false, webhooks = false } = {}) {
   if (!existsSync(MOTCUA_BIN)) {
     throw new Error(`motcua binary not found at ${MOTCUA_BIN} (build it with "cargo build" or set MOTCUA_BIN)`);
   }
@@ -138,6 +138,10 @@ export async function startServer({ timeoutMs = 60_000, sandbox = false, oidc = 
       '', '[oidc]', `issuer = "${idp.issuer}"`, `client_id = "${OIDC_CLIENT.id}"`,
       `client_secret = "${OIDC_CLIENT.secret}"`, 'name = "VNeID"', 'scopes = ["profile", "email"]', '',
     ].join('\n'));
+  }
+  if (webhooks) {
+    // Webhook receivers of the suite listen on 127.0.0.1, which production refuses.
+    appendFileSync(join(dataDir, 'motcua.toml'), ['', '[webhooks]', 'allow_private_addresses = true', ''].join('\n'));
   }
   // cwd is the fresh folder, so no ./motcua.toml of the caller is read (only the one above).
   const srv = spawnMotcua(['serve'], { cwd: dataDir, env });

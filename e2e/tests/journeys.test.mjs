@@ -5,6 +5,8 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { createServer } from 'node:http';
+import { Webhook } from 'standardwebhooks';
 import { startServer, E2E_DIR } from '../lib/server.mjs';
 import { launch, newContext, WIDTHS } from '../lib/browser.mjs';
 import { Audit, audited, failureShot } from '../lib/audit.mjs';
@@ -12,16 +14,29 @@ import { PAGE_TEMPLATES, AXE_VERSION } from '../lib/axe.mjs';
 import { pointerActor, keyboardActor } from '../lib/actors.mjs';
 import { applyOnline, backOffice, signInOut, switchLanguage, otherPages, citizenAccount, hasAccounts,
   apiClients, hasApiClients, registryLookups, hasRegistryReport, sandboxServices, singleSignOn,
-  officerAccounts } from '../lib/journeys.mjs';
+  officerAccounts, webhookEvents } from '../lib/journeys.mjs';
 
 let server;
 // A second server configured to use `motcua sandbox` (registry and payment gateways), for (h).
 // The first signs citizens on through a real OpenID Connect provider, for (i).
 let sandboxed;
 let chrome;
+// A connected system's webhook receiver: keeps every request's headers and body, answers 204.
+const receiver = { url: null, received: [], http: null };
 
 before(async () => {
-  server = await startServer({ oidc: true });
+  receiver.http = createServer((req, res) => {
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk) => { body += chunk; });
+    req.on('end', () => {
+      receiver.received.push({ headers: req.headers, body });
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise((resolve) => receiver.http.listen(0, '127.0.0.1', resolve));
+  receiver.url = `http://127.0.0.1:${receiver.http.address().port}/motcua/events`;
+  server = await startServer({ oidc: true, webhooks: true });
   sandboxed = await startServer({ sandbox: true });
   chrome = await launch();
   console.log(`# motcua at ${server.url} and ${sandboxed.url} (sandbox ${sandboxed.sandboxUrl}), chromium ${
@@ -29,6 +44,7 @@ before(async () => {
 });
 
 after(async () => {
+  receiver.http?.close();
   await chrome?.close();
   await server?.stop();
   await sandboxed?.stop();
@@ -94,6 +110,10 @@ for (const width of WIDTHS) {
       run('officers', width, {}, ({ actor, audit }) => officerAccounts(actor, audit, { width })));
   });
 }
+
+test('k: a connected system receives the unit\'s dossier events, signed as Standard Webhooks says', () =>
+  run('webhooks', WIDTHS[0], {}, ({ actor, audit }) =>
+    webhookEvents(actor, audit, { baseUrl: server.url, receiver, Webhook })));
 
 describe('application without JavaScript', () => {
   for (const width of WIDTHS) {

@@ -34,7 +34,34 @@ pub(super) async fn application(config: &Config) -> anyhow::Result<app::App> {
     if !application.notifier.configured() {
         println!("notifications: not configured (no [notifications] section): no notice is sent");
     }
+    application.webhooks = webhooks(config)?;
     Ok(application)
+}
+
+/// How events go to connected systems' endpoints.
+fn webhooks(config: &Config) -> anyhow::Result<app::webhooks::Webhooks> {
+    use integrations::webhook::{AddressPolicy, HttpWebhookSender, WebhookConfig};
+    let settings = config.webhooks.clone().unwrap_or_default();
+    let policy = AddressPolicy {
+        allow_private: settings.allow_private_addresses.unwrap_or(false),
+    };
+    let mut transport = WebhookConfig {
+        policy,
+        ..WebhookConfig::default()
+    };
+    if let Some(ms) = settings.timeout_ms {
+        transport.timeout = std::time::Duration::from_millis(ms.max(100));
+    }
+    let sender = HttpWebhookSender::new(transport).context("webhooks")?;
+    let mut webhooks = app::webhooks::Webhooks {
+        sender: Some(std::sync::Arc::new(sender)),
+        policy,
+        ..app::webhooks::Webhooks::default()
+    };
+    if let Some(hours) = settings.give_up_after_hours {
+        webhooks.give_up_after = std::time::Duration::from_secs(hours.max(1) * 3600);
+    }
+    Ok(webhooks)
 }
 
 /// The mail relay and SMS gateway of the configuration, and the links the notices carry.

@@ -130,6 +130,8 @@ pub const NOTIFICATIONS_DIGEST: &str = "notifications.digest";
 pub const OUTBOX_DELIVER: &str = "outbox.deliver";
 /// Name of the job that prunes delivered outbox messages.
 pub const OUTBOX_PRUNE: &str = "outbox.prune";
+/// Turns each dossier change into deliveries to the connected systems' endpoints that want it.
+pub const WEBHOOKS_FAN_OUT: &str = "webhooks.fan_out";
 
 impl Runner {
     /// A runner with no jobs, holding leases as `holder` (unique per process: host and pid).
@@ -142,13 +144,15 @@ impl Runner {
     }
 
     /// The standard jobs of motcua: reconciliation when a gateway is configured, the
-    /// population look-up retry when a registry is, delivery when a notification channel is,
-    /// and always the composing of notices (which closes the messages when no channel is
-    /// configured), the outbox's pruning and the reference-data reload.
+    /// population look-up retry when a registry is, reminders and digests when a notification
+    /// channel is, delivery when that or webhooks are, and always the composing of notices and
+    /// of webhook events (which close their messages when nothing is configured), the outbox's
+    /// pruning and the reference-data reload.
     pub fn standard(app: App, holder: impl Into<String>, every: Intervals) -> Runner {
         let reconcile = !app.gateways.channels().is_empty();
         let registry = app.registry.is_some();
         let notify = app.notifier.configured();
+        let deliver = notify || app.webhooks.sender.is_some();
         let mut runner = Runner::new(app, holder);
         if reconcile {
             runner = runner.with(Periodic::new(
@@ -222,6 +226,22 @@ impl Runner {
                     }
                 },
             ));
+        }
+        // Like the notices, one process fans the changes out (in their order) and closes the
+        // messages when nothing is configured, so the outbox does not grow.
+        runner = runner.with(Periodic::new(
+            WEBHOOKS_FAN_OUT,
+            every.notify,
+            Scope::Exclusive,
+            |app| async move {
+                match crate::webhooks::fan_out_due(&app).await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::debug!(deliveries = n, "webhook events written"),
+                    Err(e) => tracing::warn!(error = %e, "writing webhook events failed"),
+                }
+            },
+        ));
+        if deliver {
             runner = runner.with(Periodic::new(
                 OUTBOX_DELIVER,
                 every.notify,

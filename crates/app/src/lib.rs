@@ -21,6 +21,7 @@ pub mod reference;
 pub mod registry;
 pub mod reports;
 pub mod sessions;
+pub mod webhooks;
 
 pub use error::ServiceError;
 pub use reference::{ReferenceData, SharedReference};
@@ -47,6 +48,8 @@ pub struct App {
     /// Where the applicants' notices go (mail server, SMS gateway); none by default, and then
     /// changes send nothing.
     pub notifier: outbox::Notifier,
+    /// How connected systems' webhooks are sent; nothing is sent by default.
+    pub webhooks: webhooks::Webhooks,
 }
 
 impl App {
@@ -59,6 +62,7 @@ impl App {
             registry: None,
             gateways: payments::Gateways::default(),
             notifier: outbox::Notifier::default(),
+            webhooks: webhooks::Webhooks::default(),
         }
     }
 }
@@ -71,6 +75,7 @@ impl std::fmt::Debug for App {
             .field("registry", &self.registry)
             .field("gateways", &self.gateways)
             .field("notifier", &self.notifier)
+            .field("webhooks", &self.webhooks)
             .finish_non_exhaustive()
     }
 }

@@ -14,3 +14,4 @@ pub mod notice;
 pub mod paper;
 pub mod payment;
 pub mod search;
+pub mod webhook;

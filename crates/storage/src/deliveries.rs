@@ -83,6 +83,10 @@ pub struct StoredDelivery {
     pub retried_by: Option<String>,
     /// When.
     pub retried_at: Option<OffsetDateTime>,
+    /// The receiver's answer to the last attempt (a webhook's HTTP status).
+    pub response_status: Option<i32>,
+    /// The start of that answer's body.
+    pub response_body: Option<String>,
 }
 
 /// Counts of one channel's deliveries.
@@ -113,6 +117,15 @@ pub struct TopicBacklog {
     pub oldest: Option<OffsetDateTime>,
 }
 
+/// What the receiver answered to one attempt (a webhook's HTTP response).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReceiverAnswer {
+    /// The HTTP status.
+    pub status: i32,
+    /// The start of the body.
+    pub body: String,
+}
+
 /// What one send of a claimed delivery did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DeliveryOutcome {
@@ -122,6 +135,8 @@ pub enum DeliveryOutcome {
         id: Uuid,
         /// When.
         at: OffsetDateTime,
+        /// What the receiver answered, when it answers (webhooks).
+        answer: Option<ReceiverAnswer>,
     },
     /// Failed for now: one more attempt, the next at `next`.
     Failed {
@@ -131,6 +146,8 @@ pub enum DeliveryOutcome {
         error: String,
         /// When to try again.
         next: OffsetDateTime,
+        /// What the receiver answered, if anything.
+        answer: Option<ReceiverAnswer>,
     },
     /// Given up (dead letter): one more attempt.
     Dead {
@@ -140,6 +157,8 @@ pub enum DeliveryOutcome {
         error: String,
         /// When.
         at: OffsetDateTime,
+        /// What the receiver answered, if anything.
+        answer: Option<ReceiverAnswer>,
     },
     /// Not sent (the round stopped early): let go without counting an attempt.
     Released {
@@ -153,12 +172,14 @@ pub enum DeliveryOutcome {
 pub enum DeliveryFilter<'a> {
     /// In one state (`pending`, `delivered`, `dead`).
     Status(&'a str),
+    /// To one recipient (a webhook endpoint's id), in any state.
+    Recipient(&'a str),
 }
 
 const COLUMNS: &str = "d.id, d.message_id, d.dossier_id, x.code as dossier_code, \
      x.agency_code, d.channel, d.recipient, d.notice, d.lang, d.subject, d.body, d.html, \
      d.status, d.attempts, d.last_error, d.created_at, d.next_attempt_at, d.give_up_at, \
-     d.delivered_at, d.dead_at, d.retried_by, d.retried_at";
+     d.delivered_at, d.dead_at, d.retried_by, d.retried_at, d.response_status, d.response_body";
 
 impl Db {
     /// Writes the deliveries outbox message `message_id` became and closes the message, in one
@@ -249,37 +270,56 @@ impl Db {
         let mut tx = self.begin().await?;
         for outcome in outcomes {
             match outcome {
-                DeliveryOutcome::Sent { id, at } => exec_tx!(&mut tx, |c| {
+                DeliveryOutcome::Sent { id, at, answer } => exec_tx!(&mut tx, |c| {
                     sqlx::query(
                         "update delivery set status = 'delivered', delivered_at = $2, \
+                         response_status = $3, response_body = $4, \
                          leased_by = null, leased_until = null where id = $1 and status = 'pending'",
                     )
                     .bind(id)
                     .bind(at)
+                    .bind(answer.as_ref().map(|a| a.status))
+                    .bind(answer.as_ref().map(|a| a.body.as_str()))
                     .execute(c)
                     .await
                 })?,
-                DeliveryOutcome::Failed { id, error, next } => exec_tx!(&mut tx, |c| {
+                DeliveryOutcome::Failed {
+                    id,
+                    error,
+                    next,
+                    answer,
+                } => exec_tx!(&mut tx, |c| {
                     sqlx::query(
                         "update delivery set attempts = attempts + 1, last_error = $2, \
-                         next_attempt_at = $3, leased_by = null, leased_until = null \
+                         next_attempt_at = $3, response_status = $4, response_body = $5, \
+                         leased_by = null, leased_until = null \
                          where id = $1 and status = 'pending'",
                     )
                     .bind(id)
                     .bind(error)
                     .bind(next)
+                    .bind(answer.as_ref().map(|a| a.status))
+                    .bind(answer.as_ref().map(|a| a.body.as_str()))
                     .execute(c)
                     .await
                 })?,
-                DeliveryOutcome::Dead { id, error, at } => exec_tx!(&mut tx, |c| {
+                DeliveryOutcome::Dead {
+                    id,
+                    error,
+                    at,
+                    answer,
+                } => exec_tx!(&mut tx, |c| {
                     sqlx::query(
                         "update delivery set status = 'dead', attempts = attempts + 1, \
-                         last_error = $2, dead_at = $3, leased_by = null, leased_until = null \
+                         last_error = $2, dead_at = $3, response_status = $4, \
+                         response_body = $5, leased_by = null, leased_until = null \
                          where id = $1 and status = 'pending'",
                     )
                     .bind(id)
                     .bind(error)
                     .bind(at)
+                    .bind(answer.as_ref().map(|a| a.status))
+                    .bind(answer.as_ref().map(|a| a.body.as_str()))
                     .execute(c)
                     .await
                 })?,
@@ -298,8 +338,11 @@ impl Db {
 
     /// Claims for `holder`, until `until`, up to `limit` pending deliveries of `channel` due at
     /// `now` that nobody holds. A delivery waits while one from an earlier outbox message (UUIDv7
-    /// ids, in the order of the dossier's changes) of the same dossier and channel is pending, so an applicant reads "accepted" after "received" even when the first
-    /// had to be retried; on PostgreSQL rows another process is claiming are skipped.
+    /// ids, in the order of the dossier's changes) of the same dossier, channel and recipient is
+    /// pending, so an applicant reads "accepted" after "received" even when the first had to be
+    /// retried, and a connected system gets a dossier's events in order without one receiver
+    /// that is down holding back another; on PostgreSQL rows another process is claiming are
+    /// skipped.
     pub async fn claim_deliveries(
         &self,
         channel: &str,
@@ -317,7 +360,7 @@ impl Db {
              select d.id from delivery d where d.status = 'pending' and d.channel = $3 \
              and d.next_attempt_at <= $4 and (d.leased_until is null or d.leased_until <= $4) \
              and not exists (select 1 from delivery e where e.dossier_id = d.dossier_id \
-             and e.channel = d.channel and e.status = 'pending' \
+             and e.channel = d.channel and e.recipient = d.recipient and e.status = 'pending' \
              and (e.message_id < d.message_id or (e.message_id = d.message_id and e.id < d.id))) \
              order by d.next_attempt_at, d.id limit $5{lock})"
         );
@@ -392,14 +435,44 @@ impl Db {
         Ok(rows == 1)
     }
 
-    /// The deliveries about one dossier, oldest first.
+    /// Sends a delivered or dead delivery of `channel` again on `by`'s word (a connected system
+    /// replaying an event it lost): pending at once with its attempts counted afresh, the same
+    /// id so the receiver can tell it is the same event, given up again after `give_up_at`.
+    /// `false` when it is pending already, of another channel, or unknown.
+    pub async fn replay_delivery(
+        &self,
+        id: Uuid,
+        channel: &str,
+        by: &str,
+        now: OffsetDateTime,
+        give_up_at: OffsetDateTime,
+    ) -> Result<bool, StorageError> {
+        let rows = exec_db!(self, |pool| {
+            sqlx::query(
+                "update delivery set status = 'pending', dead_at = null, delivered_at = null, \
+                 next_attempt_at = $3, give_up_at = $4, retried_by = $2, retried_at = $3, \
+                 attempts = 0 where id = $1 and channel = $5 and status in ('dead', 'delivered')",
+            )
+            .bind(id)
+            .bind(by)
+            .bind(now)
+            .bind(give_up_at)
+            .bind(channel)
+            .execute(pool)
+            .await
+        })?;
+        Ok(rows == 1)
+    }
+
+    /// The notices about one dossier (e-mail and SMS, not the connected systems' events),
+    /// oldest first.
     pub async fn deliveries_of_dossier(
         &self,
         dossier_id: Uuid,
     ) -> Result<Vec<StoredDelivery>, StorageError> {
         let sql = format!(
             "select {COLUMNS} from delivery d left join dossier x on x.id = d.dossier_id \
-             where d.dossier_id = $1 order by d.id"
+             where d.dossier_id = $1 and d.channel in ('email', 'sms') order by d.id"
         );
         Ok(on_db!(self, |pool| {
             sqlx::query_as(sqlx::AssertSqlSafe(sql))
@@ -418,15 +491,18 @@ impl Db {
         limit: i64,
         offset: i64,
     ) -> Result<Vec<StoredDelivery>, StorageError> {
-        let DeliveryFilter::Status(status) = filter;
+        let (column, value) = match filter {
+            DeliveryFilter::Status(status) => ("status", status),
+            DeliveryFilter::Recipient(recipient) => ("recipient", recipient),
+        };
         let sql = format!(
             "select {COLUMNS} from delivery d left join dossier x on x.id = d.dossier_id \
-             where d.status = $1 and ($2 is null or x.agency_code = $2) \
+             where d.{column} = $1 and ($2 is null or x.agency_code = $2) \
              order by d.id desc limit $3 offset $4"
         );
         Ok(on_db!(self, |pool| {
             sqlx::query_as(sqlx::AssertSqlSafe(sql))
-                .bind(status)
+                .bind(value)
                 .bind(agency)
                 .bind(limit)
                 .bind(offset)
@@ -517,7 +593,8 @@ impl Db {
                 "select x.id, x.code, x.finished_at from dossier x \
                  where x.finished_at >= $1 and x.finished_at < $2 and x.status = 'result_ready' \
                  and ($4 is null or x.finished_at > $4 or (x.finished_at = $4 and x.id > $5)) \
-                 and exists (select 1 from delivery d where d.dossier_id = x.id) \
+                 and exists (select 1 from delivery d where d.dossier_id = x.id \
+                 and d.channel in ('email', 'sms')) \
                  and not exists (select 1 from delivery d where d.dossier_id = x.id \
                  and d.notice = 'collect_reminder') \
                  order by x.finished_at, x.id limit $3",

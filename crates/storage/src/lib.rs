@@ -29,6 +29,7 @@ pub mod synthetic;
 pub mod testing;
 #[cfg(test)]
 mod tests;
+pub mod webhooks;
 
 pub use audit::{AuditReport, BrokenLink};
 pub use calendar::DaySource;

@@ -60,6 +60,8 @@ const VI: &str = concat!(
     include_str!("../locales/vi/registry.toml"),
     "\n",
     include_str!("../locales/vi/outbox.toml"),
+    "\n",
+    include_str!("../locales/vi/webhooks.toml"),
 );
 const EN: &str = concat!(
     include_str!("../locales/en/common.toml"),
@@ -77,6 +79,8 @@ const EN: &str = concat!(
     include_str!("../locales/en/registry.toml"),
     "\n",
     include_str!("../locales/en/outbox.toml"),
+    "\n",
+    include_str!("../locales/en/webhooks.toml"),
 );
 
 type Table = HashMap<String, String>;

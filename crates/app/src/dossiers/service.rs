@@ -159,7 +159,11 @@ fn fold(mut state: Option<DossierState>, events: &[Event]) -> Result<DossierStat
 
 /// Messages for the background workers that every change produces: the applicant is told, and
 /// the national portal gets the new status (DESIGN §7).
-fn outbox_for(state: &DossierState, events: &[Event]) -> Result<Vec<OutboxMessage>, ServiceError> {
+fn outbox_for(
+    dossier_id: Uuid,
+    state: &DossierState,
+    events: &[Event],
+) -> Result<Vec<OutboxMessage>, ServiceError> {
     let kinds: Vec<&str> = events.iter().map(Event::kind).collect();
     let retry = events.iter().any(|e| {
         matches!(&e.change, domain::dossier::Change::IdentityChecked { check }
@@ -176,6 +180,22 @@ fn outbox_for(state: &DossierState, events: &[Event]) -> Result<Vec<OutboxMessag
         "changes": changes,
         "at": events.last().map(|e| e.at.unix_timestamp()),
     }))?;
+    // Connected systems are told what changed without the changes' contents (personal data
+    // stays behind their API keys: `domain::webhook`).
+    let event = json(&serde_json::json!({
+        "id": dossier_id,
+        "code": state.code.to_string(),
+        "status": state.status.as_str(),
+        "dvcqg_status": state.status.dvcqg_code(),
+        "events": kinds,
+        "unit": state.agency,
+        "holder": state.holder,
+        "at": events.last().and_then(|e| {
+            e.at.to_offset(time::UtcOffset::UTC)
+                .format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        }),
+    }))?;
     let mut messages = vec![
         OutboxMessage {
             topic: crate::notifications::TOPIC.into(),
@@ -184,6 +204,10 @@ fn outbox_for(state: &DossierState, events: &[Event]) -> Result<Vec<OutboxMessag
         OutboxMessage {
             topic: crate::outbox::DVCQG_SYNC.into(),
             payload,
+        },
+        OutboxMessage {
+            topic: crate::outbox::WEBHOOK_EVENTS.into(),
+            payload: event,
         },
     ];
     // The population database did not answer: look the applicant up again later.
@@ -426,7 +450,7 @@ impl<'a> DossierService<'a> {
                 events: new_events(&events).map_err(|e| refusal(e.to_string()))?,
                 index,
                 state: stored_state,
-                outbox: outbox_for(&state, &events).map_err(|e| refusal(e.to_string()))?,
+                outbox: outbox_for(id, &state, &events).map_err(|e| refusal(e.to_string()))?,
                 answer: answer.map(|a| a(&view)),
                 papers: application.papers.clone(),
             })
@@ -564,7 +588,7 @@ impl<'a> DossierService<'a> {
                     events: &new_events(&events)?,
                     index: &index,
                     state: &stored_state,
-                    outbox: &outbox_for(&state, &events)?,
+                    outbox: &outbox_for(current.stored.id, &state, &events)?,
                     idempotency: answer.as_ref().map(|(i, a)| (*i, a)),
                     papers,
                     payments: &payments,

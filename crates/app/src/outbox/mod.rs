@@ -11,8 +11,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use integrations::notify::{Email, Mailer, SendError, Sms, SmsSender};
+use integrations::webhook::{WebhookRequest, WebhookSender};
 use storage::deliveries::{
-    ChannelCounts, DeliveryFilter, DeliveryOutcome, StoredDelivery, TopicBacklog,
+    ChannelCounts, DeliveryFilter, DeliveryOutcome, ReceiverAnswer, StoredDelivery, TopicBacklog,
 };
 
 use time::OffsetDateTime;
@@ -90,14 +91,22 @@ pub const EMAIL: &str = "email";
 /// Delivery channel name of SMS.
 pub const SMS: &str = "sms";
 
+/// Delivery channel name of connected systems' webhooks (`crate::webhooks`).
+pub const WEBHOOK: &str = "webhook";
+
 /// Outbox topic of a dossier's changes for the national public service portal.
 pub const DVCQG_SYNC: &str = "dvcqg.sync";
 
+/// Outbox topic of a dossier's changes for connected systems' webhooks (`crate::webhooks`).
+pub const WEBHOOK_EVENTS: &str = "webhook.events";
+
 /// The outbox's topics: the applicant's notices, the national portal's sync (consumed once
-/// that connection is built), and population look-ups to try again.
-pub const TOPICS: [&str; 3] = [
+/// that connection is built), connected systems' webhooks, and population look-ups to try
+/// again.
+pub const TOPICS: [&str; 4] = [
     NOTIFY_APPLICANT,
     DVCQG_SYNC,
+    WEBHOOK_EVENTS,
     storage::registry_lookups::RETRY_TOPIC,
 ];
 
@@ -161,7 +170,10 @@ pub async fn deliver_due_at(
     now: OffsetDateTime,
 ) -> Result<Round, ServiceError> {
     let started = std::time::Instant::now();
-    let channels = app.notifier.channels();
+    let mut channels = app.notifier.channels();
+    if app.webhooks.sender.is_some() {
+        channels.push(WEBHOOK);
+    }
     let round_of = |channel: &'static str| {
         let configured = channels.contains(&channel);
         async move {
@@ -172,12 +184,12 @@ pub async fn deliver_due_at(
             }
         }
     };
-    let (email, sms) = tokio::join!(round_of(EMAIL), round_of(SMS));
-    let (email, sms) = (email?, sms?);
+    let (email, sms, webhook) = tokio::join!(round_of(EMAIL), round_of(SMS), round_of(WEBHOOK));
+    let rounds = [email?, sms?, webhook?];
     Ok(Round {
-        delivered: email.delivered + sms.delivered,
-        postponed: email.postponed + sms.postponed,
-        dead: email.dead + sms.dead,
+        delivered: rounds.iter().map(|r| r.delivered).sum(),
+        postponed: rounds.iter().map(|r| r.postponed).sum(),
+        dead: rounds.iter().map(|r| r.dead).sum(),
     })
 }
 
@@ -210,14 +222,24 @@ async fn deliver_channel(
         if claimed.is_empty() {
             break;
         }
-        // One delivery per dossier and channel in a claim (the order rule), so its sends may
-        // go together; what they did is written in one transaction.
+        // A webhook goes to its endpoint's address, signed with its secret: read once a claim.
+        let mut requests = if channel == WEBHOOK {
+            crate::webhooks::requests_for(app, &claimed).await?
+        } else {
+            std::collections::HashMap::new()
+        };
+        // One delivery per dossier, channel and recipient in a claim (the order rule), so its
+        // sends may go together; what they did is written in one transaction.
         let mut sends = tokio::task::JoinSet::new();
         for (n, delivery) in claimed.iter().enumerate() {
-            let (notifier, delivery) = (app.notifier.clone(), delivery.clone());
-            sends.spawn(async move { (n, send(&notifier, &delivery).await) });
+            let transports = Transports {
+                notifier: app.notifier.clone(),
+                webhooks: app.webhooks.sender.clone(),
+            };
+            let (delivery, request) = (delivery.clone(), requests.remove(&delivery.id));
+            sends.spawn(async move { (n, transports.send(&delivery, request).await) });
         }
-        let mut results: Vec<Option<Result<(), SendError>>> = vec![None; claimed.len()];
+        let mut results: Vec<Option<Attempt>> = vec![None; claimed.len()];
         while let Some(joined) = sends.join_next().await {
             if let Ok((n, outcome)) = joined {
                 results[n] = Some(outcome);
@@ -232,12 +254,15 @@ async fn deliver_channel(
                 outcomes.push(DeliveryOutcome::Released { id: delivery.id });
                 continue;
             };
-            if matches!(outcome, Err(SendError::Transient(_))) {
+            if matches!(outcome.outcome, Err(SendError::Transient(_))) {
                 transient_in_batch += 1;
             }
             outcomes.push(decide(delivery, outcome, at, &mut round));
         }
         app.db.record_deliveries(&outcomes).await?;
+        if channel == WEBHOOK {
+            crate::webhooks::remove_gone(app, &claimed, &outcomes, at).await?;
+        }
         failing = if transient_in_batch == claimed.len() {
             failing + transient_in_batch
         } else {
@@ -251,8 +276,60 @@ async fn deliver_channel(
     Ok(round)
 }
 
-/// Hands one delivery to its channel's transport.
-async fn send(notifier: &Notifier, delivery: &StoredDelivery) -> Result<(), SendError> {
+/// What one attempt did, and what the receiver answered when it answers (webhooks).
+#[derive(Debug, Clone)]
+struct Attempt {
+    outcome: Result<(), SendError>,
+    answer: Option<ReceiverAnswer>,
+}
+
+impl From<Result<(), SendError>> for Attempt {
+    fn from(outcome: Result<(), SendError>) -> Self {
+        Attempt {
+            outcome,
+            answer: None,
+        }
+    }
+}
+
+/// The transports, as one send task holds them.
+struct Transports {
+    notifier: Notifier,
+    webhooks: Option<Arc<dyn WebhookSender>>,
+}
+
+impl Transports {
+    /// Hands one delivery to its channel's transport; a webhook with its request (or why there
+    /// is none).
+    async fn send(
+        &self,
+        delivery: &StoredDelivery,
+        request: Option<Result<WebhookRequest, String>>,
+    ) -> Attempt {
+        if delivery.channel != WEBHOOK {
+            return send_notice(&self.notifier, delivery).await.into();
+        }
+        let Some(sender) = &self.webhooks else {
+            return Err(SendError::Transient("webhooks are not configured".into())).into();
+        };
+        let request = match request {
+            Some(Ok(request)) => request,
+            Some(Err(why)) => return Err(SendError::Permanent(why)).into(),
+            None => return Err(SendError::Permanent("no request was prepared".into())).into(),
+        };
+        let attempt = sender.send(&request).await;
+        Attempt {
+            outcome: attempt.outcome,
+            answer: attempt.response.map(|r| ReceiverAnswer {
+                status: i32::from(r.status),
+                body: r.body,
+            }),
+        }
+    }
+}
+
+/// Hands one notice to its channel's transport.
+async fn send_notice(notifier: &Notifier, delivery: &StoredDelivery) -> Result<(), SendError> {
     match delivery.channel.as_str() {
         EMAIL => match &notifier.mailer {
             Some(mailer) => {
@@ -287,16 +364,18 @@ async fn send(notifier: &Notifier, delivery: &StoredDelivery) -> Result<(), Send
 /// is permanent or the next try would come after the delivery's give-up time.
 fn decide(
     delivery: &StoredDelivery,
-    outcome: Result<(), SendError>,
+    attempt: Attempt,
     now: OffsetDateTime,
     round: &mut Round,
 ) -> DeliveryOutcome {
+    let Attempt { outcome, answer } = attempt;
     let error = match outcome {
         Ok(()) => {
             round.delivered += 1;
             return DeliveryOutcome::Sent {
                 id: delivery.id,
                 at: now,
+                answer,
             };
         }
         Err(e) => e,
@@ -312,6 +391,7 @@ fn decide(
                 id: delivery.id,
                 error: text,
                 next,
+                answer,
             }
         }
         _ => {
@@ -321,6 +401,7 @@ fn decide(
                 id: delivery.id,
                 error: text,
                 at: now,
+                answer,
             }
         }
     }
@@ -445,7 +526,16 @@ pub async fn of_dossier(app: &App, dossier_id: Uuid) -> Result<Vec<StoredDeliver
 /// again after the notices' window. Recorded with the operator's id and the time on the row.
 pub async fn retry(app: &App, id: Uuid, operator: &str) -> Result<(), ServiceError> {
     let now = OffsetDateTime::now_utc();
-    let window = app.notifier.give_up_window();
+    let webhook = app
+        .db
+        .delivery(id)
+        .await?
+        .is_some_and(|d| d.channel == WEBHOOK);
+    let window = if webhook {
+        app.webhooks.give_up_window()
+    } else {
+        app.notifier.give_up_window()
+    };
     if app
         .db
         .retry_delivery(id, operator, now, now + window)

@@ -181,6 +181,30 @@ pub enum Change {
     },
 }
 
+/// Every [`Change::kind`], in the order of a dossier's life: what a connected system may
+/// subscribe to (`crate::webhook`). A test keeps it equal to the kinds the changes print.
+pub const CHANGE_KINDS: [&str; 19] = [
+    "submitted",
+    "accepted",
+    "refused",
+    "supplement_requested",
+    "supplement_received",
+    "assigned",
+    "transferred",
+    "returned_from_transfer",
+    "result_proposed",
+    "result_approved",
+    "proposal_sent_back",
+    "fees_requested",
+    "fees_paid",
+    "result_ready",
+    "result_returned",
+    "withdrawn",
+    "stopped",
+    "apologised",
+    "identity_checked",
+];
+
 impl Change {
     /// Stable kind string, the same as the serialised `kind` tag.
     pub fn kind(&self) -> &'static str {

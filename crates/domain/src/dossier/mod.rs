@@ -66,7 +66,7 @@ pub use deadline::{
     DUE_SOON_WORKING_DAYS, ReceiptPlan, RecordedTimeliness, Timeliness, Urgency, apology_deadline,
     classify, due_at_close_of, plan_receipt, step_urgency, urgency,
 };
-pub use event::{Change, Event};
+pub use event::{CHANGE_KINDS, Change, Event};
 pub use identity::{IdentityCheck, IdentityMethod, IdentityResult};
 pub use machine::{Context, Refusal, decide};
 pub use offer::offered_actions;

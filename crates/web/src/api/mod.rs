@@ -44,7 +44,12 @@ const DEFAULT_PER_PAGE: usize = 20;
         crate::desk::api::get_dossier,
         crate::desk::api::act,
         crate::api_clients::applications::submit,
-        crate::api_clients::applications::read
+        crate::api_clients::applications::read,
+        crate::api_clients::webhooks::api::list,
+        crate::api_clients::webhooks::api::create,
+        crate::api_clients::webhooks::api::remove,
+        crate::api_clients::webhooks::api::deliveries,
+        crate::api_clients::webhooks::api::replay
     ),
     components(schemas(
         ProcedureList,
@@ -67,12 +72,18 @@ const DEFAULT_PER_PAGE: usize = 20;
         crate::api_clients::ApplicationRequest,
         crate::api_clients::ApplicationPaper,
         crate::api_clients::SubmittedApplication,
+        crate::api_clients::NewEndpoint,
+        crate::api_clients::EndpointDto,
+        crate::api_clients::EndpointList,
+        crate::api_clients::DeliveryDto,
+        crate::api_clients::DeliveryList,
         Problem
     )),
     tags((name = "catalogue", description = "Procedures, fields and agencies"),
          (name = "calendar", description = "The legal working-day calendar"),
          (name = "dossiers", description = "Dossiers: public tracking, and reading and acting for signed-in officers"),
-         (name = "applications", description = "Online applications filed by API clients (specialised systems, the national portal) with an API key")),
+         (name = "applications", description = "Online applications filed by API clients (specialised systems, the national portal) with an API key"),
+         (name = "webhooks", description = "Dossier events POSTed to connected systems' endpoints, signed as the Standard Webhooks specification describes (webhook-id, webhook-timestamp, webhook-signature: v1 HMAC-SHA256 over id.timestamp.body with the endpoint's whsec_ secret). Body: {\"type\": \"dossier.changed\", \"timestamp\", \"data\": {\"code\", \"status\", \"dvcqg_status\", \"changes\", \"unit\", \"holder\"}}; no personal data")),
     modifiers(&ApiKeyScheme)
 )]
 pub struct ApiDoc;

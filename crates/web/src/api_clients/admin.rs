@@ -65,7 +65,7 @@ fn may_manage(state: &AppState, officer: &Officer, unit: Option<&str>) -> bool {
         })
 }
 
-fn when(ui: &Ui, t: Option<OffsetDateTime>) -> String {
+pub(crate) fn when(ui: &Ui, t: Option<OffsetDateTime>) -> String {
     match t.map(|t| t.to_offset(domain::calendar::VIETNAM_OFFSET)) {
         Some(t) if ui.is_en() => format!(
             "{:04}-{:02}-{:02} {:02}:{:02}",
@@ -145,7 +145,7 @@ pub(crate) async fn page(
     page_with(&state, ui, officer, None, None).await
 }
 
-fn field<'a>(fields: &'a [(String, String)], name: &str) -> &'a str {
+pub(crate) fn field<'a>(fields: &'a [(String, String)], name: &str) -> &'a str {
     fields
         .iter()
         .find(|(k, _)| k == name)
@@ -187,7 +187,7 @@ pub(crate) async fn create(
 }
 
 /// The client of `id` if the officer may manage it; "not found" otherwise.
-async fn managed(
+pub(crate) async fn managed(
     state: &AppState,
     officer: &Officer,
     id: &str,

@@ -8,6 +8,7 @@
 
 pub(crate) mod admin;
 pub(crate) mod applications;
+pub(crate) mod webhooks;
 
 use axum::Router;
 use axum::extract::FromRequestParts;
@@ -25,6 +26,7 @@ use crate::error::ErrorMark;
 use crate::ui::Ui;
 
 pub use applications::{ApplicationPaper, ApplicationRequest, SubmittedApplication};
+pub use webhooks::api::{DeliveryDto, DeliveryList, EndpointDto, EndpointList, NewEndpoint};
 
 /// Last use is written back at most this often (as `edge::sessions` does for sessions).
 const TOUCH_EVERY: Duration = Duration::minutes(1);
@@ -228,6 +230,34 @@ pub fn router() -> Router<AppState> {
         .route(
             "/back-office/api-clients",
             get(admin::page).post(admin::create),
+        )
+        .route(
+            "/api/v1/webhooks",
+            get(webhooks::api::list).post(webhooks::api::create),
+        )
+        .route(
+            "/api/v1/webhooks/{id}",
+            axum::routing::delete(webhooks::api::remove),
+        )
+        .route(
+            "/api/v1/webhooks/{id}/deliveries",
+            get(webhooks::api::deliveries),
+        )
+        .route(
+            "/api/v1/webhooks/deliveries/{id}/replay",
+            post(webhooks::api::replay),
+        )
+        .route(
+            "/back-office/api-clients/{id}/webhooks",
+            get(webhooks::page::page).post(webhooks::page::add),
+        )
+        .route(
+            "/back-office/api-clients/{id}/webhooks/{endpoint}/remove",
+            post(webhooks::page::remove),
+        )
+        .route(
+            "/back-office/api-clients/{id}/webhooks/deliveries/{delivery}/replay",
+            post(webhooks::page::replay),
         )
         .route("/back-office/api-clients/{id}/keys", post(admin::issue))
         .route(

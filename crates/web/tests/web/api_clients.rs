@@ -37,7 +37,7 @@ fn base64(bytes: &[u8]) -> String {
 }
 
 /// The commune of the demonstration officers, which settles birth registration.
-async fn commune(app: &TestApp) -> String {
+pub(crate) async fn commune(app: &TestApp) -> String {
     let data = app.state.reference.get();
     app::accounts::officers::ensure_demo_officers(&app.db.db, &data)
         .await
@@ -52,7 +52,7 @@ async fn commune(app: &TestApp) -> String {
 }
 
 /// A client of `unit` and a key with `scopes`: (client id, key, prefix).
-async fn client(app: &TestApp, unit: &str, scopes: &[Scope]) -> (Uuid, String, String) {
+pub(crate) async fn client(app: &TestApp, unit: &str, scopes: &[Scope]) -> (Uuid, String, String) {
     let id = Uuid::now_v7();
     app.db
         .db
@@ -125,7 +125,7 @@ async fn read(app: &TestApp, key: &str, code: &str) -> Reply {
     .await
 }
 
-fn is_problem(reply: &Reply) -> bool {
+pub(crate) fn is_problem(reply: &Reply) -> bool {
     reply
         .headers
         .get(header::CONTENT_TYPE)
@@ -315,13 +315,13 @@ async fn the_officer_sees_a_dossier_filed_over_the_api_in_the_inbox_as_an_online
     );
 }
 
-fn hidden_value(html: &str, marker: &str) -> Option<String> {
+pub(crate) fn hidden_value(html: &str, marker: &str) -> Option<String> {
     let start = html.find(marker)? + marker.len();
     let end = html[start..].find('"')?;
     Some(html[start..start + end].to_owned())
 }
 
-async fn signed_in(app: &TestApp, username: &str) -> String {
+pub(crate) async fn signed_in(app: &TestApp, username: &str) -> String {
     let reply = app
         .post_form(
             "/back-office/sign-in",

@@ -776,6 +776,45 @@ async fn every_route_answers_every_actor_as_the_policy_says() {
                 [Is(404), Is(404)],
             ),
         },
+        // A client's webhooks: its unit's administrator; for others the client does not exist.
+        get(
+            "/back-office/api-clients/{id}/webhooks",
+            format!("/back-office/api-clients/{client}/webhooks"),
+            officers_only(
+                [Is(404), Is(404), Is(404), Is(200), Is(404)],
+                [Is(404), Is(404)],
+            ),
+        ),
+        Row {
+            method: "POST",
+            route: "/back-office/api-clients/{id}/webhooks",
+            uri: format!("/back-office/api-clients/{client}/webhooks"),
+            body: form(&[("csrf", ""), ("url", "")]),
+            expect: officers_only(
+                [Is(404), Is(404), Is(404), Is(422), Is(404)],
+                [Is(404), Is(404)],
+            ),
+        },
+        Row {
+            method: "POST",
+            route: "/back-office/api-clients/{id}/webhooks/{endpoint}/remove",
+            uri: format!(
+                "/back-office/api-clients/{client}/webhooks/{}/remove",
+                uuid::Uuid::nil()
+            ),
+            body: form(&[("csrf", "")]),
+            expect: officers_only([Is(404); 5], [Is(404); 2]),
+        },
+        Row {
+            method: "POST",
+            route: "/back-office/api-clients/{id}/webhooks/deliveries/{delivery}/replay",
+            uri: format!(
+                "/back-office/api-clients/{client}/webhooks/deliveries/{}/replay",
+                uuid::Uuid::nil()
+            ),
+            body: form(&[("csrf", "")]),
+            expect: officers_only([Is(404); 5], [Is(404); 2]),
+        },
         // Officer accounts: the unit's administrator manages them; others learn nothing of
         // them. The target is the administrator's own account, so no row changes another's
         // (the administrator may not lock, demote or reset their own: 400).
@@ -932,6 +971,33 @@ async fn every_route_answers_every_actor_as_the_policy_says() {
             format!("/api/v1/applications/{code}"),
             all(401),
         ),
+        get("/api/v1/webhooks", "/api/v1/webhooks".into(), all(401)),
+        Row {
+            method: "POST",
+            route: "/api/v1/webhooks",
+            uri: "/api/v1/webhooks".into(),
+            body: Body2::Json("{}".into()),
+            expect: all(401),
+        },
+        Row {
+            method: "DELETE",
+            route: "/api/v1/webhooks/{id}",
+            uri: format!("/api/v1/webhooks/{}", uuid::Uuid::nil()),
+            body: Body2::Json(String::new()),
+            expect: all(401),
+        },
+        get(
+            "/api/v1/webhooks/{id}/deliveries",
+            format!("/api/v1/webhooks/{}/deliveries", uuid::Uuid::nil()),
+            all(401),
+        ),
+        Row {
+            method: "POST",
+            route: "/api/v1/webhooks/deliveries/{id}/replay",
+            uri: format!("/api/v1/webhooks/deliveries/{}/replay", uuid::Uuid::nil()),
+            body: Body2::Json(String::new()),
+            expect: all(401),
+        },
         // Payments: paying takes the dossier's owner or its code and digits; this app has no
         // gateway configured, so the owner reaches "not available" and the gateways' own
         // addresses do not exist.

@@ -18,6 +18,7 @@ mod registry;
 mod reports;
 mod results;
 mod tracking;
+mod webhooks;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};

@@ -192,11 +192,13 @@ fn allowed_transition(from: Status, to: Status) -> bool {
 type Step = (usize, bool, usize, i64, i64);
 
 /// Runs a walk, checking every invariant; returns the statuses visited.
-fn walk(duration: LegalDuration, steps: &[Step]) -> BTreeSet<Status> {
+/// Walks `steps`, checking every invariant; the statuses visited and the kinds of change made.
+fn walk(duration: LegalDuration, steps: &[Step]) -> (BTreeSet<Status>, BTreeSet<&'static str>) {
     let actors = actors();
     let mut dossier = Dossier::new(duration);
     let mut at = vn(datetime!(2026-02-09 08:00));
     let mut visited = BTreeSet::new();
+    let mut kinds = BTreeSet::new();
     for &(index, natural, other, minutes, days) in steps {
         at += time::Duration::minutes(minutes);
         let (action, usual) = action(index, at, days);
@@ -222,6 +224,7 @@ fn walk(duration: LegalDuration, steps: &[Step]) -> BTreeSet<Status> {
         let mut state = before.clone();
         for event in &events {
             assert_eq!(event.at, at);
+            kinds.insert(event.change.kind());
             let once = apply(state.clone(), event).expect("decided events apply");
             let twice = apply(state.clone(), event).expect("decided events apply");
             assert_eq!(once, twice, "apply is deterministic");
@@ -239,7 +242,7 @@ fn walk(duration: LegalDuration, steps: &[Step]) -> BTreeSet<Status> {
         replay(&dossier.events).expect("replays"),
         dossier.state.clone()
     );
-    visited
+    (visited, kinds)
 }
 
 fn check_invariants(
@@ -399,6 +402,7 @@ impl XorShift {
 fn random_walks_reach_every_status() {
     let mut random = XorShift(0x9E37_79B9_7F4A_7C15);
     let mut visited = BTreeSet::new();
+    let mut kinds = BTreeSet::new();
     for _ in 0..400 {
         let steps: Vec<Step> = (0..60)
             .map(|_| {
@@ -417,7 +421,17 @@ fn random_walks_reach_every_status() {
                 )
             })
             .collect();
-        visited.extend(walk(LegalDuration::WorkingDays { amount: 5 }, &steps));
+        let (statuses, changes) = walk(LegalDuration::WorkingDays { amount: 5 }, &steps);
+        visited.extend(statuses);
+        kinds.extend(changes);
     }
     assert_eq!(visited, Status::ALL.into_iter().collect::<BTreeSet<_>>());
+    // What connected systems may subscribe to is every kind of change the rules make, and only
+    // those.
+    for kind in &kinds {
+        assert!(
+            crate::dossier::CHANGE_KINDS.contains(kind),
+            "{kind} is missing from CHANGE_KINDS"
+        );
+    }
 }
