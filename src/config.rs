@@ -79,7 +79,7 @@ pub struct WebhooksConfig {
     pub allow_private_addresses: Option<bool>,
     /// Hours an event is tried before it is given up; default 72.
     pub give_up_after_hours: Option<u64>,
-    /// Longest wait for one receiver's answer, in milliseconds; default 10000.
+    /// Longest wait for one receiver's answer, in milliseconds; default 10000, at most 60000.
     pub timeout_ms: Option<u64>,
 }
 

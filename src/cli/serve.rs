@@ -50,7 +50,9 @@ fn webhooks(config: &Config) -> anyhow::Result<app::webhooks::Webhooks> {
         ..WebhookConfig::default()
     };
     if let Some(ms) = settings.timeout_ms {
-        transport.timeout = std::time::Duration::from_millis(ms.max(100));
+        // Well under the deliveries' ten-minute lease, so a slow receiver is never sent the
+        // same event by a second process while the first still waits.
+        transport.timeout = std::time::Duration::from_millis(ms.clamp(100, 60_000));
     }
     let sender = HttpWebhookSender::new(transport).context("webhooks")?;
     let mut webhooks = app::webhooks::Webhooks {

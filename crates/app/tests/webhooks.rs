@@ -37,17 +37,19 @@ struct Receiver {
     url: String,
     got: Arc<Mutex<Vec<Received>>>,
     answer: Arc<AtomicU16>,
+    body: Arc<Mutex<String>>,
 }
 
 impl Receiver {
     async fn start() -> Receiver {
         let got = Arc::new(Mutex::new(Vec::new()));
         let answer = Arc::new(AtomicU16::new(200));
-        let (got_in, answer_in) = (got.clone(), answer.clone());
+        let body = Arc::new(Mutex::new("thanks".to_owned()));
+        let (got_in, answer_in, body_in) = (got.clone(), answer.clone(), body.clone());
         let app = axum::Router::new().route(
             "/events",
             axum::routing::post(move |headers: HeaderMap, body: String| {
-                let (got, answer) = (got_in.clone(), answer_in.clone());
+                let (got, answer, text) = (got_in.clone(), answer_in.clone(), body_in.clone());
                 async move {
                     let header = |name: &str| {
                         headers
@@ -64,7 +66,8 @@ impl Receiver {
                     });
                     let status = StatusCode::from_u16(answer.load(Ordering::SeqCst))
                         .unwrap_or(StatusCode::OK);
-                    (status, "thanks")
+                    let text = text.lock().expect("lock").clone();
+                    (status, text)
                 }
             }),
         );
@@ -73,7 +76,12 @@ impl Receiver {
             .expect("bind");
         let url = format!("http://{}/events", listener.local_addr().expect("address"));
         tokio::spawn(async move { axum::serve(listener, app).await });
-        Receiver { url, got, answer }
+        Receiver {
+            url,
+            got,
+            answer,
+            body,
+        }
     }
 
     fn received(&self) -> Vec<Received> {
@@ -82,6 +90,11 @@ impl Receiver {
 
     fn answer(&self, status: u16) {
         self.answer.store(status, Ordering::SeqCst);
+    }
+
+    fn answer_with(&self, status: u16, body: &str) {
+        self.answer(status);
+        *self.body.lock().expect("lock") = body.to_owned();
     }
 }
 
@@ -218,7 +231,8 @@ async fn a_failing_receiver_gets_the_events_later_with_the_same_ids() {
         .await
         .expect("registered")
         .endpoint;
-    receiver.answer(503);
+    // An answer no text column takes as it is (PostgreSQL refuses NUL) is kept readable.
+    receiver.answer_with(503, "busy\0 try later");
     let now = OffsetDateTime::now_utc();
     let first = walk_in(&app, &procedure, &reception(&unit), 1, now, None).await;
     let round = deliver(&app, now).await;
@@ -229,6 +243,10 @@ async fn a_failing_receiver_gets_the_events_later_with_the_same_ids() {
     assert_eq!(failed[0].status, "pending");
     assert_eq!(failed[0].attempts, 1);
     assert_eq!(failed[0].response_status, Some(503));
+    assert_eq!(
+        failed[0].response_body.as_deref(),
+        Some("busy\u{fffd} try later")
+    );
     assert!(failed[0].last_error.is_some());
 
     // A second change of another dossier goes on; the receiver comes back an hour later.
@@ -275,7 +293,7 @@ async fn a_receiver_that_answers_gone_has_its_endpoint_removed() {
         .expect("endpoint");
     assert!(!now.active());
     assert_eq!(now.disabled_by.as_deref(), Some(app::webhooks::GONE));
-    // Nothing more is written for it.
+    // Nothing more is written for it, nor sent.
     walk_in(
         &app,
         &procedure,
@@ -287,6 +305,10 @@ async fn a_receiver_that_answers_gone_has_its_endpoint_removed() {
     .await;
     deliver(&app, OffsetDateTime::now_utc()).await;
     assert_eq!(receiver.received().len(), 1);
+    let written = app::webhooks::deliveries(&app, id, endpoint.id, 1, 10)
+        .await
+        .expect("listed");
+    assert_eq!(written.len(), 1);
 }
 
 #[tokio::test]

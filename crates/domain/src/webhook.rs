@@ -17,9 +17,18 @@ use crate::dossier::CHANGE_KINDS;
 /// data).
 pub const DOSSIER_CHANGED: &str = "dossier.changed";
 
-/// The kinds of change an endpoint is sent; empty means every kind.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct EventFilter(Vec<&'static str>);
+/// The kinds of change an endpoint is sent: every kind, or those named.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventFilter {
+    every: bool,
+    named: Vec<&'static str>,
+}
+
+impl Default for EventFilter {
+    fn default() -> Self {
+        EventFilter::all()
+    }
+}
 
 /// A subscription naming a kind of change that does not exist.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -29,7 +38,10 @@ pub struct UnknownKind(pub String);
 impl EventFilter {
     /// Every kind of change.
     pub fn all() -> EventFilter {
-        EventFilter(Vec::new())
+        EventFilter {
+            every: true,
+            named: Vec::new(),
+        }
     }
 
     /// The filter of the kinds named in `names` (blank names ignored, duplicates dropped, kept
@@ -42,39 +54,52 @@ impl EventFilter {
             }
             wanted.push(name);
         }
-        Ok(EventFilter(
-            CHANGE_KINDS
+        Ok(EventFilter {
+            every: wanted.is_empty(),
+            named: CHANGE_KINDS
                 .into_iter()
                 .filter(|k| wanted.contains(k))
                 .collect(),
-        ))
+        })
     }
 
-    /// The filter as stored: comma-separated kinds, empty for every kind.
-    pub fn parse_stored(stored: &str) -> Result<EventFilter, UnknownKind> {
-        EventFilter::parse(stored.split(','))
+    /// The filter as stored (comma-separated kinds, empty for every kind), read the same way
+    /// wherever it is read: a kind the rules no longer make is dropped, so a filter whose kinds
+    /// are all gone wants nothing rather than everything.
+    pub fn from_stored(stored: &str) -> EventFilter {
+        if stored.trim().is_empty() {
+            return EventFilter::all();
+        }
+        let named: Vec<&str> = stored.split(',').map(str::trim).collect();
+        EventFilter {
+            every: false,
+            named: CHANGE_KINDS
+                .into_iter()
+                .filter(|k| named.contains(k))
+                .collect(),
+        }
     }
 
     /// Whether every kind is sent.
     pub fn is_all(&self) -> bool {
-        self.0.is_empty()
+        self.every
     }
 
-    /// The kinds named (empty for every kind).
+    /// The kinds named (empty for every kind, or when every kind named is gone).
     pub fn kinds(&self) -> &[&'static str] {
-        &self.0
+        &self.named
     }
 
     /// Whether a change made of `kinds` is sent: any one of them is wanted.
     pub fn wants<S: AsRef<str>>(&self, kinds: &[S]) -> bool {
-        self.is_all() || kinds.iter().any(|k| self.0.contains(&k.as_ref()))
+        self.every || kinds.iter().any(|k| self.named.contains(&k.as_ref()))
     }
 }
 
 impl fmt::Display for EventFilter {
     /// As stored: comma-separated, empty for every kind.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0.join(","))
+        f.write_str(&self.named.join(","))
     }
 }
 
@@ -97,7 +122,7 @@ pub struct DossierEventData<'a> {
     pub code: &'a str,
     /// Its status after the change (`crate::dossier::Status::as_str`).
     pub status: &'a str,
-    /// The same status as the national portal's code list numbers it.
+    /// The same status in the national portal's code list (`Status::dvcqg_code`).
     pub dvcqg_status: &'a str,
     /// The kinds of change made together, in order.
     pub changes: &'a [String],
@@ -117,9 +142,17 @@ mod tests {
             .expect("known kinds");
         assert_eq!(filter.kinds(), ["submitted", "result_ready"]);
         assert_eq!(filter.to_string(), "submitted,result_ready");
+        assert_eq!(EventFilter::from_stored(&filter.to_string()), filter);
+    }
+
+    #[test]
+    fn a_stored_filter_whose_kinds_are_all_gone_wants_nothing() {
+        let gone = EventFilter::from_stored("approved_twice");
+        assert!(!gone.is_all());
+        assert!(!gone.wants(&["submitted"]));
         assert_eq!(
-            EventFilter::parse_stored(&filter.to_string()).expect("reads back"),
-            filter
+            EventFilter::from_stored("accepted,approved_twice").kinds(),
+            ["accepted"]
         );
     }
 
@@ -133,7 +166,7 @@ mod tests {
 
     #[test]
     fn an_empty_filter_wants_every_change_and_a_named_one_only_its_own() {
-        let all = EventFilter::parse_stored("").expect("empty");
+        let all = EventFilter::from_stored("");
         assert!(all.is_all());
         assert!(all.wants(&["assigned"]));
         let some = EventFilter::parse(["accepted"]).expect("known");

@@ -482,8 +482,9 @@ impl Db {
         })?)
     }
 
-    /// Up to `limit` deliveries in a state, newest first, of dossiers received by `agency`
-    /// (every agency when `None`), skipping the first `offset`.
+    /// Up to `limit` deliveries in a state, newest first, skipping the first `offset`: with
+    /// `agency`, the notices (e-mail and SMS) about dossiers it received — connected systems'
+    /// webhooks are their clients', listed on the clients' pages; without, every delivery.
     pub async fn deliveries(
         &self,
         filter: DeliveryFilter<'_>,
@@ -497,7 +498,8 @@ impl Db {
         };
         let sql = format!(
             "select {COLUMNS} from delivery d left join dossier x on x.id = d.dossier_id \
-             where d.{column} = $1 and ($2 is null or x.agency_code = $2) \
+             where d.{column} = $1 and ($2 is null or (x.agency_code = $2 \
+             and d.channel in ('email', 'sms'))) \
              order by d.id desc limit $3 offset $4"
         );
         Ok(on_db!(self, |pool| {

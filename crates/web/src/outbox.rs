@@ -245,8 +245,10 @@ async fn retry(
     let unit = scope(&state, &officer)?;
     let id = Uuid::try_parse(&id).map_err(|_| AppError::NotFound)?;
     let delivery = app::outbox::get(&state, id).await?;
-    // Another unit's notice is not found, as an unknown one.
-    if unit.is_some() && delivery.agency_code != unit {
+    // Another unit's notice is not found, as an unknown one; nor is a connected system's
+    // webhook, which its client's page sends again (`api_clients::webhooks`).
+    if unit.is_some() && (delivery.agency_code != unit || delivery.channel == app::webhooks::WEBHOOK)
+    {
         return Err(AppError::NotFound);
     }
     let done = match app::outbox::retry(&state, id, &officer.id).await {

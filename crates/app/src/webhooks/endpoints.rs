@@ -37,15 +37,7 @@ impl Endpoint {
             id: stored.id,
             client_id: stored.client_id,
             url: stored.url,
-            // Written by `register` only, from a parsed filter; a kind removed from the rules
-            // since then leaves the endpoint with the kinds still known.
-            events: EventFilter::parse(
-                stored
-                    .events
-                    .split(',')
-                    .filter(|k| domain::dossier::CHANGE_KINDS.contains(&k.trim())),
-            )
-            .unwrap_or_default(),
+            events: EventFilter::from_stored(&stored.events),
             created_by: stored.created_by,
             created_at: stored.created_at,
             disabled_at: stored.disabled_at,
@@ -60,12 +52,21 @@ impl Endpoint {
 }
 
 /// An endpoint just registered, with its signing secret, shown this once.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct Registered {
     /// The endpoint.
     pub endpoint: Endpoint,
     /// The secret (`whsec_…`) the receiver verifies signatures with.
     pub secret: String,
+}
+
+impl std::fmt::Debug for Registered {
+    // The secret stays out of logs and panics.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Registered")
+            .field("endpoint", &self.endpoint)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Registers an endpoint for `client_id` at `url` for the kinds in `events`, as `by`. Refused
@@ -98,7 +99,7 @@ pub async fn register(
         });
     }
     let secret = integrations::webhook::generate_secret();
-    let stored = StoredWebhookEndpoint {
+    let new = NewWebhookEndpoint {
         id: Uuid::now_v7(),
         client_id,
         url: url.to_string(),
@@ -106,23 +107,20 @@ pub async fn register(
         secret: app.vault.seal_as(&secret, SECRET_PURPOSE),
         created_by: by.to_owned(),
         created_at: OffsetDateTime::now_utc(),
-        disabled_at: None,
-        disabled_by: None,
     };
-    app.db
-        .add_webhook_endpoint(&NewWebhookEndpoint {
-            id: stored.id,
-            client_id,
-            url: stored.url.clone(),
-            events: stored.events.clone(),
-            secret: stored.secret.clone(),
-            created_by: stored.created_by.clone(),
-            created_at: stored.created_at,
-        })
-        .await?;
-    tracing::info!(client = %client_id, endpoint = %stored.id, by = %by, "webhook endpoint registered");
+    app.db.add_webhook_endpoint(&new).await?;
+    tracing::info!(client = %client_id, endpoint = %new.id, by = %by, "webhook endpoint registered");
     Ok(Registered {
-        endpoint: Endpoint::of(stored),
+        endpoint: Endpoint {
+            id: new.id,
+            client_id,
+            url: new.url,
+            events,
+            created_by: new.created_by,
+            created_at: new.created_at,
+            disabled_at: None,
+            disabled_by: None,
+        },
         secret,
     })
 }

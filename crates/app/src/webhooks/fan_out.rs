@@ -116,11 +116,7 @@ fn deliveries_of(
                 .as_deref()
                 .is_none_or(|unit| unit == payload.unit || unit == payload.holder)
         })
-        .filter(|s| {
-            EventFilter::parse_stored(&s.events)
-                .map(|f| f.wants(&payload.events))
-                .unwrap_or(false)
-        })
+        .filter(|s| EventFilter::from_stored(&s.events).wants(&payload.events))
         .map(|s| NewDelivery {
             id: Uuid::now_v7(),
             dossier_id: Some(payload.id),
@@ -168,7 +164,7 @@ pub(crate) async fn requests_for(
                 Some(e) if e.disabled_at.is_some() => Err("the endpoint was removed".to_owned()),
                 Some(e) => match app.vault.open_as(&e.secret, SECRET_PURPOSE) {
                     Some(secret) => Ok(WebhookRequest {
-                        id: format!("msg_{}", d.id.simple()),
+                        id: super::webhook_id(d.id),
                         url: e.url.clone(),
                         secret,
                         payload: d.body.clone(),

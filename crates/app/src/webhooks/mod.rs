@@ -39,6 +39,11 @@ pub const MAX_ENDPOINTS: usize = 10;
 /// Who removed an endpoint whose receiver answered 410 Gone.
 pub const GONE: &str = "gone";
 
+/// The `webhook-id` a delivery is sent with, the same on every attempt and replay.
+pub fn webhook_id(delivery: uuid::Uuid) -> String {
+    format!("msg_{}", delivery.simple())
+}
+
 /// What the sealed secret is sealed for (`PersonalDataVault::seal_as`).
 const SECRET_PURPOSE: &str = "webhook_secret";
 

@@ -240,10 +240,21 @@ async fn excerpt(response: &mut reqwest::Response) -> String {
 }
 
 /// `bytes` as text of at most [`EXCERPT_BYTES`] bytes: a character cut at the end by the cap is
-/// dropped, other invalid UTF-8 becomes U+FFFD.
+/// dropped, other invalid UTF-8 and control characters but tab and line breaks become U+FFFD —
+/// PostgreSQL refuses a NUL in text, and one receiver's answer must not stop the recording of
+/// a whole batch.
 fn text(bytes: &[u8]) -> String {
     let complete = without_cut_character(bytes);
-    let mut text = String::from_utf8_lossy(complete).into_owned();
+    let mut text: String = String::from_utf8_lossy(complete)
+        .chars()
+        .map(|c| {
+            if c.is_control() && !matches!(c, '\t' | '\n' | '\r') {
+                char::REPLACEMENT_CHARACTER
+            } else {
+                c
+            }
+        })
+        .collect();
     // U+FFFD takes three bytes where the invalid byte it replaces took one.
     let mut end = text.len().min(EXCERPT_BYTES);
     while !text.is_char_boundary(end) {
@@ -353,6 +364,12 @@ mod tests {
         let shown = text(&invalid);
         assert!(shown.len() <= EXCERPT_BYTES && shown.starts_with('\u{fffd}'));
         assert_eq!(text("Hồ sơ".as_bytes()), "Hồ sơ");
+    }
+
+    #[test]
+    fn control_characters_of_an_answer_are_replaced_but_tabs_and_line_breaks_kept() {
+        assert_eq!(text(b"a\0b\x1bc"), "a\u{fffd}b\u{fffd}c");
+        assert_eq!(text(b"line 1\r\n\tline 2"), "line 1\r\n\tline 2");
     }
 
     #[tokio::test]

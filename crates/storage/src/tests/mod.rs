@@ -3,6 +3,7 @@
 
 mod api_clients;
 mod citizens;
+mod deliveries;
 mod desk;
 mod dossier;
 mod group_commit;

@@ -187,7 +187,11 @@ async fn the_unit_administrator_adds_an_endpoint_on_the_clients_page_and_sees_it
     let refused = app
         .post_form(
             &format!("/back-office/api-clients/{id}/webhooks"),
-            &[("csrf", &csrf), ("url", "ftp://127.0.0.1/x")],
+            &[
+                ("csrf", &csrf),
+                ("url", "ftp://127.0.0.1/x"),
+                ("event", "accepted"),
+            ],
         )
         .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -199,6 +203,10 @@ async fn the_unit_administrator_adds_an_endpoint_on_the_clients_page_and_sees_it
     assert!(
         refused.body.contains("value=\"ftp://127.0.0.1/x\""),
         "what was typed stays"
+    );
+    assert!(
+        refused.body.contains("value=\"accepted\" checked"),
+        "what was ticked stays"
     );
 
     let added = app

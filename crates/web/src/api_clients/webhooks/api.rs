@@ -129,7 +129,7 @@ pub(crate) fn endpoint_dto(e: Endpoint, secret: Option<String>) -> EndpointDto {
 
 fn delivery_dto(d: StoredDelivery) -> DeliveryDto {
     DeliveryDto {
-        webhook_id: format!("msg_{}", d.id.simple()),
+        webhook_id: webhooks::webhook_id(d.id),
         id: d.id.to_string(),
         dossier_code: d.dossier_code,
         next_attempt_at: (d.status == "pending").then(|| rfc3339(d.next_attempt_at)),

@@ -55,7 +55,8 @@ struct WebhooksPage {
     client_id: String,
     client_name: String,
     client_revoked: bool,
-    kinds: Vec<(&'static str, &'static str)>,
+    /// Each kind of change: its name, its label, and whether it is ticked.
+    kinds: Vec<(&'static str, &'static str, bool)>,
     endpoints: Vec<EndpointRow>,
     /// The endpoint whose deliveries are shown: its id and address.
     chosen: Option<(String, String)>,
@@ -96,11 +97,15 @@ fn endpoint_row(ui: &Ui, e: &Endpoint) -> EndpointRow {
     }
 }
 
+/// What a page shows besides the client's endpoints and deliveries.
+#[derive(Default)]
 struct Shown {
     new_secret: Option<String>,
     message: Option<&'static str>,
     error: Option<(String, String)>,
+    /// What was typed in a refused form, to show again.
     typed_url: String,
+    typed_events: Vec<String>,
 }
 
 async fn page_with(
@@ -124,7 +129,7 @@ async fn page_with(
             .into_iter()
             .map(|d| DeliveryRow {
                 id: d.id.to_string(),
-                webhook_id: format!("msg_{}", d.id.simple()),
+                webhook_id: webhooks::webhook_id(d.id),
                 dossier: d.dossier_code.unwrap_or_default(),
                 status: match d.status.as_str() {
                     "delivered" => ui.t("webhooks.status.delivered"),
@@ -151,7 +156,13 @@ async fn page_with(
     let mut response = render(&WebhooksPage {
         kinds: domain::dossier::CHANGE_KINDS
             .iter()
-            .map(|k| (*k, ui.t(&format!("dossier_event.{k}"))))
+            .map(|k| {
+                (
+                    *k,
+                    ui.t(&format!("dossier_event.{k}")),
+                    shown.typed_events.iter().any(|t| t == k),
+                )
+            })
             .collect(),
         endpoints: endpoints.iter().map(|e| endpoint_row(&ui, e)).collect(),
         chosen: chosen.map(|e| (e.id.to_string(), e.url.clone())),
@@ -191,10 +202,8 @@ pub(crate) async fn page(
         &id,
         query.endpoint.as_deref(),
         Shown {
-            new_secret: None,
             message,
-            error: None,
-            typed_url: String::new(),
+            ..Shown::default()
         },
     )
     .await
@@ -214,21 +223,22 @@ pub(crate) async fn add(
         return Err(AppError::NotFound);
     }
     let url = field(&fields, "url").to_owned();
+    let ticked: Vec<String> = fields
+        .iter()
+        .filter(|(k, _)| k == "event")
+        .map(|(_, v)| v.clone())
+        .collect();
     let refused = |message: String| Shown {
-        new_secret: None,
-        message: None,
         error: Some(("endpoint-url".to_owned(), message)),
         typed_url: url.clone(),
+        typed_events: ticked.clone(),
+        ..Shown::default()
     };
     if url.is_empty() {
         let shown = refused(ui.t("webhooks.error.url_missing").to_owned());
         return page_with(&state, ui, officer, &id, None, shown).await;
     }
-    let kinds = fields
-        .iter()
-        .filter(|(k, _)| k == "event")
-        .map(|(_, v)| v.as_str());
-    let events = match EventFilter::parse(kinds) {
+    let events = match EventFilter::parse(ticked.iter().map(String::as_str)) {
         Ok(events) => events,
         Err(e) => {
             let shown = refused(ui.t_s("webhooks.error.unknown_kind", &e.0));
@@ -240,9 +250,7 @@ pub(crate) async fn add(
             let chosen = registered.endpoint.id.to_string();
             let shown = Shown {
                 new_secret: Some(registered.secret),
-                message: None,
-                error: None,
-                typed_url: String::new(),
+                ..Shown::default()
             };
             // The secret is in this answer only; the page is not cached either.
             let response = page_with(&state, ui, officer, &id, Some(&chosen), shown).await?;
@@ -295,11 +303,10 @@ pub(crate) async fn replay(
         .into_response()),
         Err(e) => match refusal_message(&ui, &e) {
             Some(message) => {
+                // A pending delivery has no button to point at: the list's heading instead.
                 let shown = Shown {
-                    new_secret: None,
-                    message: None,
-                    error: Some((format!("replay-{delivery}"), message)),
-                    typed_url: String::new(),
+                    error: Some(("deliveries-heading".to_owned(), message)),
+                    ..Shown::default()
                 };
                 let chosen = endpoint.id.to_string();
                 page_with(&state, ui, officer, &id, Some(&chosen), shown).await
