@@ -247,7 +247,8 @@ async fn retry(
     let delivery = app::outbox::get(&state, id).await?;
     // Another unit's notice is not found, as an unknown one; nor is a connected system's
     // webhook, which its client's page sends again (`api_clients::webhooks`).
-    if unit.is_some() && (delivery.agency_code != unit || delivery.channel == app::webhooks::WEBHOOK)
+    if unit.is_some()
+        && (delivery.agency_code != unit || delivery.channel == app::webhooks::WEBHOOK)
     {
         return Err(AppError::NotFound);
     }

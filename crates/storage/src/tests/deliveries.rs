@@ -53,7 +53,11 @@ async fn a_delivery_waits_behind_an_earlier_one_to_its_recipient_but_not_behind_
         .await
         .expect("claim");
     let ids: Vec<Uuid> = claimed.iter().map(|d| d.id).collect();
-    assert_eq!(ids, [first[0].id, first[1].id], "only each recipient's first");
+    assert_eq!(
+        ids,
+        [first[0].id, first[1].id],
+        "only each recipient's first"
+    );
 
     // Endpoint a fails and waits; b's second goes on without waiting for a's.
     db.record_deliveries(&[
@@ -86,11 +90,21 @@ async fn a_delivery_waits_behind_an_earlier_one_to_its_recipient_but_not_behind_
     .expect("recorded");
     let later = at + time::Duration::hours(2);
     let claimed = db
-        .claim_deliveries("webhook", "p2", later, later + time::Duration::minutes(10), 10)
+        .claim_deliveries(
+            "webhook",
+            "p2",
+            later,
+            later + time::Duration::minutes(10),
+            10,
+        )
         .await
         .expect("claim");
     let ids: Vec<Uuid> = claimed.iter().map(|d| d.id).collect();
-    assert_eq!(ids, [first[0].id], "then a's first again, still before its second");
+    assert_eq!(
+        ids,
+        [first[0].id],
+        "then a's first again, still before its second"
+    );
     // The e-mail of the dossier is its own queue.
     let mail = db
         .claim_deliveries("email", "p1", at, until, 10)

@@ -439,7 +439,8 @@ fn random_walks_reach_every_status() {
 #[test]
 fn every_listed_kind_of_change_is_a_kind_the_events_are_tagged_with_once() {
     for kind in crate::dossier::CHANGE_KINDS {
-        let read = serde_json::from_str::<crate::dossier::Change>(&format!(r#"{{"kind":"{kind}"}}"#));
+        let read =
+            serde_json::from_str::<crate::dossier::Change>(&format!(r#"{{"kind":"{kind}"}}"#));
         // A kind with fields fails for want of them, never as a variant nobody declared.
         if let Err(e) = read {
             assert!(!e.to_string().contains("unknown variant"), "{kind}: {e}");
