@@ -27,9 +27,10 @@ pub enum AppError {
     /// Well-formed but refused by the rules (422); the text says why.
     #[error("unprocessable: {0}")]
     Unprocessable(String),
-    /// Too many failed attempts; the text says how long to wait, in the client's language.
+    /// Too many failed attempts; the text says how long to wait, in the client's language, and
+    /// the seconds to wait go in `Retry-After` (RFC 9110 §10.2.3), so a program knows too.
     #[error("too many requests: {0}")]
-    Limited(String),
+    Limited(String, u64),
     /// A dependency (the database) is down for now.
     #[error("service unavailable: {0}")]
     Unavailable(String),
@@ -73,7 +74,7 @@ impl AppError {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Forbidden => StatusCode::FORBIDDEN,
-            AppError::Limited(_) => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Limited(..) => StatusCode::TOO_MANY_REQUESTS,
             AppError::Unauthorized => StatusCode::UNAUTHORIZED,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
@@ -96,7 +97,7 @@ impl IntoResponse for AppError {
         let status = self.status();
         let public_detail = match &self {
             AppError::BadRequest(msg)
-            | AppError::Limited(msg)
+            | AppError::Limited(msg, _)
             | AppError::Conflict(msg)
             | AppError::Unprocessable(msg) => Some(msg.clone()),
             AppError::NotFound | AppError::Forbidden | AppError::Unauthorized => None,
@@ -110,6 +111,11 @@ impl IntoResponse for AppError {
             }
         };
         let mut response = status.into_response();
+        if let AppError::Limited(_, seconds) = &self {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, (*seconds).max(1).into());
+        }
         response
             .extensions_mut()
             .insert(ErrorMark { public_detail });

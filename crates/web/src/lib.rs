@@ -298,7 +298,14 @@ async fn render_errors(request: Request, next: Next) -> Response {
     let Some(mark) = response.extensions().get::<ErrorMark>().cloned() else {
         return response;
     };
-    error_response(&ui, response.status(), mark.public_detail, request_id)
+    let mut rendered = error_response(&ui, response.status(), mark.public_detail, request_id);
+    // How long to wait is the handler's to say; the page or problem document keeps it.
+    if let Some(wait) = response.headers().get(axum::http::header::RETRY_AFTER) {
+        rendered
+            .headers_mut()
+            .insert(axum::http::header::RETRY_AFTER, wait.clone());
+    }
+    rendered
 }
 
 fn error_keys(status: StatusCode) -> (&'static str, &'static str) {

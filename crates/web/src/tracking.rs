@@ -6,7 +6,7 @@
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use domain::dossier::tracking::open_supplement_request;
@@ -104,6 +104,8 @@ async fn page(
 ) -> Result<Response, AppError> {
     let code = param(&pairs, "code").chars().take(64).collect::<String>();
     let digits = param(&pairs, "digits").chars().take(32).collect::<String>();
+    // Seconds to wait, for `Retry-After` (RFC 9110 §10.2.3), when the look-ups are limited.
+    let mut retry_after = None;
     let (status, errors, found) = match lookup(&state, &client, &code, &digits).await {
         Ok(None) => (StatusCode::OK, Vec::new(), None),
         Ok(Some((view, events))) => {
@@ -168,14 +170,17 @@ async fn page(
             }],
             None,
         ),
-        Err(LookupError::Limited(wait)) => (
-            StatusCode::TOO_MANY_REQUESTS,
-            vec![ErrorItem {
-                field: "code",
-                message: ui.t_n("tracking.error.limited", wait),
-            }],
-            None,
-        ),
+        Err(LookupError::Limited(wait)) => {
+            retry_after = Some(wait * 60);
+            (
+                StatusCode::TOO_MANY_REQUESTS,
+                vec![ErrorItem {
+                    field: "code",
+                    message: ui.t_n("tracking.error.limited", wait),
+                }],
+                None,
+            )
+        }
     };
     let mut response = render(&TrackingPage {
         ui,
@@ -185,6 +190,11 @@ async fn page(
         found,
     })?;
     *response.status_mut() = status;
+    if let Some(seconds) = retry_after {
+        response
+            .headers_mut()
+            .insert(axum::http::header::RETRY_AFTER, seconds.into());
+    }
     Ok(response)
 }
 
@@ -282,15 +292,25 @@ pub async fn api(
     ui: Ui,
     client: ClientAddr,
     Query(pairs): Query<Vec<(String, String)>>,
-) -> Result<Json<TrackedDossier>, AppError> {
-    answer(
+) -> Result<Response, AppError> {
+    let found = answer(
         &state,
         &ui,
         &client,
         param(&pairs, "code"),
         param(&pairs, "digits"),
     )
-    .await
+    .await?;
+    // Clients are told, in the answer itself, that this form is deprecated since 28 November
+    // 2026 and which takes its place (RFC 9745 `Deprecation`, RFC 8288 `Link`).
+    Ok((
+        [
+            ("deprecation", "@1795824000"),
+            ("link", "</api/v1/tracking>; rel=\"successor-version\""),
+        ],
+        found,
+    )
+        .into_response())
 }
 
 async fn answer(
@@ -326,9 +346,10 @@ async fn answer(
                 .join(" "),
         )),
         Err(LookupError::NotFound) => Err(AppError::NotFound),
-        Err(LookupError::Limited(wait)) => {
-            Err(AppError::Limited(ui.t_n("tracking.error.limited", wait)))
-        }
+        Err(LookupError::Limited(wait)) => Err(AppError::Limited(
+            ui.t_n("tracking.error.limited", wait),
+            wait * 60,
+        )),
         Err(LookupError::Failed(e)) => Err(e),
     }
 }

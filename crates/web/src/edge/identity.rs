@@ -30,9 +30,10 @@ pub(crate) fn status_text(ui: &Ui, check: Option<&domain::dossier::IdentityCheck
 /// wait, in their language), or what the application layer says otherwise.
 pub(crate) fn lookup_error(ui: &Ui, e: app::ServiceError) -> AppError {
     match e {
-        app::ServiceError::Limited { wait } => {
-            AppError::Limited(ui.t_n("registry.error.limited", app::limits::minutes(wait)))
-        }
+        app::ServiceError::Limited { wait } => AppError::Limited(
+            ui.t_n("registry.error.limited", app::limits::minutes(wait)),
+            wait.as_secs(),
+        ),
         other => AppError::from(other),
     }
 }

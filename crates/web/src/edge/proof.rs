@@ -108,9 +108,10 @@ pub(crate) async fn prove(
         Ok(None) | Err(LookupError::Invalid(_)) | Err(LookupError::NotFound) => {
             Err(AppError::NotFound)
         }
-        Err(LookupError::Limited(wait)) => {
-            Err(AppError::Limited(ui.t_n("tracking.error.limited", wait)))
-        }
+        Err(LookupError::Limited(wait)) => Err(AppError::Limited(
+            ui.t_n("tracking.error.limited", wait),
+            wait * 60,
+        )),
         Err(LookupError::Failed(e)) => Err(e),
     }
 }

@@ -640,6 +640,13 @@ async fn look_ups_beyond_the_limit_are_refused_with_429() {
     assert_eq!(first.status, StatusCode::BAD_REQUEST);
     let second = identity(&app, &base, c.personal_id.as_str(), &dmy(c.birth_date)).await;
     assert_eq!(second.status, StatusCode::TOO_MANY_REQUESTS);
+    let wait: u64 = second
+        .headers
+        .get(axum::http::header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok())
+        .expect("Retry-After in seconds");
+    assert!((1..=600).contains(&wait), "{wait}");
     assert!(
         second
             .body

@@ -81,6 +81,24 @@ async fn the_applicant_follows_a_dossier_with_its_code_and_four_digits() {
     assert_eq!(api["dvcqg_status"], "new");
     assert_eq!(api["timeline"][0]["kind"], "submitted");
     assert!(api["appointment"].is_string());
+    // The query-string form answers the same, saying it is deprecated and what replaces it.
+    let old = app
+        .get(&format!("/api/v1/tracking?code={code}&digits=5678"))
+        .await;
+    assert_eq!(old.status, StatusCode::OK);
+    assert_eq!(old.json()["status"], "accepted");
+    let header = |name: &str| {
+        old.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    assert_eq!(header("deprecation"), "@1795824000");
+    assert_eq!(
+        header("link"),
+        "</api/v1/tracking>; rel=\"successor-version\""
+    );
 }
 
 #[tokio::test]
@@ -175,11 +193,29 @@ async fn guessing_the_digits_of_one_code_is_stopped_after_ten_failures_and_the_r
     }
     let page = app.track(&code, "1999").await;
     assert_eq!(page.status, StatusCode::TOO_MANY_REQUESTS);
+    let retry_after = |reply: &crate::Reply| {
+        reply
+            .headers
+            .get(axum::http::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<u64>().ok())
+    };
+    // The wait is told to programs too (issue 31: 429 carried no Retry-After).
+    assert!(
+        retry_after(&page).is_some_and(|s| (60..=600).contains(&s)),
+        "{:?}",
+        page.headers
+    );
     assert!(page.body.contains("Đã tra cứu sai quá nhiều lần"));
     let api = app
         .get(&format!("/api/v1/tracking?code={code}&digits=5678"))
         .await;
     assert_eq!(api.status, StatusCode::TOO_MANY_REQUESTS, "{}", api.body);
+    assert!(
+        retry_after(&api).is_some_and(|s| s >= 60),
+        "{:?}",
+        api.headers
+    );
     assert!(
         api.json()["detail"]
             .as_str()
