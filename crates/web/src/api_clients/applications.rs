@@ -294,7 +294,9 @@ pub async fn submit(
         &headers,
         format!("api:client:{}", client.id.simple()),
         &[&body],
-    ) else {
+    )
+    .map_err(|e| e.refusal(&ui))?
+    else {
         return Err(AppError::BadRequest(
             ui.t("api_clients.error.idempotency_key").to_owned(),
         ));

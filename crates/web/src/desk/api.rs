@@ -163,7 +163,8 @@ pub async fn act(
         &headers,
         format!("api:officer:{}", officer.id),
         &[view.stored.code.as_bytes(), &body],
-    );
+    )
+    .map_err(|e| e.refusal(&ui))?;
     // Money taken at the counter goes to the ledger as paid through this channel (cash when
     // the client does not say).
     let channel = match request.payment_channel.as_deref() {
@@ -286,7 +287,8 @@ pub async fn register(
     .map(|(k, v)| (k.to_owned(), v.trim().to_owned()))
     .chain(request.papers.into_iter().map(|p| ("papers".to_owned(), p)))
     .collect();
-    let idempotency = idempotency_of(&headers, format!("api:intake:{}", officer.id), &[&body]);
+    let idempotency = idempotency_of(&headers, format!("api:intake:{}", officer.id), &[&body])
+        .map_err(|e| e.refusal(&ui))?;
     let (status, code) = match super::intake::register(
         &state,
         &ui,

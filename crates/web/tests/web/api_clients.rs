@@ -446,3 +446,33 @@ async fn an_application_over_the_api_is_refused_for_the_applicant_details_every_
         assert!(reply.body.contains(&said), "{said}: {}", reply.body);
     }
 }
+
+#[tokio::test]
+async fn an_idempotency_key_over_128_characters_is_refused_by_name_not_taken_as_missing() {
+    let app = TestApp::new().await;
+    let unit = commune(&app).await;
+    let (_, key, _) = client(&app, &unit, &[Scope::SubmitDossiers]).await;
+    let long = "k".repeat(129);
+    let reply = submit(
+        &app,
+        &key,
+        Some(&long),
+        &application(&app, &unit, "long-key"),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{}", reply.body);
+    assert!(
+        reply.body.contains("longer than 128 characters"),
+        "{}",
+        reply.body
+    );
+    let fits = "k".repeat(128);
+    let reply = submit(
+        &app,
+        &key,
+        Some(&fits),
+        &application(&app, &unit, "long-key"),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
+}
