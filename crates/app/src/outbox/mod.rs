@@ -1,10 +1,11 @@
 //! Delivery of what the outbox became: each delivery is handed to its channel's transport (the
-//! mail server, the SMS gateway) at least once, in order per dossier and channel, tried again
-//! later and later (exponential back-off with jitter) while the transport fails, and given up —
-//! a dead letter an operator can put back — when it fails for good or for longer than its
-//! notice is worth. Each delivery's id goes with it (the e-mail's Message-ID, the SMS
-//! gateway's request id), so a delivery sent twice, when a process died between sending and
-//! recording, is recognised as one by its receiver. Delivered outbox messages are pruned after
+//! mail server, the SMS gateway, a connected system's webhook endpoint) at least once, in order
+//! per dossier, channel and recipient, tried again later and later (exponential back-off with
+//! jitter) while the transport fails, and given up — a dead letter an operator can put back —
+//! when it fails for good or for longer than its notice is worth. Each delivery's id goes with
+//! it (the e-mail's Message-ID, the SMS gateway's request id, the webhook-id), so a delivery
+//! sent twice, when a process died between sending and recording, is recognised as one by its
+//! receiver. Delivered outbox messages are pruned after
 //! a retention period, in small batches.
 
 use std::sync::Arc;
