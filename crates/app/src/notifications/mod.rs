@@ -145,12 +145,7 @@ pub async fn compose_due_as(app: &App, holder: &str) -> Result<usize, ServiceErr
             }
         }
         let kept = app.db.fan_out_many(Some(holder), &composed, now).await?;
-        written += composed
-            .iter()
-            .zip(kept)
-            .filter(|(_, kept)| *kept)
-            .map(|((_, deliveries), _)| deliveries.len())
-            .sum::<usize>();
+        written += crate::outbox::written(&composed, &kept);
         if count < usize::try_from(BATCH).unwrap_or(usize::MAX) {
             return Ok(written);
         }

@@ -194,6 +194,19 @@ pub async fn deliver_due_at(
     })
 }
 
+/// How many deliveries a `Db::fan_out_many` of `composed` wrote: those of the messages it kept.
+pub(crate) fn written(
+    composed: &[(Uuid, Vec<storage::deliveries::NewDelivery>)],
+    kept: &[bool],
+) -> usize {
+    composed
+        .iter()
+        .zip(kept)
+        .filter(|(_, kept)| **kept)
+        .map(|((_, deliveries), _)| deliveries.len())
+        .sum()
+}
+
 /// Transient failures in a row (whole batches failing) after which a channel's round stops: its
 /// transport is down; the next round tries again.
 const FAILURES_IN_A_ROW: usize = 5;
