@@ -32,8 +32,21 @@ pub struct Config {
     /// Address the public reaches the portal at (`MOTCUA_PUBLIC_URL`), printed in the QR codes
     /// of forms; default: the listening address over http.
     pub public_url: Option<String>,
-    /// Mark session cookies `Secure` (`MOTCUA_SECURE_COOKIES`): set it when served over TLS.
+    /// Mark session cookies `Secure` (`MOTCUA_SECURE_COOKIES`): set it when served over TLS. It
+    /// also sends `Strict-Transport-Security` (a year), so browsers never use plain http again.
     pub secure_cookies: bool,
+    /// Addresses of the reverse proxies in front of motcua (`MOTCUA_TRUSTED_PROXIES`, e.g.
+    /// `["10.0.0.2"]`): from them alone, the client's address is read from
+    /// [`Config::client_ip_header`], for the limits on failed sign-ins and look-ups. Default:
+    /// none, and the TCP peer is the client.
+    pub trusted_proxies: Option<Vec<std::net::IpAddr>>,
+    /// The header those proxies put the client's address in (`MOTCUA_CLIENT_IP_HEADER`);
+    /// default `X-Forwarded-For`, the right-most address not a trusted proxy's being taken.
+    pub client_ip_header: Option<String>,
+    /// Bearer token that `/metrics` asks for (`MOTCUA_METRICS_TOKEN`). Default: none, and
+    /// `/metrics` answers only requests from the machine itself (loopback).
+    #[serde(skip_serializing)]
+    pub metrics_token: Option<Secret>,
     /// Create demonstration officer accounts on first start (`MOTCUA_DEMO_ACCOUNTS`); default:
     /// only for the embedded SQLite database, never when a database URL is configured.
     pub demo_accounts: Option<bool>,
@@ -300,7 +313,7 @@ impl PaymentsConfig {
 
 /// Keys read from `MOTCUA_*` variables; other variables with the prefix (set for other tools,
 /// or by a typo) are ignored rather than fatal.
-const ENV_KEYS: [&str; 10] = [
+const ENV_KEYS: [&str; 13] = [
     "listen",
     "data_dir",
     "database_url",
@@ -308,6 +321,9 @@ const ENV_KEYS: [&str; 10] = [
     "log",
     "public_url",
     "secure_cookies",
+    "trusted_proxies",
+    "client_ip_header",
+    "metrics_token",
     "demo_accounts",
     "officer_second_factor",
     "personal_data_key",
@@ -323,6 +339,9 @@ impl Default for Config {
             log: "info".into(),
             public_url: None,
             secure_cookies: false,
+            trusted_proxies: None,
+            client_ip_header: None,
+            metrics_token: None,
             demo_accounts: None,
             officer_second_factor: None,
             personal_data_key: None,

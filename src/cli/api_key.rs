@@ -17,7 +17,7 @@ pub(super) enum ApiKeyCommand {
         /// Identifier code of the unit it acts for; none for a province-wide client.
         #[arg(long)]
         agency: Option<String>,
-        /// Comma-separated: read_catalogue, submit_dossiers, read_own_dossiers, act_on_dossiers, receive_events.
+        /// Comma-separated: read_catalogue, submit_dossiers, read_own_dossiers, receive_events.
         #[arg(long)]
         scopes: String,
     },

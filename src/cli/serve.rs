@@ -157,6 +157,17 @@ pub(super) async fn run(config: Config) -> anyhow::Result<()> {
     state.attachments_dir = config.attachments_dir();
     state.public_url = config.public_url();
     state.secure_cookies = config.secure_cookies;
+    state.hsts = config.secure_cookies;
+    state.trusted_proxies = web::limits::TrustedProxies {
+        addresses: config.trusted_proxies.clone().unwrap_or_default(),
+        header: config
+            .client_ip_header
+            .as_deref()
+            .unwrap_or("x-forwarded-for")
+            .trim()
+            .to_ascii_lowercase(),
+    };
+    state.metrics_token = config.metrics_token.as_ref().map(|t| t.expose().to_owned());
     state.officer_second_factor_required = config.officer_second_factor();
     state.payment_pages = payment_pages(&config.payments());
     if let Some(settings) = &config.oidc {

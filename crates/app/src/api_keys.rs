@@ -81,6 +81,9 @@ pub async fn create_client_with_key(
     if scopes.is_empty() {
         return Err(CreateError::NoScope);
     }
+    if let Some(scope) = scopes.iter().find(|s| !s.issuable()) {
+        return Err(CreateError::NotIssuable(*scope));
+    }
     let name = name.trim();
     if name.is_empty() {
         return Err(CreateError::NoName);
@@ -179,6 +182,9 @@ pub enum CreateError {
     /// A scope name is unknown.
     #[error(transparent)]
     Scope(domain::access::ScopeError),
+    /// A scope that keys are not issued with (`domain::access::Scope::ISSUABLE`).
+    #[error("scope {0} is not issued: no route honours it yet")]
+    NotIssuable(Scope),
     /// No scope at all: a key that allows nothing is a mistake.
     #[error("give at least one scope")]
     NoScope,

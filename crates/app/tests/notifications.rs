@@ -231,6 +231,7 @@ async fn internal_steps_send_nothing_and_a_refusal_at_intake_is_told_with_its_re
     let data = app.reference.get();
     let service = DossierService::new(&app.db, &app.vault, &data);
     let procedure = commune_procedure(&app);
+    support::handling_officer(&app, "x1", &procedure.agencies[0]).await;
     service
         .act(
             &view.stored.code,
@@ -262,6 +263,7 @@ async fn with_the_transport_down_notices_wait_in_order_and_go_out_when_it_is_bac
     let service = DossierService::new(&app.db, &app.vault, &data);
     let procedure = commune_procedure(&app);
     // A second notice of the same dossier: fees to pay (once the dossier is being handled).
+    support::handling_officer(&app, "h1", &procedure.agencies[0]).await;
     service
         .act(
             &view.stored.code,

@@ -74,6 +74,7 @@ impl<'a> Desk<'a> {
         let Actor::Officer { officer_id, .. } = &self.handling else {
             unreachable!("the handling actor is an officer");
         };
+        support::handling_officer(self.app, officer_id, &self.unit()).await;
         let assign = Action::Assign {
             officer_id: officer_id.clone(),
         };

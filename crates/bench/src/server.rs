@@ -166,6 +166,25 @@ pub async fn sign_in(
     username: &str,
     password: &str,
 ) -> Result<String, BenchError> {
+    // The sign-in form carries a token that its page sets in a cookie too (double submit).
+    let page = http
+        .get(format!("{base}/back-office/sign-in"))
+        .send()
+        .await
+        .map_err(|e| BenchError::Http(format!("sign-in page: {e}")))?;
+    let token_cookie = page
+        .headers()
+        .get_all(reqwest::header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .filter_map(|v| v.split(';').next())
+        .find(|pair| pair.contains("motcua_form="))
+        .map(str::to_owned)
+        .ok_or_else(|| BenchError::Http("sign-in page set no form token".into()))?;
+    let token = token_cookie
+        .split_once('=')
+        .map(|(_, v)| v.to_owned())
+        .unwrap_or_default();
     let response = form_post(
         http,
         &format!("{base}/back-office/sign-in"),
@@ -173,8 +192,10 @@ pub async fn sign_in(
             ("username", username),
             ("password", password),
             ("next", "/back-office/inbox"),
+            ("csrf", &token),
         ],
     )
+    .header(reqwest::header::COOKIE, token_cookie)
     .send()
     .await
     .map_err(|e| BenchError::Http(format!("sign-in: {e}")))?;

@@ -12,6 +12,7 @@ pub mod dossier;
 pub mod identity;
 pub mod notice;
 pub mod paper;
+pub mod password;
 pub mod payment;
 pub mod search;
 pub mod webhook;

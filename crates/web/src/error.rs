@@ -18,6 +18,12 @@ pub enum AppError {
     /// The request is not allowed (a form without its session's CSRF token).
     #[error("forbidden")]
     Forbidden,
+    /// The request is not allowed, and the text says why (a write from another site).
+    #[error("denied: {0}")]
+    Denied(String),
+    /// The body is not in a media type the route takes; the text names the one it takes.
+    #[error("unsupported media type: {0}")]
+    UnsupportedMediaType(String),
     /// The API needs a signed-in officer.
     #[error("unauthorized")]
     Unauthorized,
@@ -73,7 +79,8 @@ impl AppError {
         match self {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
-            AppError::Forbidden => StatusCode::FORBIDDEN,
+            AppError::Forbidden | AppError::Denied(_) => StatusCode::FORBIDDEN,
+            AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::Limited(..) => StatusCode::TOO_MANY_REQUESTS,
             AppError::Unauthorized => StatusCode::UNAUTHORIZED,
             AppError::Conflict(_) => StatusCode::CONFLICT,
@@ -99,7 +106,9 @@ impl IntoResponse for AppError {
             AppError::BadRequest(msg)
             | AppError::Limited(msg, _)
             | AppError::Conflict(msg)
-            | AppError::Unprocessable(msg) => Some(msg.clone()),
+            | AppError::Unprocessable(msg)
+            | AppError::Denied(msg)
+            | AppError::UnsupportedMediaType(msg) => Some(msg.clone()),
             AppError::NotFound | AppError::Forbidden | AppError::Unauthorized => None,
             AppError::Unavailable(detail) => {
                 tracing::warn!(%detail, "dependency unavailable");

@@ -14,7 +14,7 @@ mod error;
 pub mod forms;
 pub mod i18n;
 mod in_flight;
-mod limits;
+pub mod limits;
 mod monthly_report;
 mod ops;
 mod outbox;
@@ -66,6 +66,12 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// Look-up limits shared by every request (tracking, sign-in).
     pub limits: limits::Limits,
+    /// Reverse proxies whose report of the client's address is believed; none by default.
+    pub trusted_proxies: limits::TrustedProxies,
+    /// Send `Strict-Transport-Security` (the portal is served over TLS); off by default.
+    pub hsts: bool,
+    /// Bearer token `/metrics` asks for; `None`: it answers the machine itself only.
+    pub metrics_token: Option<String>,
     /// Origins of the payment gateways' pages, which forms may lead to
     /// (`payments::page_origins`); none by default.
     pub payment_pages: Vec<String>,
@@ -112,6 +118,9 @@ impl AppState {
             public_url: "http://127.0.0.1:8080".into(),
             secure_cookies: false,
             limits: limits::Limits::default(),
+            trusted_proxies: limits::TrustedProxies::default(),
+            hsts: false,
+            metrics_token: None,
             payment_pages: Vec::new(),
             sso: None,
             officer_second_factor_required: false,
@@ -138,6 +147,12 @@ pub fn app(state: AppState) -> Router {
     // Install the recorder before the first request is counted.
     let _ = ops::prometheus();
     let payment_pages = state.payment_pages.clone();
+    let own_origin = edge::cross_origin::OwnOrigin::new(&state.public_url);
+    // A year, without subdomains: other services of the province's domain may not have TLS
+    // (OWASP ASVS 5.0 V3.4.1).
+    let hsts = state
+        .hsts
+        .then(|| HeaderValue::from_static("max-age=31536000"));
     Router::new()
         .merge(portal::router())
         .merge(back_office::router())
@@ -154,6 +169,10 @@ pub fn app(state: AppState) -> Router {
         .merge(ops::router())
         .fallback(not_found)
         .with_state(state)
+        .layer(middleware::from_fn_with_state(
+            own_origin,
+            edge::cross_origin::refuse_cross_origin_writes,
+        ))
         .layer(middleware::from_fn(render_errors))
         .layer(middleware::from_fn(personal_pages_not_stored))
         .layer(middleware::from_fn(ops::record_metrics))
@@ -162,6 +181,10 @@ pub fn app(state: AppState) -> Router {
             Duration::from_secs(30),
         ))
         .layer(CatchPanicLayer::custom(panic_response))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::STRICT_TRANSPORT_SECURITY,
+            move |_: &Response| hsts.clone(),
+        ))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
@@ -295,17 +318,35 @@ async fn render_errors(request: Request, next: Next) -> Response {
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
     let response = next.run(request).await;
-    let Some(mark) = response.extensions().get::<ErrorMark>().cloned() else {
-        return response;
+    let detail = match response.extensions().get::<ErrorMark>() {
+        Some(mark) => mark.public_detail.clone(),
+        // The framework's own refusals (a body over its limit, a path that is not UTF-8, a
+        // malformed form or multipart body, a method the route does not take) come as plain
+        // English text or nothing: they get the same page or problem document as the handlers'
+        // errors, in the visitor's language. Their text is not shown.
+        None if is_framework_refusal(&response) => None,
+        None => return response,
     };
-    let mut rendered = error_response(&ui, response.status(), mark.public_detail, request_id);
-    // How long to wait is the handler's to say; the page or problem document keeps it.
-    if let Some(wait) = response.headers().get(axum::http::header::RETRY_AFTER) {
-        rendered
-            .headers_mut()
-            .insert(axum::http::header::RETRY_AFTER, wait.clone());
+    let mut rendered = error_response(&ui, response.status(), detail, request_id);
+    // How long to wait, and which methods the address takes, are the handler's (or the
+    // router's) to say; the page or problem document keeps them.
+    for name in [header::RETRY_AFTER, header::ALLOW] {
+        if let Some(value) = response.headers().get(&name) {
+            rendered.headers_mut().insert(name, value.clone());
+        }
     }
     rendered
+}
+
+/// An error status with no body of a handler's making: plain text or nothing.
+fn is_framework_refusal(response: &Response) -> bool {
+    let status = response.status();
+    (status.is_client_error() || status.is_server_error())
+        && response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_none_or(|v| v.starts_with("text/plain"))
 }
 
 fn error_keys(status: StatusCode) -> (&'static str, &'static str) {
@@ -320,6 +361,21 @@ fn error_keys(status: StatusCode) -> (&'static str, &'static str) {
             ("error.unprocessable.title", "error.unprocessable.message")
         }
         StatusCode::SERVICE_UNAVAILABLE => ("error.unavailable.title", "error.unavailable.message"),
+        StatusCode::PAYLOAD_TOO_LARGE => ("error.too_large.title", "error.too_large.message"),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => (
+            "error.unsupported_media_type.title",
+            "error.unsupported_media_type.message",
+        ),
+        StatusCode::METHOD_NOT_ALLOWED => (
+            "error.method_not_allowed.title",
+            "error.method_not_allowed.message",
+        ),
+        StatusCode::GATEWAY_TIMEOUT | StatusCode::REQUEST_TIMEOUT => {
+            ("error.unavailable.title", "error.unavailable.message")
+        }
+        status if status.is_client_error() => {
+            ("error.bad_request.title", "error.bad_request.message")
+        }
         _ => ("error.internal.title", "error.internal.message"),
     }
 }

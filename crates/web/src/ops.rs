@@ -1,5 +1,6 @@
 //! What operators and load balancers need: `/livez` (is the process serving at all),
-//! `/healthz` (is it serving and the database answering), `/metrics` in Prometheus text format,
+//! `/healthz` (is it serving and the database answering), `/metrics` in Prometheus text format
+//! (for the operator's scraper only),
 //! and the static assets the pages link to.
 
 use std::sync::OnceLock;
@@ -15,6 +16,9 @@ use axum::routing::get;
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 
 use crate::AppState;
+use crate::edge::sessions::constant_time_eq;
+use crate::error::AppError;
+use crate::limits::ClientAddr;
 
 /// Routes for operators and static files.
 pub fn router() -> Router<AppState> {
@@ -92,7 +96,29 @@ async fn healthz(State(state): State<AppState>) -> Response {
     }
 }
 
-async fn metrics(State(state): State<AppState>) -> Response {
+/// Whether a scrape may read the figures: with the configured bearer token, or, with none
+/// configured, from the machine itself. They tell the load and backlogs of the service, which
+/// are nobody else's business (OWASP ASVS 5.0 V13.4.5).
+fn may_scrape(state: &AppState, client: &ClientAddr, headers: &axum::http::HeaderMap) -> bool {
+    match &state.metrics_token {
+        Some(token) => headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .is_some_and(|given| constant_time_eq(given.trim().as_bytes(), token.as_bytes())),
+        // No address: a request made inside the process (tests).
+        None => client.0.is_none_or(|ip| ip.is_loopback()),
+    }
+}
+
+async fn metrics(
+    State(state): State<AppState>,
+    client: ClientAddr,
+    headers: axum::http::HeaderMap,
+) -> Response {
+    if !may_scrape(&state, &client, &headers) {
+        return AppError::Unauthorized.into_response();
+    }
     // Storage keeps its own counts (it does not depend on the metrics crate); they are copied in
     // at scrape time. Their ratio is the mean number of submissions one durable commit carried.
     let (commits, creations) = app::health::group_commit_counts(&state.db);

@@ -236,8 +236,11 @@ fn rfc3339(at: OffsetDateTime) -> String {
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct TrackingQuery {
     /// Dossier code, e.g. 000.00.15.H56-230915-0001.
+    #[schema(min_length = 1, max_length = 64)]
     pub code: String,
-    /// Last four digits of the applicant's phone or personal ID.
+    /// Last four digits of the applicant's phone or personal ID (the whole number may be given:
+    /// digits, spaces, `+`, `.` and `-`).
+    #[schema(min_length = 4, max_length = 32)]
     pub digits: String,
 }
 
@@ -261,8 +264,10 @@ pub async fn api_post(
     State(state): State<AppState>,
     ui: Ui,
     client: ClientAddr,
+    headers: axum::http::HeaderMap,
     body: axum::body::Bytes,
 ) -> Result<Json<TrackedDossier>, AppError> {
+    crate::edge::json_body::require_json(&headers, &ui)?;
     let query: TrackingQuery = serde_json::from_slice(&body)
         .map_err(|_| AppError::BadRequest(ui.t("tracking.error.body").to_owned()))?;
     answer(&state, &ui, &client, &query.code, &query.digits).await
@@ -276,8 +281,8 @@ pub async fn api_post(
     operation_id = "track_dossier_by_query",
     tag = "dossiers",
     params(
-        ("code" = String, Query, description = "Dossier code, e.g. 000.00.15.H56-230915-0001"),
-        ("digits" = String, Query, description = "Last four digits of the applicant's phone or personal ID")
+        ("code" = String, Query, min_length = 1, max_length = 64, description = "Dossier code, e.g. 000.00.15.H56-230915-0001"),
+        ("digits" = String, Query, min_length = 4, max_length = 32, description = "Last four digits of the applicant's phone or personal ID")
     ),
     responses(
         (status = 200, description = "The dossier", body = TrackedDossier),

@@ -520,6 +520,36 @@ impl<'a> DossierService<'a> {
         }
     }
 
+    /// Refuses an assignment to someone who could not act on the dossier
+    /// (`domain::dossier::assignee_refusal`), for the desk's forms and the API alike.
+    async fn check_assignee(
+        &self,
+        current: &DossierView,
+        action: &Action,
+    ) -> Result<(), ServiceError> {
+        let Action::Assign { officer_id } = action else {
+            return Ok(());
+        };
+        // An id no officer could have is not looked up (a 5,000-character one, say).
+        let stored = if officer_id.len() <= domain::dossier::MAX_OFFICER_ID {
+            self.db.officer_by_id(officer_id).await?
+        } else {
+            None
+        };
+        let assignee = stored.as_ref().map(|o| domain::dossier::Assignee {
+            unit: &o.agency_code,
+            role: domain::dossier::OfficerRole::parse(&o.role),
+            active: o.disabled_at.is_none(),
+        });
+        match domain::dossier::assignee_refusal(&current.state.holder, assignee) {
+            None => Ok(()),
+            Some(code) => Err(ServiceError::Refused {
+                code,
+                message: format!("the dossier cannot be assigned to {officer_id:.64}: {code}"),
+            }),
+        }
+    }
+
     /// [`DossierService::act`] with papers handed in with the action (a supplement), attached
     /// in the same transaction as its events, so an acknowledged supplement has its papers.
     #[allow(clippy::too_many_arguments)]
@@ -558,6 +588,7 @@ impl<'a> DossierService<'a> {
         let events = decide(Some(&current.state), &context, actor, action, at)?;
         self.check_electronic_result(&current, action, papers)
             .await?;
+        self.check_assignee(&current, action).await?;
         let state = fold(Some(current.state.clone()), &events)?;
         let stored_state = json(&state)?;
         let index = index_of(&state);

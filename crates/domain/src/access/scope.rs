@@ -10,8 +10,8 @@
 //! | `read_catalogue` | read procedures and agencies | public data anyway; a scope so a key can be made for nothing else |
 //! | `submit_dossiers` | submit an online dossier on behalf of an applicant (`POST /api/v1/applications`) | channel online; the applicant id is `api:{client}:…`, so the dossier is traceable to the client |
 //! | `read_own_dossiers` | read the dossiers this client submitted | never another client's, nor counter dossiers (ASVS 8.2.2) |
-//! | `act_on_dossiers` | act on dossiers held by the client's unit as `Actor::System { job: "api:{client}" }` | only what the state machine allows the system: record fees paid (payment platform) and return a result online; the client's unit must hold the dossier (ASVS 8.4.1) — the rules do not check units for the system, so the edge must |
-//! | `receive_events` | be sent the dossier events of its unit (webhooks) | reserved for the outbound events issue |
+//! | `act_on_dossiers` | act on dossiers held by the client's unit as `Actor::System { job: "api:{client}" }` | only what the state machine allows the system: record fees paid (payment platform) and return a result online; the client's unit must hold the dossier (ASVS 8.4.1) — the rules do not check units for the system, so the edge must. **Not issued** ([`Scope::ISSUABLE`]): no route takes it yet (the specialised systems' issue will) |
+//! | `receive_events` | register webhook endpoints and be sent the dossier events of its unit | events carry no personal data |
 
 use std::fmt;
 use std::str::FromStr;
@@ -53,6 +53,21 @@ impl Scope {
         Scope::ActOnDossiers,
         Scope::ReceiveEvents,
     ];
+
+    /// The scopes a key can be issued with: those some route honours. `act_on_dossiers` is still
+    /// read from stored keys, but a new key cannot promise what no route does (an outside probe
+    /// found it issued and honoured nowhere).
+    pub const ISSUABLE: [Scope; 4] = [
+        Scope::ReadCatalogue,
+        Scope::SubmitDossiers,
+        Scope::ReadOwnDossiers,
+        Scope::ReceiveEvents,
+    ];
+
+    /// Whether a key can be issued with this scope ([`Scope::ISSUABLE`]).
+    pub fn issuable(self) -> bool {
+        Scope::ISSUABLE.contains(&self)
+    }
 
     /// Stable text form, stored with the key and shown to administrators.
     pub fn as_str(self) -> &'static str {

@@ -210,7 +210,91 @@ pub fn electronic_result_refusal(
     }
 }
 
+/// Longest free text an action carries (reasons, notes, a summary, a reference): about two
+/// printed pages. What is longer is a document, and goes with the dossier as a paper; Forms 02–05
+/// (Circular 01/2018/TT-VPCP) print these texts on one page with the rest.
+pub const TEXT_MAX_CHARS: usize = 4000;
+
+/// Largest amount, in VND, a fee request or a payment may carry: ten billion, far above any fee
+/// or charge of a procedure (Law on Fees and Charges 2015, Circular 85/2019/TT-BTC) and within
+/// what the payment gateways take in one transaction, so a typing slip or a forged request cannot
+/// send an absurd sum to a gateway.
+pub const AMOUNT_MAX_VND: i64 = 10_000_000_000;
+
+/// What the service knows of the officer an [`Action::Assign`] names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Assignee<'a> {
+    /// Their unit.
+    pub unit: &'a str,
+    /// Their role, `None` when stored as something no longer known.
+    pub role: Option<super::OfficerRole>,
+    /// Whether the account is in use (not disabled).
+    pub active: bool,
+}
+
+/// Longest officer id an assignment may name (ids are UUIDs, 36 characters).
+pub const MAX_OFFICER_ID: usize = 64;
+
+/// Why a dossier held by `holder` cannot be assigned to `assignee` (`None`: no such officer),
+/// if it cannot: the handler must be an active officer of the unit that holds the dossier, in a
+/// role that handles dossiers, or nobody could act on it afterwards: Decree 118/2025/NĐ-CP
+/// Art. 11 gives the handling to the unit's handling officers (chuyên viên) and its leaders.
+/// Refusal codes name `desk.refusal.*`.
+pub fn assignee_refusal(holder: &str, assignee: Option<Assignee<'_>>) -> Option<&'static str> {
+    use super::OfficerRole::{Handling, Leader};
+    match assignee {
+        None => Some("assignee_unknown"),
+        Some(a) if !a.active => Some("assignee_disabled"),
+        Some(a) if a.unit != holder => Some("assignee_other_unit"),
+        Some(Assignee {
+            role: Some(Handling | Leader),
+            ..
+        }) => None,
+        Some(_) => Some("assignee_cannot_handle"),
+    }
+}
+
 impl Action {
+    /// The free texts the action carries, by field name, for [`TEXT_MAX_CHARS`].
+    pub fn texts(&self) -> Vec<(&'static str, &str)> {
+        match self {
+            Action::Refuse { reasons }
+            | Action::RequestSupplement { reasons, .. }
+            | Action::SendBack { reasons }
+            | Action::Withdraw { reasons }
+            | Action::Stop { reasons }
+            | Action::Apologise { reasons, .. } => vec![("reasons", reasons)],
+            Action::ReceiveSupplement { note }
+            | Action::ReceiveBack { note }
+            | Action::Approve { note } => note.iter().map(|n| ("note", n.as_str())).collect(),
+            Action::Transfer { to_agency, note } => vec![("to_agency", to_agency), ("note", note)],
+            Action::ProposeResult { summary } => vec![("summary", summary)],
+            Action::RequestFees { note, .. } => vec![("note", note)],
+            Action::RecordFeesPaid { reference, .. } => vec![("reference", reference)],
+            Action::Assign { officer_id } => vec![("officer_id", officer_id)],
+            Action::VerifyIdentity { check } => check
+                .reasons
+                .iter()
+                .map(|r| ("reasons", r.as_str()))
+                .collect(),
+            Action::SubmitOnline { .. }
+            | Action::ReceiveAtCounter { .. }
+            | Action::Accept
+            | Action::MarkResultReady
+            | Action::ReturnResult { .. } => Vec::new(),
+        }
+    }
+
+    /// The amount of money the action carries, if any, for [`AMOUNT_MAX_VND`].
+    pub fn amount_vnd(&self) -> Option<i64> {
+        match self {
+            Action::RequestFees { amount_vnd, .. } | Action::RecordFeesPaid { amount_vnd, .. } => {
+                Some(*amount_vnd)
+            }
+            _ => None,
+        }
+    }
+
     /// Which action this is, without its details.
     pub fn kind(&self) -> ActionKind {
         match self {
@@ -396,5 +480,46 @@ mod tests {
             opening,
             [ActionKind::SubmitOnline, ActionKind::ReceiveAtCounter]
         );
+    }
+
+    #[test]
+    fn only_an_active_handler_or_leader_of_the_holding_unit_can_be_given_a_dossier() {
+        use super::{Assignee, assignee_refusal};
+        use crate::dossier::OfficerRole;
+        let of = |unit, role, active| {
+            Some(Assignee {
+                unit,
+                role: Some(role),
+                active,
+            })
+        };
+        assert_eq!(
+            assignee_refusal("X", of("X", OfficerRole::Handling, true)),
+            None
+        );
+        assert_eq!(
+            assignee_refusal("X", of("X", OfficerRole::Leader, true)),
+            None
+        );
+        assert_eq!(assignee_refusal("X", None), Some("assignee_unknown"));
+        assert_eq!(
+            assignee_refusal("X", of("Y", OfficerRole::Handling, true)),
+            Some("assignee_other_unit")
+        );
+        assert_eq!(
+            assignee_refusal("X", of("X", OfficerRole::Handling, false)),
+            Some("assignee_disabled")
+        );
+        for role in [
+            OfficerRole::Auditor,
+            OfficerRole::UnitAdmin,
+            OfficerRole::Reception,
+        ] {
+            assert_eq!(
+                assignee_refusal("X", of("X", role, true)),
+                Some("assignee_cannot_handle"),
+                "{role:?}"
+            );
+        }
     }
 }

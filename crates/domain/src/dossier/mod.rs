@@ -59,7 +59,10 @@ mod state;
 mod status;
 pub mod tracking;
 
-pub use action::{Action, ActionKind, ReturnMethod, electronic_result_refusal};
+pub use action::{
+    AMOUNT_MAX_VND, Action, ActionKind, Assignee, MAX_OFFICER_ID, ReturnMethod, TEXT_MAX_CHARS,
+    assignee_refusal, electronic_result_refusal,
+};
 pub use actor::{Actor, Applicant, ApplicantKind, OfficerRole};
 pub use code::{DossierCode, DossierCodeError, MAX_COUNTER};
 pub use deadline::{

@@ -1,7 +1,8 @@
 //! Registering, signing in and signing out on the portal. Passwords are hashed with argon2id
-//! (OWASP ASVS 5.0, 11.4.2); at least 10 characters and at most 128 are asked, with no other
-//! composition rule (ASVS 6.2.1, 6.2.5). Failed sign-ins are limited per account and per client,
-//! as officers' are, and a name that has no account takes as long to refuse as a wrong password.
+//! (OWASP ASVS 5.0, 11.4.2) and chosen under `domain::password` (length, not guessable, no
+//! composition rule). Failed sign-ins are limited as officers' are (`limits`), a name that has no
+//! account takes as long to refuse as a wrong password, registrations are limited per client,
+//! and both forms carry a token (`edge::form_token`) so no other site can post them.
 
 use app::accounts::citizens::{self, RegisterError};
 use askama::Template;
@@ -12,17 +13,13 @@ use axum::response::Response;
 use domain::contact::Login;
 
 use crate::AppState;
+use crate::edge::form_token::{self, FormToken};
 use crate::edge::render::render;
 use crate::edge::sessions::CITIZENS;
 use crate::error::AppError;
-use crate::limits::{ClientAddr, minutes};
+use crate::limits::{ClientAddr, Side, minutes};
 use crate::ui::{Ui, percent_encode};
 use app::accounts::officers::{verify_against_nothing, verify_password};
-
-/// Shortest password accepted.
-const MIN_PASSWORD: usize = 10;
-/// Longest password accepted.
-const MAX_PASSWORD: usize = 128;
 
 pub(super) fn field<'a>(fields: &'a [(String, String)], name: &str) -> &'a str {
     fields
@@ -57,13 +54,23 @@ struct SignInPage {
     sso: Option<String>,
     /// Where its button goes.
     sso_href: String,
+    /// The form's token (`edge::form_token`).
+    csrf: String,
 }
 
 impl SignInPage {
-    fn new(state: &AppState, ui: Ui, login: String, next: String, error: Option<String>) -> Self {
+    fn new(
+        state: &AppState,
+        ui: Ui,
+        login: String,
+        next: String,
+        error: Option<String>,
+        token: &FormToken,
+    ) -> Self {
         SignInPage {
             ui,
             login,
+            csrf: token.value.clone(),
             sso: state.sso.as_ref().map(|s| s.name.clone()),
             sso_href: format!("/account/sso?next={}", percent_encode(&next)),
             next,
@@ -80,14 +87,17 @@ pub(super) fn refused(
     message: String,
     next: &str,
 ) -> Result<Response, AppError> {
+    let token = FormToken::fresh(state.secure_cookies);
     let mut response = render(&SignInPage::new(
         state,
         ui,
         String::new(),
         next.to_owned(),
         Some(message),
+        &token,
     ))?;
     *response.status_mut() = status;
+    token.attach(&mut response);
     Ok(response)
 }
 
@@ -98,6 +108,8 @@ struct RegisterPage {
     name: String,
     login: String,
     errors: Vec<(&'static str, String)>,
+    /// The form's token (`edge::form_token`).
+    csrf: String,
 }
 
 impl RegisterPage {
@@ -113,15 +125,20 @@ impl RegisterPage {
 pub async fn sign_in_page(
     State(state): State<AppState>,
     ui: Ui,
+    headers: HeaderMap,
     Query(q): Query<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    render(&SignInPage::new(
+    let token = FormToken::for_page(&headers, state.secure_cookies);
+    let mut response = render(&SignInPage::new(
         &state,
         ui,
         String::new(),
         safe_next(field(&q, "next")),
         None,
-    ))
+        &token,
+    ))?;
+    token.attach(&mut response);
+    Ok(response)
 }
 
 pub(super) async fn start_session(
@@ -146,6 +163,12 @@ pub async fn sign_in(
     let typed = field(&fields, "login").trim().to_owned();
     let password = field(&fields, "password").to_owned();
     let next = safe_next(field(&fields, "next"));
+    let carried = form_token::carried(&headers, &fields, state.secure_cookies);
+    let token = if carried {
+        FormToken::for_page(&headers, state.secure_cookies)
+    } else {
+        FormToken::fresh(state.secure_cookies)
+    };
     let again = |status: StatusCode, error: String| -> Result<Response, AppError> {
         let mut response = render(&SignInPage::new(
             &state,
@@ -153,10 +176,18 @@ pub async fn sign_in(
             typed.clone(),
             next.clone(),
             Some(error),
+            &token,
         ))?;
         *response.status_mut() = status;
+        token.attach(&mut response);
         Ok(response)
     };
+    if !carried {
+        return again(
+            StatusCode::FORBIDDEN,
+            ui.t("account.error.form_expired").to_owned(),
+        );
+    }
     let login = match Login::parse(&typed) {
         Ok(login) => login,
         Err(problem) => {
@@ -174,17 +205,16 @@ pub async fn sign_in(
         );
     }
     let limits = &state.limits;
-    let account_key = format!("citizen:{}", login.as_str());
-    let client_key = client.key();
-    if let Err(wait) = limits
-        .sign_in_by_account
-        .check(&account_key)
-        .and(limits.sign_in_by_client.check(&client_key))
-    {
-        return again(
+    if let Err(wait) = limits.sign_in_allowed(Side::Citizen, login.as_str(), &client) {
+        let mut response = again(
             StatusCode::TOO_MANY_REQUESTS,
             ui.t_n("account.error.limited", minutes(wait)),
+        )?;
+        response.headers_mut().insert(
+            axum::http::header::RETRY_AFTER,
+            wait.as_secs().max(1).into(),
         );
+        return Ok(response);
     }
     let stored = citizens::by_login(&state.db, login.as_str()).await?;
     let verified = match stored
@@ -199,39 +229,85 @@ pub async fn sign_in(
         }
     };
     let Some(stored) = stored.filter(|_| verified) else {
-        limits.sign_in_by_account.fail(&account_key);
-        limits.sign_in_by_client.fail(&client_key);
+        limits.sign_in_failed(Side::Citizen, login.as_str(), &client);
         tracing::info!("citizen sign-in refused");
         return again(
             StatusCode::UNAUTHORIZED,
             ui.t("account.error.wrong").to_owned(),
         );
     };
-    limits.sign_in_by_account.clear(&account_key);
+    limits.sign_in_succeeded(Side::Citizen, login.as_str(), &client);
     tracing::info!(citizen = %stored.id, "citizen signed in");
     start_session(&state, &headers, &stored.id, &next).await
 }
 
 /// The registration form.
-pub async fn register_page(ui: Ui) -> Result<Response, AppError> {
-    render(&RegisterPage {
+pub async fn register_page(
+    State(state): State<AppState>,
+    ui: Ui,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let token = FormToken::for_page(&headers, state.secure_cookies);
+    let mut response = render(&RegisterPage {
         ui,
         name: String::new(),
         login: String::new(),
         errors: Vec::new(),
-    })
+        csrf: token.value.clone(),
+    })?;
+    token.attach(&mut response);
+    Ok(response)
 }
 
 /// Creates an account and signs it in.
 pub async fn register(
     State(state): State<AppState>,
     ui: Ui,
+    client: ClientAddr,
     headers: HeaderMap,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
     let name = field(&fields, "name").trim().to_owned();
     let typed = field(&fields, "login").trim().to_owned();
     let password = field(&fields, "password").to_owned();
+    let carried = form_token::carried(&headers, &fields, state.secure_cookies);
+    let token = if carried {
+        FormToken::for_page(&headers, state.secure_cookies)
+    } else {
+        FormToken::fresh(state.secure_cookies)
+    };
+    let again = |name: String,
+                 login: String,
+                 errors: Vec<(&'static str, String)>,
+                 status: StatusCode|
+     -> Result<Response, AppError> {
+        let mut response = render(&RegisterPage {
+            ui: ui.clone(),
+            name,
+            login,
+            errors,
+            csrf: token.value.clone(),
+        })?;
+        *response.status_mut() = status;
+        token.attach(&mut response);
+        Ok(response)
+    };
+    if !carried {
+        let errors = vec![("name", ui.t("account.error.form_expired").to_owned())];
+        return again(name, typed, errors, StatusCode::FORBIDDEN);
+    }
+    if let Err(wait) = state.limits.registration_allowed(&client) {
+        let errors = vec![(
+            "login",
+            ui.t_n("account.error.registrations_limited", minutes(wait)),
+        )];
+        let mut response = again(name, typed, errors, StatusCode::TOO_MANY_REQUESTS)?;
+        response.headers_mut().insert(
+            axum::http::header::RETRY_AFTER,
+            wait.as_secs().max(1).into(),
+        );
+        return Ok(response);
+    }
     let mut errors: Vec<(&'static str, String)> = Vec::new();
     if name.is_empty() {
         errors.push(("name", ui.t("account.error.name_missing").to_owned()));
@@ -246,33 +322,24 @@ pub async fn register(
                 .to_owned(),
         ));
     }
-    let length = password.chars().count();
-    if length < MIN_PASSWORD {
-        errors.push(("password", ui.t("account.error.password_short").to_owned()));
-    } else if length > MAX_PASSWORD {
-        errors.push(("password", ui.t("account.error.password_long").to_owned()));
+    if let Err(problem) = domain::password::check(&password, &[&name, &typed]) {
+        errors.push((
+            "password",
+            ui.t(&format!("account.error.password_{}", problem.code()))
+                .to_owned(),
+        ));
     }
     let (Ok(login), true) = (login, errors.is_empty()) else {
-        let mut response = render(&RegisterPage {
-            ui,
-            name,
-            login: typed,
-            errors,
-        })?;
-        *response.status_mut() = StatusCode::BAD_REQUEST;
-        return Ok(response);
+        return again(name, typed, errors, StatusCode::BAD_REQUEST);
     };
+    // Every attempt that reaches the accounts counts, taken or not, so that asking which phone
+    // numbers have an account is as slow as making accounts.
+    state.limits.registration_counted(&client);
     let id = match citizens::register(&state.db, &name, &login, password).await {
         Ok(id) => id,
         Err(RegisterError::LoginTaken) => {
-            let mut response = render(&RegisterPage {
-                errors: vec![("login", ui.t("account.error.login_taken").to_owned())],
-                ui,
-                name,
-                login: typed,
-            })?;
-            *response.status_mut() = StatusCode::CONFLICT;
-            return Ok(response);
+            let errors = vec![("login", ui.t("account.error.login_taken").to_owned())];
+            return again(name, typed, errors, StatusCode::CONFLICT);
         }
         Err(RegisterError::Service(e)) => return Err(e.into()),
     };

@@ -16,7 +16,7 @@ use super::sign_in::{field, refused, safe_next, start_session};
 use crate::AppState;
 use crate::edge::sessions::{SameSite, session_cookie, set_cookie};
 use crate::error::AppError;
-use crate::limits::{ClientAddr, minutes};
+use crate::limits::{ClientAddr, Side, minutes};
 use crate::ui::{Ui, cookie};
 
 /// Cookie holding the attempt while the browser is at the provider.
@@ -100,8 +100,7 @@ pub async fn callback(
         set_cookie(&mut response, &attempt_cookie("", 0, state.secure_cookies));
         Ok(response)
     };
-    let client_key = client.key();
-    if let Err(wait) = state.limits.sign_in_by_client.check(&client_key) {
+    if let Err(wait) = state.limits.client_allowed(Side::Citizen, &client) {
         return fail(
             StatusCode::TOO_MANY_REQUESTS,
             ui.t_n("account.error.limited", minutes(wait)),
@@ -123,7 +122,7 @@ pub async fn callback(
         );
     };
     if code.is_empty() || !attempt.state_matches(field(&q, "state")) {
-        state.limits.sign_in_by_client.fail(&client_key);
+        state.limits.client_failed(Side::Citizen, &client);
         tracing::warn!("single sign-on answer does not belong to this browser's attempt");
         return fail(
             StatusCode::BAD_REQUEST,
@@ -133,7 +132,7 @@ pub async fn callback(
     let identity = match sso.client.finish(code, &attempt).await {
         Ok(identity) => identity,
         Err(e) => {
-            state.limits.sign_in_by_client.fail(&client_key);
+            state.limits.client_failed(Side::Citizen, &client);
             tracing::warn!(error = %e, "single sign-on refused");
             return fail(
                 StatusCode::BAD_GATEWAY,

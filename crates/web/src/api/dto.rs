@@ -23,16 +23,20 @@ pub struct ProcedureQueryDoc {
     /// Field code (see `/api/v1/fields`).
     field: Option<String>,
     /// `province` or `commune`.
+    #[param(pattern = "^(province|commune)$")]
     level: Option<String>,
     /// Agency identifier code (see `/api/v1/agencies`).
     agency: Option<String>,
     /// `full_online`, `partial_online` or `information_only`.
+    #[param(pattern = "^(full_online|partial_online|information_only)$")]
     mode: Option<String>,
     /// `true` for the essential (Project 06) services only.
     priority: Option<bool>,
     /// Page number, from 1.
+    #[param(minimum = 1)]
     page: Option<u32>,
     /// Items per page, 1 to 100 (default 20).
+    #[param(minimum = 1, maximum = 100)]
     per_page: Option<u32>,
 }
 

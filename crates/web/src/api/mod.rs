@@ -219,7 +219,7 @@ async fn list_agencies(State(state): State<AppState>) -> Json<Vec<AgencyDto>> {
     get,
     path = "/api/v1/calendar",
     tag = "calendar",
-    params(("year" = Option<i32>, Query, description = "Calendar year; the current year in Vietnam when absent")),
+    params(("year" = Option<i32>, Query, minimum = 1900, maximum = 2200, description = "Calendar year, 1900 to 2200; the current year in Vietnam when absent")),
     responses(
         (status = 200, description = "Holidays, days off in lieu and swapped working days", body = [CalendarDayDto]),
         (status = 400, description = "The year is invalid", body = Problem, content_type = "application/problem+json")

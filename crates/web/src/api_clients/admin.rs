@@ -123,7 +123,7 @@ async fn page_with(
     }
     let refused = error.is_some();
     let mut response = render(&ClientsPage {
-        scopes: Scope::ALL.iter().map(|s| s.as_str()).collect(),
+        scopes: Scope::ISSUABLE.iter().map(|s| s.as_str()).collect(),
         ui,
         officer,
         clients,
@@ -180,7 +180,7 @@ pub(crate) async fn create(
             page_with(&state, ui, officer, None, Some(error)).await
         }
         Err(CreateError::Storage(e)) => Err(e.into()),
-        Err(e @ (CreateError::Scope(_) | CreateError::NoScope)) => {
+        Err(e @ (CreateError::Scope(_) | CreateError::NoScope | CreateError::NotIssuable(_))) => {
             Err(AppError::Internal(e.to_string()))
         }
     }
@@ -223,9 +223,9 @@ pub(crate) async fn issue(
         .collect();
     let Some(scopes) = parse_scopes(&chosen.join(","))
         .ok()
-        .filter(|s| !s.is_empty())
+        .filter(|s| !s.is_empty() && s.iter().all(|scope| scope.issuable()))
     else {
-        let first = Scope::ALL.first().map_or("", |s| s.as_str());
+        let first = Scope::ISSUABLE.first().map_or("", |s| s.as_str());
         let error = (
             format!("scope-{}-{first}", client.id.simple()),
             ui.t("api_clients.admin.error_scopes").to_owned(),

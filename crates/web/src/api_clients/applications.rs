@@ -269,7 +269,7 @@ async fn accept_papers(
     path = "/api/v1/applications",
     tag = "applications",
     security(("api_key" = [])),
-    params(("Idempotency-Key" = String, Header, description = "Required: a retry with the same key and body answers as the first request, with no second dossier")),
+    params(("Idempotency-Key" = String, Header, min_length = 1, max_length = 128, description = "Required, at most 128 characters: a retry with the same key and body answers as the first request, with no second dossier")),
     request_body = ApplicationRequest,
     responses(
         (status = 201, description = "Filed; the dossier code and expected appointment (a retry answers the same)", body = SubmittedApplication),
@@ -301,8 +301,7 @@ pub async fn submit(
             ui.t("api_clients.error.idempotency_key").to_owned(),
         ));
     };
-    let request: ApplicationRequest = serde_json::from_slice(&body)
-        .map_err(|e| AppError::BadRequest(ui.t_s("desk.api.bad_body", &e.to_string())))?;
+    let request: ApplicationRequest = crate::edge::json_body::parse(&headers, &body, &ui)?;
     // A retry of a filed application answers as the first time before anything is checked
     // again (the papers are not stored twice, the procedure may have changed since).
     if let Some(previous) = app::dossiers::recorded_answer(&state.db, &idempotency)

@@ -181,15 +181,9 @@ async fn find(
     }
     // The same failure limits as tracking: this form is another way to try digits.
     let limits = &state.limits;
-    let client_key = client.key();
     let code_key = domain::dossier::DossierCode::parse(code)
         .map_or_else(|_| code.to_owned(), |c| c.to_string());
-    if limits
-        .tracking_by_client
-        .check(&client_key)
-        .and(limits.tracking_by_code.check(&code_key))
-        .is_err()
-    {
+    if limits.tracking_allowed(&code_key, client).is_err() {
         return Ok(Err(vec![ErrorItem {
             field: "code",
             message: ui.t("apply.supplement.limited"),
@@ -197,8 +191,7 @@ async fn find(
     }
     let data = state.reference.get();
     let not_found = || {
-        limits.tracking_by_client.fail(&client_key);
-        limits.tracking_by_code.fail(&code_key);
+        limits.tracking_failed(&code_key, client);
         vec![ErrorItem {
             field: "code",
             message: ui.t("tracking.error.not_found"),

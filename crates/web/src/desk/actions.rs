@@ -22,7 +22,7 @@ use app::ServiceError;
 use app::dossiers::{DossierService, Outcome};
 
 /// Longest free text kept in an event (a form's reasons fit easily).
-const MAX_TEXT: usize = 4000;
+const MAX_TEXT: usize = domain::dossier::TEXT_MAX_CHARS;
 
 /// Reads the posted form into an action, or the fields at fault with message keys.
 fn parse(

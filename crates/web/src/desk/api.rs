@@ -133,12 +133,13 @@ pub struct ActionRequest {
     path = "/api/v1/dossiers/{code}/actions",
     tag = "dossiers",
     params(
-        ("code" = String, Path, description = "Dossier code"),
-        ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry answer as the first request")
+        ("code" = String, Path, min_length = 1, description = "Dossier code"),
+        ("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 128, description = "Makes a retry answer as the first request; at most 128 characters")
     ),
     request_body = ActionRequest,
     responses(
         (status = 200, description = "Done; the dossier after the action", body = OfficerDossier),
+        (status = 400, description = "The body is not an action, or the Idempotency-Key is too long", body = crate::edge::problem::Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in as an officer", body = crate::edge::problem::Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such dossier in the officer's unit", body = crate::edge::problem::Problem, content_type = "application/problem+json"),
         (status = 409, description = "The dossier changed since `expected_version`", body = crate::edge::problem::Problem, content_type = "application/problem+json"),
@@ -153,8 +154,7 @@ pub async fn act(
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Result<Response, AppError> {
-    let request: ActionRequest = serde_json::from_slice(&body)
-        .map_err(|e| AppError::BadRequest(ui.t_s("desk.api.bad_body", &e.to_string())))?;
+    let request: ActionRequest = crate::edge::json_body::parse(&headers, &body, &ui)?;
     let data = state.reference.get();
     let view = load(&state, &data, &officer, &code).await?;
     super::dossier_page::may_act(&officer, &view)?;
@@ -253,7 +253,7 @@ pub struct CounterRegistration {
     post,
     path = "/api/v1/dossiers",
     tag = "dossiers",
-    params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retry answer as the first request, with no second dossier")),
+    params(("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 128, description = "Makes a retry answer as the first request, with no second dossier; at most 128 characters")),
     request_body = CounterRegistration,
     responses(
         (status = 201, description = "Registered; the dossier", body = OfficerDossier),
@@ -269,8 +269,7 @@ pub async fn register(
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Result<Response, AppError> {
-    let request: CounterRegistration = serde_json::from_slice(&body)
-        .map_err(|e| AppError::BadRequest(ui.t_s("desk.api.bad_body", &e.to_string())))?;
+    let request: CounterRegistration = crate::edge::json_body::parse(&headers, &body, &ui)?;
     let fields: Vec<(String, String)> = [
         ("procedure", request.procedure),
         ("kind", request.kind),

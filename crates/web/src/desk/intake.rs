@@ -284,6 +284,13 @@ pub(super) async fn register(
         "request_supplement" | "refuse" if reasons.is_empty() => {
             error("reasons", "desk.intake.error.reasons");
         }
+        // Checked before the dossier is opened: the refusal or request follows in a second
+        // step, which must not then be refused for its length (`domain::dossier::TEXT_MAX_CHARS`).
+        "request_supplement" | "refuse"
+            if reasons.chars().count() > domain::dossier::TEXT_MAX_CHARS =>
+        {
+            error("reasons", "desk.error.too_long");
+        }
         "request_supplement" | "refuse" => {}
         _ => error("decision", "desk.error.required"),
     }
@@ -352,6 +359,13 @@ pub(super) async fn register(
         Err(ServiceError::Refused { code, .. }) => {
             let message = ui.t(&format!("desk.refusal.{code}")).to_owned();
             return Ok(Registered::Invalid(vec![("procedure", message)]));
+        }
+        // The same form (or idempotency key) sent again with other answers: the first one was
+        // registered and stays as it was.
+        Err(ServiceError::KeyReused) => {
+            return Err(AppError::Unprocessable(
+                ui.t("desk.error.key_reused").to_owned(),
+            ));
         }
         Err(e) => return Err(crate::error::AppError::from(e)),
     };

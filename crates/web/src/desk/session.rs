@@ -8,16 +8,17 @@
 //! it, an officer without one is kept on the enrolment page until they have one.
 
 use axum::extract::State;
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::{Form, Router};
 
 use crate::AppState;
+use crate::edge::form_token::{self, FormToken};
 use crate::edge::officer::Officer;
 use crate::edge::render::render;
 use crate::edge::sessions::{self, OFFICERS};
 use crate::error::AppError;
-use crate::limits::{ClientAddr, minutes};
+use crate::limits::{ClientAddr, Side, minutes};
 use crate::ui::Ui;
 
 pub use crate::edge::sessions::CSRF_FIELD;
@@ -45,6 +46,8 @@ struct SignInPage {
     username: String,
     next: String,
     error: Option<String>,
+    /// The form's token (`edge::form_token`).
+    csrf: String,
 }
 
 /// Where to go after signing in: a back-office page, nothing else.
@@ -68,15 +71,21 @@ fn field<'a>(fields: &'a [(String, String)], name: &str) -> &'a str {
 }
 
 async fn sign_in_page(
+    State(state): State<AppState>,
     ui: Ui,
+    headers: HeaderMap,
     axum::extract::Query(q): axum::extract::Query<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    render(&SignInPage {
+    let token = FormToken::for_page(&headers, state.secure_cookies);
+    let mut response = render(&SignInPage {
         ui,
         username: String::new(),
         next: safe_next(field(&q, "next")),
         error: None,
-    })
+        csrf: token.value.clone(),
+    })?;
+    token.attach(&mut response);
+    Ok(response)
 }
 
 async fn sign_in(
@@ -90,25 +99,48 @@ async fn sign_in(
     let password = field(&fields, "password").to_owned();
     let code = field(&fields, "code").trim().to_owned();
     let next = safe_next(field(&fields, "next"));
-    let client = client.key();
-    let again = |error: String| {
-        render(&SignInPage {
+    let carried = form_token::carried(&headers, &fields, state.secure_cookies);
+    let token = if carried {
+        FormToken::for_page(&headers, state.secure_cookies)
+    } else {
+        FormToken::fresh(state.secure_cookies)
+    };
+    // The page again, with the status a program can tell refusals by.
+    let again = |status: StatusCode, error: String| -> Result<Response, AppError> {
+        let mut response = render(&SignInPage {
             ui: ui.clone(),
             username: username.clone(),
             next: next.clone(),
             error: Some(error),
-        })
+            csrf: token.value.clone(),
+        })?;
+        *response.status_mut() = status;
+        token.attach(&mut response);
+        Ok(response)
     };
+    if !carried {
+        return again(
+            StatusCode::FORBIDDEN,
+            ui.t("account.error.form_expired").to_owned(),
+        );
+    }
     if username.is_empty() || password.is_empty() {
-        return again(ui.t("desk.sign_in.error_missing").to_owned());
+        return again(
+            StatusCode::BAD_REQUEST,
+            ui.t("desk.sign_in.error_missing").to_owned(),
+        );
     }
     let limits = &state.limits;
-    if let Err(wait) = limits
-        .sign_in_by_account
-        .check(&username)
-        .and(limits.sign_in_by_client.check(&client))
-    {
-        return again(ui.t_n("desk.sign_in.error_limited", minutes(wait)));
+    if let Err(wait) = limits.sign_in_allowed(Side::Officer, &username, &client) {
+        let mut response = again(
+            StatusCode::TOO_MANY_REQUESTS,
+            ui.t_n("desk.sign_in.error_limited", minutes(wait)),
+        )?;
+        response.headers_mut().insert(
+            axum::http::header::RETRY_AFTER,
+            wait.as_secs().max(1).into(),
+        );
+        return Ok(response);
     }
     let stored = app::accounts::officers::by_username(&state.db, &username).await?;
     let verified = match &stored {
@@ -122,14 +154,19 @@ async fn sign_in(
         }
     };
     let Some(stored) = stored.filter(|_| verified) else {
-        limits.sign_in_by_account.fail(&username);
-        limits.sign_in_by_client.fail(&client);
+        limits.sign_in_failed(Side::Officer, &username, &client);
         tracing::info!("officer sign-in refused");
-        return again(ui.t("desk.sign_in.error_wrong").to_owned());
+        return again(
+            StatusCode::UNAUTHORIZED,
+            ui.t("desk.sign_in.error_wrong").to_owned(),
+        );
     };
     if let Some(secret) = &stored.totp_secret {
         if code.is_empty() {
-            return again(ui.t("desk.sign_in.error_code_missing").to_owned());
+            return again(
+                StatusCode::UNAUTHORIZED,
+                ui.t("desk.sign_in.error_code_missing").to_owned(),
+            );
         }
         let now = time::OffsetDateTime::now_utc().unix_timestamp();
         let fresh = app::accounts::second_factor::spend_code(
@@ -142,13 +179,15 @@ async fn sign_in(
         )
         .await?;
         if !fresh {
-            limits.sign_in_by_account.fail(&username);
-            limits.sign_in_by_client.fail(&client);
+            limits.sign_in_failed(Side::Officer, &username, &client);
             tracing::info!(officer = %stored.id, "officer sign-in refused: second factor");
-            return again(ui.t("desk.sign_in.error_code_wrong").to_owned());
+            return again(
+                StatusCode::UNAUTHORIZED,
+                ui.t("desk.sign_in.error_code_wrong").to_owned(),
+            );
         }
     }
-    limits.sign_in_by_account.clear(&username);
+    limits.sign_in_succeeded(Side::Officer, &username, &client);
     tracing::info!(officer = %stored.id, "officer signed in");
     OFFICERS
         .start(&state.db, &headers, state.secure_cookies, &stored.id, &next)

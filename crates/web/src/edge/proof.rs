@@ -55,21 +55,16 @@ pub(crate) async fn lookup(
     if !invalid.is_empty() {
         return Err(LookupError::Invalid(invalid));
     }
-    // Four digits are 10,000 guesses: failures are limited per client and per code, so guessing
-    // one dossier's digits takes days from any number of addresses (DESIGN §8).
+    // Four digits are 10,000 guesses: failures are limited per code and client, per client and
+    // per code (`limits`), so guessing one dossier's digits takes days from any number of
+    // addresses (DESIGN §8) while its owner can still look from their own.
     let limits = &state.limits;
-    let client_key = client.key();
     let code_key = DossierCode::parse(code).map_or_else(|_| code.to_owned(), |c| c.to_string());
-    if let Err(wait) = limits
-        .tracking_by_client
-        .check(&client_key)
-        .and(limits.tracking_by_code.check(&code_key))
-    {
+    if let Err(wait) = limits.tracking_allowed(&code_key, client) {
         return Err(LookupError::Limited(minutes(wait)));
     }
     let failed = || {
-        limits.tracking_by_client.fail(&client_key);
-        limits.tracking_by_code.fail(&code_key);
+        limits.tracking_failed(&code_key, client);
         LookupError::NotFound
     };
     let data = state.reference.get();

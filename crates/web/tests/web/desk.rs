@@ -8,9 +8,9 @@ use axum::http::{Request, StatusCode, header};
 use crate::{Reply, TestApp, form_encode};
 
 /// Birth registration, settled by every commune the same day.
-const BIRTH_REGISTRATION: &str = "1.001193";
+pub(crate) const BIRTH_REGISTRATION: &str = "1.001193";
 /// The papers birth registration requires (catalog/procedures/ho-tich.toml).
-const BIRTH_PAPERS: [&str; 3] = [
+pub(crate) const BIRTH_PAPERS: [&str; 3] = [
     "Tờ khai đăng ký khai sinh",
     "Giấy chứng sinh",
     "Giấy tờ tùy thân của người đi đăng ký (thẻ căn cước, hộ chiếu)",
@@ -138,7 +138,7 @@ async fn intake_with(
         .to_owned()
 }
 
-async fn intake_post(
+pub(crate) async fn intake_post(
     app: &TestApp,
     reception: &Session,
     decision: &str,
@@ -260,7 +260,7 @@ async fn a_wrong_password_is_refused_with_a_message_and_repeated_failures_are_li
                 &[("username", "tiepnhan.xa"), ("password", "wrong")],
             )
             .await;
-        assert_eq!(reply.status, StatusCode::OK);
+        assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
         assert!(
             reply
                 .body
@@ -280,6 +280,8 @@ async fn a_wrong_password_is_refused_with_a_message_and_repeated_failures_are_li
             ],
         )
         .await;
+    assert_eq!(limited.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(limited.headers.contains_key(header::RETRY_AFTER));
     assert!(limited.body.contains("Đăng nhập sai quá nhiều lần"));
 }
 

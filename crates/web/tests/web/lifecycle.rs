@@ -19,6 +19,22 @@ fn officer(id: &str, role: OfficerRole, unit: &str) -> Actor {
     }
 }
 
+/// Records an active handling officer `id` of `unit`, whom dossiers can be assigned to.
+async fn handling_officer(app: &TestApp, id: &str, unit: &str) {
+    app.db
+        .db
+        .create_officer(&storage::officers::NewOfficer {
+            id: id.into(),
+            username: format!("xuly.{id}"),
+            full_name: "Chuyên viên thử".into(),
+            agency_code: unit.into(),
+            role: "handling".into(),
+            password_hash: "$argon2id$placeholder".into(),
+        })
+        .await
+        .expect("officer");
+}
+
 fn done(outcome: Outcome) -> Box<app::dossiers::DossierView> {
     match outcome {
         Outcome::Done(view) => view,
@@ -41,6 +57,7 @@ async fn a_counter_dossier_goes_from_intake_to_returned_result() {
     let reception = officer("r1", OfficerRole::Reception, &unit);
     let handler = officer("h1", OfficerRole::Handling, &unit);
     let leader = officer("l1", OfficerRole::Leader, &unit);
+    handling_officer(&app, "h1", &unit).await;
 
     // Tuesday 24 November 2026, 09:00 in Vietnam.
     let mut at = datetime!(2026-11-24 02:00 UTC);
@@ -151,6 +168,7 @@ async fn the_rules_refuse_and_nothing_is_written() {
     let unit = procedure.agencies[0].clone();
     let other_unit = procedure.agencies[1].clone();
     let service = DossierService::new(&app.state.db, &app.state.vault, &data);
+    handling_officer(&app, "h1", &unit).await;
     let at = datetime!(2026-11-24 02:00 UTC);
     let opened = done(
         service

@@ -7,6 +7,7 @@ mod api_clients;
 pub(crate) mod apply;
 mod authorisation;
 pub(crate) mod desk;
+mod hardening;
 mod i18n;
 mod lifecycle;
 mod officers;
@@ -26,6 +27,32 @@ use http_body_util::BodyExt;
 use storage::testing::TestDb;
 use tower::ServiceExt;
 use web::{AppState, ReferenceData};
+
+/// Forms posted before any session, which carry a double-submit token (`edge::form_token`).
+pub(crate) const PRE_SESSION_FORMS: [&str; 3] = [
+    "/account/sign-in",
+    "/account/register",
+    "/back-office/sign-in",
+];
+
+/// The token a pre-session form page hands out, which its cookie holds too.
+pub(crate) fn form_token(page: &Reply) -> String {
+    let marker = "name=\"csrf\" value=\"";
+    let start = page
+        .body
+        .find(marker)
+        .unwrap_or_else(|| panic!("no form token ({}): {}", page.status, page.body))
+        + marker.len();
+    let token = page.body[start..start + page.body[start..].find('"').expect("end")].to_owned();
+    let set = page
+        .headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|c| c.starts_with(&format!("motcua_form={token}")));
+    assert!(set, "the page sets the token's cookie");
+    token
+}
 
 /// A running application and the database behind it.
 pub(crate) struct TestApp {
@@ -118,20 +145,41 @@ impl TestApp {
             .await
     }
 
-    /// A POST of an HTML form (`application/x-www-form-urlencoded`).
+    /// A POST of an HTML form (`application/x-www-form-urlencoded`). The forms that come
+    /// before a session (signing in, registering) are first opened, as a browser would, for
+    /// their token and its cookie, unless the test gives a `csrf` field of its own.
     pub(crate) async fn post_form(&self, uri: &str, fields: &[(&str, &str)]) -> Reply {
+        let path = uri.split('?').next().unwrap_or(uri);
+        let token;
+        let mut fields = fields.to_vec();
+        let mut form_cookie = None;
+        if PRE_SESSION_FORMS.contains(&path) && !fields.iter().any(|(k, _)| *k == "csrf") {
+            let page = self.get(path).await;
+            token = form_token(&page);
+            form_cookie = Some(format!("motcua_form={token}"));
+            fields.push(("csrf", &token));
+        }
         let body = fields
             .iter()
             .map(|(k, v)| format!("{}={}", form_encode(k), form_encode(v)))
             .collect::<Vec<_>>()
             .join("&");
-        self.request(
-            Request::post(uri)
-                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                .body(Body::from(body))
-                .expect("request"),
-        )
-        .await
+        let mut request = Request::post(uri)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .expect("request");
+        if let Some(form_cookie) = form_cookie {
+            let signed_in = self.cookie.lock().expect("cookie lock").clone();
+            let cookie = match signed_in {
+                Some(c) => format!("{c}; {form_cookie}"),
+                None => form_cookie,
+            };
+            request.headers_mut().insert(
+                header::COOKIE,
+                axum::http::HeaderValue::from_str(&cookie).expect("cookie"),
+            );
+        }
+        self.request(request).await
     }
 
     /// A POST of a form with files (`multipart/form-data`): text fields, then files as

@@ -176,7 +176,7 @@ async fn a_unit_administrator_creates_an_officer_who_signs_in_until_the_account_
         "a locked officer's session goes on"
     );
     let refused = sign_in_with(&app, "nguyenvana.xa", &password, "").await;
-    assert_eq!(refused.status, StatusCode::OK);
+    assert_eq!(refused.status, StatusCode::UNAUTHORIZED);
     assert!(refused.body.contains("không đúng"));
 
     let unlocked = post(
@@ -201,7 +201,7 @@ async fn a_unit_administrator_creates_an_officer_who_signs_in_until_the_account_
         sign_in_with(&app, "nguyenvana.xa", &password, "")
             .await
             .status,
-        StatusCode::OK,
+        StatusCode::UNAUTHORIZED,
         "the old password still works"
     );
     assert_eq!(
@@ -332,21 +332,25 @@ async fn an_officer_with_an_authenticator_signs_in_only_with_a_fresh_code() {
     assert!(app::personal_data::PersonalDataVault::is_sealed(&stored));
 
     let missing = sign_in_with(&app, "tiepnhan.xa", password, "").await;
-    assert_eq!(missing.status, StatusCode::OK);
+    assert_eq!(missing.status, StatusCode::UNAUTHORIZED);
     assert!(missing.body.contains("hãy nhập mã 6 chữ số"));
     let now = time::OffsetDateTime::now_utc().unix_timestamp();
     let used = code_at(&secret, now).expect("code");
     let replayed = sign_in_with(&app, "tiepnhan.xa", password, &used).await;
     assert_eq!(
         replayed.status,
-        StatusCode::OK,
+        StatusCode::UNAUTHORIZED,
         "the enrolment code signed in again"
     );
     let next = code_at(&secret, now + 30).expect("code");
     let signed = sign_in_with(&app, "tiepnhan.xa", password, &next).await;
     assert_eq!(signed.status, StatusCode::SEE_OTHER, "{}", signed.body);
     let again = sign_in_with(&app, "tiepnhan.xa", password, &next).await;
-    assert_eq!(again.status, StatusCode::OK, "a code worked twice");
+    assert_eq!(
+        again.status,
+        StatusCode::UNAUTHORIZED,
+        "a code worked twice"
+    );
 
     // The phone is lost: the unit administrator removes the authenticator.
     let admin = sign_in(&app, "quantri.xa").await;

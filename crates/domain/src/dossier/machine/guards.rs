@@ -114,6 +114,25 @@ pub(super) fn own_applicant(state: &DossierState, actor: &Actor) -> Option<Resul
     }
 }
 
+/// Every text of the action within [`crate::dossier::TEXT_MAX_CHARS`] and its amount within
+/// [`crate::dossier::AMOUNT_MAX_VND`], whoever acts and whatever the status.
+pub(super) fn within_limits(action: &Action) -> Result<(), Refusal> {
+    if let Some((field, _)) = action
+        .texts()
+        .into_iter()
+        .find(|(_, text)| text.chars().count() > crate::dossier::TEXT_MAX_CHARS)
+    {
+        return Err(Refusal::TooLong { field });
+    }
+    if action
+        .amount_vnd()
+        .is_some_and(|a| a > crate::dossier::AMOUNT_MAX_VND)
+    {
+        return Err(Refusal::AmountTooLarge);
+    }
+    Ok(())
+}
+
 pub(super) fn not_blank(text: &str, field: &'static str) -> Result<(), Refusal> {
     if text.trim().is_empty() {
         Err(Refusal::Blank { field })

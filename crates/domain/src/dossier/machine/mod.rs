@@ -52,6 +52,7 @@ pub fn decide(
     action: &Action,
     at: OffsetDateTime,
 ) -> Result<Vec<Event>, Refusal> {
+    guards::within_limits(action)?;
     // Auditors and unit administrators read dossiers but never act on them.
     if let Some(o) = officer(actor)
         && !ACTING_ROLES.contains(&o.role)

@@ -128,6 +128,18 @@ pub enum Refusal {
     /// A money amount of zero or less.
     #[error("the amount must be above zero")]
     Amount,
+    /// A money amount above [`crate::dossier::AMOUNT_MAX_VND`].
+    #[error("the amount must be at most {} VND", crate::dossier::AMOUNT_MAX_VND)]
+    AmountTooLarge,
+    /// A text longer than [`crate::dossier::TEXT_MAX_CHARS`].
+    #[error(
+        "the {field} must be at most {} characters",
+        crate::dossier::TEXT_MAX_CHARS
+    )]
+    TooLong {
+        /// Which text.
+        field: &'static str,
+    },
     /// The action is dated before the last event.
     #[error("the action is dated before the dossier's last event")]
     TimeBeforeLastEvent,
@@ -172,6 +184,8 @@ impl Refusal {
             Refusal::NotApproved => "not_approved",
             Refusal::TransferToHolder => "transfer_to_holder",
             Refusal::Amount => "amount",
+            Refusal::AmountTooLarge => "amount_too_large",
+            Refusal::TooLong { .. } => "too_long",
             Refusal::TimeBeforeLastEvent => "time_before_last_event",
             Refusal::OutOfCalendar => "out_of_calendar",
             Refusal::IdentityAlreadyVerified => "identity_already_verified",

@@ -105,8 +105,10 @@ pub struct DeliveryList {
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct Paging {
     /// Page, from 1.
+    #[param(minimum = 1)]
     pub page: Option<u32>,
-    /// Per page, at most 200; default 50.
+    /// Per page, 1 to 200; default 50.
+    #[param(minimum = 1, maximum = 200)]
     pub per_page: Option<u32>,
 }
 
@@ -274,15 +276,14 @@ pub async fn deliveries(
     if let Some(refused) = client.missing_scope(&ui, Scope::ReceiveEvents) {
         return Ok(refused);
     }
+    let (page, per_page) = (paging.page.unwrap_or(1), paging.per_page.unwrap_or(50));
+    if page == 0 || !(1..=200).contains(&per_page) {
+        return Err(AppError::BadRequest(
+            ui.t("webhooks.error.paging").to_owned(),
+        ));
+    }
     let id = Uuid::try_parse(&id).map_err(|_| AppError::NotFound)?;
-    let listed = webhooks::deliveries(
-        &state,
-        client.id,
-        id,
-        paging.page.unwrap_or(1),
-        paging.per_page.unwrap_or(50),
-    )
-    .await?;
+    let listed = webhooks::deliveries(&state, client.id, id, page, per_page).await?;
     Ok(Json(DeliveryList {
         deliveries: listed.into_iter().map(delivery_dto).collect(),
     })
