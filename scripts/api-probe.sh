@@ -4,7 +4,7 @@
 # no server error, only documented statuses, content types and schemas, invalid data refused,
 # valid data accepted. Runs twice against a fresh server on 127.0.0.1: anonymously, and with an
 # API key of every issuable scope. Each run is bounded in time and stops by itself; the script
-# fails on any failure schemathesis reports.
+# fails on any failure schemathesis reports. Its settings: scripts/api-probe.toml.
 #
 # Usage: scripts/api-probe.sh [BINARY]     (default target/debug/motcua; builds nothing)
 # Environment:
@@ -21,9 +21,24 @@ VENV=${PROBE_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/motcua-ci/schemathesis}
 # The version the document was last probed with; a newer one may add checks.
 SCHEMATHESIS=schemathesis==4.32.5
 
-if [ ! -x "$VENV/bin/st" ] || ! "$VENV/bin/st" --version 2>/dev/null | grep -q "${SCHEMATHESIS#*==}"; then
-  echo "probe: installing $SCHEMATHESIS"
-  python3 -m venv "$VENV"
+# CPython 3.11's ast module fails on hypothesis' lambdas for some operations ("AST constructor
+# recursion depth mismatch", a runtime error of the probe, not of motcua): a newer interpreter
+# is taken when the machine has one (pyenv's, on this kind of machine), PROBE_PYTHON if given.
+new_enough() { "$1" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; }
+python=${PROBE_PYTHON:-}
+if [ -z "$python" ]; then
+  pyenv_root=$(pyenv root 2>/dev/null || true)
+  for candidate in python3.13 python3.12 "$pyenv_root"/versions/3.13*/bin/python3 \
+    "$pyenv_root"/versions/3.12*/bin/python3 python3; do
+    if new_enough "$candidate"; then python=$candidate; break; fi
+  done
+  python=${python:-python3}
+fi
+if [ ! -x "$VENV/bin/st" ] || ! new_enough "$VENV/bin/python" ||
+  ! "$VENV/bin/st" --version 2>/dev/null | grep -q "${SCHEMATHESIS#*==}"; then
+  echo "probe: installing $SCHEMATHESIS with $("$python" --version)"
+  rm -rf "$VENV"
+  "$python" -m venv "$VENV"
   "$VENV/bin/pip" install -q "$SCHEMATHESIS"
 fi
 
@@ -49,8 +64,9 @@ probe() {
   local name=$1; shift
   echo "probe: $name (at most ${SECS} s, ${EXAMPLES} cases an operation)"
   # --max-time bounds the run; timeout is the backstop if schemathesis itself hangs.
-  if ! timeout $((SECS + 60)) "$VENV/bin/st" run "$base/api/openapi.json" \
-      --checks all --max-examples "$EXAMPLES" --max-time "$SECS" --workers 2 \
+  if ! timeout $((SECS + 60)) "$VENV/bin/st" --config-file scripts/api-probe.toml \
+      run "$base/api/openapi.json" \
+      --max-examples "$EXAMPLES" --max-time "$SECS" --workers 2 \
       --request-timeout 10 --generation-database none --no-color \
       --report junit --report-dir "$dir/report-$name" "$@"; then
     echo "probe: $name found failures (server log: $dir/server.log)"

@@ -10,6 +10,9 @@ use app::ReferenceData;
 
 /// Largest page size the API serves.
 pub const MAX_PER_PAGE: usize = 100;
+/// Highest page number: 10,000 pages of 100 cover the catalogue many times over; a larger number
+/// is a mistake, not a page.
+pub const MAX_PAGE: usize = 10_000;
 
 /// A parsed catalogue query.
 #[derive(Debug, Clone, Default)]
@@ -43,7 +46,8 @@ impl CatalogueQuery {
                 // Kept as typed: a trailing space tells the search the last word is complete, so
                 // type-ahead prefix matching stops for it.
                 "q" => query.q = raw.trim_start().chars().take(200).collect(),
-                _ if value.is_empty() => {}
+                // Empty filters are a form's "any"; a page is a number or nothing at all.
+                _ if value.is_empty() && !matches!(name.as_str(), "page" | "per_page") => {}
                 "field" => {
                     if data.field(value).is_none() {
                         return Err(ui.t_s("query_error.field", value));
@@ -78,7 +82,7 @@ impl CatalogueQuery {
                     query.page = value
                         .parse::<usize>()
                         .ok()
-                        .filter(|p| *p >= 1)
+                        .filter(|p| (1..=MAX_PAGE).contains(p))
                         .ok_or_else(|| ui.t_s("query_error.page", value))?
                 }
                 "per_page" => {

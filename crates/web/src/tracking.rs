@@ -235,12 +235,16 @@ fn rfc3339(at: OffsetDateTime) -> String {
 /// What a tracking look-up sends in its body.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct TrackingQuery {
-    /// Dossier code, e.g. 000.00.15.H56-230915-0001.
-    #[schema(min_length = 1, max_length = 64)]
+    /// Dossier code, e.g. 000.00.15.H56-230915-0001: the receiving agency's identifier code,
+    /// the date of receipt (YYMMDD) and the day's number (Decision 766/QĐ-TTg's code, `domain::
+    /// dossier::DossierCode`).
+    #[schema(
+        pattern = "^ *[0-9]{3}\\.[0-9]{2}\\.[0-9]{2}\\.[A-Za-z][0-9]{2}-([0-9]{2}((0[13578]|1[02])(0[1-9]|[12][0-9]|3[01])|(0[469]|11)(0[1-9]|[12][0-9]|30)|02(0[1-9]|1[0-9]|2[0-8]))|([02468][048]|[13579][26])0229)-(000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-9][0-9]{3}|[1-9][0-9]{4}) *$"
+    )]
     pub code: String,
     /// Last four digits of the applicant's phone or personal ID (the whole number may be given:
     /// digits, spaces, `+`, `.` and `-`).
-    #[schema(min_length = 4, max_length = 32)]
+    #[schema(pattern = "^[ +.\\-]*([0-9][ +.\\-]*){4,}$", max_length = 32)]
     pub digits: String,
 }
 
@@ -256,6 +260,7 @@ pub struct TrackingQuery {
     responses(
         (status = 200, description = "The dossier", body = TrackedDossier),
         (status = 400, description = "A field is missing or malformed", body = crate::edge::problem::Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not declared `application/json`", body = crate::edge::problem::Problem, content_type = "application/problem+json"),
         (status = 404, description = "No dossier with this code and these digits", body = crate::edge::problem::Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many failed look-ups from this client or for this code", body = crate::edge::problem::Problem, content_type = "application/problem+json")
     )
@@ -281,8 +286,8 @@ pub async fn api_post(
     operation_id = "track_dossier_by_query",
     tag = "dossiers",
     params(
-        ("code" = String, Query, min_length = 1, max_length = 64, description = "Dossier code, e.g. 000.00.15.H56-230915-0001"),
-        ("digits" = String, Query, min_length = 4, max_length = 32, description = "Last four digits of the applicant's phone or personal ID")
+        ("code" = String, Query, pattern = "^ *[0-9]{3}\\.[0-9]{2}\\.[0-9]{2}\\.[A-Za-z][0-9]{2}-([0-9]{2}((0[13578]|1[02])(0[1-9]|[12][0-9]|3[01])|(0[469]|11)(0[1-9]|[12][0-9]|30)|02(0[1-9]|1[0-9]|2[0-8]))|([02468][048]|[13579][26])0229)-(000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-9][0-9]{3}|[1-9][0-9]{4}) *$", description = "Dossier code, e.g. 000.00.15.H56-230915-0001"),
+        ("digits" = String, Query, pattern = "^[ +.\\-]*([0-9][ +.\\-]*){4,}$", max_length = 32, description = "Last four digits of the applicant's phone or personal ID")
     ),
     responses(
         (status = 200, description = "The dossier", body = TrackedDossier),

@@ -22,18 +22,20 @@ pub struct ProcedureQueryDoc {
     q: Option<String>,
     /// Field code (see `/api/v1/fields`).
     field: Option<String>,
-    /// `province` or `commune`.
-    #[param(pattern = "^(province|commune)$")]
+    /// `province` or `commune`; empty: either.
+    #[param(pattern = "^ *(province|commune)? *$")]
     level: Option<String>,
     /// Agency identifier code (see `/api/v1/agencies`).
     agency: Option<String>,
-    /// `full_online`, `partial_online` or `information_only`.
-    #[param(pattern = "^(full_online|partial_online|information_only)$")]
+    /// `full_online`, `partial_online` or `information_only`; empty: any.
+    #[param(pattern = "^ *(full_online|partial_online|information_only)? *$")]
     mode: Option<String>,
-    /// `true` for the essential (Project 06) services only.
-    priority: Option<bool>,
-    /// Page number, from 1.
-    #[param(minimum = 1)]
+    /// `true` (or `1`, `on`, `yes`) for the essential (Project 06) services only; `false`
+    /// (`0`, `off`, `no`) or empty: all.
+    #[param(pattern = "^ *(true|false|1|0|on|off|yes|no)? *$")]
+    priority: Option<String>,
+    /// Page number, 1 to 10,000.
+    #[param(minimum = 1, maximum = 10000)]
     page: Option<u32>,
     /// Items per page, 1 to 100 (default 20).
     #[param(minimum = 1, maximum = 100)]
@@ -82,9 +84,9 @@ pub struct ProcedureSummary {
     pub name_en: String,
     /// Field code.
     pub field: String,
-    /// `province` or `commune`.
+    /// `province` or `commune`; empty: either.
     pub level: &'static str,
-    /// `full_online`, `partial_online` or `information_only`.
+    /// `full_online`, `partial_online` or `information_only`; empty: any.
     pub service_mode: &'static str,
     /// Essential (Project 06) service.
     pub priority: bool,

@@ -45,28 +45,40 @@ pub struct ApplicationPaper {
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct ApplicationRequest {
     /// National procedure code; the procedure must accept online applications.
+    #[schema(min_length = 1, max_length = 32)]
     pub procedure: String,
     /// Agency chosen among those settling the procedure.
+    #[schema(min_length = 1, max_length = 32)]
     pub agency: String,
     /// `citizen`, `business`, `state_agency` or `other`.
+    #[schema(pattern = "^ *(citizen|business|state_agency|other) *$")]
     pub applicant_kind: String,
-    /// Applicant's full name or organisation.
+    /// Applicant's full name or organisation, at most 200 characters.
+    #[schema(min_length = 1, max_length = 200)]
     pub name: String,
-    /// Personal ID, 12 digits.
+    /// Personal ID, 12 digits (the province of registration, century and sex, year of birth and
+    /// a serial number: Decree 137/2015/NĐ-CP, as the population database checks it).
+    #[schema(pattern = "^ *[0-9]{12} *$")]
     pub personal_id: String,
-    /// Date of birth, `YYYY-MM-DD`.
+    /// Date of birth, `YYYY-MM-DD`, agreeing with the personal ID's century and year.
+    #[schema(pattern = "^ *[0-9]{4}-[0-9]{2}-[0-9]{2} *$")]
     pub birth_date: String,
-    /// Phone number.
+    /// Phone number: a Vietnamese one, or `+` and an international one.
+    #[schema(min_length = 1, max_length = 32)]
     pub phone: String,
     /// E-mail, if any.
     #[serde(default)]
+    #[schema(max_length = 254)]
     pub email: String,
-    /// Postal address.
+    /// Postal address, at most 300 characters.
+    #[schema(min_length = 1, max_length = 300)]
     pub address: String,
     /// How the result goes back: `counter`, `post` or `online`.
+    #[schema(pattern = "^ *(counter|post|online) *$")]
     pub return_method: String,
     /// The client's own stable reference of the applicant (letters, digits, `.`, `_`, `-`; at
     /// most 64); not personal data. The dossier's applicant becomes `api:{client}:{reference}`.
+    #[schema(pattern = "^[A-Za-z0-9._-]{1,64}$")]
     pub applicant_ref: String,
     /// The papers, one per component; every required component must be there.
     #[serde(default)]
@@ -274,6 +286,7 @@ async fn accept_papers(
     responses(
         (status = 201, description = "Filed; the dossier code and expected appointment (a retry answers the same)", body = SubmittedApplication),
         (status = 400, description = "A field is missing or wrong, or no `Idempotency-Key`; `detail` names each", body = crate::edge::problem::Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not declared `application/json`", body = crate::edge::problem::Problem, content_type = "application/problem+json"),
         (status = 401, description = "No key, or a wrong, revoked or expired key", body = crate::edge::problem::Problem, content_type = "application/problem+json"),
         (status = 403, description = "The key lacks the scope `submit_dossiers`", body = crate::edge::problem::Problem, content_type = "application/problem+json"),
         (status = 409, description = "The same key is being processed; retry", body = crate::edge::problem::Problem, content_type = "application/problem+json"),

@@ -140,6 +140,7 @@ pub struct ActionRequest {
     responses(
         (status = 200, description = "Done; the dossier after the action", body = OfficerDossier),
         (status = 400, description = "The body is not an action, or the Idempotency-Key is too long", body = crate::edge::problem::Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not declared `application/json`", body = crate::edge::problem::Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in as an officer", body = crate::edge::problem::Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such dossier in the officer's unit", body = crate::edge::problem::Problem, content_type = "application/problem+json"),
         (status = 409, description = "The dossier changed since `expected_version`", body = crate::edge::problem::Problem, content_type = "application/problem+json"),
@@ -216,10 +217,13 @@ pub async fn act(
 #[derive(Debug, serde::Deserialize, ToSchema)]
 pub struct CounterRegistration {
     /// National procedure code; the officer's unit must settle it.
+    #[schema(min_length = 1, max_length = 32)]
     pub procedure: String,
     /// `citizen`, `business`, `state_agency` or `other`.
+    #[schema(pattern = "^ *(citizen|business|state_agency|other) *$")]
     pub kind: String,
-    /// Applicant's full name or organisation.
+    /// Applicant's full name or organisation, at most 200 characters.
+    #[schema(min_length = 1, max_length = 200)]
     pub name: String,
     /// Personal ID, 12 digits (this or `phone` is required).
     #[serde(default)]
@@ -237,9 +241,11 @@ pub struct CounterRegistration {
     #[serde(default)]
     pub channel: String,
     /// `accept` (Form 01), `request_supplement` (Form 02) or `refuse` (Form 03).
+    #[schema(pattern = "^ *(accept|request_supplement|refuse) *$")]
     pub decision: String,
-    /// Reasons, required for a request for papers or a refusal.
+    /// Reasons, required for a request for papers or a refusal; at most 4,000 characters.
     #[serde(default)]
+    #[schema(max_length = 4000)]
     pub reasons: String,
     /// The papers handed in, by their names in the procedure's list (`components` of
     /// `GET /api/v1/procedures/{code}`). Accepting needs every required one; a request for papers
@@ -259,6 +265,7 @@ pub struct CounterRegistration {
         (status = 201, description = "Registered; the dossier", body = OfficerDossier),
         (status = 200, description = "A retry of a registration already made; the dossier", body = OfficerDossier),
         (status = 400, description = "A field is missing or wrong; `detail` names each", body = crate::edge::problem::Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not declared `application/json`", body = crate::edge::problem::Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in as an officer", body = crate::edge::problem::Problem, content_type = "application/problem+json")
     )
 )]

@@ -188,6 +188,7 @@ pub async fn list(
     responses(
         (status = 201, description = "Registered; the secret is in this answer only", body = EndpointDto),
         (status = 400, description = "The body is not the JSON described", body = crate::edge::problem::Problem, content_type = "application/problem+json"),
+        (status = 415, description = "The body is not declared `application/json`", body = crate::edge::problem::Problem, content_type = "application/problem+json"),
         (status = 401, description = "No key, or a wrong, revoked or expired key", body = crate::edge::problem::Problem, content_type = "application/problem+json"),
         (status = 403, description = "The key lacks the scope `receive_events`", body = crate::edge::problem::Problem, content_type = "application/problem+json"),
         (status = 422, description = "The address is refused (not https, not public, unresolvable), a kind of change is unknown, or the client has 10 endpoints", body = crate::edge::problem::Problem, content_type = "application/problem+json")
