@@ -6,13 +6,16 @@
 //! and who guesses (the client address), so five wrong passwords from one place do not stop the
 //! officer at their own desk; a wider limit per client stops one address from spraying many
 //! accounts or codes; a much wider one per account or code, over a longer window, bounds guessing
-//! spread over many addresses. Officers and citizens are counted apart. The client address is the
+//! spread over many addresses. That last one never stops an account at a place it signed in from
+//! before (kept in memory for 30 days), so nobody can lock an officer out by failing on their
+//! predictable user name from elsewhere. Officers and citizens are counted apart. The client address is the
 //! TCP peer, or the address a configured trusted reverse proxy reports ([`TrustedProxies`]),
 //! never a header anyone could send.
 
-use std::net::IpAddr;
-use std::sync::Arc;
-use std::time::Duration;
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 pub use app::limits::{FailureLimit, minutes};
 
@@ -47,8 +50,10 @@ pub struct Limits {
     sign_in_by_account_and_client: Arc<FailureLimit>,
     /// Failed sign-ins per client address, whatever the account.
     sign_in_by_client: Arc<FailureLimit>,
-    /// Failed sign-ins per account, from anywhere.
+    /// Failed sign-ins per account, from anywhere but the places it signed in from before.
     sign_in_by_account: Arc<FailureLimit>,
+    /// Account and client pairs that signed in, and when last.
+    known_places: Arc<KnownPlaces>,
     /// Registrations per client address.
     registrations_by_client: Arc<FailureLimit>,
 }
@@ -60,12 +65,14 @@ impl Default for Limits {
         Limits {
             tracking_by_code_and_client: Arc::new(FailureLimit::new(10, ten_minutes)),
             tracking_by_client: Arc::new(FailureLimit::new(20, ten_minutes)),
-            // 10,000 possible digits at 100 an hour: days to find one dossier's, whatever the
-            // number of addresses (DESIGN §8).
-            tracking_by_code: Arc::new(FailureLimit::new(100, hour)),
+            // Two of the 10,000 possible digits open a dossier (the phone's and the personal ID's
+            // last four): 2,500 guesses on average, at 100 a day weeks, whatever the number of
+            // addresses (DESIGN §8).
+            tracking_by_code: Arc::new(FailureLimit::new(100, 24 * hour)),
             sign_in_by_account_and_client: Arc::new(FailureLimit::new(5, ten_minutes)),
             sign_in_by_client: Arc::new(FailureLimit::new(20, ten_minutes)),
             sign_in_by_account: Arc::new(FailureLimit::new(50, hour)),
+            known_places: Arc::new(KnownPlaces::default()),
             // A family registering its members from one phone, or a counter's kiosk, stays well
             // under; a script making accounts does not.
             registrations_by_client: Arc::new(FailureLimit::new(10, hour)),
@@ -101,8 +108,11 @@ impl Limits {
         let (pair, by_client, by_account) = sign_in_keys(side, account, client);
         self.sign_in_by_account_and_client
             .check(&pair)
-            .and(self.sign_in_by_client.check(&by_client))
-            .and(self.sign_in_by_account.check(&by_account))
+            .and(self.sign_in_by_client.check(&by_client))?;
+        if self.known_places.knows(&pair) {
+            return Ok(());
+        }
+        self.sign_in_by_account.check(&by_account)
     }
 
     /// Counts a wrong password (or second-factor code).
@@ -113,10 +123,11 @@ impl Limits {
         self.sign_in_by_account.fail(&by_account);
     }
 
-    /// Forgets the pair's failures after a right password.
+    /// Forgets the pair's failures after a right password, and remembers the place.
     pub fn sign_in_succeeded(&self, side: Side, account: &str, client: &ClientAddr) {
         let (pair, _, _) = sign_in_keys(side, account, client);
         self.sign_in_by_account_and_client.clear(&pair);
+        self.known_places.remember(pair);
     }
 
     /// Whether `client` may attempt a sign-in of `side` with no account named (single sign-on).
@@ -139,6 +150,39 @@ impl Limits {
     /// Counts a registration attempt that reached the database (made or refused as taken).
     pub fn registration_counted(&self, client: &ClientAddr) {
         self.registrations_by_client.fail(&client.key());
+    }
+}
+
+/// Account and client pairs that signed in within the last 30 days, at most 100,000 (the oldest
+/// forgotten first when full).
+#[derive(Debug, Default)]
+struct KnownPlaces {
+    seen: Mutex<HashMap<String, Instant>>,
+}
+
+impl KnownPlaces {
+    const KEEP: Duration = Duration::from_secs(30 * 24 * 3600);
+    const MAX: usize = 100_000;
+
+    fn knows(&self, pair: &str) -> bool {
+        let seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
+        seen.get(pair).is_some_and(|at| at.elapsed() < Self::KEEP)
+    }
+
+    fn remember(&self, pair: String) {
+        let mut seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
+        if seen.len() >= Self::MAX && !seen.contains_key(&pair) {
+            seen.retain(|_, at| at.elapsed() < Self::KEEP);
+            if seen.len() >= Self::MAX
+                && let Some(oldest) = seen
+                    .iter()
+                    .min_by_key(|(_, at)| **at)
+                    .map(|(k, _)| k.clone())
+            {
+                seen.remove(&oldest);
+            }
+        }
+        seen.insert(pair, Instant::now());
     }
 }
 
@@ -169,6 +213,7 @@ impl TrustedProxies {
     /// trusted proxy (each proxy appends the address it saw, so what lies left of it is the
     /// client's own say).
     pub fn client_of(&self, peer: IpAddr, headers: &axum::http::HeaderMap) -> IpAddr {
+        let peer = peer.to_canonical();
         if !self.addresses.contains(&peer) {
             return peer;
         }
@@ -179,15 +224,30 @@ impl TrustedProxies {
             .flat_map(|v| v.split(','))
             .collect();
         for item in reported.into_iter().rev() {
-            match item.trim().parse::<IpAddr>() {
-                Ok(ip) if self.addresses.contains(&ip) => continue,
-                Ok(ip) => return ip,
+            match reported_address(item) {
+                Some(ip) if self.addresses.contains(&ip) => continue,
+                Some(ip) => return ip,
                 // Nothing left of an entry no proxy of ours would write can be believed.
-                Err(_) => break,
+                None => break,
             }
         }
         peer
     }
+}
+
+/// An address as proxies write it: bare, or with a port (`192.0.2.1:4711`, `[2001:db8::1]:4711`);
+/// an IPv4 address mapped into IPv6 as the IPv4 one.
+fn reported_address(item: &str) -> Option<IpAddr> {
+    let item = item.trim();
+    item.parse::<IpAddr>()
+        .ok()
+        .or_else(|| item.parse::<SocketAddr>().ok().map(|s| s.ip()))
+        .or_else(|| {
+            item.strip_prefix('[')
+                .and_then(|rest| rest.strip_suffix(']'))
+                .and_then(|inner| inner.parse::<IpAddr>().ok())
+        })
+        .map(|ip| ip.to_canonical())
 }
 
 /// The address a request came from, when the server knows it (it does when serving; tests that
@@ -270,6 +330,8 @@ mod tests {
                 .is_err()
         );
         let limits = Limits::default();
+        let desk = client("10.1.2.3");
+        limits.sign_in_succeeded(Side::Officer, "lanhdao.xa", &desk);
         for n in 0..50 {
             limits.sign_in_failed(
                 Side::Officer,
@@ -279,8 +341,15 @@ mod tests {
         }
         assert!(
             limits
-                .sign_in_allowed(Side::Officer, "lanhdao.xa", &client("10.1.2.3"))
-                .is_err()
+                .sign_in_allowed(Side::Officer, "lanhdao.xa", &client("192.0.2.1"))
+                .is_err(),
+            "guessing spread over many addresses is bounded"
+        );
+        assert!(
+            limits
+                .sign_in_allowed(Side::Officer, "lanhdao.xa", &desk)
+                .is_ok(),
+            "the officer's own desk, where they signed in before, is never stopped by it"
         );
     }
 
@@ -329,6 +398,24 @@ mod tests {
         assert_eq!(
             TrustedProxies::default().client_of(ip("10.0.0.2"), &headers),
             ip("10.0.0.2")
+        );
+        // Ports, brackets and IPv4 mapped into IPv6, as proxies and dual-stack sockets write them.
+        let mut ported = HeaderMap::new();
+        ported.insert(
+            "x-forwarded-for",
+            HeaderValue::from_static("[2001:db8::7]:4711, 198.51.100.8:5000"),
+        );
+        assert_eq!(
+            proxies.client_of(ip("::ffff:10.0.0.2"), &ported),
+            ip("198.51.100.8")
+        );
+        ported.insert(
+            "x-forwarded-for",
+            HeaderValue::from_static("[2001:db8::7]:4711"),
+        );
+        assert_eq!(
+            proxies.client_of(ip("10.0.0.2"), &ported),
+            ip("2001:db8::7")
         );
     }
 }

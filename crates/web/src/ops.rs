@@ -106,8 +106,15 @@ fn may_scrape(state: &AppState, client: &ClientAddr, headers: &axum::http::Heade
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "))
             .is_some_and(|given| constant_time_eq(given.trim().as_bytes(), token.as_bytes())),
-        // No address: a request made inside the process (tests).
-        None => client.0.is_none_or(|ip| ip.is_loopback()),
+        // No address: a request made inside the process (tests). A request a proxy forwarded
+        // comes from the proxy's address, loopback when it runs on the same machine: it is not
+        // the machine's own, so `metrics_token` is what lets a scraper through a proxy.
+        None => {
+            let forwarded = ["forwarded", "x-forwarded-for", "x-real-ip"]
+                .iter()
+                .any(|name| headers.contains_key(*name));
+            !forwarded && client.0.is_none_or(|ip| ip.to_canonical().is_loopback())
+        }
     }
 }
 

@@ -232,7 +232,7 @@ pub struct Assignee<'a> {
     pub active: bool,
 }
 
-/// Longest officer id an assignment may name (ids are UUIDs, 36 characters).
+/// Longest officer id an assignment may name (ids are user names, at most 64 characters).
 pub const MAX_OFFICER_ID: usize = 64;
 
 /// Why a dossier held by `holder` cannot be assigned to `assignee` (`None`: no such officer),

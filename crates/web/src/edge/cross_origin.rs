@@ -13,7 +13,7 @@
 //! exempt.
 
 use axum::extract::{Request, State};
-use axum::http::{HeaderMap, Method, header};
+use axum::http::{HeaderMap, Method, Uri, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
@@ -36,12 +36,22 @@ impl OwnOrigin {
     }
 }
 
-/// `scheme://host[:port]` of an absolute address, lower-cased; `None` for anything else.
+/// `scheme://host[:port]` of an absolute address, lower-cased and without the scheme's default
+/// port (as browsers write `Origin`); `None` for anything else.
 fn origin_of(url: &str) -> Option<String> {
     let (scheme, rest) = url.split_once("://")?;
     let authority = rest.split(['/', '?', '#']).next()?;
-    (!scheme.is_empty() && !authority.is_empty())
-        .then(|| format!("{scheme}://{authority}").to_ascii_lowercase())
+    let scheme = scheme.to_ascii_lowercase();
+    let default_port = match scheme.as_str() {
+        "https" => ":443",
+        "http" => ":80",
+        _ => "",
+    };
+    let authority = authority
+        .to_ascii_lowercase()
+        .trim_end_matches(default_port)
+        .to_owned();
+    (!scheme.is_empty() && !authority.is_empty()).then(|| format!("{scheme}://{authority}"))
 }
 
 /// Why a request was refused, for the log and the tests.
@@ -57,9 +67,10 @@ pub enum CrossOrigin {
 pub fn judge(
     own: &OwnOrigin,
     method: &Method,
-    path: &str,
+    uri: &Uri,
     headers: &HeaderMap,
 ) -> Result<(), CrossOrigin> {
+    let path = uri.path();
     if matches!(
         *method,
         Method::GET | Method::HEAD | Method::OPTIONS | Method::TRACE
@@ -83,7 +94,11 @@ pub fn judge(
     // Older browsers send `Origin` on every post.
     if let Some(origin) = text(header::ORIGIN.as_str()) {
         let origin = origin.trim().trim_end_matches('/').to_ascii_lowercase();
-        let host_matches = text(header::HOST.as_str()).is_some_and(|host| {
+        // HTTP/2 names the host in the request's authority, not in `Host`.
+        let host = text(header::HOST.as_str())
+            .map(str::to_owned)
+            .or_else(|| uri.authority().map(|a| a.as_str().to_owned()));
+        let host_matches = host.is_some_and(|host| {
             origin
                 .split_once("://")
                 .is_some_and(|(_, authority)| authority.eq_ignore_ascii_case(host.trim()))
@@ -105,12 +120,7 @@ pub async fn refuse_cross_origin_writes(
     request: Request,
     next: Next,
 ) -> Response {
-    match judge(
-        &own,
-        request.method(),
-        request.uri().path(),
-        request.headers(),
-    ) {
+    match judge(&own, request.method(), request.uri(), request.headers()) {
         Ok(()) => next.run(request).await,
         Err(reason) => {
             tracing::warn!(?reason, path = %request.uri().path(), "cross-origin write refused");
@@ -143,7 +153,10 @@ mod tests {
             ("sec-fetch-site", "cross-site"),
             ("origin", "https://evil.example"),
         ]);
-        assert_eq!(judge(&own(), &Method::GET, "/account", &h), Ok(()));
+        assert_eq!(
+            judge(&own(), &Method::GET, &Uri::from_static("/account"), &h),
+            Ok(())
+        );
     }
 
     #[test]
@@ -155,21 +168,38 @@ mod tests {
                 HeaderValue::from_str(site).expect("header value"),
             );
             assert_eq!(
-                judge(&own(), &Method::POST, "/api/v1/dossiers", &h),
+                judge(
+                    &own(),
+                    &Method::POST,
+                    &Uri::from_static("/api/v1/dossiers"),
+                    &h
+                ),
                 Err(CrossOrigin::FetchMetadata),
                 "{site}"
             );
         }
         let h = headers(&[("sec-fetch-site", "same-origin")]);
         assert_eq!(
-            judge(&own(), &Method::DELETE, "/api/v1/webhooks/x", &h),
+            judge(
+                &own(),
+                &Method::DELETE,
+                &Uri::from_static("/api/v1/webhooks/x"),
+                &h
+            ),
             Ok(())
         );
     }
 
     #[test]
     fn without_fetch_metadata_the_origin_must_be_this_server() {
-        let post = |h: &HeaderMap| judge(&own(), &Method::POST, "/account/sign-in", h);
+        let post = |h: &HeaderMap| {
+            judge(
+                &own(),
+                &Method::POST,
+                &Uri::from_static("/account/sign-in"),
+                h,
+            )
+        };
         assert_eq!(
             post(&headers(&[("origin", "https://evil.example")])),
             Err(CrossOrigin::Origin)
@@ -206,19 +236,36 @@ mod tests {
     }
 
     #[test]
+    fn the_public_address_s_default_port_and_an_http2_authority_are_this_server() {
+        let own = OwnOrigin::new("https://dichvucong.example.gov.vn:443/");
+        let h = headers(&[("origin", "https://dichvucong.example.gov.vn")]);
+        let uri = Uri::from_static("/account/sign-in");
+        assert_eq!(judge(&own, &Method::POST, &uri, &h), Ok(()));
+        let other = OwnOrigin::new("https://elsewhere.example");
+        let h = headers(&[("origin", "https://cong.example:8443")]);
+        let h2 = Uri::from_static("https://cong.example:8443/account/sign-in");
+        assert_eq!(judge(&other, &Method::POST, &h2, &h), Ok(()));
+    }
+
+    #[test]
     fn programs_that_say_nothing_of_their_origin_pass_and_so_do_signed_payment_callbacks() {
         assert_eq!(
             judge(
                 &own(),
                 &Method::POST,
-                "/api/v1/applications",
+                &Uri::from_static("/api/v1/applications"),
                 &HeaderMap::new()
             ),
             Ok(())
         );
         let h = headers(&[("sec-fetch-site", "cross-site")]);
         assert_eq!(
-            judge(&own(), &Method::POST, "/payments/vnpay/callback", &h),
+            judge(
+                &own(),
+                &Method::POST,
+                &Uri::from_static("/payments/vnpay/callback"),
+                &h
+            ),
             Ok(())
         );
     }
