@@ -205,7 +205,11 @@ pub async fn sign_in(
         .iter()
         .filter_map(|v| v.to_str().ok())
         .filter_map(|v| v.split(';').next())
-        .find(|pair| pair.starts_with(&format!("{OFFICER_COOKIE}=")))
+        // Over TLS the cookie has the `__Host-` prefix.
+        .find(|pair| {
+            pair.trim_start_matches("__Host-")
+                .starts_with(&format!("{OFFICER_COOKIE}="))
+        })
         .map(str::to_owned)
         .ok_or_else(|| {
             BenchError::Http(format!(

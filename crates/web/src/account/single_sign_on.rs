@@ -71,8 +71,9 @@ pub async fn start(
     Ok(response)
 }
 
-fn read_attempt(headers: &HeaderMap) -> Option<(Attempt, String)> {
-    let (attempt, next) = cookie(headers, ATTEMPT_COOKIE)?.split_once('~')?;
+fn read_attempt(headers: &HeaderMap, secure: bool) -> Option<(Attempt, String)> {
+    let name = crate::edge::sessions::cookie_name(ATTEMPT_COOKIE, secure);
+    let (attempt, next) = cookie(headers, &name)?.split_once('~')?;
     let next = String::from_utf8(hex::decode(next).ok()?).ok()?;
     Some((Attempt::from_cookie(attempt)?, safe_next(&next)))
 }
@@ -90,7 +91,7 @@ pub async fn callback(
         return Err(AppError::NotFound);
     };
     let provider = sso.name.as_str();
-    let attempt = read_attempt(&headers);
+    let attempt = read_attempt(&headers, state.secure_cookies);
     let next = attempt
         .as_ref()
         .map_or_else(|| "/account".to_owned(), |(_, n)| n.clone());

@@ -71,7 +71,7 @@ impl Viewer {
 
 /// Reads the session: `Ok(None)` when there is none or it has expired.
 async fn current(state: &AppState, headers: &HeaderMap) -> Result<Option<Citizen>, AppError> {
-    let Some(hash) = CITIZENS.token_hash(headers) else {
+    let Some(hash) = CITIZENS.token_hash(headers, state.secure_cookies) else {
         return Ok(None);
     };
     let found = app::accounts::citizens::session(&state.db, &hash).await?;

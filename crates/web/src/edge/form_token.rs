@@ -16,12 +16,8 @@ use crate::ui::cookie;
 /// How long a form's token stays valid: a working day at the counter.
 const MAX_AGE_SECONDS: i64 = 12 * 3600;
 
-fn cookie_name(secure: bool) -> &'static str {
-    if secure {
-        "__Host-motcua_form"
-    } else {
-        "motcua_form"
-    }
+fn cookie_name(secure: bool) -> String {
+    crate::edge::sessions::cookie_name("motcua_form", secure)
 }
 
 /// A token is 32 lower-case hexadecimal digits; anything else in the cookie is ignored.
@@ -40,7 +36,7 @@ pub struct FormToken {
 impl FormToken {
     /// The visitor's token, or a new one.
     pub fn for_page(headers: &HeaderMap, secure: bool) -> FormToken {
-        match cookie(headers, cookie_name(secure)).filter(|t| plausible(t)) {
+        match cookie(headers, &cookie_name(secure)).filter(|t| plausible(t)) {
             Some(token) => FormToken {
                 value: token.to_owned(),
                 new_cookie: None,
@@ -70,7 +66,7 @@ impl FormToken {
 
 /// Whether a post carries, in its `csrf` field, the token of the visitor's cookie.
 pub fn carried(headers: &HeaderMap, fields: &[(String, String)], secure: bool) -> bool {
-    let Some(expected) = cookie(headers, cookie_name(secure)).filter(|t| plausible(t)) else {
+    let Some(expected) = cookie(headers, &cookie_name(secure)).filter(|t| plausible(t)) else {
         return false;
     };
     fields

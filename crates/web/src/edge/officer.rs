@@ -106,7 +106,7 @@ fn officer_of(stored: StoredOfficer, csrf: String) -> Option<Officer> {
 
 /// Reads the session of a request: `Ok(None)` when there is none or it has expired.
 async fn current(state: &AppState, headers: &HeaderMap) -> Result<Option<Officer>, AppError> {
-    let Some(hash) = OFFICERS.token_hash(headers) else {
+    let Some(hash) = OFFICERS.token_hash(headers, state.secure_cookies) else {
         return Ok(None);
     };
     let found = app::sessions::officer_session(&state.db, &hash).await?;

@@ -56,7 +56,19 @@ pub enum SameSite {
     Lax,
 }
 
-/// A session cookie (`max_age` 0 deletes it).
+/// The name a cookie goes by. Over TLS it takes the `__Host-` prefix, which browsers accept only
+/// from a secure origin, with `Path=/` and no `Domain` (RFC 6265bis §4.1.3.2): a sibling
+/// subdomain of the province's domain can then neither set nor overwrite it, so it cannot slip
+/// its own session into a visitor's browser (login CSRF by cookie tossing).
+pub fn cookie_name(base: &str, secure: bool) -> String {
+    if secure {
+        format!("__Host-{base}")
+    } else {
+        base.to_owned()
+    }
+}
+
+/// A session cookie (`max_age` 0 deletes it), named by [`cookie_name`].
 pub fn session_cookie(
     name: &str,
     value: &str,
@@ -64,6 +76,7 @@ pub fn session_cookie(
     same_site: SameSite,
     secure: bool,
 ) -> String {
+    let name = cookie_name(name, secure);
     format!(
         "{name}={value}; Path=/; Max-Age={max_age}; HttpOnly; SameSite={}{}",
         match same_site {
@@ -187,8 +200,8 @@ impl Stored for CitizenSession {
 impl SessionPlace {
     /// The stored hash of the token in the request's cookie, if it carries one; the caller
     /// looks it up in its table and hands the result to [`SessionPlace::live`].
-    pub fn token_hash(&self, headers: &HeaderMap) -> Option<Vec<u8>> {
-        cookie(headers, self.cookie).map(token_hash)
+    pub fn token_hash(&self, headers: &HeaderMap, secure: bool) -> Option<Vec<u8>> {
+        cookie(headers, &cookie_name(self.cookie, secure)).map(token_hash)
     }
 
     /// The session found under `hash`, if it is still live (see [`keep_alive`]).
@@ -246,7 +259,7 @@ impl SessionPlace {
             now + ABSOLUTE_TIMEOUT,
         )
         .await?;
-        if let Some(old) = self.token_hash(headers) {
+        if let Some(old) = self.token_hash(headers, secure) {
             app::sessions::end(db, self.kind, &old).await?;
         }
         let mut response = Redirect::to(next).into_response();
@@ -265,7 +278,7 @@ impl SessionPlace {
         headers: &HeaderMap,
         secure: bool,
     ) -> Result<Response, AppError> {
-        if let Some(hash) = self.token_hash(headers) {
+        if let Some(hash) = self.token_hash(headers, secure) {
             app::sessions::end(db, self.kind, &hash).await?;
         }
         let mut response = Redirect::to(self.signed_out).into_response();
@@ -314,7 +327,7 @@ mod tests {
         );
         assert_eq!(
             OFFICERS.cookie("t0k", ABSOLUTE_TIMEOUT.whole_seconds(), true),
-            "motcua_officer=t0k; Path=/; Max-Age=43200; HttpOnly; SameSite=Strict; Secure"
+            "__Host-motcua_officer=t0k; Path=/; Max-Age=43200; HttpOnly; SameSite=Strict; Secure"
         );
         assert_eq!(
             OFFICERS.cookie("", 0, false),

@@ -530,3 +530,71 @@ async fn metrics_answer_the_machine_itself_or_the_operator_s_token_and_tls_sends
             .contains_key(header::STRICT_TRANSPORT_SECURITY)
     );
 }
+
+#[tokio::test]
+async fn over_tls_sessions_live_in_host_prefixed_cookies_a_sibling_subdomain_cannot_plant() {
+    let app = TestApp::configured(|state| state.secure_cookies = true).await;
+    demo_officers(&app).await;
+    let page = app.get("/back-office/sign-in").await;
+    let set = page
+        .headers
+        .get(header::SET_COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .expect("form cookie")
+        .to_owned();
+    assert!(
+        set.starts_with("__Host-motcua_form=") && set.contains("; Secure"),
+        "{set}"
+    );
+    let token = crate::desk::hidden(&page.body, "csrf").expect("token");
+    let signed_in = app
+        .request(
+            Request::post("/back-office/sign-in")
+                .header(header::COOKIE, format!("__Host-motcua_form={token}"))
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(format!(
+                    "username=xuly.xa&password=motcua-demo&csrf={token}"
+                )))
+                .expect("request"),
+        )
+        .await;
+    assert_eq!(
+        signed_in.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        signed_in.body
+    );
+    let session = signed_in
+        .headers
+        .get(header::SET_COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .expect("session cookie")
+        .to_owned();
+    assert!(
+        session.starts_with("__Host-motcua_officer=") && session.contains("; Secure"),
+        "{session}"
+    );
+    let value = session
+        .split(';')
+        .next()
+        .and_then(|pair| pair.split_once('='))
+        .map(|(_, v)| v.to_owned())
+        .expect("value");
+    let inbox = |cookie: String| {
+        app.request(
+            Request::get("/back-office/inbox")
+                .header(header::COOKIE, cookie)
+                .body(Body::empty())
+                .expect("request"),
+        )
+    };
+    assert_eq!(
+        inbox(format!("__Host-motcua_officer={value}")).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        inbox(format!("motcua_officer={value}")).await.status,
+        StatusCode::SEE_OTHER,
+        "an unprefixed cookie, which any subdomain could set, is not a session"
+    );
+}
