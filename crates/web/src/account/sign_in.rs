@@ -14,7 +14,7 @@ use domain::contact::Login;
 
 use crate::AppState;
 use crate::edge::form_token::{self, FormToken};
-use crate::edge::render::render;
+use crate::edge::render::{render, retry_after};
 use crate::edge::sessions::CITIZENS;
 use crate::error::AppError;
 use crate::limits::{ClientAddr, Side, minutes};
@@ -163,12 +163,7 @@ pub async fn sign_in(
     let typed = field(&fields, "login").trim().to_owned();
     let password = field(&fields, "password").to_owned();
     let next = safe_next(field(&fields, "next"));
-    let carried = form_token::carried(&headers, &fields, state.secure_cookies);
-    let token = if carried {
-        FormToken::for_page(&headers, state.secure_cookies)
-    } else {
-        FormToken::fresh(state.secure_cookies)
-    };
+    let (carried, token) = form_token::for_post(&headers, &fields, state.secure_cookies);
     let again = |status: StatusCode, error: String| -> Result<Response, AppError> {
         let mut response = render(&SignInPage::new(
             &state,
@@ -206,15 +201,11 @@ pub async fn sign_in(
     }
     let limits = &state.limits;
     if let Err(wait) = limits.sign_in_allowed(Side::Citizen, login.as_str(), &client) {
-        let mut response = again(
+        let response = again(
             StatusCode::TOO_MANY_REQUESTS,
             ui.t_n("account.error.limited", minutes(wait)),
         )?;
-        response.headers_mut().insert(
-            axum::http::header::RETRY_AFTER,
-            wait.as_secs().max(1).into(),
-        );
-        return Ok(response);
+        return Ok(retry_after(response, wait));
     }
     let stored = citizens::by_login(&state.db, login.as_str()).await?;
     let verified = match stored
@@ -270,12 +261,7 @@ pub async fn register(
     let name = field(&fields, "name").trim().to_owned();
     let typed = field(&fields, "login").trim().to_owned();
     let password = field(&fields, "password").to_owned();
-    let carried = form_token::carried(&headers, &fields, state.secure_cookies);
-    let token = if carried {
-        FormToken::for_page(&headers, state.secure_cookies)
-    } else {
-        FormToken::fresh(state.secure_cookies)
-    };
+    let (carried, token) = form_token::for_post(&headers, &fields, state.secure_cookies);
     let again = |name: String,
                  login: String,
                  errors: Vec<(&'static str, String)>,
@@ -301,12 +287,8 @@ pub async fn register(
             "login",
             ui.t_n("account.error.registrations_limited", minutes(wait)),
         )];
-        let mut response = again(name, typed, errors, StatusCode::TOO_MANY_REQUESTS)?;
-        response.headers_mut().insert(
-            axum::http::header::RETRY_AFTER,
-            wait.as_secs().max(1).into(),
-        );
-        return Ok(response);
+        let response = again(name, typed, errors, StatusCode::TOO_MANY_REQUESTS)?;
+        return Ok(retry_after(response, wait));
     }
     let mut errors: Vec<(&'static str, String)> = Vec::new();
     if name.is_empty() {

@@ -99,12 +99,7 @@ async fn sign_in(
     let password = field(&fields, "password").to_owned();
     let code = field(&fields, "code").trim().to_owned();
     let next = safe_next(field(&fields, "next"));
-    let carried = form_token::carried(&headers, &fields, state.secure_cookies);
-    let token = if carried {
-        FormToken::for_page(&headers, state.secure_cookies)
-    } else {
-        FormToken::fresh(state.secure_cookies)
-    };
+    let (carried, token) = form_token::for_post(&headers, &fields, state.secure_cookies);
     // The page again, with the status a program can tell refusals by.
     let again = |status: StatusCode, error: String| -> Result<Response, AppError> {
         let mut response = render(&SignInPage {
@@ -132,15 +127,11 @@ async fn sign_in(
     }
     let limits = &state.limits;
     if let Err(wait) = limits.sign_in_allowed(Side::Officer, &username, &client) {
-        let mut response = again(
+        let response = again(
             StatusCode::TOO_MANY_REQUESTS,
             ui.t_n("desk.sign_in.error_limited", minutes(wait)),
         )?;
-        response.headers_mut().insert(
-            axum::http::header::RETRY_AFTER,
-            wait.as_secs().max(1).into(),
-        );
-        return Ok(response);
+        return Ok(crate::edge::render::retry_after(response, wait));
     }
     let stored = app::accounts::officers::by_username(&state.db, &username).await?;
     let verified = match &stored {

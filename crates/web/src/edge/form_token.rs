@@ -64,6 +64,20 @@ impl FormToken {
     }
 }
 
+/// For a posted form: whether it carried the visitor's token, and the token the form shown again
+/// carries (the same one, or a fresh one after a refusal, whose cookie [`FormToken::attach`] sets).
+pub fn for_post(
+    headers: &HeaderMap,
+    fields: &[(String, String)],
+    secure: bool,
+) -> (bool, FormToken) {
+    if carried(headers, fields, secure) {
+        (true, FormToken::for_page(headers, secure))
+    } else {
+        (false, FormToken::fresh(secure))
+    }
+}
+
 /// Whether a post carries, in its `csrf` field, the token of the visitor's cookie.
 pub fn carried(headers: &HeaderMap, fields: &[(String, String)], secure: bool) -> bool {
     let Some(expected) = cookie(headers, &cookie_name(secure)).filter(|t| plausible(t)) else {

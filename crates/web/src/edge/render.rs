@@ -12,6 +12,15 @@ pub fn render(template: &impl Template) -> Result<Response, AppError> {
     Ok(Html(template.render()?).into_response())
 }
 
+/// Says on a page shown instead of what was asked (a form again, with its refusal) how long to
+/// wait before trying again (RFC 9110 §10.2.3), as every 429 does.
+pub fn retry_after(mut response: Response, wait: std::time::Duration) -> Response {
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, wait.as_secs().max(1).into());
+    response
+}
+
 /// Marks a page that shows a secret or someone's personal data (a key, a temporary password,
 /// an authenticator secret, a personal ID) as never to be kept in any cache.
 pub fn no_store(mut response: Response) -> Response {
