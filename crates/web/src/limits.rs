@@ -256,10 +256,18 @@ fn reported_address(item: &str) -> Option<IpAddr> {
 pub struct ClientAddr(pub Option<IpAddr>);
 
 impl ClientAddr {
-    /// The key limits count under.
+    /// The key limits count under: an IPv4 address, or an IPv6 address's /64 network. One
+    /// subscriber gets a whole /64 and may use any address in it (RFC 6177, RFC 8981), so
+    /// counting per address would let anyone step past every limit by changing the last bits.
     pub fn key(&self) -> String {
-        self.0
-            .map_or_else(|| "unknown".to_owned(), |ip| ip.to_string())
+        match self.0.map(|ip| ip.to_canonical()) {
+            None => "unknown".to_owned(),
+            Some(IpAddr::V4(ip)) => ip.to_string(),
+            Some(IpAddr::V6(ip)) => {
+                let s = ip.segments();
+                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+            }
+        }
     }
 }
 
@@ -366,6 +374,20 @@ mod tests {
                 .is_err()
         );
         assert!(limits.tracking_allowed(code, &client("10.1.2.3")).is_ok());
+    }
+
+    #[test]
+    fn an_ipv6_client_is_counted_by_its_64_network_so_changing_its_last_bits_does_not_help() {
+        assert_eq!(
+            client("2001:db8:1:2::1").key(),
+            client("2001:db8:1:2:ffff:ffff:ffff:ffff").key()
+        );
+        assert_ne!(
+            client("2001:db8:1:2::1").key(),
+            client("2001:db8:1:3::1").key()
+        );
+        assert_eq!(client("::ffff:192.0.2.7").key(), "192.0.2.7");
+        assert_eq!(ClientAddr(None).key(), "unknown");
     }
 
     #[test]
