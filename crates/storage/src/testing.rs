@@ -74,3 +74,20 @@ impl TestDb {
         Ok(test)
     }
 }
+
+/// Records an active handling officer `id` of `unit` once, so that tests can assign dossiers to
+/// them (an assignment names an officer who exists and can handle the dossier).
+pub async fn handling_officer(db: &Db, id: &str, unit: &str) -> Result<(), StorageError> {
+    if db.officer_by_id(id).await?.is_some() {
+        return Ok(());
+    }
+    db.create_officer(&crate::officers::NewOfficer {
+        id: id.into(),
+        username: format!("xuly.{id}"),
+        full_name: "Chuyên viên thử".into(),
+        agency_code: unit.into(),
+        role: "handling".into(),
+        password_hash: "$argon2id$placeholder".into(),
+    })
+    .await
+}

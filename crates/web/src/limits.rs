@@ -83,18 +83,19 @@ impl Default for Limits {
 impl Limits {
     /// Whether `client` may try the digits of dossier `code` now; `Err` says how long to wait.
     pub fn tracking_allowed(&self, code: &str, client: &ClientAddr) -> Result<(), Duration> {
-        let pair = format!("{code}|{}", client.key());
+        let client = client.key();
         self.tracking_by_code_and_client
-            .check(&pair)
-            .and(self.tracking_by_client.check(&client.key()))
+            .check(&format!("{code}|{client}"))
+            .and(self.tracking_by_client.check(&client))
             .and(self.tracking_by_code.check(code))
     }
 
     /// Counts a wrong code or wrong digits.
     pub fn tracking_failed(&self, code: &str, client: &ClientAddr) {
+        let client = client.key();
         self.tracking_by_code_and_client
-            .fail(&format!("{code}|{}", client.key()));
-        self.tracking_by_client.fail(&client.key());
+            .fail(&format!("{code}|{client}"));
+        self.tracking_by_client.fail(&client);
         self.tracking_by_code.fail(code);
     }
 

@@ -132,22 +132,10 @@ pub fn commune_procedure(app: &App) -> Procedure {
         .clone()
 }
 
-/// Records an active handling officer `id` of `unit` once, so that dossiers can be assigned to
-/// them (an assignment names an officer who exists and can handle the dossier).
+/// Records an active handling officer `id` of `unit` once (`storage::testing::handling_officer`).
 #[allow(dead_code)]
 pub async fn handling_officer(app: &App, id: &str, unit: &str) {
-    if app.db.officer_by_id(id).await.expect("read").is_some() {
-        return;
-    }
-    app.db
-        .create_officer(&storage::officers::NewOfficer {
-            id: id.into(),
-            username: format!("xuly.{id}"),
-            full_name: "Chuyên viên thử".into(),
-            agency_code: unit.into(),
-            role: "handling".into(),
-            password_hash: "$argon2id$placeholder".into(),
-        })
+    storage::testing::handling_officer(&app.db, id, unit)
         .await
         .expect("officer");
 }

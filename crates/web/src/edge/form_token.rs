@@ -10,14 +10,17 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use uuid::Uuid;
 
-use crate::edge::sessions::{CSRF_FIELD, constant_time_eq, set_cookie};
+use crate::edge::sessions::{CSRF_FIELD, SameSite, constant_time_eq, session_cookie, set_cookie};
 use crate::ui::cookie;
 
 /// How long a form's token stays valid: a working day at the counter.
 const MAX_AGE_SECONDS: i64 = 12 * 3600;
 
+/// The cookie's name before `sessions::cookie_name` prefixes it over TLS.
+const COOKIE: &str = "motcua_form";
+
 fn cookie_name(secure: bool) -> String {
-    crate::edge::sessions::cookie_name("motcua_form", secure)
+    crate::edge::sessions::cookie_name(COOKIE, secure)
 }
 
 /// A token is 32 lower-case hexadecimal digits; anything else in the cookie is ignored.
@@ -48,10 +51,12 @@ impl FormToken {
     /// A new token, whatever the visitor had (after a refused post).
     pub fn fresh(secure: bool) -> FormToken {
         let value = Uuid::new_v4().simple().to_string();
-        let new_cookie = Some(format!(
-            "{}={value}; Path=/; Max-Age={MAX_AGE_SECONDS}; HttpOnly; SameSite=Lax{}",
-            cookie_name(secure),
-            if secure { "; Secure" } else { "" }
+        let new_cookie = Some(session_cookie(
+            COOKIE,
+            &value,
+            MAX_AGE_SECONDS,
+            SameSite::Lax,
+            secure,
         ));
         FormToken { value, new_cookie }
     }

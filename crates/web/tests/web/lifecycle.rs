@@ -21,16 +21,7 @@ fn officer(id: &str, role: OfficerRole, unit: &str) -> Actor {
 
 /// Records an active handling officer `id` of `unit`, whom dossiers can be assigned to.
 async fn handling_officer(app: &TestApp, id: &str, unit: &str) {
-    app.db
-        .db
-        .create_officer(&storage::officers::NewOfficer {
-            id: id.into(),
-            username: format!("xuly.{id}"),
-            full_name: "Chuyên viên thử".into(),
-            agency_code: unit.into(),
-            role: "handling".into(),
-            password_hash: "$argon2id$placeholder".into(),
-        })
+    storage::testing::handling_officer(&app.db.db, id, unit)
         .await
         .expect("officer");
 }
