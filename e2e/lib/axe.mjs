@@ -55,4 +55,5 @@ export const PAGE_TEMPLATES = [
   'desk/officers.html', 'desk/security.html', 'account/papers.html',
   'back_office/monthly_report.html', 'desk/personal_id_search.html',
   'back_office/outbox.html', 'desk/alerts.html', 'desk/webhooks.html',
+  'ratings/rate.html', 'ratings/report.html',
 ];

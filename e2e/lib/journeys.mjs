@@ -359,6 +359,33 @@ export async function backOffice(actor, citizen, audit, { baseUrl }) {
   await openDossier(actor, code);
   await act(actor, 'return_result', { method: 'counter' });
   await audit.page(page, 'desk/dossier.html', 'returned');
+  // The walk-in rates at the counter's kiosk: the officer opens the page on the screen facing
+  // them (a new window in real use; here the same tab), which needs no session.
+  const kioskHref = await page.locator('#kiosk-link').getAttribute('href');
+  assert.match(kioskHref, /^\/ratings\/.+door=kiosk/, `kiosk link ${kioskHref}`);
+  await signOut(actor);
+  resp = await actor.goto(kioskHref);
+  assert.equal(status(resp), 200, `the kiosk page answered ${status(resp)}`);
+  assert.ok(await page.locator('.rating.kiosk').count(), 'the kiosk page is not in its kiosk form');
+  await audit.page(page, 'ratings/rate.html', 'kiosk');
+  resp = await actor.submit('form.rating-form button[type=submit]');
+  assert.equal(status(resp), 400, `an empty rating answered ${status(resp)}`);
+  assert.ok(await page.locator('.error-summary').isVisible());
+  await audit.page(page, 'ratings/rate.html', 'kiosk-error');
+  for (const [name, value] of [['level', 'acceptable'], ['one_stop', 'good'], ['disclosure', 'good'],
+    ['conduct', 'fair'], ['asked_outside_rules', 'no'], ['feedback_handling', 'not_applicable']]) {
+    await actor.radio(name, value);
+  }
+  resp = await actor.submit('form.rating-form button[type=submit]');
+  assert.equal(status(resp), 200, `the kiosk rating answered ${status(resp)}`);
+  assert.ok(await page.locator('#rating-thanks').isVisible(), 'no thanks after the kiosk rating');
+  await audit.page(page, 'ratings/rate.html', 'kiosk-thanks');
+  // The leader reads the ratings report: one or two ratings so far, so no figure is shown.
+  await signIn(actor, 'lanhdao.xa');
+  resp = await actor.follow('.officer-bar a[href="/back-office/reports/ratings"]');
+  assert.equal(status(resp), 200, `the ratings report answered ${status(resp)}`);
+  assert.ok((await text(page, 'main')).includes('Dưới 5 đánh giá'), 'a figure from fewer than five ratings');
+  await audit.page(page, 'ratings/report.html', 'ratings-report');
   await signOut(actor);
 
   // An officer of a department cannot open, nor act on, the commune's dossier: by its address
@@ -418,6 +445,17 @@ export async function backOffice(actor, citizen, audit, { baseUrl }) {
   assert.equal(await cp.locator('.tracking-result .timeline li').count(), api.timeline.length,
     'the tracking page shows a different number of events from the API');
   await audit.page(cp, 'tracking.html', 'tracking-returned');
+  // The tracking page invites the citizen to rate; the kiosk rating is theirs to change.
+  resp = await citizen.follow('.tracking-result a[href^="/ratings/"]');
+  assert.equal(status(resp), 200, `the rating page answered ${status(resp)}`);
+  assert.ok(await cp.locator('#rating-given').isVisible(), 'the kiosk rating is not shown');
+  assert.ok(await cp.locator('input[name=level][value=acceptable]').isChecked(), 'the given level is not chosen');
+  await audit.page(cp, 'ratings/rate.html', 'rating-change');
+  await citizen.radio('level', 'satisfied');
+  resp = await citizen.submit('form.rating-form button[type=submit]');
+  assert.equal(status(resp), 200, `the changed rating answered ${status(resp)}`);
+  assert.ok((await text(cp, '#rating-thanks')).includes('thay đổi đánh giá đến'), 'the change deadline is not shown');
+  await audit.page(cp, 'ratings/rate.html', 'rating-changed');
   // A gateway's return that carries no valid signature: the payer is told plainly, nothing moves.
   resp = await citizen.goto(`${baseUrl}/payments/vnpay/return?vnp_TxnRef=MC0&vnp_SecureHash=00`);
   assert.equal(status(resp), 400, `an unsigned return answered ${status(resp)}`);

@@ -17,6 +17,7 @@ pub mod notifications;
 pub mod outbox;
 pub mod payments;
 pub mod personal_data;
+pub mod ratings;
 pub mod reference;
 pub mod registry;
 pub mod reports;

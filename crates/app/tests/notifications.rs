@@ -254,6 +254,67 @@ async fn internal_steps_send_nothing_and_a_refusal_at_intake_is_told_with_its_re
 }
 
 #[tokio::test]
+async fn the_notice_of_the_end_invites_the_applicant_to_rate_through_a_signed_link() {
+    let (_db, app) = application().await;
+    let recorder = Arc::new(Recorder::default());
+    let app = notifying(app, &recorder);
+    let view = accepted_walk_in(&app, 3).await;
+    compose_and_deliver(&app).await;
+    assert!(
+        !recorder.emails()[0].text.contains("/ratings/"),
+        "an open dossier is not rated"
+    );
+    let data = app.reference.get();
+    let service = DossierService::new(&app.db, &app.vault, &data);
+    let procedure = commune_procedure(&app);
+    service
+        .act(
+            &view.stored.code,
+            None,
+            &leader(&procedure),
+            &Action::Stop {
+                reasons: "Người nộp đề nghị dừng giải quyết".into(),
+            },
+            OffsetDateTime::now_utc(),
+            None,
+        )
+        .await
+        .expect("stopped");
+    compose_and_deliver(&app).await;
+    let emails = recorder.emails();
+    let stopped = emails.last().expect("the stop is told");
+    let start = stopped
+        .text
+        .find("/ratings/")
+        .unwrap_or_else(|| panic!("no rating link: {}", stopped.text));
+    let link = stopped.text[start..]
+        .split_whitespace()
+        .next()
+        .expect("link");
+    assert!(link.contains("door=notice"), "{link}");
+    // The link is the vault's own and opens the page for this dossier.
+    let query: Vec<(&str, &str)> = link
+        .split_once('?')
+        .expect("query")
+        .1
+        .split('&')
+        .filter_map(|p| p.split_once('='))
+        .collect();
+    let get = |k: &str| query.iter().find(|(n, _)| *n == k).map(|(_, v)| *v).expect(k);
+    let parsed = app::ratings::RatingLink {
+        code: view.stored.code.clone(),
+        door: app::ratings::Door::Notice,
+        until: get("until").parse().expect("until"),
+        signature: get("sig").to_owned(),
+    };
+    assert_eq!(parsed.check(&app.vault, OffsetDateTime::now_utc()), Ok(()));
+    assert!(
+        !recorder.texts().last().expect("sms").text.contains("/ratings/"),
+        "the SMS stays within two messages"
+    );
+}
+
+#[tokio::test]
 async fn with_the_transport_down_notices_wait_in_order_and_go_out_when_it_is_back() {
     let (_db, app) = application().await;
     let recorder = Arc::new(Recorder::default());

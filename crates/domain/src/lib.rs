@@ -14,5 +14,6 @@ pub mod notice;
 pub mod paper;
 pub mod password;
 pub mod payment;
+pub mod rating;
 pub mod search;
 pub mod webhook;

@@ -19,6 +19,7 @@ pub mod officers;
 pub mod papers;
 pub mod payments;
 pub mod personal_data_views;
+pub mod ratings;
 pub mod reference_data;
 pub mod registry_lookups;
 pub mod reports;

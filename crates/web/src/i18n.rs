@@ -62,6 +62,8 @@ const VI: &str = concat!(
     include_str!("../locales/vi/outbox.toml"),
     "\n",
     include_str!("../locales/vi/webhooks.toml"),
+    "\n",
+    include_str!("../locales/vi/ratings.toml"),
 );
 const EN: &str = concat!(
     include_str!("../locales/en/common.toml"),
@@ -81,6 +83,8 @@ const EN: &str = concat!(
     include_str!("../locales/en/outbox.toml"),
     "\n",
     include_str!("../locales/en/webhooks.toml"),
+    "\n",
+    include_str!("../locales/en/ratings.toml"),
 );
 
 type Table = HashMap<String, String>;

@@ -21,6 +21,7 @@ mod outbox;
 mod params;
 pub mod payments;
 mod portal;
+mod ratings;
 mod recent;
 pub mod registry;
 mod tracking;
@@ -165,6 +166,7 @@ pub fn app(state: AppState) -> Router {
         .merge(payments::router())
         .merge(registry::router())
         .merge(monthly_report::router())
+        .merge(ratings::router())
         .merge(outbox::router())
         .merge(ops::router())
         .fallback(not_found)

@@ -14,12 +14,12 @@ use axum::Router;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use axum::routing::get;
-use domain::calendar::VIETNAM_OFFSET;
 use serde::Deserialize;
-use time::{Date, Month, OffsetDateTime, Time};
+use time::OffsetDateTime;
 
 use crate::AppState;
 use crate::edge::officer::Officer;
+use crate::edge::period::{percent, report_month};
 use crate::edge::render::render;
 use crate::error::AppError;
 use crate::recent::Recent;
@@ -139,15 +139,6 @@ impl Line {
     }
 }
 
-fn percent(part: i64, whole: i64) -> String {
-    if whole <= 0 {
-        "–".to_owned()
-    } else {
-        let per_mille = part * 1000 / whole;
-        format!("{},{} %", per_mille / 10, per_mille % 10)
-    }
-}
-
 #[derive(Template)]
 #[template(path = "back_office/monthly_report.html")]
 struct ReportPage {
@@ -157,12 +148,6 @@ struct ReportPage {
     month_label: String,
     lines: Vec<Line>,
     total: Line,
-}
-
-fn month_start(year: i32, month: Month) -> Option<OffsetDateTime> {
-    Date::from_calendar_date(year, month, 1)
-        .ok()
-        .map(|d| d.with_time(Time::MIDNIGHT).assume_offset(VIETNAM_OFFSET))
 }
 
 /// `GET /back-office/reports/monthly?month=YYYY-MM`.
@@ -175,33 +160,8 @@ pub async fn page(
     if !officer.may(&domain::access::Request::ReadReports) {
         return Err(AppError::Forbidden);
     }
-    let today = state.today();
-    let bad = || AppError::BadRequest(ui.t("report.monthly.bad_month").to_owned());
-    let (year, month) = match q.month.as_deref().map(str::trim).filter(|m| !m.is_empty()) {
-        None => (today.year(), today.month()),
-        Some(text) => {
-            let (y, m) = text.split_once('-').ok_or_else(bad)?;
-            let year = y
-                .parse::<i32>()
-                .ok()
-                .filter(|y| (2000..=today.year() + 1).contains(y))
-                .ok_or_else(bad)?;
-            let month = m
-                .parse::<u8>()
-                .ok()
-                .and_then(|m| Month::try_from(m).ok())
-                .ok_or_else(bad)?;
-            (year, month)
-        }
-    };
-    let next = if month == Month::December {
-        month_start(year + 1, Month::January)
-    } else {
-        month_start(year, month.next())
-    };
-    let (Some(from), Some(to)) = (month_start(year, month), next) else {
-        return Err(bad());
-    };
+    let period = report_month(&ui, state.today(), q.month.as_deref())?;
+    let (from, to) = (period.from, period.to);
     let figures = figures_of(&state, from, to).await?;
     let mut by_agency: BTreeMap<String, Line> = BTreeMap::new();
     for r in &figures.received {
@@ -236,14 +196,9 @@ pub async fn page(
         })
         .collect();
     total.shares();
-    let number = u8::from(month);
     render(&ReportPage {
-        month: format!("{year:04}-{number:02}"),
-        month_label: if ui.is_en() {
-            format!("{year:04}-{number:02}")
-        } else {
-            format!("{number:02}/{year:04}")
-        },
+        month: period.value,
+        month_label: period.label,
         lines,
         total,
         officer,
@@ -254,6 +209,8 @@ pub async fn page(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::edge::period::month_start;
+    use time::Month;
 
     fn figures(n: i64) -> Arc<MonthlyFigures> {
         Arc::new(MonthlyFigures {

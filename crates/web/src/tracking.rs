@@ -61,6 +61,8 @@ struct Found {
     asked: Option<(Vec<String>, Vec<String>)>,
     /// Fees due, with the pay form.
     pay: Option<crate::edge::pay_panel::PayPanel>,
+    /// The rating page, once the dossier has ended.
+    rate_href: Option<String>,
 }
 
 #[derive(Template)]
@@ -124,6 +126,11 @@ async fn page(
             .await?;
             let found = Found {
                 pay,
+                rate_href: crate::edge::links::rating_href(
+                    &state.vault,
+                    &view,
+                    app::ratings::Door::Tracking,
+                ),
                 code: view.stored.code.clone(),
                 procedure,
                 status: ui.t(&format!("dossier_status.{}", view.state.status.as_str())),

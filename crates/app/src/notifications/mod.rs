@@ -456,6 +456,21 @@ impl Values {
             }
             _ => {}
         }
+        if matches!(
+            change,
+            Change::ResultReturned { .. } | Change::Refused { .. } | Change::Stopped { .. }
+        ) && let Some(window) = domain::rating::RatingWindow::of(&view.state)
+        {
+            // The applicant is asked to rate what they received (Decree 61/2018/NĐ-CP Art. 32.2);
+            // the link opens the rating page without the digits or a sign-in.
+            let link = crate::ratings::RatingLink::new(
+                &app.vault,
+                &code,
+                crate::ratings::Door::Notice,
+                window.ended_at,
+            );
+            pairs.push(("rate_link", format!("{base}{}", link.path())));
+        }
         let method = return_method(view);
         let collect = texts::fill(
             texts::text(

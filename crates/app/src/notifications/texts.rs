@@ -102,7 +102,7 @@ pub struct Rendered {
     pub sms: String,
 }
 
-/// Notice `kind` in `lang` with `values`; `link` and `form_link` are web addresses.
+/// Notice `kind` in `lang` with `values`; `link`, `form_link` and `rate_link` are web addresses.
 pub fn render(kind: NoticeKind, lang: Language, values: &[(&str, &str)]) -> Rendered {
     let section = kind.as_str();
     let part = |name: &str| fill(text(lang, section, name), values);
@@ -111,6 +111,9 @@ pub fn render(kind: NoticeKind, lang: Language, values: &[(&str, &str)]) -> Rend
     let mut paragraphs = vec![common("greeting"), part("body"), common("track")];
     if has("form_link") {
         paragraphs.push(common("form"));
+    }
+    if has("rate_link") {
+        paragraphs.push(common("rate"));
     }
     paragraphs.push(common("signature"));
     let text = paragraphs.join("\n\n");
@@ -174,10 +177,11 @@ mod tests {
     use super::*;
 
     const PARTS: [&str; 3] = ["subject", "body", "sms"];
-    const COMMON: [&str; 7] = [
+    const COMMON: [&str; 8] = [
         "greeting",
         "track",
         "form",
+        "rate",
         "signature",
         "counter",
         "post",

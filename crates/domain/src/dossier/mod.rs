@@ -78,4 +78,4 @@ pub use state::{Apology, ApplyError, DossierState, apply, replay};
 pub use status::Status;
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

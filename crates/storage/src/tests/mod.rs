@@ -9,5 +9,6 @@ mod dossier;
 mod group_commit;
 mod papers;
 mod payments;
+mod ratings;
 mod reference;
 mod scratch;

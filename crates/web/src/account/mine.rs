@@ -111,6 +111,8 @@ struct DossierPage {
     asked: Option<Vec<String>>,
     supplement_href: Option<String>,
     forms_href: String,
+    /// The rating page, once the dossier has ended.
+    rate_href: Option<String>,
     pay: Option<crate::edge::pay_panel::PayPanel>,
     /// The electronic results issued: (link, file name, size).
     results: Vec<(String, String, String)>,
@@ -200,6 +202,11 @@ pub async fn dossier(
         }),
         asked,
         forms_href: crate::edge::links::verification_url("", &view, None),
+        rate_href: crate::edge::links::rating_href(
+            &state.vault,
+            &view,
+            app::ratings::Door::Account,
+        ),
         code: view.stored.code.clone(),
         ui,
     })

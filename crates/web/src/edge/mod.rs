@@ -18,6 +18,7 @@ pub mod links;
 pub mod officer;
 pub mod pay_panel;
 pub mod pdf;
+pub mod period;
 pub mod problem;
 pub mod proof;
 pub mod render;

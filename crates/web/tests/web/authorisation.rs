@@ -415,6 +415,14 @@ async fn every_route_answers_every_actor_as_the_policy_says() {
         sessions.push(officer(&app, username).await);
     }
 
+    let link = app::ratings::RatingLink::new(
+        &app.state.vault,
+        &code,
+        app::ratings::Door::Kiosk,
+        OffsetDateTime::now_utc(),
+    );
+    let rating_link = link.path();
+    let (rating_until, rating_sig) = (link.until.to_string(), link.signature.clone());
     let p = &procedure.code;
     let form = |fields: &[(&'static str, &str)]| {
         Body2::Form(fields.iter().map(|(k, v)| (*k, (*v).to_owned())).collect())
@@ -455,6 +463,44 @@ async fn every_route_answers_every_actor_as_the_policy_says() {
             body: Body2::Json(r#"{"code": "", "digits": ""}"#.into()),
             expect: all(400),
         },
+        // A dossier's rating page opens only with its signed link, whoever holds it; this
+        // dossier is still open, so the page says so and a rating posted is refused.
+        get(
+            "/ratings/{code}",
+            format!(
+                "{}0",
+                rating_link.trim_end_matches(|c: char| c.is_ascii_hexdigit())
+            ),
+            all(403),
+        ),
+        get("/ratings/{code}", rating_link.clone(), all(200)),
+        Row {
+            method: "POST",
+            route: "/ratings/{code}",
+            uri: format!("/ratings/{code}"),
+            body: form(&[
+                ("door", "kiosk"),
+                ("until", rating_until.as_str()),
+                ("sig", rating_sig.as_str()),
+                ("level", "satisfied"),
+                ("one_stop", "good"),
+                ("disclosure", "good"),
+                ("conduct", "good"),
+                ("asked_outside_rules", "no"),
+                ("feedback_handling", "not_applicable"),
+                ("online_service", "good"),
+            ]),
+            expect: all(409),
+        },
+        // The ratings report: read by those who read reports.
+        get(
+            "/back-office/reports/ratings",
+            "/back-office/reports/ratings".into(),
+            officers_only(
+                [Is(403), Is(403), Is(200), Is(200), Is(200)],
+                [Is(403), Is(200)],
+            ),
+        ),
         get(
             "/tracking/supplement",
             "/tracking/supplement".into(),

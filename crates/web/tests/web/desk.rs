@@ -146,9 +146,22 @@ pub(crate) async fn intake_post(
     papers: &[&str],
 ) -> Reply {
     let token = format!("intake-{decision}-{}", papers.len());
+    intake_post_with_token(app, reception, &token, decision, reasons, papers).await
+}
+
+/// [`intake_post`] with the form's one-time token given, for tests that register several
+/// dossiers alike (the same token again is the same registration, answered once).
+pub(crate) async fn intake_post_with_token(
+    app: &TestApp,
+    reception: &Session,
+    token: &str,
+    decision: &str,
+    reasons: &str,
+    papers: &[&str],
+) -> Reply {
     let mut fields: Vec<(&str, &str)> = papers.iter().map(|p| ("papers", *p)).collect();
     fields.extend_from_slice(&[
-        ("form_token", token.as_str()),
+        ("form_token", token),
         ("procedure", BIRTH_REGISTRATION),
         ("kind", "citizen"),
         ("name", "Nguyễn Thị Hồng Nhung"),

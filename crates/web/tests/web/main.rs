@@ -15,6 +15,7 @@ mod ops;
 mod pages;
 mod payments;
 mod personal_data;
+mod ratings;
 mod registry;
 mod reports;
 mod results;

@@ -17,9 +17,9 @@ use crate::catalogue::{
 };
 
 /// The lead agency of the test procedures.
-const LEAD: &str = "000.00.15.H27";
+pub(crate) const LEAD: &str = "000.00.15.H27";
 /// Another agency, for transfers and units that must not act.
-const OTHER: &str = "000.00.16.H27";
+pub(crate) const OTHER: &str = "000.00.16.H27";
 
 /// The default holidays of 2025–2027 with the default office hours.
 fn calendar() -> WorkCalendar {
@@ -56,7 +56,7 @@ fn standard_workflow() -> Workflow {
 }
 
 /// Reception and handling only: no approval step.
-fn workflow_without_leader() -> Workflow {
+pub(crate) fn workflow_without_leader() -> Workflow {
     Workflow {
         code: "no-leader".into(),
         version: 1,
@@ -70,9 +70,9 @@ fn workflow_without_leader() -> Workflow {
 }
 
 /// The papers of the test procedure.
-const DECLARATION: &str = "Tờ khai";
-const BIRTH_CERTIFICATE: &str = "Giấy khai sinh";
-const POWER_OF_ATTORNEY: &str = "Giấy ủy quyền";
+pub(crate) const DECLARATION: &str = "Tờ khai";
+pub(crate) const BIRTH_CERTIFICATE: &str = "Giấy khai sinh";
+pub(crate) const POWER_OF_ATTORNEY: &str = "Giấy ủy quyền";
 
 fn procedure(duration: LegalDuration, workflow: &Workflow) -> Procedure {
     Procedure {
@@ -114,7 +114,7 @@ fn procedure(duration: LegalDuration, workflow: &Workflow) -> Procedure {
 }
 
 /// A local Vietnamese time as a UTC instant.
-fn vn(local: PrimitiveDateTime) -> OffsetDateTime {
+pub(crate) fn vn(local: PrimitiveDateTime) -> OffsetDateTime {
     local
         .assume_offset(crate::calendar::VIETNAM_OFFSET)
         .to_offset(time::UtcOffset::UTC)
@@ -125,14 +125,14 @@ fn local_of(at: OffsetDateTime) -> PrimitiveDateTime {
     crate::calendar::to_vietnam_local(at).expect("in range")
 }
 
-fn applicant_info() -> Applicant {
+pub(crate) fn applicant_info() -> Applicant {
     Applicant {
         id: "citizen-1".into(),
         kind: ApplicantKind::Citizen,
     }
 }
 
-fn applicant() -> Actor {
+pub(crate) fn applicant() -> Actor {
     Actor::Applicant {
         applicant_id: "citizen-1".into(),
     }
@@ -144,7 +144,7 @@ fn stranger() -> Actor {
     }
 }
 
-fn officer(id: &str, role: OfficerRole, unit: &str) -> Actor {
+pub(crate) fn officer(id: &str, role: OfficerRole, unit: &str) -> Actor {
     Actor::Officer {
         officer_id: id.into(),
         role,
@@ -152,11 +152,11 @@ fn officer(id: &str, role: OfficerRole, unit: &str) -> Actor {
     }
 }
 
-fn reception() -> Actor {
+pub(crate) fn reception() -> Actor {
     officer("r1", OfficerRole::Reception, LEAD)
 }
 
-fn handler() -> Actor {
+pub(crate) fn handler() -> Actor {
     officer("h1", OfficerRole::Handling, LEAD)
 }
 
@@ -164,7 +164,7 @@ fn other_handler() -> Actor {
     officer("h2", OfficerRole::Handling, LEAD)
 }
 
-fn leader() -> Actor {
+pub(crate) fn leader() -> Actor {
     officer("l1", OfficerRole::Leader, LEAD)
 }
 
@@ -195,25 +195,25 @@ fn receive_at_counter(at: OffsetDateTime) -> Action {
     }
 }
 
-fn reasons(text: &str) -> String {
+pub(crate) fn reasons(text: &str) -> String {
     text.into()
 }
 
 /// A dossier under test: the procedure, workflow and calendar it runs with, and its log.
-struct Dossier {
+pub(crate) struct Dossier {
     calendar: WorkCalendar,
     procedure: Procedure,
     workflow: Workflow,
     state: Option<DossierState>,
-    events: Vec<Event>,
+    pub(crate) events: Vec<Event>,
 }
 
 impl Dossier {
-    fn new(duration: LegalDuration) -> Self {
+    pub(crate) fn new(duration: LegalDuration) -> Self {
         Self::with_workflow(duration, standard_workflow())
     }
 
-    fn with_workflow(duration: LegalDuration, workflow: Workflow) -> Self {
+    pub(crate) fn with_workflow(duration: LegalDuration, workflow: Workflow) -> Self {
         Self {
             calendar: calendar(),
             procedure: procedure(duration, &workflow),
@@ -253,7 +253,7 @@ impl Dossier {
     }
 
     /// Performs an action that must be allowed.
-    fn act(&mut self, actor: &Actor, action: Action, at: OffsetDateTime) -> &mut Self {
+    pub(crate) fn act(&mut self, actor: &Actor, action: Action, at: OffsetDateTime) -> &mut Self {
         if let Err(refusal) = self.try_act(actor, action.clone(), at) {
             panic!("{} refused: {refusal}", action.name());
         }
@@ -270,26 +270,26 @@ impl Dossier {
         refusal
     }
 
-    fn state(&self) -> &DossierState {
+    pub(crate) fn state(&self) -> &DossierState {
         self.state.as_ref().expect("the dossier exists")
     }
 
     /// Submitted online at `at`.
-    fn submitted(duration: LegalDuration, at: OffsetDateTime) -> Self {
+    pub(crate) fn submitted(duration: LegalDuration, at: OffsetDateTime) -> Self {
         let mut dossier = Self::new(duration);
         dossier.act(&applicant(), submit_online(at), at);
         dossier
     }
 
     /// Submitted and accepted at `at`.
-    fn accepted(duration: LegalDuration, at: OffsetDateTime) -> Self {
+    pub(crate) fn accepted(duration: LegalDuration, at: OffsetDateTime) -> Self {
         let mut dossier = Self::submitted(duration, at);
         dossier.act(&reception(), Action::Accept, at);
         dossier
     }
 
     /// Accepted and assigned to `h1` at `at`.
-    fn processing(duration: LegalDuration, at: OffsetDateTime) -> Self {
+    pub(crate) fn processing(duration: LegalDuration, at: OffsetDateTime) -> Self {
         let mut dossier = Self::accepted(duration, at);
         dossier.act(
             &leader(),
@@ -302,7 +302,7 @@ impl Dossier {
     }
 
     /// Processed, approved and ready at `at`.
-    fn ready(duration: LegalDuration, at: OffsetDateTime) -> Self {
+    pub(crate) fn ready(duration: LegalDuration, at: OffsetDateTime) -> Self {
         let mut dossier = Self::processing(duration, at);
         dossier
             .act(

@@ -86,6 +86,9 @@ struct DossierPage {
     notices: Vec<crate::outbox::NoticeRow>,
     /// The personal-ID panel, when the applicant gave one.
     identity: Option<super::personal_id::Panel>,
+    /// The rating page in its kiosk form, for the applicant at the counter once the dossier has
+    /// ended; offered to the officers who act on it.
+    kiosk_href: Option<String>,
 }
 
 /// The officer may see the dossier (the policy: their unit received it or holds it now).
@@ -183,6 +186,9 @@ pub async fn render_page(
         &app::outbox::of_dossier(state, view.stored.id).await?,
         crate::outbox::Reader::Officer,
     );
+    let kiosk_href = may_act(&officer, &view).ok().and_then(|()| {
+        crate::edge::links::rating_href(&state.vault, &view, app::ratings::Door::Kiosk)
+    });
     let status = ui.t(&format!("dossier_status.{}", s.status.as_str()));
     let mark = urgency(&data.calendar, s, now).map(|u| super::inbox::mark(&ui, u));
     let page = DossierPage {
@@ -206,6 +212,7 @@ pub async fn render_page(
         payments,
         notices,
         identity,
+        kiosk_href,
         ui,
         officer,
     };
