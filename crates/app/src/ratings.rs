@@ -6,7 +6,7 @@
 //! and indicator 5.4 of Decision 766/QĐ-TTg.
 
 use domain::rating::{
-    Answers, Facts, IndicatorScore, RatingRefusal, RatingTally, Scored,
+    Answers, Facts, IndicatorScore, MIN_RATINGS_SHOWN, RatingRefusal, RatingTally, Scored,
     dossier_receiving_satisfaction, may_rate, score,
 };
 use storage::Db;
@@ -22,6 +22,18 @@ pub use storage::ratings::RatingGroup;
 
 /// The purpose a rating link is signed for.
 const LINK_PURPOSE: &str = "rating";
+
+/// How long past its time a link still takes the answers posted from the page it opened.
+pub const POST_GRACE: Duration = Duration::minutes(10);
+
+/// How long after a dossier ended the officer at the counter is offered the kiosk page: the
+/// applicant rates while still there, not some other day on someone else's behalf.
+pub const KIOSK_OFFER: Duration = Duration::hours(1);
+
+/// Whether the officer at the counter may open the kiosk page of a dossier in `state` at `now`.
+pub fn kiosk_offered(state: &domain::dossier::DossierState, now: OffsetDateTime) -> bool {
+    domain::rating::RatingWindow::of(state).is_some_and(|w| now <= w.ended_at + KIOSK_OFFER)
+}
 
 /// Through which door the applicant came to rate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -110,6 +122,26 @@ impl RatingLink {
 
     /// Whether the link is the vault's own and still works at `now`.
     pub fn check(&self, vault: &PersonalDataVault, now: OffsetDateTime) -> Result<(), LinkError> {
+        self.check_with_grace(vault, now, Duration::ZERO)
+    }
+
+    /// [`RatingLink::check`] for answers posted from a page the link opened: they are taken
+    /// for [`POST_GRACE`] past the link's time, so a person who took a while to answer does not
+    /// lose what they chose.
+    pub fn check_posted(
+        &self,
+        vault: &PersonalDataVault,
+        now: OffsetDateTime,
+    ) -> Result<(), LinkError> {
+        self.check_with_grace(vault, now, POST_GRACE)
+    }
+
+    fn check_with_grace(
+        &self,
+        vault: &PersonalDataVault,
+        now: OffsetDateTime,
+        grace: Duration,
+    ) -> Result<(), LinkError> {
         if !vault.link_signed(
             LINK_PURPOSE,
             &signed_message(&self.code, self.door, self.until),
@@ -117,7 +149,7 @@ impl RatingLink {
         ) {
             return Err(LinkError::Invalid);
         }
-        if now.unix_timestamp() > self.until {
+        if now.unix_timestamp() > self.until.saturating_add(grace.whole_seconds()) {
             return Err(LinkError::Expired);
         }
         Ok(())
@@ -196,13 +228,14 @@ impl<'a> RatingService<'a> {
         let dossiers = DossierService::new(self.db, self.vault, self.reference);
         let view = dossiers.get(code).await?;
         let events = dossiers.timeline(&view).await?;
-        let published: Vec<&str> = self
+        // The papers published now: the catalogue keeps no earlier lists, and a procedure no
+        // longer in it holds no paper to be beyond its list.
+        let published: Option<Vec<&str>> = self
             .reference
             .procedure(&view.state.procedure_code)
-            .map(|p| p.components.iter().map(|c| c.name.as_str()).collect())
-            .unwrap_or_default();
-        let facts =
-            Facts::of(&events, &published).map_err(|e| ServiceError::Corrupt(e.to_string()))?;
+            .map(|p| p.components.iter().map(|c| c.name.as_str()).collect());
+        let facts = Facts::of(&events, published.as_deref())
+            .map_err(|e| ServiceError::Corrupt(e.to_string()))?;
         let given = match self.db.rating_of(view.stored.id).await? {
             Some(stored) => {
                 let answers: Answers = serde_json::from_str(&stored.answers)
@@ -239,6 +272,14 @@ impl<'a> RatingService<'a> {
         })?;
         let context = self.context(code, now).await?;
         context.open.map_err(refused)?;
+        // A kiosk is shared: what was given there, or elsewhere, is not the next person's to
+        // change.
+        if door == Door::Kiosk && context.given.is_some() {
+            return Err(ServiceError::Refused {
+                code: "rating_given",
+                message: "this dossier was rated already".into(),
+            });
+        }
         let scored = score(&context.facts, &answers);
         let state = &context.view.state;
         let row = RatingRow {
@@ -254,12 +295,28 @@ impl<'a> RatingService<'a> {
             ended_at: state.processing_ended_at.unwrap_or(state.updated_at),
             at: now,
         };
-        self.db.put_rating(&row).await?;
+        // A change is taken only while the first rating is recent, checked again by the write
+        // itself, so two posts at the end of the window cannot both pass.
+        // The kiosk only ever gives a first rating: a rating written in between (a second tap
+        // on the button) is not changed by it.
+        let changeable_since = match door {
+            Door::Kiosk => now + Duration::days(1),
+            _ => now - Duration::days(domain::rating::CHANGE_DAYS),
+        };
+        if !self.db.put_rating(&row, changeable_since).await? {
+            return Err(match door {
+                Door::Kiosk => ServiceError::Refused {
+                    code: "rating_given",
+                    message: "this dossier was rated already".into(),
+                },
+                _ => refused(RatingRefusal::NoLongerChangeable),
+            });
+        }
         self.context(code, now).await
     }
 }
 
-/// The ratings of one group, ready to show.
+/// The ratings of one group, counted.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GroupRatings {
     /// The agency code, procedure code or officer id.
@@ -288,22 +345,93 @@ fn tally_of(counts: RatingCounts) -> GroupRatings {
     }
 }
 
-/// The ratings of the dossiers whose processing ended in `[from, to)`, per `group`, within
-/// `agencies` when given. Every group is returned; whoever shows them asks
-/// [`RatingTally::shown`] first.
-pub async fn ratings_by(
+/// Indicator 5.4 of one receiving unit in a period.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnitIndicator {
+    /// The unit.
+    pub agency_code: String,
+    /// Its dossiers accepted and ended in the period.
+    pub dossiers: u64,
+    /// Those of them late.
+    pub late: u64,
+    /// Those rated "not satisfied", and the score; `None` when the unit has one to four
+    /// ratings, which the figure would give away.
+    pub scored: Option<(u64, IndicatorScore)>,
+}
+
+/// The ratings report of a period: the groups (every one; a group's figures are shown only when
+/// [`RatingTally::shown`]), the province's total, and indicator 5.4 per unit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RatingsReport {
+    /// Per receiving unit, by code.
+    pub units: Vec<GroupRatings>,
+    /// Per procedure, by code.
+    pub procedures: Vec<GroupRatings>,
+    /// Per handling officer, by id.
+    pub officers: Vec<GroupRatings>,
+    /// The province's total; its figures are withheld when the units not shown hold one to four
+    /// ratings between them, which the total less the units shown would give away.
+    pub total: RatingTally,
+    /// Whether the total's figures may be shown.
+    pub total_shown: bool,
+    /// Indicator 5.4 of each unit with dossiers accepted and ended in the period.
+    pub indicators: Vec<UnitIndicator>,
+}
+
+/// The report of the dossiers whose processing ended in `[from, to)`.
+pub async fn ratings_report(
     db: &Db,
-    group: RatingGroup,
     from: OffsetDateTime,
     to: OffsetDateTime,
-    agencies: Option<&[String]>,
-) -> Result<Vec<GroupRatings>, ServiceError> {
-    Ok(db
-        .rating_counts(group, from, to, agencies)
-        .await?
+) -> Result<RatingsReport, ServiceError> {
+    let by = |group| async move {
+        let mut groups: Vec<GroupRatings> = db
+            .rating_counts(group, from, to, None)
+            .await?
+            .into_iter()
+            .map(tally_of)
+            .collect();
+        // Ordered here, not by the database, whose collations differ.
+        groups.sort_by(|a, b| a.key.cmp(&b.key));
+        Ok::<_, ServiceError>(groups)
+    };
+    let units = by(RatingGroup::Agency).await?;
+    let procedures = by(RatingGroup::Procedure).await?;
+    let officers = by(RatingGroup::Officer).await?;
+    let mut total = RatingTally::default();
+    let mut hidden = 0;
+    for unit in &units {
+        total.merge(&unit.tally);
+        if unit.tally.shown().is_none() {
+            hidden += unit.tally.ratings;
+        }
+    }
+    let finished = db.monthly_figures(from, to).await?.finished;
+    let indicators = finished
         .into_iter()
-        .map(tally_of)
-        .collect())
+        .filter(|f| f.on_time + f.late > 0)
+        .map(|f| {
+            let unit = units.iter().find(|u| u.key == f.agency_code);
+            let ratings = unit.map_or(0, |u| u.tally.ratings);
+            let not_satisfied = unit.map_or(0, |u| u.not_satisfied_judged);
+            let score = receiving_satisfaction(f.on_time, f.late, not_satisfied);
+            UnitIndicator {
+                dossiers: score.denominator,
+                late: u64::try_from(f.late).unwrap_or_default(),
+                scored: (ratings == 0 || ratings >= MIN_RATINGS_SHOWN)
+                    .then_some((not_satisfied, score)),
+                agency_code: f.agency_code,
+            }
+        })
+        .collect();
+    Ok(RatingsReport {
+        units,
+        procedures,
+        officers,
+        total,
+        total_shown: hidden == 0 || hidden >= MIN_RATINGS_SHOWN,
+        indicators,
+    })
 }
 
 /// Indicator 5.4 for one agency and period: the dossiers whose processing ended in it, those of

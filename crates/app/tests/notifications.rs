@@ -300,7 +300,13 @@ async fn the_notice_of_the_end_invites_the_applicant_to_rate_through_a_signed_li
         .split('&')
         .filter_map(|p| p.split_once('='))
         .collect();
-    let get = |k: &str| query.iter().find(|(n, _)| *n == k).map(|(_, v)| *v).expect(k);
+    let get = |k: &str| {
+        query
+            .iter()
+            .find(|(n, _)| *n == k)
+            .map(|(_, v)| *v)
+            .expect(k)
+    };
     let parsed = app::ratings::RatingLink {
         code: view.stored.code.clone(),
         door: app::ratings::Door::Notice,
@@ -309,7 +315,12 @@ async fn the_notice_of_the_end_invites_the_applicant_to_rate_through_a_signed_li
     };
     assert_eq!(parsed.check(&app.vault, OffsetDateTime::now_utc()), Ok(()));
     assert!(
-        !recorder.texts().last().expect("sms").text.contains("/ratings/"),
+        !recorder
+            .texts()
+            .last()
+            .expect("sms")
+            .text
+            .contains("/ratings/"),
         "the SMS stays within two messages"
     );
 }

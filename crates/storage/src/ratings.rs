@@ -103,9 +103,15 @@ pub struct RatingCounts {
 }
 
 impl Db {
-    /// Gives a dossier's rating, or changes the one given (counting the change). The caller has
-    /// asked the domain whether it may (`domain::rating::may_rate`).
-    pub async fn put_rating(&self, row: &RatingRow) -> Result<(), StorageError> {
+    /// Gives a dossier's rating, or changes the one given (counting the change) if it was first
+    /// given at or after `changeable_since`; `false` when a change came too late. The caller has
+    /// asked the domain whether it may (`domain::rating::may_rate`); the condition here keeps
+    /// two posts at the end of the window from both passing.
+    pub async fn put_rating(
+        &self,
+        row: &RatingRow,
+        changeable_since: OffsetDateTime,
+    ) -> Result<bool, StorageError> {
         let columns = CRITERION_COLUMNS.join(", ");
         let values = (0..9)
             .map(|i| format!("${}", 7 + i))
@@ -122,9 +128,10 @@ impl Db {
              values ($1, $2, $3, $4, $5, $6, {values}, $16, $17, $18, $18, 0) \
              on conflict (dossier_id) do update set source = excluded.source, \
              level = excluded.level, {updates}, answers = excluded.answers, \
-             changed_at = excluded.changed_at, changes = dossier_rating.changes + 1"
+             changed_at = excluded.changed_at, changes = dossier_rating.changes + 1 \
+             where dossier_rating.first_given_at >= $19"
         );
-        exec_db!(self, |pool| {
+        let written = exec_db!(self, |pool| {
             let mut query = sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
                 .bind(row.dossier_id)
                 .bind(&row.agency_code)
@@ -139,10 +146,11 @@ impl Db {
                 .bind(&row.answers)
                 .bind(to_micros(row.ended_at))
                 .bind(to_micros(row.at))
+                .bind(to_micros(changeable_since))
                 .execute(pool)
                 .await
         })?;
-        Ok(())
+        Ok(written == 1)
     }
 
     /// The rating of a dossier, if it was rated.
@@ -158,8 +166,8 @@ impl Db {
         })?)
     }
 
-    /// The ratings of the dossiers whose processing ended in `[from, to)`, counted per `group`
-    /// (in its order), within `agencies` when given.
+    /// The ratings of the dossiers whose processing ended in `[from, to)`, counted per `group`,
+    /// within `agencies` when given; in no particular order (the engines' collations differ).
     pub async fn rating_counts(
         &self,
         group: RatingGroup,
@@ -191,7 +199,7 @@ impl Db {
              sum(case when level = 'not_satisfied' and total_time is not null then 1 else 0 end) \
                as not_satisfied_judged, {criteria} \
              from dossier_rating where ended_at >= $1 and ended_at < $2 and {key} is not null\
-             {within} group by {key} order by {key}"
+             {within} group by {key}"
         );
         // An empty list of agencies matches nothing (`in ('')`), never everything.
         let empty = [String::new()];

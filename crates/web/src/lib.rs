@@ -149,12 +149,8 @@ pub fn app(state: AppState) -> Router {
     let _ = ops::prometheus();
     let payment_pages = state.payment_pages.clone();
     let own_origin = edge::cross_origin::OwnOrigin::new(&state.public_url);
-    // A year, without subdomains: other services of the province's domain may not have TLS
-    // (OWASP ASVS 5.0 V3.4.1).
-    let hsts = state
-        .hsts
-        .then(|| HeaderValue::from_static("max-age=31536000"));
-    Router::new()
+    let hsts = state.hsts;
+    let features = Router::new()
         .merge(portal::router())
         .merge(back_office::router())
         .merge(desk::router())
@@ -170,12 +166,28 @@ pub fn app(state: AppState) -> Router {
         .merge(outbox::router())
         .merge(ops::router())
         .fallback(not_found)
-        .with_state(state)
+        .with_state(state);
+    with_edge_layers(features, own_origin, hsts, &payment_pages)
+}
+
+/// The layers every response goes through, innermost first. Error rendering sits outside the
+/// timeout and the panic catcher, so a request that took too long (503) or a handler that
+/// panicked (500) is answered like any other error: a page in the visitor's language, or a
+/// problem document under `/api/`.
+fn with_edge_layers(
+    features: Router,
+    own_origin: edge::cross_origin::OwnOrigin,
+    hsts: bool,
+    payment_pages: &[String],
+) -> Router {
+    // A year, without subdomains: other services of the province's domain may not have TLS
+    // (OWASP ASVS 5.0 V3.4.1).
+    let hsts = hsts.then(|| HeaderValue::from_static("max-age=31536000"));
+    features
         .layer(middleware::from_fn_with_state(
             own_origin,
             edge::cross_origin::refuse_cross_origin_writes,
         ))
-        .layer(middleware::from_fn(render_errors))
         .layer(middleware::from_fn(personal_pages_not_stored))
         .layer(middleware::from_fn(ops::record_metrics))
         .layer(TimeoutLayer::with_status_code(
@@ -183,6 +195,7 @@ pub fn app(state: AppState) -> Router {
             Duration::from_secs(30),
         ))
         .layer(CatchPanicLayer::custom(panic_response))
+        .layer(middleware::from_fn(render_errors))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::STRICT_TRANSPORT_SECURITY,
             move |_: &Response| hsts.clone(),
@@ -201,7 +214,7 @@ pub fn app(state: AppState) -> Router {
         ))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
-            content_security_policy(&payment_pages),
+            content_security_policy(payment_pages),
         ))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(TraceLayer::new_for_http().make_span_with(|request: &Request| {
@@ -219,12 +232,13 @@ pub fn app(state: AppState) -> Router {
 
 /// Where answers carry personal data (an applicant's name, contact, dossier, an officer's work)
 /// and must not be kept by a browser's or a proxy's cache: the back office, the citizen's
-/// account, online applications, tracking and verification, receipts, and the API.
-const PERSONAL_PREFIXES: [&str; 8] = [
+/// account, online applications, tracking, ratings and verification, receipts, and the API.
+const PERSONAL_PREFIXES: [&str; 9] = [
     "/back-office",
     "/account",
     "/applications",
     "/tracking",
+    "/ratings",
     "/verify",
     "/payments",
     "/api/v1/",
@@ -330,9 +344,10 @@ async fn render_errors(request: Request, next: Next) -> Response {
         None => return response,
     };
     let mut rendered = error_response(&ui, response.status(), detail, request_id);
-    // How long to wait, and which methods the address takes, are the handler's (or the
-    // router's) to say; the page or problem document keeps them.
-    for name in [header::RETRY_AFTER, header::ALLOW] {
+    // How long to wait, which methods the address takes and whether the answer may be kept are
+    // the handler's (or the router's, or the personal-pages policy's) to say; the page or
+    // problem document keeps them.
+    for name in [header::RETRY_AFTER, header::ALLOW, header::CACHE_CONTROL] {
         if let Some(value) = response.headers().get(&name) {
             rendered.headers_mut().insert(name, value.clone());
         }
@@ -435,5 +450,85 @@ fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
         en.t("error.internal.message"),
         vi.t("error.go_home"),
     );
-    (StatusCode::INTERNAL_SERVER_ERROR, Html(body)).into_response()
+    let mut response = (StatusCode::INTERNAL_SERVER_ERROR, Html(body)).into_response();
+    // Marked, so the error layer outside answers in the visitor's language (or with a problem
+    // document under `/api/`); the bilingual page above is what is left if it cannot.
+    response.extensions_mut().insert(ErrorMark {
+        public_detail: None,
+    });
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::body::Body;
+    use axum::routing::get;
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+
+    use super::*;
+
+    /// A router with the edge's layers around two handlers that panic.
+    fn panicking() -> Router {
+        async fn boom() -> &'static str {
+            panic!("a handler's bug")
+        }
+        // Paths named in constants: the authorisation matrix lists the application's routes
+        // by their literal paths in the sources, and these are not the application's.
+        const PAGE: &str = "/boom";
+        const API: &str = "/api/v1/boom";
+        let features = Router::new().route(PAGE, get(boom)).route(API, get(boom));
+        with_edge_layers(
+            features,
+            edge::cross_origin::OwnOrigin::new("http://127.0.0.1:8080"),
+            false,
+            &[],
+        )
+    }
+
+    async fn answer(uri: &str, language: &str) -> (StatusCode, String, String) {
+        let response = panicking()
+            .oneshot(
+                Request::get(uri)
+                    .header(header::ACCEPT_LANGUAGE, language)
+                    .body(Body::empty())
+                    .expect("request"),
+            )
+            .await
+            .expect("answered");
+        let status = response.status();
+        let kind = response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        let body = response
+            .into_body()
+            .collect()
+            .await
+            .expect("body")
+            .to_bytes();
+        (status, kind, String::from_utf8_lossy(&body).into_owned())
+    }
+
+    #[tokio::test]
+    async fn a_panicking_handler_is_answered_as_an_error_of_its_area_and_the_server_keeps_serving()
+    {
+        let (status, kind, body) = answer("/api/v1/boom", "en").await;
+        assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(kind, "application/problem+json", "{body}");
+        assert!(
+            !body.contains("a handler's bug"),
+            "the panic's text stays in the log"
+        );
+
+        let (status, kind, body) = answer("/boom?lang=en", "en").await;
+        assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+        assert!(kind.starts_with("text/html"), "{kind}");
+        assert!(
+            body.contains("<html lang=\"en\""),
+            "the visitor's language: {body}"
+        );
+    }
 }

@@ -2,9 +2,10 @@
 //! is never asked what the agency recorded itself (Decree 61/2018/NĐ-CP Art. 32.1 a–d; Circular
 //! 01/2018/TT-VPCP Annex I scores each 2, 1 or 0).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
 
 use crate::catalogue::Channel;
 use crate::dossier::{Actor, ApplyError, Change, Event, Timeliness, apply, classify};
@@ -37,12 +38,15 @@ pub struct Facts {
 
 impl Facts {
     /// Reads a dossier's log. `published_papers` are the names of the papers in the procedure's
-    /// published list. Processing must have ended for the times to be judged; an open dossier's
-    /// timeliness is judged at its last event.
-    pub fn of(events: &[Event], published_papers: &[&str]) -> Result<Facts, ApplyError> {
+    /// published list, `None` when the procedure is no longer in the catalogue (then no paper
+    /// is held to be beyond it). Processing must have ended for the times to be judged; an open
+    /// dossier's timeliness is judged at its last event.
+    pub fn of(events: &[Event], published_papers: Option<&[&str]>) -> Result<Facts, ApplyError> {
         let mut state = None;
-        let mut steps_judged = 0;
-        let mut steps_late = 0;
+        // Each step's last leaving: when, and its due time then. A step left and entered again
+        // (a proposal sent back to the handling officer) is judged once, by when it was last
+        // left, so one late step never counts twice.
+        let mut left: BTreeMap<usize, (OffsetDateTime, OffsetDateTime)> = BTreeMap::new();
         let mut agencies = BTreeSet::new();
         let mut papers_beyond_list = Vec::new();
         for event in events {
@@ -54,36 +58,42 @@ impl Facts {
                     _ => after.holder.clone(),
                 };
                 agencies.insert(asking);
-                for paper in papers {
-                    if !published_papers.contains(&paper.as_str())
-                        && !papers_beyond_list.contains(paper)
-                    {
-                        papers_beyond_list.push(paper.clone());
+                if let Some(published) = published_papers {
+                    for paper in papers {
+                        if !published.contains(&paper.as_str())
+                            && !papers_beyond_list.contains(paper)
+                        {
+                            papers_beyond_list.push(paper.clone());
+                        }
                     }
                 }
             }
-            if let Some(before) = &before {
-                // A step ends when the dossier moves past it, or when processing ends while it
-                // is in progress (stopped, withdrawn). The return step after the result is ready
-                // is not judged: when the applicant collects is theirs to choose.
+            if let Some(before) = &before
+                && !before.steps.is_empty()
+            {
+                // A step is left when the dossier moves off it (forwards, past the steps it
+                // skips, or back), or when processing ends while it is in progress (stopped,
+                // withdrawn, the result ready). The collection after the result is ready is not
+                // judged: when the applicant comes is theirs to choose.
                 let ended_now =
                     before.processing_ended_at.is_none() && after.processing_ended_at.is_some();
-                let last = if after.current_step > before.current_step {
+                let from = before.current_step;
+                let through = if after.current_step > from {
                     after.current_step
-                } else if ended_now && !before.steps.is_empty() {
-                    before.current_step + 1
+                } else if after.current_step < from || ended_now {
+                    from + 1
                 } else {
-                    before.current_step
+                    from
                 };
-                for step in before.steps.iter().take(last).skip(before.current_step) {
-                    steps_judged += 1;
-                    if event.at > step.due {
-                        steps_late += 1;
-                    }
+                for (index, step) in before.steps.iter().enumerate().take(through).skip(from) {
+                    left.insert(index, (event.at, step.due));
                 }
             }
             state = Some(after);
         }
+        let steps_judged = u32::try_from(left.len()).unwrap_or(u32::MAX);
+        let steps_late =
+            u32::try_from(left.values().filter(|(at, due)| at > due).count()).unwrap_or(u32::MAX);
         let Some(state) = state else {
             return Ok(Facts {
                 online: false,

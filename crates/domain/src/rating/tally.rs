@@ -6,7 +6,9 @@ use serde::{Deserialize, Serialize};
 
 use super::{Criterion, Level, Scored};
 
-/// The fewest ratings a shown figure may come from.
+/// The fewest ratings a shown figure may come from. No rule sets the number: it is the
+/// province's own protection of the raters, whose opinions are their personal data (Law
+/// 91/2025/QH15 on personal data protection), by the usual threshold of small-cell suppression.
 pub const MIN_RATINGS_SHOWN: u64 = 5;
 
 /// One criterion over many ratings.
@@ -50,6 +52,18 @@ impl RatingTally {
                 tally.rated += 1;
                 tally.points += u64::from(points);
             }
+        }
+    }
+
+    /// Adds another tally's ratings (a unit's to the province's).
+    pub fn merge(&mut self, other: &RatingTally) {
+        self.ratings += other.ratings;
+        for (sum, part) in self.by_level.iter_mut().zip(other.by_level) {
+            *sum += part;
+        }
+        for (sum, part) in self.criteria.iter_mut().zip(other.criteria) {
+            sum.rated += part.rated;
+            sum.points += part.points;
         }
     }
 

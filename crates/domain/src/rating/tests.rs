@@ -62,7 +62,7 @@ fn returned_at(at: OffsetDateTime) -> Dossier {
 }
 
 fn facts(dossier: &Dossier) -> Facts {
-    Facts::of(&dossier.events, &PUBLISHED).expect("the log folds")
+    Facts::of(&dossier.events, Some(&PUBLISHED)).expect("the log folds")
 }
 
 #[test]
@@ -149,6 +149,54 @@ fn one_late_step_costs_one_point_and_two_cost_both() {
 }
 
 #[test]
+fn a_step_entered_again_after_a_proposal_is_sent_back_is_judged_once_by_when_it_was_last_left() {
+    // The handling step (due Thursday 5 March 13:00) is left late on Friday, sent back by the
+    // leader and left again late: one late step, not two; the leader's step ends in time.
+    let mut dossier = Dossier::processing(FIVE_DAYS, monday());
+    let propose = || Action::ProposeResult {
+        summary: "grant".into(),
+    };
+    dossier
+        .act(&handler(), propose(), days(4))
+        .act(
+            &leader(),
+            Action::SendBack {
+                reasons: "thiếu căn cứ".into(),
+            },
+            days(4),
+        )
+        .act(&handler(), propose(), days(4) + Duration::hours(1))
+        .act(
+            &leader(),
+            Action::Approve { note: None },
+            days(4) + Duration::hours(2),
+        )
+        .act(
+            &handler(),
+            Action::MarkResultReady,
+            days(4) + Duration::hours(2),
+        );
+    let f = facts(&dossier);
+    assert_eq!((f.steps_judged, f.steps_late), (3, 1));
+    assert_eq!(score(&f, &answers()).of(Criterion::EachPartTime), Some(1));
+}
+
+#[test]
+fn no_paper_is_held_beyond_the_list_of_a_procedure_no_longer_in_the_catalogue() {
+    let mut dossier = Dossier::processing(FIVE_DAYS, monday());
+    dossier.act(
+        &handler(),
+        Action::RequestSupplement {
+            reasons: "power of attorney".into(),
+            papers: vec![POWER_OF_ATTORNEY.into()],
+        },
+        days(1),
+    );
+    let f = Facts::of(&dossier.events, None).expect("folds");
+    assert!(f.papers_beyond_list.is_empty());
+}
+
+#[test]
 fn each_request_for_papers_is_a_contact_and_a_second_one_scores_nothing() {
     let supplement = || Action::RequestSupplement {
         reasons: "the copy is unreadable".into(),
@@ -184,7 +232,7 @@ fn an_agency_other_than_the_receiving_one_asking_for_papers_counts_as_a_second_c
     if let Some(last) = events.last_mut() {
         last.actor = officer("s1", OfficerRole::Handling, OTHER);
     }
-    let f = Facts::of(&events, &PUBLISHED).expect("folds");
+    let f = Facts::of(&events, Some(&PUBLISHED)).expect("folds");
     assert_eq!(
         f.agencies.iter().map(String::as_str).collect::<Vec<_>>(),
         [LEAD, OTHER]
@@ -207,7 +255,7 @@ fn papers_asked_beyond_the_published_list_zero_the_disclosure_criterion_whatever
         days(1),
     );
     // The procedure's published list no longer names the power of attorney.
-    let f = Facts::of(&dossier.events, &[DECLARATION, BIRTH_CERTIFICATE]).expect("folds");
+    let f = Facts::of(&dossier.events, Some(&[DECLARATION, BIRTH_CERTIFICATE])).expect("folds");
     assert_eq!(f.papers_beyond_list, [POWER_OF_ATTORNEY]);
     assert_eq!(score(&f, &answers()).of(Criterion::Disclosure), Some(0));
     assert_eq!(

@@ -8,8 +8,11 @@ use time::{Duration, OffsetDateTime};
 use crate::dossier::DossierState;
 
 /// Days after the dossier ended during which it may be rated (the notices' link lives as long).
+/// The decree sets no limit; this is the province's choice, a quarter, so that a month's figures
+/// settle within the following quarter's report.
 pub const RATING_OPEN_DAYS: i64 = 90;
-/// Days after a rating was first given during which it may be changed.
+/// Days after a rating was first given during which it may be changed: the province's choice,
+/// long enough to put right a slip, short enough that reported figures stay put.
 pub const CHANGE_DAYS: i64 = 7;
 
 /// Why a dossier cannot be rated now.

@@ -40,13 +40,25 @@ async fn a_second_rating_of_a_dossier_changes_the_first_and_counts_the_change() 
     let db = &test.db;
     let dossier = done(create(db, None).await);
     let ended = datetime!(2026-11-30 03:00 UTC);
-    db.put_rating(&rating(dossier.id, "h1", "satisfied", ended))
-        .await
-        .expect("rated");
+    let since = ended - Duration::days(7);
+    assert!(
+        db.put_rating(&rating(dossier.id, "h1", "satisfied", ended), since)
+            .await
+            .expect("rated")
+    );
     let mut changed = rating(dossier.id, "h1", "not_satisfied", ended);
     changed.at = ended + Duration::days(2);
     changed.source = "kiosk".into();
-    db.put_rating(&changed).await.expect("changed");
+    assert!(db.put_rating(&changed, since).await.expect("changed"));
+    // First given a day after the end: a change that must come from ratings given since the
+    // third day is refused, and nothing moves.
+    let mut late = rating(dossier.id, "h1", "acceptable", ended);
+    late.at = ended + Duration::days(9);
+    assert!(
+        !db.put_rating(&late, ended + Duration::days(2))
+            .await
+            .expect("answered")
+    );
     let stored = db
         .rating_of(dossier.id)
         .await
@@ -81,7 +93,7 @@ async fn ratings_are_counted_per_officer_within_the_period_and_the_units_asked_f
             row.points[0] = None;
             row.points[1] = None;
         }
-        db.put_rating(&row).await.expect("rated");
+        assert!(db.put_rating(&row, ended).await.expect("rated"));
     }
     let (from, to) = (
         datetime!(2026-10-31 17:00 UTC),
@@ -92,8 +104,8 @@ async fn ratings_are_counted_per_officer_within_the_period_and_the_units_asked_f
         .await
         .expect("counted");
     assert_eq!(per_officer.len(), 2);
-    let h1 = &per_officer[0];
-    assert_eq!((h1.key.as_str(), h1.ratings), ("h1", 3));
+    let h1 = per_officer.iter().find(|c| c.key == "h1").expect("h1");
+    assert_eq!(h1.ratings, 3);
     assert_eq!(h1.by_level, [1, 1, 1]);
     assert_eq!(h1.not_satisfied_judged, 0);
     // Total time applied to two of the three (2 + 2); feedback handling to none.

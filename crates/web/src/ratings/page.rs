@@ -9,7 +9,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use domain::dossier::Timeliness;
-use domain::rating::{Answer, Answers, Level, RatingRefusal};
+use domain::rating::{Answer, Answers, CHANGE_DAYS, Level, RATING_OPEN_DAYS, RatingRefusal};
 use time::OffsetDateTime;
 
 use crate::AppState;
@@ -194,12 +194,11 @@ fn recorded(ui: &Ui, context: &RatingContext) -> Vec<Recorded> {
 }
 
 fn refusal_text(ui: &Ui, refusal: RatingRefusal) -> String {
-    ui.t(match refusal {
-        RatingRefusal::NotEnded => "rating.closed.not_ended",
-        RatingRefusal::Closed => "rating.closed.closed",
-        RatingRefusal::NoLongerChangeable => "rating.closed.locked",
-    })
-    .to_owned()
+    match refusal {
+        RatingRefusal::NotEnded => ui.t("rating.closed.not_ended").to_owned(),
+        RatingRefusal::Closed => ui.t_n("rating.closed.closed", RATING_OPEN_DAYS),
+        RatingRefusal::NoLongerChangeable => ui.t_n("rating.closed.locked", CHANGE_DAYS),
+    }
 }
 
 /// The signed link's fields, as the query or the form carries them.
@@ -218,16 +217,24 @@ fn link_of(code: &str, pairs: &[(String, String)]) -> Option<RatingLink> {
     })
 }
 
-/// Checks the link; its failure is a page of its own in the visitor's language.
+/// Checks the link; its failure is a page of its own in the visitor's language. Answers posted
+/// from the page are taken a little past the link's time (`app::ratings::POST_GRACE`).
 fn checked_link(
     state: &AppState,
     ui: &Ui,
     code: &str,
     pairs: &[(String, String)],
+    posted: bool,
 ) -> Result<RatingLink, AppError> {
     let invalid = || AppError::Denied(ui.t("rating.link.invalid").to_owned());
     let link = link_of(code, pairs).ok_or_else(invalid)?;
-    match link.check(&state.vault, OffsetDateTime::now_utc()) {
+    let now = OffsetDateTime::now_utc();
+    let checked = if posted {
+        link.check_posted(&state.vault, now)
+    } else {
+        link.check(&state.vault, now)
+    };
+    match checked {
         Ok(()) => Ok(link),
         Err(LinkError::Invalid) => Err(invalid()),
         Err(LinkError::Expired) => Err(AppError::Denied(ui.t("rating.link.expired").to_owned())),
@@ -248,10 +255,10 @@ fn page_of(
         .procedure(&context.view.state.procedure_code)
         .map(|p| ui.pick(&p.name, &p.name_en).to_owned())
         .unwrap_or_else(|| context.view.state.procedure_code.clone());
-    let given_fields = context
-        .given
-        .as_ref()
-        .map(|g| answers_as_fields(&g.answers));
+    // A kiosk is shared: it never shows, nor offers to change, a rating already given.
+    let kiosk = link.door == Door::Kiosk;
+    let given = context.given.as_ref().filter(|_| !kiosk);
+    let given_fields = given.map(|g| answers_as_fields(&g.answers));
     let chosen = |name: &str| -> Option<String> {
         match fields {
             Some(posted) => posted
@@ -264,12 +271,15 @@ fn page_of(
         }
     };
     let (closed, changeable_until) = match context.open {
+        _ if kiosk && context.given.is_some() && !thanks => {
+            (Some(ui.t("rating.closed.given_at_kiosk").to_owned()), None)
+        }
         Ok(until) if context.given.is_some() => (None, Some(local_datetime(&ui, until))),
         Ok(_) => (None, None),
         Err(refusal) => (Some(refusal_text(&ui, refusal)), None),
     };
     RatePage {
-        kiosk: link.door == Door::Kiosk,
+        kiosk,
         code: context.view.stored.code.clone(),
         procedure,
         recorded: recorded(&ui, context),
@@ -280,7 +290,7 @@ fn page_of(
         sig: link.signature.clone(),
         errors,
         closed,
-        given: context.given.as_ref().map(|g| {
+        given: given.map(|g| {
             (
                 ui.t(&format!("rating.level.{}", g.scored.level.as_str())),
                 g.scored.total(),
@@ -300,7 +310,7 @@ pub(super) async fn show(
     Path(code): Path<String>,
     Query(pairs): Query<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    let link = checked_link(&state, &ui, &code, &pairs)?;
+    let link = checked_link(&state, &ui, &code, &pairs, false)?;
     let data = state.reference.get();
     let context = RatingService::new(&state.db, &state.vault, &data)
         .context(&link.code, OffsetDateTime::now_utc())
@@ -384,11 +394,18 @@ pub(super) async fn submit(
     Path(code): Path<String>,
     axum::Form(pairs): axum::Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    let link = checked_link(&state, &ui, &code, &pairs)?;
+    let link = checked_link(&state, &ui, &code, &pairs, true)?;
     let data = state.reference.get();
     let service = RatingService::new(&state.db, &state.vault, &data);
     let now = OffsetDateTime::now_utc();
     let context = service.context(&link.code, now).await?;
+    // Nothing to answer when no rating is taken: the page says why, before any answer is judged.
+    if context.open.is_err() || (link.door == Door::Kiosk && context.given.is_some()) {
+        let page = page_of(&state, ui, &link, &context, None, Vec::new(), false);
+        let mut response = render(&page)?;
+        *response.status_mut() = StatusCode::CONFLICT;
+        return Ok(response);
+    }
     let answers = match parse_answers(&ui, context.facts.online, &pairs) {
         Ok(answers) => answers,
         Err(errors) => {
@@ -401,9 +418,12 @@ pub(super) async fn submit(
     match service.rate(&link.code, link.door, answers, now).await {
         Ok(after) => render(&page_of(&state, ui, &link, &after, None, Vec::new(), true)),
         Err(app::ServiceError::Refused { .. }) => {
-            // The window closed (or the rating was locked) since the page was opened: the page
-            // says so, with the answers as they were posted.
-            let page = page_of(&state, ui, &link, &context, Some(&pairs), Vec::new(), false);
+            // The window closed (or the rating was locked, or given at the kiosk) since the page
+            // was read: the page, read again, says why.
+            let context = service
+                .context(&link.code, OffsetDateTime::now_utc())
+                .await?;
+            let page = page_of(&state, ui, &link, &context, None, Vec::new(), false);
             let mut response = render(&page)?;
             *response.status_mut() = StatusCode::CONFLICT;
             Ok(response)

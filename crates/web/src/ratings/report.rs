@@ -4,7 +4,7 @@
 //! ratings, and no rating is ever shown with its dossier or its applicant. Read by the officers
 //! who read reports (`domain::access::Request::ReadReports`).
 
-use app::ratings::{GroupRatings, RatingGroup, ratings_by, receiving_satisfaction};
+use app::ratings::{GroupRatings, ratings_report};
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
@@ -44,7 +44,8 @@ struct Indicator {
     name: String,
     dossiers: u64,
     late: u64,
-    not_satisfied: u64,
+    /// "–" when the unit has one to four ratings.
+    not_satisfied: String,
     score: String,
 }
 
@@ -61,6 +62,8 @@ struct ReportPage {
     officers: Vec<Line>,
     indicators: Vec<Indicator>,
     min_shown: u64,
+    too_few: String,
+    total_hidden: bool,
     criteria: Vec<String>,
     levels: Vec<String>,
 }
@@ -102,14 +105,7 @@ pub(super) async fn page(
         return Err(AppError::Forbidden);
     }
     let period = report_month(&ui, state.today(), q.month.as_deref())?;
-    let (from, to) = (period.from, period.to);
-    let by = |group| ratings_by(&state.db, group, from, to, None);
-    let units = by(RatingGroup::Agency).await?;
-    let procedures = by(RatingGroup::Procedure).await?;
-    let officers = by(RatingGroup::Officer).await?;
-    let finished = app::reports::monthly_figures(&state.db, from, to)
-        .await?
-        .finished;
+    let report = ratings_report(&state.db, period.from, period.to).await?;
     let data = state.reference.get();
     let agency_name = |code: &str| {
         data.agency(code).map_or_else(
@@ -117,35 +113,21 @@ pub(super) async fn page(
             |a| ui.pick(&a.name, &a.name_en).to_owned(),
         )
     };
-    let mut total = RatingTally::default();
-    for unit in &units {
-        total.ratings += unit.tally.ratings;
-        for (sum, part) in total.by_level.iter_mut().zip(unit.tally.by_level) {
-            *sum += part;
-        }
-        for (sum, part) in total.criteria.iter_mut().zip(unit.tally.criteria) {
-            sum.rated += part.rated;
-            sum.points += part.points;
-        }
-    }
-    // Indicator 5.4 of every unit with dossiers ended in the month, rated or not.
-    let indicators = finished
+    let indicators = report
+        .indicators
         .iter()
-        .map(|f| {
-            let not_satisfied = units
-                .iter()
-                .find(|u| u.key == f.agency_code)
-                .map_or(0, |u| u.not_satisfied_judged);
-            let score = receiving_satisfaction(f.on_time, f.late, not_satisfied);
-            Indicator {
-                name: agency_name(&f.agency_code),
-                dossiers: score.denominator,
-                late: u64::try_from(f.late).unwrap_or_default(),
-                not_satisfied,
-                score: format!("{:.2}", score.score).replace('.', ","),
-            }
+        .map(|i| Indicator {
+            name: agency_name(&i.agency_code),
+            dossiers: i.dossiers,
+            late: i.late,
+            not_satisfied: i
+                .scored
+                .map_or_else(|| "–".to_owned(), |(n, _)| n.to_string()),
+            score: i.scored.map_or_else(
+                || "–".to_owned(),
+                |(_, score)| format!("{:.2}", score.score).replace('.', ","),
+            ),
         })
-        .filter(|i| i.dossiers > 0)
         .collect();
     let lines = |groups: &[GroupRatings], name: &dyn Fn(&str) -> String| -> Vec<Line> {
         groups
@@ -154,18 +136,23 @@ pub(super) async fn page(
             .collect()
     };
     let officer_names = app::accounts::officers::directory(&state.db, None).await?;
+    let mut total = line(ui.t("rating.report.total").to_owned(), &report.total);
+    if !report.total_shown {
+        total.figures = None;
+    }
     render(&ReportPage {
         month: period.value,
         month_label: period.label,
-        total: line(ui.t("rating.report.total").to_owned(), &total),
-        units: lines(&units, &agency_name),
-        procedures: lines(&procedures, &|code: &str| {
+        total_hidden: !report.total_shown,
+        total,
+        units: lines(&report.units, &agency_name),
+        procedures: lines(&report.procedures, &|code: &str| {
             data.procedure(code).map_or_else(
                 || code.to_owned(),
                 |p| ui.pick(&p.name, &p.name_en).to_owned(),
             )
         }),
-        officers: lines(&officers, &|id: &str| {
+        officers: lines(&report.officers, &|id: &str| {
             officer_names
                 .iter()
                 .find(|o| o.id == id)
@@ -173,6 +160,7 @@ pub(super) async fn page(
         }),
         indicators,
         min_shown: MIN_RATINGS_SHOWN,
+        too_few: ui.t_n("rating.report.too_few", MIN_RATINGS_SHOWN),
         criteria: Criterion::ALL
             .iter()
             .map(|c| format!("rating.criterion.{}", c.as_str()))

@@ -186,9 +186,13 @@ pub async fn render_page(
         &app::outbox::of_dossier(state, view.stored.id).await?,
         crate::outbox::Reader::Officer,
     );
-    let kiosk_href = may_act(&officer, &view).ok().and_then(|()| {
-        crate::edge::links::rating_href(&state.vault, &view, app::ratings::Door::Kiosk)
-    });
+    // Offered to the counter (reception) of a unit that acts on it, for an hour after the end:
+    // the applicant rates while there, never the officers being rated on their behalf.
+    let kiosk_href = (officer.role == domain::dossier::OfficerRole::Reception
+        && may_act(&officer, &view).is_ok()
+        && app::ratings::kiosk_offered(s, now))
+    .then(|| crate::edge::links::rating_href(&state.vault, &view, app::ratings::Door::Kiosk))
+    .flatten();
     let status = ui.t(&format!("dossier_status.{}", s.status.as_str()));
     let mark = urgency(&data.calendar, s, now).map(|u| super::inbox::mark(&ui, u));
     let page = DossierPage {
