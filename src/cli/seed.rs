@@ -63,11 +63,12 @@ async fn seed_synthetic(db: &Db, n: u64, seed: u64) -> anyhow::Result<()> {
     bar.finish();
     let seconds = summary.elapsed.as_secs_f64().max(0.001);
     println!(
-        "wrote {} synthetic dossiers ({} events, {} payments, {} look-ups) across {} agencies in {:.1} s: {:.0} dossiers/s",
+        "wrote {} synthetic dossiers ({} events, {} payments, {} look-ups, {} ratings) across {} agencies in {:.1} s: {:.0} dossiers/s",
         summary.dossiers,
         summary.events,
         summary.payments,
         summary.lookups,
+        summary.ratings,
         summary.agencies,
         seconds,
         summary.dossiers as f64 / seconds

@@ -257,8 +257,8 @@ pub async fn run(options: &Options) -> Result<Report, BenchError> {
 
 /// The back office's reports, as an officer who reads them: the monthly dossier report of the
 /// last full month (whose figures the server keeps once counted) and of this month (counted by
-/// the database at every request), the payment report and the population look-up report of
-/// this year.
+/// the database at every request), the ratings report of the last full month, the payment
+/// report and the population look-up report of this year.
 async fn report_phases(
     report: &mut Report,
     http: &reqwest::Client,
@@ -292,6 +292,10 @@ async fn report_phases(
                 now.year(),
                 u8::from(now.month())
             ),
+        ),
+        (
+            "ratings report, last month",
+            format!("{base}/back-office/reports/ratings?month={year:04}-{month:02}"),
         ),
         (
             "payment report",

@@ -37,6 +37,9 @@ pub const BATCH: usize = 2_000;
 /// Days of history.
 const HISTORY_DAYS: i64 = 730;
 
+/// Share of returned dossiers their applicant rates (the province's portals see about a third).
+const RATED_SHARE: f64 = 0.3;
+
 /// What to generate.
 #[derive(Debug, Clone)]
 pub struct Plan {
@@ -58,6 +61,8 @@ pub struct Summary {
     pub events: u64,
     /// Payments written.
     pub payments: u64,
+    /// Ratings written.
+    pub ratings: u64,
     /// Population look-ups written.
     pub lookups: u64,
     /// Dossiers per final status.
@@ -682,6 +687,11 @@ impl<'a> Generator<'a> {
             self.summary.refused_actions += 1;
         }
         let state = story.state?;
+        let id = Uuid::now_v7();
+        let rating = (state.status == domain::dossier::Status::Returned
+            && self.rng.chance(RATED_SHARE))
+        .then(|| rating_of(&mut self.rng, id, &state, &story.events, procedure))
+        .flatten();
         let events = app::dossiers::new_events(&story.events).ok()?;
         let index = app::dossiers::index_of(&state);
         *self
@@ -698,9 +708,10 @@ impl<'a> Generator<'a> {
         self.summary.events += events.len() as u64;
         self.summary.payments += payments.len() as u64;
         self.summary.lookups += lookups.len() as u64;
+        self.summary.ratings += u64::from(rating.is_some());
         self.agencies.insert(agency.to_owned());
         Some(SyntheticDossier {
-            id: Uuid::now_v7(),
+            id,
             code: code.to_string(),
             procedure_code: procedure.code.clone(),
             agency_code: agency.to_owned(),
@@ -715,8 +726,61 @@ impl<'a> Generator<'a> {
             events,
             payments,
             lookups,
+            rating,
         })
     }
+}
+
+/// A rating as the applicant of a returned dossier might give it: the criteria the system knows
+/// from the dossier's log, the rest and the overall level drawn, mostly good.
+fn rating_of(
+    rng: &mut Rng,
+    dossier_id: Uuid,
+    state: &DossierState,
+    events: &[Event],
+    procedure: &Procedure,
+) -> Option<storage::ratings::RatingRow> {
+    use domain::rating::{Answer, Answers, Facts, Level, score};
+    let published: Vec<&str> = procedure
+        .components
+        .iter()
+        .map(|c| c.name.as_str())
+        .collect();
+    let facts = Facts::of(events, Some(&published)).ok()?;
+    let mut answer = || match rng.unit() {
+        u if u < 0.8 => Answer::Good,
+        u if u < 0.95 => Answer::Fair,
+        _ => Answer::Poor,
+    };
+    let answers = Answers {
+        level: Level::Satisfied,
+        one_stop: answer(),
+        disclosure: answer(),
+        conduct: answer(),
+        asked_outside_rules: false,
+        feedback_handling: Answer::NotApplicable,
+        online_service: answer(),
+    };
+    let level = match rng.unit() {
+        u if u < 0.85 => Level::Satisfied,
+        u if u < 0.96 => Level::Acceptable,
+        _ => Level::NotSatisfied,
+    };
+    let answers = Answers { level, ..answers };
+    let scored = score(&facts, &answers);
+    let ended_at = state.processing_ended_at?;
+    Some(storage::ratings::RatingRow {
+        dossier_id,
+        agency_code: state.agency.clone(),
+        procedure_code: state.procedure_code.clone(),
+        officer_id: state.assigned_to.clone(),
+        source: if rng.chance(0.5) { "tracking" } else { "kiosk" }.to_owned(),
+        level: level.as_str().to_owned(),
+        points: scored.points.map(|p| p.map(i32::from)),
+        answers: serde_json::to_string(&answers).ok()?,
+        ended_at: recorded_instant(ended_at),
+        at: recorded_instant(state.returned_at.unwrap_or(ended_at) + Duration::hours(1)),
+    })
 }
 
 /// Generates and writes `plan.dossiers` dossiers. Generation runs on a thread of its own while

@@ -99,6 +99,15 @@ async fn the_inbox_and_the_reports_read_the_synthetic_dossiers() {
         .map(|c| c.lookups)
         .sum();
     assert_eq!(u64::try_from(lookups).ok(), Some(summary.lookups));
+    assert!(summary.ratings > 0, "{summary:?}");
+    let rated: i64 = db
+        .rating_counts(storage::ratings::RatingGroup::Agency, from, to, None)
+        .await
+        .expect("rating counts")
+        .iter()
+        .map(|c| c.ratings)
+        .sum();
+    assert_eq!(u64::try_from(rated).ok(), Some(summary.ratings));
 
     // The unit holding the most open dossiers sees them in its inbox, soonest due first.
     let open = [

@@ -72,6 +72,8 @@ pub struct SyntheticDossier {
     pub payments: Vec<SyntheticPayment>,
     /// Population look-ups made for it.
     pub lookups: Vec<NewRegistryLookup>,
+    /// The applicant's rating, for some of the dossiers returned.
+    pub rating: Option<crate::ratings::RatingRow>,
 }
 
 /// A dossier-code counter value: the last number taken by an agency on a day.
@@ -287,6 +289,35 @@ impl Db {
                         .push_bind(l.latency_ms)
                         .push_bind(&l.personal_id_hash)
                         .push_bind(&l.personal_id_masked);
+                });
+                qb.build().execute(c).await
+            })?;
+        }
+        let ratings: Vec<&crate::ratings::RatingRow> =
+            batch.iter().filter_map(|d| d.rating.as_ref()).collect();
+        for chunk in ratings.chunks(rows_per_statement(20)) {
+            exec_tx!(&mut tx, |c| {
+                let mut qb = sqlx::QueryBuilder::new(format!(
+                    "insert into dossier_rating (dossier_id, agency_code, procedure_code, \
+                     officer_id, source, level, {}, answers, ended_at, first_given_at, \
+                     changed_at, changes) ",
+                    crate::ratings::CRITERION_COLUMNS.join(", ")
+                ));
+                qb.push_values(chunk, |mut b, r| {
+                    b.push_bind(r.dossier_id)
+                        .push_bind(&r.agency_code)
+                        .push_bind(&r.procedure_code)
+                        .push_bind(&r.officer_id)
+                        .push_bind(&r.source)
+                        .push_bind(&r.level);
+                    for points in r.points {
+                        b.push_bind(points);
+                    }
+                    b.push_bind(&r.answers)
+                        .push_bind(to_micros(r.ended_at))
+                        .push_bind(to_micros(r.at))
+                        .push_bind(to_micros(r.at))
+                        .push_bind(0_i64);
                 });
                 qb.build().execute(c).await
             })?;
