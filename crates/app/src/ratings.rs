@@ -257,11 +257,11 @@ impl<'a> RatingService<'a> {
         })
     }
 
-    /// Gives or changes the rating of `code` through `door` at `now`, and returns the page's
-    /// context afterwards.
+    /// Gives or changes the rating of the dossier of `context` (as [`RatingService::context`]
+    /// read it at `now`) through `door`, and returns the page's context afterwards.
     pub async fn rate(
         &self,
-        code: &str,
+        context: RatingContext,
         door: Door,
         answers: Answers,
         now: OffsetDateTime,
@@ -270,15 +270,11 @@ impl<'a> RatingService<'a> {
             code: "rating_must_apply",
             message: e.to_string(),
         })?;
-        let context = self.context(code, now).await?;
         context.open.map_err(refused)?;
         // A kiosk is shared: what was given there, or elsewhere, is not the next person's to
         // change.
         if door == Door::Kiosk && context.given.is_some() {
-            return Err(ServiceError::Refused {
-                code: "rating_given",
-                message: "this dossier was rated already".into(),
-            });
+            return Err(already_rated());
         }
         let scored = score(&context.facts, &answers);
         let state = &context.view.state;
@@ -305,14 +301,28 @@ impl<'a> RatingService<'a> {
         };
         if !self.db.put_rating(&row, changeable_since).await? {
             return Err(match door {
-                Door::Kiosk => ServiceError::Refused {
-                    code: "rating_given",
-                    message: "this dossier was rated already".into(),
-                },
+                Door::Kiosk => already_rated(),
                 _ => refused(RatingRefusal::NoLongerChangeable),
             });
         }
-        self.context(code, now).await
+        // What was written, without reading it back.
+        let first_given_at = context.given.as_ref().map_or(now, |g| g.first_given_at);
+        Ok(RatingContext {
+            open: may_rate(&context.view.state, Some(first_given_at), now),
+            given: Some(Given {
+                answers,
+                scored,
+                first_given_at,
+            }),
+            ..context
+        })
+    }
+}
+
+fn already_rated() -> ServiceError {
+    ServiceError::Refused {
+        code: "rating_given",
+        message: "this dossier was rated already".into(),
     }
 }
 

@@ -424,39 +424,11 @@ fn error_response(
     }
 }
 
-/// A panic inside a handler becomes a 500 page; the process keeps serving. Without the request at
-/// hand the page is bilingual.
+/// A panic inside a handler becomes a 500 like any internal error: the error layer outside
+/// answers it in the visitor's language, or with a problem document under `/api/`; the process
+/// keeps serving.
 fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
-    tracing::error!("a request handler panicked");
-    let vi = Ui {
-        lang: i18n::Lang::Vi,
-        path: "/".into(),
-        path_and_query: "/".into(),
-        back_office: false,
-    };
-    let en = Ui {
-        lang: i18n::Lang::En,
-        ..vi.clone()
-    };
-    let body = format!(
-        "<!doctype html><html lang=\"vi\"><head><meta charset=\"utf-8\"><title>{}</title>\
-         <link rel=\"stylesheet\" href=\"/static/site.css\"></head><body><main id=\"main\" class=\"container\">\
-         <h1>{}</h1><p>{}</p><div lang=\"en\"><h2>{}</h2><p>{}</p></div>\
-         <p><a href=\"/\">{}</a></p></main></body></html>",
-        vi.t("error.internal.title"),
-        vi.t("error.internal.title"),
-        vi.t("error.internal.message"),
-        en.t("error.internal.title"),
-        en.t("error.internal.message"),
-        vi.t("error.go_home"),
-    );
-    let mut response = (StatusCode::INTERNAL_SERVER_ERROR, Html(body)).into_response();
-    // Marked, so the error layer outside answers in the visitor's language (or with a problem
-    // document under `/api/`); the bilingual page above is what is left if it cannot.
-    response.extensions_mut().insert(ErrorMark {
-        public_detail: None,
-    });
-    response
+    AppError::Internal("a request handler panicked".into()).into_response()
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@ use crate::catalogue::Channel;
 use crate::dossier::{Actor, ApplyError, Change, Event, Timeliness, apply, classify};
 
 /// The computed side of a rating.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Facts {
     /// Filed online (the online-service criterion is asked of these only).
     pub online: bool,
@@ -95,16 +95,7 @@ impl Facts {
         let steps_late =
             u32::try_from(left.values().filter(|(at, due)| at > due).count()).unwrap_or(u32::MAX);
         let Some(state) = state else {
-            return Ok(Facts {
-                online: false,
-                timeliness: None,
-                apologised: false,
-                steps_judged: 0,
-                steps_late: 0,
-                contacts: 0,
-                agencies,
-                papers_beyond_list,
-            });
+            return Ok(Facts::default());
         };
         agencies.insert(state.agency.clone());
         let end = state.processing_ended_at.unwrap_or(state.updated_at);

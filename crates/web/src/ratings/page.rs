@@ -415,7 +415,7 @@ pub(super) async fn submit(
             return Ok(response);
         }
     };
-    match service.rate(&link.code, link.door, answers, now).await {
+    match service.rate(context, link.door, answers, now).await {
         Ok(after) => render(&page_of(&state, ui, &link, &after, None, Vec::new(), true)),
         Err(app::ServiceError::Refused { .. }) => {
             // The window closed (or the rating was locked, or given at the kiosk) since the page
