@@ -383,7 +383,20 @@ fn parse_answers(
             feedback_handling,
             online_service,
         }),
-        _ => Err(errors),
+        _ => {
+            // In the order of the page, so the summary lists the errors as the questions come.
+            const PAGE_ORDER: [&str; 7] = [
+                "level",
+                "one_stop",
+                "disclosure",
+                "conduct",
+                "asked_outside_rules",
+                "feedback_handling",
+                "online_service",
+            ];
+            errors.sort_by_key(|(field, _)| PAGE_ORDER.iter().position(|f| f == field));
+            Err(errors)
+        }
     }
 }
 
